@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+# One image for both Wharf processes; docker-compose.yml chooses the command (web or worker).
+
+# --- build: every dependency (the Remix compiler is a devDependency), the build, then prune
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+COPY package.json package-lock.json ./
+# NODE_ENV must not be production yet: npm ci would skip the devDependencies `remix build` needs.
+RUN --mount=type=cache,target=/root/.npm npm ci
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+# --- runtime
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    PORT=3000 \
+    STORAGE_DIR=/data/storage \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false
+WORKDIR /app
+# The code stays owned by root, so the app user cannot change it; only the storage directory is
+# writable (a named volume mounted there copies this ownership when it is first created).
+COPY --from=build /app /app
+RUN mkdir -p /data/storage && chown node:node /data/storage
+USER node
+EXPOSE 3000
+# The web process by default; the worker runs `node_modules/.bin/tsx workers/index.ts`.
+CMD ["node_modules/.bin/tsx", "server.ts"]

@@ -1,0 +1,161 @@
+// Form fields with labels, hints and per-field messages; they refill what the user typed after an error.
+import type { ReactNode } from 'react';
+import { useNavigation } from '@remix-run/react';
+import { useT } from '~/lib/i18n';
+
+type FieldProps = {
+  name: string;
+  label: string;
+  type?: string;
+  hint?: string;
+  error?: string;
+  defaultValue?: string;
+  autoComplete?: string;
+  required?: boolean;
+  inputMode?: 'text' | 'email' | 'numeric' | 'decimal';
+};
+
+const inputClass =
+  'mt-1 block w-full rounded-md border bg-white px-3 py-2 text-base shadow-sm focus:border-sea-600 focus:ring-1 focus:ring-sea-600';
+
+export function Field({
+  name,
+  label,
+  type = 'text',
+  hint,
+  error,
+  defaultValue,
+  autoComplete,
+  required,
+  inputMode,
+}: FieldProps) {
+  const t = useT();
+  const describedBy =
+    [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div>
+      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+        {label}
+        {required === false ? (
+          <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
+        ) : null}
+      </label>
+      <input
+        id={name}
+        name={name}
+        type={type}
+        defaultValue={defaultValue}
+        autoComplete={autoComplete}
+        inputMode={inputMode}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
+      />
+      {hint ? (
+        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError name={name} error={error} />
+    </div>
+  );
+}
+
+export function SelectField({
+  name,
+  label,
+  options,
+  error,
+  defaultValue,
+}: {
+  name: string;
+  label: string;
+  options: { value: string; label: string }[];
+  error?: string;
+  defaultValue?: string;
+}) {
+  return (
+    <div>
+      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <select
+        id={name}
+        name={name}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${name}-error` : undefined}
+        className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <FieldError name={name} error={error} />
+    </div>
+  );
+}
+
+export function FieldError({ name, error }: { name: string; error?: string }) {
+  const t = useT();
+  if (!error) return null;
+  return (
+    <p id={`${name}-error`} role="alert" className="mt-1 text-sm text-red-600">
+      {t(error)}
+    </p>
+  );
+}
+
+export function FormAlert({ error }: { error?: string }) {
+  const t = useT();
+  if (!error) return null;
+  return (
+    <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
+      {t(error)}
+    </div>
+  );
+}
+
+/** A submit button that shows progress while its form is being sent. */
+export function SubmitButton({
+  children,
+  intent,
+  variant = 'primary',
+}: {
+  children: ReactNode;
+  intent?: string;
+  variant?: 'primary' | 'secondary' | 'danger';
+}) {
+  const navigation = useNavigation();
+  const t = useT();
+  const busy =
+    navigation.state !== 'idle' &&
+    navigation.formMethod !== undefined &&
+    navigation.formMethod !== 'GET' &&
+    (intent === undefined || navigation.formData?.get('intent') === intent);
+  const styles = {
+    primary: 'bg-sea-700 text-white hover:bg-sea-800',
+    secondary: 'border border-slate-300 bg-white text-slate-800 hover:bg-slate-50',
+    danger: 'border border-red-300 bg-white text-red-700 hover:bg-red-50',
+  }[variant];
+  return (
+    <button
+      type="submit"
+      name={intent ? 'intent' : undefined}
+      value={intent}
+      disabled={busy}
+      aria-busy={busy || undefined}
+      className={`inline-flex items-center justify-center gap-2 rounded-md px-4 py-2 text-sm font-semibold shadow-sm disabled:opacity-60 ${styles}`}
+    >
+      {busy ? (
+        <span
+          className="size-3 animate-spin rounded-full border-2 border-current border-t-transparent"
+          aria-hidden
+        />
+      ) : null}
+      {busy ? t('common.loading') : children}
+    </button>
+  );
+}

@@ -1,0 +1,45 @@
+// One inbox entry rendered in the reader's language from its type and parameters.
+import { Link } from '@remix-run/react';
+import { useLocale, useT } from '~/lib/i18n';
+
+export type NotificationView = {
+  id: string;
+  type: string;
+  params: Record<string, string | number>;
+  link: string | null;
+  readAt: string | null;
+  createdAt: string;
+};
+
+export function formatTime(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Asia/Shanghai',
+  }).format(new Date(iso));
+}
+
+export function NotificationText({ item }: { item: NotificationView }) {
+  const t = useT();
+  const locale = useLocale();
+  const params = { ...item.params };
+  if (typeof params.role === 'string') params.role = t(`role.${params.role}`);
+  const title = t(`notification.${item.type}.title`, params);
+  return (
+    <div className="min-w-0">
+      <p className={`text-sm ${item.readAt ? 'text-slate-700' : 'font-semibold text-slate-900'}`}>
+        {item.link ? (
+          <Link to={item.link} className="hover:underline">
+            {title}
+          </Link>
+        ) : (
+          title
+        )}
+      </p>
+      <p className="mt-0.5 text-sm text-slate-600">{t(`notification.${item.type}.body`, params)}</p>
+      <p className="mt-1 text-xs text-slate-400">
+        <time dateTime={item.createdAt}>{formatTime(item.createdAt, locale)}</time>
+      </p>
+    </div>
+  );
+}

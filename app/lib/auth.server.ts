@@ -1,0 +1,150 @@
+// Who is calling: the signed-in user, its organisations, and guards that throw a Response when it may not.
+import { redirect } from '@remix-run/node';
+import { eq } from 'drizzle-orm';
+import { db } from '../../db/client';
+import {
+  type Locale,
+  type MemberRole,
+  type OrgKind,
+  memberships,
+  organisations,
+  users,
+} from '../../db/schema';
+import { findSession, readSessionToken } from './session.server';
+
+export type OrgMembership = {
+  orgId: string;
+  orgName: string;
+  kind: OrgKind;
+  verification: 'unverified' | 'pending' | 'verified' | 'rejected';
+  role: MemberRole;
+};
+
+export type Viewer = {
+  sessionId: string;
+  user: { id: string; email: string; name: string; locale: Locale | null };
+  memberships: OrgMembership[];
+  /** The organisation the user acts for now (switchable); null for a user without any. */
+  activeOrg: OrgMembership | null;
+  isOperator: boolean;
+};
+
+const ROLE_RANK: Record<MemberRole, number> = { viewer: 0, trader: 1, admin: 2, owner: 3 };
+
+export function roleAtLeast(role: MemberRole, needed: MemberRole): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[needed];
+}
+
+const cache = new WeakMap<Request, Promise<Viewer | null>>();
+
+export function getViewer(request: Request): Promise<Viewer | null> {
+  let pending = cache.get(request);
+  if (!pending) {
+    pending = loadViewer(request);
+    cache.set(request, pending);
+  }
+  return pending;
+}
+
+async function loadViewer(request: Request): Promise<Viewer | null> {
+  const token = await readSessionToken(request);
+  if (!token) return null;
+  const session = await findSession(token);
+  if (!session) return null;
+  const [user] = await db
+    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
+    .from(users)
+    .where(eq(users.id, session.userId));
+  if (!user) return null;
+  const rows = await db
+    .select({
+      orgId: organisations.id,
+      orgName: organisations.name,
+      kind: organisations.kind,
+      verification: organisations.verification,
+      role: memberships.role,
+    })
+    .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.orgId))
+    .where(eq(memberships.userId, user.id))
+    .orderBy(memberships.createdAt);
+  const activeOrg = rows.find((row) => row.orgId === session.activeOrgId) ?? rows[0] ?? null;
+  return {
+    sessionId: session.id,
+    user,
+    memberships: rows,
+    activeOrg,
+    isOperator: rows.some((row) => row.kind === 'operator'),
+  };
+}
+
+function loginRedirect(request: Request): Response {
+  const url = new URL(request.url);
+  const next = `${url.pathname}${url.search}`;
+  return redirect(`/login?next=${encodeURIComponent(next)}`);
+}
+
+export async function requireUser(request: Request): Promise<Viewer> {
+  const viewer = await getViewer(request);
+  if (!viewer) throw loginRedirect(request);
+  return viewer;
+}
+
+export async function requireAnonymous(request: Request): Promise<void> {
+  if (await getViewer(request)) throw redirect('/dashboard');
+}
+
+/**
+ * The caller must belong to `orgId` with at least `role`. A non-member gets 404 (the org's pages
+ * are not revealed to exist); a member with too small a role gets 403. Operators may view any org.
+ */
+export async function requireOrgRole(
+  request: Request,
+  orgId: string,
+  role: MemberRole,
+): Promise<Viewer & { membership: OrgMembership | null }> {
+  const viewer = await requireUser(request);
+  const membership = viewer.memberships.find((m) => m.orgId === orgId) ?? null;
+  if (!membership) {
+    if (viewer.isOperator && role === 'viewer') return { ...viewer, membership: null };
+    throw new Response('Not found', { status: 404 });
+  }
+  if (!roleAtLeast(membership.role, role)) throw new Response('Forbidden', { status: 403 });
+  return { ...viewer, membership };
+}
+
+/** The active organisation, which must have at least `role`; redirects to the dashboard if there is none. */
+export async function requireActiveOrg(request: Request, role: MemberRole = 'viewer') {
+  const viewer = await requireUser(request);
+  if (!viewer.activeOrg) throw redirect('/dashboard');
+  if (!roleAtLeast(viewer.activeOrg.role, role)) throw new Response('Forbidden', { status: 403 });
+  return { ...viewer, activeOrg: viewer.activeOrg };
+}
+
+export async function requireOperator(request: Request): Promise<Viewer> {
+  const viewer = await requireUser(request);
+  if (!viewer.isOperator) throw new Response('Forbidden', { status: 403 });
+  return viewer;
+}
+
+/** The active organisation must be of one of `kinds` (sellers for Sell, carriers for Logistics…). */
+export async function requireOrgKind(request: Request, kinds: OrgKind[], role: MemberRole = 'viewer') {
+  const viewer = await requireActiveOrg(request, role);
+  if (!kinds.includes(viewer.activeOrg.kind)) throw new Response('Forbidden', { status: 403 });
+  return viewer;
+}
+
+/** The client address as Express saw it (the server sets it on the load context's request header). */
+export function clientIp(request: Request): string {
+  return request.headers.get('x-wharf-client-ip') ?? 'unknown';
+}
+
+/** Only same-site paths are accepted as redirect targets (no open redirects). */
+export function safeRedirect(
+  to: FormDataEntryValue | string | null | undefined,
+  fallback = '/dashboard',
+): string {
+  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\'))
+    return fallback;
+  return to;
+}

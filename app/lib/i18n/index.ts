@@ -1,0 +1,58 @@
+// Translation: the locale list, a translator for a locale, and the React hook that pages use.
+import { createContext, useContext } from 'react';
+import { type MessageKey, en, zhCN } from './messages';
+
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+
+export type Translate = (key: MessageKey | string, params?: Record<string, string | number>) => string;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+export function translator(locale: Locale): Translate {
+  const dictionary = dictionaries[locale];
+  return (key, params) => {
+    const template =
+      (dictionary as Record<string, string>)[key] ?? (zhCN as Record<string, string>)[key] ?? key;
+    if (!params) return template;
+    return template.replace(/\{(\w+)\}/g, (match, name: string) =>
+      name in params ? String(params[name]) : match,
+    );
+  };
+}
+
+/** Picks the best supported locale from an Accept-Language header. */
+export function localeFromAcceptLanguage(header: string | null): Locale | null {
+  if (!header) return null;
+  const ranked = header
+    .split(',')
+    .map((part) => {
+      const [tag, ...rest] = part.trim().split(';');
+      const q = rest.find((p) => p.trim().startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('zh')) return 'zh-CN';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return null;
+}
+
+export const LocaleContext = createContext<Locale>(DEFAULT_LOCALE);
+
+export function useLocale(): Locale {
+  return useContext(LocaleContext);
+}
+
+export function useT(): Translate {
+  return translator(useLocale());
+}
+
+export type { MessageKey };

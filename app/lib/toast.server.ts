@@ -1,0 +1,18 @@
+// One-shot messages shown after a redirect ("invitation sent"), carried in a short-lived cookie.
+import { createCookie, redirect } from '@remix-run/node';
+import type { MessageKey } from './i18n';
+
+const toastCookie = createCookie('wharf_toast', { path: '/', sameSite: 'lax', httpOnly: true, maxAge: 60 });
+
+export async function redirectWithToast(url: string, message: MessageKey, init: ResponseInit = {}) {
+  const headers = new Headers(init.headers);
+  headers.append('Set-Cookie', await toastCookie.serialize(message));
+  return redirect(url, { ...init, headers });
+}
+
+/** Reads the pending message and the header that clears it. */
+export async function takeToast(request: Request): Promise<{ toast: string | null; headers: HeadersInit }> {
+  const value = await toastCookie.parse(request.headers.get('Cookie'));
+  if (typeof value !== 'string') return { toast: null, headers: {} };
+  return { toast: value, headers: { 'Set-Cookie': await toastCookie.serialize('', { maxAge: 0 }) } };
+}

@@ -1,0 +1,16 @@
+// The orders section of the active organisation, open to the kinds of organisation it serves.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { SectionPage } from '~/components/section';
+import { requireOrgKind } from '~/lib/auth.server';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireOrgKind(request, ['seller', 'buyer', 'both']);
+  return json({});
+}
+
+export default function Orders() {
+  return <SectionPage title="section.orders.title" empty="section.orders.empty" />;
+}
+
+export const meta: MetaFunction = () => [{ title: 'Orders · 码头 Wharf' }];

@@ -1,0 +1,19 @@
+// Switch the organisation this session acts for; only to one the user belongs to.
+import type { ActionFunctionArgs } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
+import { switchOrg } from '~/identity/accounts.server';
+import { requireUser, safeRedirect } from '~/lib/auth.server';
+
+export async function action({ request }: ActionFunctionArgs) {
+  const viewer = await requireUser(request);
+  const formData = await request.formData();
+  const orgId = formData.get('orgId');
+  if (typeof orgId !== 'string' || !(await switchOrg(viewer.sessionId, viewer.user.id, orgId))) {
+    throw new Response('Not a member of that organisation', { status: 404 });
+  }
+  return redirect(safeRedirect(formData.get('redirectTo')));
+}
+
+export async function loader() {
+  return redirect('/dashboard');
+}

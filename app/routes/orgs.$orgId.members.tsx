@@ -1,0 +1,127 @@
+// An organisation's members and pending invitations; owners and admins invite by e-mail with a role.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Field, SelectField, SubmitButton } from '~/components/forms';
+import { formatTime } from '~/components/notification';
+import { Card, Notice, PageHeader } from '~/components/ui';
+import { invite, inviteSchema, orgInvitations, orgMembers } from '~/identity/accounts.server';
+import { requireOrgRole, roleAtLeast } from '~/lib/auth.server';
+import { formError, parseForm } from '~/lib/forms.server';
+import { useLocale, useT } from '~/lib/i18n';
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const orgId = params.orgId ?? '';
+  const viewer = await requireOrgRole(request, orgId, 'viewer');
+  const canInvite = viewer.membership ? roleAtLeast(viewer.membership.role, 'admin') : false;
+  const [members, pending] = await Promise.all([
+    orgMembers(orgId),
+    canInvite ? orgInvitations(orgId) : Promise.resolve<Awaited<ReturnType<typeof orgInvitations>>>([]),
+  ]);
+  return json({
+    orgName: viewer.membership?.orgName ?? '',
+    members,
+    pending,
+    canInvite,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const orgId = params.orgId ?? '';
+  const viewer = await requireOrgRole(request, orgId, 'admin');
+  const parsed = parseForm(await request.formData(), inviteSchema);
+  if (!parsed.ok) return formError(parsed.errors, parsed.values);
+  const result = await invite(viewer.user.id, orgId, parsed.data);
+  if (!result.ok)
+    return formError(result.errors, { email: parsed.data.email, role: parsed.data.role }, result.status);
+  return json({
+    ok: true as const,
+    errors: {} as Record<string, string>,
+    values: {} as Record<string, string>,
+  });
+}
+
+export default function Members() {
+  const { orgName, members, pending, canInvite } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const locale = useLocale();
+  const errors: Record<string, string> = data?.errors ?? {};
+  return (
+    <div className="space-y-6">
+      <PageHeader title={`${t('members.title')} · ${orgName}`} />
+      {data?.ok ? <Notice>{t('members.invited')}</Notice> : null}
+      <Card>
+        <div className="overflow-x-auto">
+          <table className="min-w-full text-left text-sm">
+            <thead className="border-b border-slate-200 text-slate-500">
+              <tr>
+                <th className="py-2 pr-4 font-medium">{t('members.name')}</th>
+                <th className="py-2 pr-4 font-medium">{t('members.email')}</th>
+                <th className="py-2 pr-4 font-medium">{t('members.role')}</th>
+                <th className="py-2 font-medium">{t('members.since')}</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {members.map((m) => (
+                <tr key={m.userId}>
+                  <td className="py-2 pr-4">{m.name}</td>
+                  <td className="py-2 pr-4 text-slate-600">{m.email}</td>
+                  <td className="py-2 pr-4">{t(`role.${m.role}`)}</td>
+                  <td className="py-2 text-slate-600">{formatTime(m.since, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+      {canInvite ? (
+        <div className="grid gap-6 md:grid-cols-2">
+          <Card title={t('members.invite')}>
+            <Form method="post" className="space-y-4" noValidate>
+              <Field
+                name="email"
+                type="email"
+                label={t('members.inviteEmail')}
+                error={errors.email}
+                defaultValue={data?.values?.email}
+                inputMode="email"
+              />
+              <SelectField
+                name="role"
+                label={t('members.inviteRole')}
+                error={errors.role}
+                defaultValue={data?.values?.role ?? 'trader'}
+                options={(['admin', 'trader', 'viewer'] as const).map((role) => ({
+                  value: role,
+                  label: t(`role.${role}`),
+                }))}
+              />
+              <SubmitButton>{t('members.inviteSubmit')}</SubmitButton>
+            </Form>
+          </Card>
+          <Card title={t('members.pending')}>
+            {pending.length === 0 ? (
+              <p className="text-sm text-slate-600">{t('members.noPending')}</p>
+            ) : (
+              <ul className="divide-y divide-slate-100 text-sm" data-testid="pending-invitations">
+                {pending.map((p) => (
+                  <li key={p.id} className="flex justify-between gap-2 py-2">
+                    <span className="truncate">{p.email}</span>
+                    <span className="shrink-0 text-slate-500">
+                      {t(`role.${p.role}`)} · {t('members.expires')} {formatTime(p.expiresAt, locale)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+      ) : (
+        <p className="text-sm text-slate-600">{t('members.onlyAdmins')}</p>
+      )}
+    </div>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: '成员 · 码头 Wharf' }];

@@ -1,0 +1,35 @@
+// The PostgreSQL client: postgres.js under drizzle, one pool per process, closed on shutdown.
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { env } from '../app/lib/env.server';
+import { remember } from '../app/lib/remember.server';
+import * as schema from './schema';
+
+export type Db = ReturnType<typeof makeDb>;
+/** A transaction handle; query functions take `Db | Tx` so callers can compose them in one transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+function makeDb(url: string, max: number) {
+  const sql = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'wharf' } });
+  return Object.assign(drizzle(sql, { schema }), { $sql: sql });
+}
+
+export const db: Db = new Proxy({} as Db, {
+  get(_target, prop) {
+    const instance = remember('db', () => makeDb(env().DATABASE_URL, env().DATABASE_POOL_MAX));
+    const value = Reflect.get(instance, prop, instance);
+    // $-prefixed members (the postgres.js client) carry properties of their own: hand them over unbound.
+    return typeof value === 'function' && !String(prop).startsWith('$') ? value.bind(instance) : value;
+  },
+});
+
+export async function closeDb(): Promise<void> {
+  const store = globalThis as unknown as { __wharf?: Map<string, unknown> };
+  const instance = store.__wharf?.get('db') as Db | undefined;
+  if (!instance) return;
+  store.__wharf?.delete('db');
+  await instance.$sql.end({ timeout: 5 });
+}
+
+export { schema };

@@ -1,0 +1,120 @@
+// Runs the market: finds or starts PostgreSQL and Redis, builds, migrates, seeds, then web and workers together.
+//   npm run dev                      the market at http://localhost:3000 with demo data
+//   tsx scripts/dev.ts --port 3100 --database wharf_e2e --fresh --no-build   (how the e2e tests run it)
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureDatabase } from './databases';
+import { ensurePostgres, ensureRedis, repoRoot } from './services';
+
+const { values: args } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    database: { type: 'string', default: 'wharf' },
+    fresh: { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    'no-seed': { type: 'boolean', default: false },
+    'no-workers': { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+
+const say = (msg: string) => process.stderr.write(`\x1b[36m[wharf]\x1b[0m ${msg}\n`);
+const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
+
+const pg = await ensurePostgres(say);
+const redisService = await ensureRedis(say);
+const children: ChildProcess[] = [];
+let stopping = false;
+
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 12_000).unref();
+        }),
+    ),
+  );
+  await redisService.stop();
+  await pg.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+try {
+  const databaseUrl =
+    process.env.DATABASE_URL ?? (await ensureDatabase(pg.url, args.database, { fresh: args.fresh }));
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisService.url,
+    PORT: args.port,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+  };
+  Object.assign(process.env, env);
+
+  if (!args['no-build']) {
+    say('building the app (remix build)…');
+    const build = spawnSync(bin('remix'), ['build'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env,
+    });
+    if (build.status !== 0) throw new Error('remix build failed');
+  }
+
+  say('applying migrations…');
+  const { migrateDatabase } = await import('../db/migrate');
+  await migrateDatabase(databaseUrl);
+  if (!args['no-seed']) {
+    const { db, closeDb } = await import('../db/client');
+    const { seedDemoMarket, demoAccountsTable } = await import('../db/seed');
+    const seeded = await db.transaction((tx) => seedDemoMarket(tx));
+    await closeDb();
+    say(seeded ? 'seeded the demo market' : 'database has data; seed skipped');
+    process.stderr.write(`\n${demoAccountsTable()}\n\n`);
+  }
+
+  const run = (name: string, script: string) => {
+    const child = spawn(bin('tsx'), [script], {
+      cwd: repoRoot,
+      env: { ...env, WHARF_SERVICE: name },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    if (args.json) child.stdout?.pipe(process.stdout);
+    else {
+      void import('pino-pretty').then(({ default: pretty }) => {
+        child.stdout?.pipe(
+          pretty({
+            colorize: process.stdout.isTTY,
+            translateTime: 'HH:MM:ss',
+            ignore: 'pid,hostname',
+            singleLine: true,
+            messageKey: 'msg',
+          }),
+        );
+      });
+    }
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        say(`${name} exited (${signal ?? code}); stopping the rest`);
+        void shutdown(code ?? 1);
+      }
+    });
+    children.push(child);
+  };
+  run('web', 'server.ts');
+  if (!args['no-workers']) run('worker', 'workers/index.ts');
+  say(`market at http://localhost:${args.port} (Ctrl-C stops everything)`);
+} catch (error) {
+  say(`could not start: ${(error as Error).message}`);
+  await shutdown(1);
+}

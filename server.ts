@@ -1,0 +1,241 @@
+// The web process: Express around Remix, with security headers, request logs, health, metrics and live events.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import compression from 'compression';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import client from 'prom-client';
+import { closeDb, db } from './db/client';
+import { sql } from 'drizzle-orm';
+import { env, isProduction } from './app/lib/env.server';
+import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
+import { log } from './app/lib/log.server';
+import { redis } from './app/lib/redis.server';
+import { findSession, readSessionToken } from './app/lib/session.server';
+import { unreadCount } from './app/notify/inbox.server';
+import { queue, queueNames } from './workers/queues';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+
+const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry, prefix: 'wharf_' });
+const httpDuration = new client.Histogram({
+  name: 'wharf_http_request_duration_seconds',
+  help: 'HTTP request duration by method, first path segment and status',
+  labelNames: ['method', 'section', 'status'],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+const liveStreams = new client.Gauge({
+  name: 'wharf_sse_streams',
+  help: 'Open server-sent-event streams in this process',
+  registers: [registry],
+});
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Callers that authenticate by signature rather than cookie and come from elsewhere by design. */
+const CROSS_ORIGIN_ALLOWED = [/^\/webhooks\//, /^\/api\/telemetry\//];
+
+/** Refuses a state-changing request sent by a page of another origin (CSRF), as browsers label it. */
+function sameOriginOnly(req: Request, res: Response, next: NextFunction) {
+  if (!MUTATING.has(req.method) || CROSS_ORIGIN_ALLOWED.some((re) => re.test(req.path))) return next();
+  const origin = req.get('origin');
+  const fetchSite = req.get('sec-fetch-site');
+  let allowed = true;
+  if (origin && origin !== 'null') {
+    const expected = env().APP_ORIGIN ?? `${req.protocol}://${req.get('host')}`;
+    allowed = origin === expected;
+  } else if (origin === 'null' || fetchSite === 'cross-site') {
+    allowed = false;
+  }
+  if (!allowed) {
+    log.warn({ reqId: req.id, path: req.path }, 'cross-origin request refused');
+    res.status(403).type('text/plain').send('Cross-origin request refused');
+    return;
+  }
+  next();
+}
+
+async function readiness(): Promise<{ postgres: boolean; redis: boolean }> {
+  const timeout = <T>(p: Promise<T>) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000)),
+    ]);
+  const [pg, rd] = await Promise.allSettled([timeout(db.execute(sql`select 1`)), timeout(redis().ping())]);
+  return { postgres: pg.status === 'fulfilled', redis: rd.status === 'fulfilled' };
+}
+
+export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
+  const app = express();
+  const streams = new Set<Response>();
+  app.disable('x-powered-by');
+  if (process.env.TRUST_PROXY) app.set('trust proxy', process.env.TRUST_PROXY);
+
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+      serializers: {
+        req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = httpDuration.startTimer({ method: req.method, section: req.path.split('/')[1] || 'home' });
+    res.on('finish', () => end({ status: String(res.statusCode) }));
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce}'`],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          upgradeInsecureRequests: isProduction() ? [] : null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: isProduction(),
+    }),
+  );
+  app.use(compression({ filter: (req, res) => req.path !== '/events' && compression.filter(req, res) }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await readiness();
+    res.status(checks.postgres && checks.redis ? 200 : 503).json(checks);
+  });
+  app.get('/metrics', async (_req, res) => {
+    try {
+      const counts = await Promise.all(
+        queueNames.map(async (name) => [name, await queue(name).getJobCounts()] as const),
+      );
+      const lines = counts.flatMap(([name, c]) =>
+        Object.entries(c).map(([state, n]) => `wharf_queue_jobs{queue="${name}",state="${state}"} ${n}`),
+      );
+      res
+        .type(registry.contentType)
+        .send(
+          `${await registry.metrics()}\n# HELP wharf_queue_jobs Jobs per queue and state\n# TYPE wharf_queue_jobs gauge\n${lines.join('\n')}\n`,
+        );
+    } catch {
+      res.type(registry.contentType).send(await registry.metrics());
+    }
+  });
+
+  // Server-sent events for the signed-in user: the inbox bell now, auctions and orders later.
+  app.get('/events', async (req, res) => {
+    const token = await readSessionToken(
+      new globalThis.Request('http://x', { headers: { cookie: req.get('cookie') ?? '' } }),
+    );
+    const session = token ? await findSession(token) : null;
+    if (!session) {
+      res.status(401).end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    const send = (type: string, data: unknown) =>
+      res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    send('inbox', { type: 'inbox', unread: await unreadCount(db, session.userId) });
+    const unsubscribe = await subscribe(userChannel(session.userId), (event) => send(event.type, event));
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+    streams.add(res);
+    liveStreams.inc();
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      streams.delete(res);
+      liveStreams.dec();
+      void unsubscribe();
+    });
+  });
+
+  app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
+  app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
+
+  app.use(sameOriginOnly);
+  app.all(
+    '*',
+    (req, _res, next) => {
+      // Loaders read the client address from this header; never trust one the client sent.
+      req.headers['x-wharf-client-ip'] = req.ip ?? 'unknown';
+      next();
+    },
+    createRequestHandler({
+      build,
+      mode: isProduction() ? 'production' : 'development',
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
+
+  const closeStreams = () => {
+    for (const res of streams) res.end();
+  };
+  return { app, closeStreams };
+}
+
+export async function startServer(port = env().PORT): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const buildPath = pathToFileURL(path.join(root, 'build/index.js')).href;
+  const build = (await import(buildPath)) as ServerBuild;
+  const { app, closeStreams } = await createApp(build);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(port, () => resolve(s));
+  });
+  log.info({ port }, 'web listening');
+  const stop = async () => {
+    closeStreams();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.allSettled([
+      closeDb(),
+      closeLiveHub(),
+      redis().quit(),
+      ...queueNames.map((n) => queue(n).close()),
+    ]);
+  };
+  return { server, stop };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    env();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  const { stop } = await startServer();
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'web stopping');
+      const force = setTimeout(() => process.exit(1), 10_000);
+      force.unref();
+      await stop();
+      process.exit(0);
+    });
+  }
+}

@@ -1,0 +1,63 @@
+// The worker process: one BullMQ Worker per queue plus the outbox relay, with graceful shutdown.
+import { type Processor, Worker } from 'bullmq';
+import { closeDb } from '../db/client';
+import { env } from '../app/lib/env.server';
+import { log } from '../app/lib/log.server';
+import { redisConnection } from '../app/lib/redis.server';
+import { processNotification } from './notifications';
+import { type QueueName, queue, queueNames, queuePrefix } from './queues';
+import { startRelay } from './relay';
+
+const processors: Record<QueueName, { processor: Processor; concurrency: number }> = {
+  notifications: { processor: processNotification, concurrency: 8 },
+};
+
+export async function startWorkers() {
+  const lockDuration = env().WORKER_LOCK_MS;
+  const workers = queueNames.map((name) => {
+    const { processor, concurrency } = processors[name];
+    const worker = new Worker(name, processor, {
+      connection: redisConnection('worker'),
+      prefix: queuePrefix(name),
+      concurrency,
+      lockDuration,
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      maxStalledCount: 3,
+    });
+    worker.on('error', (error) => log.error({ err: error, queue: name }, 'worker error'));
+    worker.on('failed', (job, error) =>
+      log.warn(
+        { queue: name, jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: error.message },
+        'job failed',
+      ),
+    );
+    worker.on('completed', (job) =>
+      log.debug({ queue: name, jobId: job.id, job: job.name }, 'job completed'),
+    );
+    return worker;
+  });
+  const relay = startRelay();
+  log.info({ queues: queueNames }, 'workers started');
+
+  return async function stop() {
+    await relay.stop();
+    await Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all(queueNames.map((name) => queue(name).close()));
+    await closeDb();
+  };
+}
+
+if (process.argv[1]?.endsWith('workers/index.ts') || process.argv[1]?.endsWith('workers/index.js')) {
+  process.env.WHARF_SERVICE ??= 'worker';
+  const stop = await startWorkers();
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, async () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'workers stopping');
+      await stop();
+      process.exit(0);
+    });
+  }
+}

@@ -1,0 +1,54 @@
+// The catalogue of queues and job payloads, shared by the app (through the outbox) and the workers.
+import { type JobsOptions, Queue } from 'bullmq';
+import { z } from 'zod';
+import { env } from '../app/lib/env.server';
+import { redisConnection } from '../app/lib/redis.server';
+import { remember } from '../app/lib/remember.server';
+
+const id = z.string().min(3).max(64);
+
+/** Every job a queue accepts, by name, with its payload schema. Payloads carry ids only, never personal data. */
+export const catalogue = {
+  notifications: {
+    welcome: z.object({ userId: id }),
+    'member-invited': z.object({ invitationId: id }),
+  },
+} as const;
+
+export type QueueName = keyof typeof catalogue;
+export type JobName<Q extends QueueName> = keyof (typeof catalogue)[Q] & string;
+export type Payload<Q extends QueueName, N extends JobName<Q>> = (typeof catalogue)[Q][N] extends z.ZodTypeAny
+  ? z.infer<(typeof catalogue)[Q][N]>
+  : never;
+
+export const queueNames = Object.keys(catalogue) as QueueName[];
+
+export function isQueueName(name: string): name is QueueName {
+  return Object.hasOwn(catalogue, name);
+}
+
+export function payloadSchema(queue: QueueName, name: string): z.ZodTypeAny | undefined {
+  return (catalogue[queue] as Record<string, z.ZodTypeAny>)[name];
+}
+
+/** A hash tag per queue keeps each queue's keys in one Redis Cluster slot. */
+export function queuePrefix(queue: QueueName): string {
+  return `{${env().QUEUE_PREFIX}.${queue}}`;
+}
+
+export const defaultJobOptions: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1_000 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+};
+
+export function queue(name: QueueName): Queue {
+  return remember(`queue:${env().QUEUE_PREFIX}:${name}`, () => {
+    return new Queue(name, {
+      connection: redisConnection('producer'),
+      prefix: queuePrefix(name),
+      defaultJobOptions,
+    });
+  });
+}
