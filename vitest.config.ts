@@ -2,18 +2,31 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const resolve = { alias: { '~': `${root}app` } };
 
 export default defineConfig({
-  resolve: {
-    alias: { '~': `${root}app`, '#db': `${root}db`, '#workers': `${root}workers` },
-  },
+  resolve,
   esbuild: { jsx: 'automatic' },
   test: {
-    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
-    setupFiles: ['tests/support/per-file-setup.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        resolve,
+        esbuild: { jsx: 'automatic' },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+      },
+      {
+        resolve,
+        esbuild: { jsx: 'automatic' },
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          setupFiles: ['tests/support/per-file-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -84,7 +84,8 @@ try {
   }
 
   const run = (name: string, script: string) => {
-    const child = spawn(bin('tsx'), [script], {
+    // Node itself with the tsx loader, not the tsx wrapper, so signals reach the process that owns the pools.
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: repoRoot,
       env: { ...env, WHARF_SERVICE: name },
       stdio: ['ignore', 'pipe', 'inherit'],

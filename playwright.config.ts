@@ -1,0 +1,49 @@
+// Playwright end-to-end tests: Debian's Chromium against the market started by scripts/dev.ts on port 3100.
+import { defineConfig } from '@playwright/test';
+
+const PORT = 3100;
+export const baseURL = `http://localhost:${PORT}`;
+
+/** Launch options shared with scripts/screenshots.ts: the system Chromium, never Playwright's download. */
+export const chromiumLaunchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
+};
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'test-results',
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  workers: 2,
+  retries: process.env.CI ? 1 : 0,
+  reporter: 'list',
+  use: {
+    baseURL,
+    locale: 'zh-CN',
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: { browserName: 'chromium', launchOptions: chromiumLaunchOptions },
+    },
+  ],
+  webServer: {
+    command: `node_modules/.bin/tsx scripts/dev.ts --port ${PORT} --database wharf_e2e --fresh --no-build --json`,
+    url: `${baseURL}/readyz`,
+    timeout: 120_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

@@ -1,0 +1,128 @@
+// Shared helpers for the end-to-end tests: unique test data, the demo accounts, and the register/login forms.
+import { randomBytes } from 'node:crypto';
+import { type Page, type Response, expect } from '@playwright/test';
+
+/** Password of every seeded demo user (db/seed.ts). */
+export const DEMO_PASSWORD = 'wharf-demo-2026';
+
+/** Seeded demo users and their organisations (db/seed.ts). */
+export const DEMO = {
+  operator: { email: 'operator@wharf.test', orgId: 'org_operator' },
+  shrimpSeller: { email: 'shrimp@wharf.test', orgId: 'org_haixing', orgName: '湛江海兴南美白对虾养殖场' },
+  oysterSeller: { email: 'oyster@wharf.test', orgId: 'org_maowei' },
+  restaurantBuyer: { email: 'restaurant@wharf.test', orgId: 'org_yuewei' },
+} as const;
+
+/** A short random tag, so parallel tests and repeated runs never collide. */
+export function uniqueTag(): string {
+  return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${uniqueTag()}@e2e.test`;
+}
+
+export type NewAccount = {
+  orgName: string;
+  orgKind: 'seller' | 'buyer' | 'both' | 'carrier';
+  city: string;
+  name: string;
+  email: string;
+  password: string;
+};
+
+/** Fresh account data; the names are Chinese, as the market's users' are. */
+export function newAccount(kind: NewAccount['orgKind'] = 'seller'): NewAccount {
+  const tag = uniqueTag();
+  return {
+    orgName: `北海测试水产${tag}`,
+    orgKind: kind,
+    city: '北海',
+    name: `测试员${tag.slice(-4)}`,
+    email: uniqueEmail(kind),
+    password: `e2e-pass-${tag}`,
+  };
+}
+
+/** Labels of the register and login forms per locale (app/lib/i18n/messages.ts). */
+export const LABELS = {
+  'zh-CN': {
+    orgName: '机构名称',
+    orgKind: '机构类型',
+    city: '所在城市',
+    name: '你的姓名',
+    email: '电子邮箱',
+    password: '密码',
+    registerSubmit: '注册并进入工作台',
+    loginSubmit: '登录',
+    kinds: { seller: '卖家', buyer: '买家', both: '买卖双方', carrier: '冷链承运商' },
+  },
+  en: {
+    orgName: 'Organisation name',
+    orgKind: 'Organisation type',
+    city: 'City',
+    name: 'Your name',
+    email: 'E-mail',
+    password: 'Password',
+    registerSubmit: 'Register and open the dashboard',
+    loginSubmit: 'Log in',
+    kinds: { seller: 'Seller', buyer: 'Buyer', both: 'Buyer and seller', carrier: 'Cold-chain carrier' },
+  },
+} as const;
+
+export type TestLocale = keyof typeof LABELS;
+
+/** Fills the open /register page; every field is optional so tests can leave some out. */
+export async function fillRegisterForm(
+  page: Page,
+  account: Partial<NewAccount>,
+  locale: TestLocale = 'zh-CN',
+): Promise<void> {
+  const l = LABELS[locale];
+  const form = page.locator('main form');
+  if (account.orgName !== undefined) await form.getByLabel(l.orgName).fill(account.orgName);
+  if (account.orgKind !== undefined) await form.getByLabel(l.orgKind).selectOption(account.orgKind);
+  if (account.city !== undefined) await form.getByLabel(l.city).fill(account.city);
+  if (account.name !== undefined) await form.getByLabel(l.name).fill(account.name);
+  if (account.email !== undefined) await form.getByLabel(l.email).fill(account.email);
+  if (account.password !== undefined)
+    await form.getByLabel(l.password, { exact: true }).fill(account.password);
+}
+
+/** Registers through the form and waits for the dashboard. */
+export async function register(page: Page, account: NewAccount, locale: TestLocale = 'zh-CN'): Promise<void> {
+  await page.goto('/register');
+  await fillRegisterForm(page, account, locale);
+  await page.getByRole('button', { name: LABELS[locale].registerSubmit }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/** Fills and sends the login form on the open /login page; resolves with the form's POST response. */
+export async function submitLogin(
+  page: Page,
+  email: string,
+  password: string,
+  locale: TestLocale = 'zh-CN',
+): Promise<Response> {
+  const l = LABELS[locale];
+  const form = page.locator('main form');
+  await form.getByLabel(l.email).fill(email);
+  await form.getByLabel(l.password, { exact: true }).fill(password);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
+    form.getByRole('button', { name: l.loginSubmit }).click(),
+  ]);
+  return response;
+}
+
+/** Logs in through the form and waits for the page it leads to (the dashboard unless `next` says otherwise). */
+export async function logIn(
+  page: Page,
+  email: string,
+  password: string,
+  { locale = 'zh-CN', expectPath = /\/dashboard$/ }: { locale?: TestLocale; expectPath?: RegExp } = {},
+): Promise<void> {
+  await page.goto('/login');
+  await submitLogin(page, email, password, locale);
+  await expect(page).toHaveURL(expectPath);
+}

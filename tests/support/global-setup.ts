@@ -1,0 +1,47 @@
+// Once per integration run: find or start PostgreSQL and Redis, build the app, and migrate a template database.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { migrateDatabase } from '../../db/migrate';
+import { databaseUrl, dropDatabase, ensureDatabase } from '../../scripts/databases';
+import { ensurePostgres, ensureRedis, repoRoot } from '../../scripts/services';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+    templateDatabase: string;
+    redisUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const quiet = () => {};
+  const pg = process.env.WHARF_TEST_PG_ADMIN_URL
+    ? { url: process.env.WHARF_TEST_PG_ADMIN_URL, stop: async () => {} }
+    : await ensurePostgres(quiet);
+  const redis = await ensureRedis(quiet);
+
+  // The HTTP tests serve the real build; make one if this run has none.
+  if (!existsSync(path.join(repoRoot, 'build/index.js'))) {
+    const build = spawnSync(path.join(repoRoot, 'node_modules/.bin/remix'), ['build'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    });
+    if (build.status !== 0) throw new Error('remix build failed');
+  }
+
+  const template = `wharf_tpl_${process.pid}`;
+  await ensureDatabase(pg.url, template, { fresh: true });
+  await migrateDatabase(databaseUrl(pg.url, template));
+
+  project.provide('pgAdminUrl', pg.url);
+  project.provide('templateDatabase', template);
+  project.provide('redisUrl', redis.url);
+
+  return async () => {
+    await dropDatabase(pg.url, template);
+    await redis.stop();
+    await pg.stop();
+  };
+}
