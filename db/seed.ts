@@ -3,7 +3,8 @@ import { pathToFileURL } from 'node:url';
 import { hash } from '@node-rs/argon2';
 import { count } from 'drizzle-orm';
 import type { DbOrTx } from './client';
-import { memberships, organisations, users } from './schema';
+import { CATALOGUE } from '../app/listings/catalogue';
+import { categories, memberships, organisations, users } from './schema';
 import type { OrgKind } from './schema';
 
 export const DEMO_PASSWORD = 'wharf-demo-2026';
@@ -68,8 +69,17 @@ export const DEMO_ORGS: DemoOrg[] = [
   },
 ];
 
+/** The market's categories: added where missing, never overwriting an operator's changes. */
+export async function seedCatalogue(tx: DbOrTx): Promise<void> {
+  await tx
+    .insert(categories)
+    .values(CATALOGUE.map((category, sort) => ({ ...category, sort })))
+    .onConflictDoNothing({ target: categories.id });
+}
+
 /** Seeds an empty database; returns false (and changes nothing) when users already exist. */
 export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
+  await seedCatalogue(tx);
   const [{ n }] = await tx.select({ n: count() }).from(users);
   if (n > 0) return false;
   const passwordHash = await hash(DEMO_PASSWORD);

@@ -20,7 +20,7 @@ try {
     REDIS_URL: redis.url,
     ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
-    NODE_ENV: 'test',
+    NODE_ENV: 'test' as const,
   };
   const run = (label: string, command: string, args: string[]) => {
     say(label);

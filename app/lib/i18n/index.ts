@@ -1,12 +1,29 @@
 // Translation: the locale list, a translator for a locale, and the React hook that pages use.
 import { createContext, useContext } from 'react';
-import { type MessageKey, en, zhCN } from './messages';
+import * as listing from './listing';
+import * as market from './market';
+import { type MessageKey as CoreKey, en, zhCN } from './messages';
+import * as sell from './sell';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-const dictionaries: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+/** Each area keeps its strings in its own module; every module has the same keys in both languages. */
+const areas = [listing, market, sell];
+export type MessageKey =
+  | CoreKey
+  | keyof typeof listing.zhCN
+  | keyof typeof market.zhCN
+  | keyof typeof sell.zhCN;
+
+const dictionaries: Record<Locale, Record<string, string>> = {
+  'zh-CN': Object.assign({}, zhCN, ...areas.map((area) => area.zhCN)),
+  en: Object.assign({}, en, ...areas.map((area) => area.en)),
+};
+
+/** Every dictionary, for the completeness test. */
+export const allMessages = dictionaries;
 
 export type Translate = (key: MessageKey | string, params?: Record<string, string | number>) => string;
 
@@ -54,5 +71,3 @@ export function useLocale(): Locale {
 export function useT(): Translate {
   return translator(useLocale());
 }
-
-export type { MessageKey };

@@ -1,0 +1,4 @@
+// Strings of the sell pages, in Chinese and English.
+export const zhCN = {} as const;
+
+export const en: Record<keyof typeof zhCN, string> = {};

@@ -1,0 +1,160 @@
+// Photos and certificates of a lot: read from a multipart form with size limits, checked by their bytes, stored with thumbnails.
+import {
+  unstable_composeUploadHandlers as composeUploadHandlers,
+  unstable_createMemoryUploadHandler as createMemoryUploadHandler,
+  unstable_parseMultipartFormData as parseMultipartFormData,
+} from '@remix-run/node';
+import { and, count, eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import type { DbOrTx } from '../../db/client';
+import { listingFiles } from '../../db/schema';
+import type { FieldErrors } from '../lib/forms.server';
+import { newId } from '../lib/ids';
+import { type SniffedType, sniffFileType, storage } from '../lib/storage.server';
+import { MAX_CERTIFICATES, MAX_PHOTO_BYTES, MAX_PHOTOS } from './form.server';
+
+export type Upload = { field: 'photos' | 'certificates'; name: string; bytes: Uint8Array; type: SniffedType };
+const FILE_FIELDS = new Set(['photos', 'certificates']);
+const MAX_REQUEST_BYTES = (MAX_PHOTOS + MAX_CERTIFICATES) * MAX_PHOTO_BYTES + 1024 * 1024;
+
+/**
+ * Reads a listing form that may carry files. Text fields come back as strings; files are read up to
+ * the size limit (a larger one is drained and reported, never kept), then recognised by their bytes.
+ */
+export async function readListingMultipart(
+  request: Request,
+): Promise<{ fields: Record<string, string>; uploads: Upload[]; errors: FieldErrors }> {
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_REQUEST_BYTES) throw new Response('Request too large', { status: 413 });
+  const errors: FieldErrors = {};
+  const uploads: Upload[] = [];
+  const counts = { photos: 0, certificates: 0 };
+
+  const fileHandler = async ({
+    name,
+    filename,
+    data,
+  }: {
+    name: string;
+    filename?: string;
+    data: AsyncIterable<Uint8Array>;
+  }) => {
+    if (!FILE_FIELDS.has(name) || !filename) return undefined;
+    const field = name as Upload['field'];
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of data) {
+      size += chunk.byteLength;
+      if (size <= MAX_PHOTO_BYTES) chunks.push(chunk);
+    }
+    if (size === 0) return undefined; // an empty file input
+    counts[field] += 1;
+    if (size > MAX_PHOTO_BYTES) {
+      errors[field] = 'errors.fileTooLarge';
+      return undefined;
+    }
+    const bytes = Buffer.concat(chunks);
+    const type = sniffFileType(bytes);
+    const allowed = field === 'photos' ? type !== null && type !== 'application/pdf' : type !== null;
+    if (!type || !allowed) errors[field] ??= 'errors.fileType';
+    else uploads.push({ field, name: filename.slice(0, 120), bytes, type });
+    return undefined;
+  };
+
+  const formData = await parseMultipartFormData(
+    request,
+    composeUploadHandlers(fileHandler, createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
+  );
+  const fields: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) if (typeof value === 'string') fields[key] = value;
+  if (counts.photos > MAX_PHOTOS) errors.photos = 'errors.tooManyPhotos';
+  if (counts.certificates > MAX_CERTIFICATES) errors.certificates = 'errors.tooManyCertificates';
+  return { fields, uploads, errors };
+}
+
+const EXTENSION: Record<SniffedType, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+};
+
+/** Checks the listing has room for these files (photos ≤ 8 and certificates ≤ 4 in all). */
+export async function checkFileRoom(
+  tx: DbOrTx,
+  listingId: string | null,
+  uploads: Upload[],
+): Promise<FieldErrors> {
+  const existing = { photo: 0, certificate: 0 };
+  if (listingId) {
+    const rows = await tx
+      .select({ kind: listingFiles.kind, n: count() })
+      .from(listingFiles)
+      .where(eq(listingFiles.listingId, listingId))
+      .groupBy(listingFiles.kind);
+    for (const row of rows) existing[row.kind] = row.n;
+  }
+  const errors: FieldErrors = {};
+  if (existing.photo + uploads.filter((u) => u.field === 'photos').length > MAX_PHOTOS)
+    errors.photos = 'errors.tooManyPhotos';
+  if (existing.certificate + uploads.filter((u) => u.field === 'certificates').length > MAX_CERTIFICATES)
+    errors.certificates = 'errors.tooManyCertificates';
+  return errors;
+}
+
+/** Stores the files and their thumbnails, and records them on the listing in the caller's transaction. */
+export async function attachFiles(
+  tx: DbOrTx,
+  listingId: string,
+  uploads: Upload[],
+  certificate: { type: 'inspection' | 'quality' | 'other'; number: string | null } = {
+    type: 'inspection',
+    number: null,
+  },
+): Promise<void> {
+  const [{ n: already }] = await tx
+    .select({ n: count() })
+    .from(listingFiles)
+    .where(and(eq(listingFiles.listingId, listingId), eq(listingFiles.kind, 'photo')));
+  let position = already;
+  for (const upload of uploads) {
+    const id = newId('fil');
+    const key = `listings/${listingId}/${id}.${EXTENSION[upload.type]}`;
+    await storage().put(key, upload.bytes, upload.type);
+    let thumbKey: string | null = null;
+    if (upload.type !== 'application/pdf') {
+      thumbKey = `listings/${listingId}/${id}.thumb.webp`;
+      const thumb = await sharp(upload.bytes)
+        .rotate()
+        .resize(480, 360, { fit: 'cover' })
+        .webp({ quality: 78 })
+        .toBuffer();
+      await storage().put(thumbKey, thumb, 'image/webp');
+    }
+    const isPhoto = upload.field === 'photos';
+    await tx.insert(listingFiles).values({
+      id,
+      listingId,
+      kind: isPhoto ? 'photo' : 'certificate',
+      storageKey: key,
+      thumbKey,
+      contentType: upload.type,
+      bytes: upload.bytes.byteLength,
+      position: isPhoto ? position++ : 0,
+      certificateType: isPhoto ? null : certificate.type,
+      certificateNumber: isPhoto ? null : certificate.number,
+    });
+  }
+}
+
+/** Removes one file of a listing (the seller's edit page). */
+export async function removeFile(tx: DbOrTx, listingId: string, fileId: string): Promise<boolean> {
+  const [row] = await tx
+    .delete(listingFiles)
+    .where(and(eq(listingFiles.id, fileId), eq(listingFiles.listingId, listingId)))
+    .returning();
+  if (!row) return false;
+  await storage().delete(row.storageKey);
+  if (row.thumbKey) await storage().delete(row.thumbKey);
+  return true;
+}

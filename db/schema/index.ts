@@ -1,0 +1,4 @@
+// The database schema, one module per area. Migrations are generated from these files (drizzle-kit).
+export * from './identity';
+export * from './platform';
+export * from './listings';
