@@ -61,10 +61,16 @@ export async function readListingMultipart(
     return undefined;
   };
 
-  const formData = await parseMultipartFormData(
-    request,
-    composeUploadHandlers(fileHandler, createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
-  );
+  let formData: FormData;
+  try {
+    formData = await parseMultipartFormData(
+      request,
+      composeUploadHandlers(fileHandler, createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
+    );
+  } catch {
+    // A text field over 64 KB, a file under another field's name, or a body that is not multipart.
+    throw new Response('Malformed form', { status: 400 });
+  }
   const fields: Record<string, string> = {};
   for (const [key, value] of formData.entries()) if (typeof value === 'string') fields[key] = value;
   if (counts.photos > MAX_PHOTOS) errors.photos = 'errors.tooManyPhotos';

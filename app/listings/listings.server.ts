@@ -232,30 +232,18 @@ export async function moderateListing(
       : ['pending_review'];
   const to: ListingStatus =
     input.decision === 'approve' ? 'live' : input.decision === 'reject' ? 'draft' : 'removed';
-  const [changed] = await tx
+  const [current] = await tx
+    .select({ status: listings.status })
+    .from(listings)
+    .where(eq(listings.id, input.listingId))
+    .for('update');
+  if (!current) throw new ListingError('errors.notFound', 404);
+  if (!from.includes(current.status)) throw new ListingError('listing.errors.notNow');
+  await tx
     .update(listings)
-    .set({
-      status: to,
-      statusReason: input.reason ?? null,
-      publishedAt: to === 'live' ? new Date() : undefined,
-    })
-    .where(and(eq(listings.id, input.listingId), inArray(listings.status, from)))
-    .returning({ id: listings.id });
-  if (!changed) throw new ListingError('listing.errors.notNow');
-  const [previous] = await tx
-    .select({ toStatus: listingEvents.toStatus })
-    .from(listingEvents)
-    .where(eq(listingEvents.listingId, input.listingId))
-    .orderBy(sql`${listingEvents.at} desc`)
-    .limit(1);
-  await recordEvent(
-    tx,
-    input.listingId,
-    input.actorUserId,
-    previous?.toStatus ?? null,
-    to,
-    input.reason ?? null,
-  );
+    .set({ status: to, statusReason: input.reason ?? null, publishedAt: to === 'live' ? new Date() : undefined })
+    .where(eq(listings.id, input.listingId));
+  await recordEvent(tx, input.listingId, input.actorUserId, current.status, to, input.reason ?? null);
   return to;
 }
 
