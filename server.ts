@@ -46,12 +46,18 @@ function sameOriginOnly(req: Request, res: Response, next: NextFunction) {
   if (!MUTATING.has(req.method) || CROSS_ORIGIN_ALLOWED.some((re) => re.test(req.path))) return next();
   const origin = req.get('origin');
   const fetchSite = req.get('sec-fetch-site');
-  let allowed = true;
-  if (origin && origin !== 'null') {
+  let allowed: boolean;
+  if (fetchSite === 'same-origin' || fetchSite === 'none') {
+    // The browser itself vouches for the origin (it also sends Origin: null under some referrer policies);
+    // an opaque Origin is dropped so Remix's own host/origin check does not abort the action.
+    allowed = true;
+    if (origin === 'null') delete req.headers.origin;
+  } else if (origin && origin !== 'null') {
     const expected = env().APP_ORIGIN ?? `${req.protocol}://${req.get('host')}`;
     allowed = origin === expected;
-  } else if (origin === 'null' || fetchSite === 'cross-site') {
-    allowed = false;
+  } else {
+    // No Origin at all is a non-browser client (curl, a test); an opaque or cross-site one is refused.
+    allowed = origin === undefined && fetchSite === undefined;
   }
   if (!allowed) {
     log.warn({ reqId: req.id, path: req.path }, 'cross-origin request refused');
@@ -112,6 +118,8 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
         },
       },
       crossOriginEmbedderPolicy: false,
+      // The default no-referrer makes Chromium send `Origin: null` on plain form posts.
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
       strictTransportSecurity: isProduction(),
     }),
   );

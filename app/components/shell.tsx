@@ -58,6 +58,10 @@ export function Shell({
   const t = useT();
   const location = useLocation();
   const unread = useLiveUnread(viewer?.unread ?? 0, Boolean(viewer));
+  useEffect(() => {
+    // Marks the page interactive (React has hydrated), for people's scripts and for the browser tests.
+    document.documentElement.dataset.hydrated = 'true';
+  }, []);
   const items = NAV.filter((item) => item.show(viewer));
   const here = `${location.pathname}${location.search}`;
 
@@ -172,6 +176,16 @@ export function Shell({
                         </Link>
                       </li>
                     ) : null}
+                    <li>
+                      <Link className="block rounded px-2 py-1 hover:bg-slate-100" to="/inbox">
+                        {t('nav.inbox')}
+                      </Link>
+                    </li>
+                    <li>
+                      <Link className="block rounded px-2 py-1 hover:bg-slate-100" to="/invitations">
+                        {t('invitations.title')}
+                      </Link>
+                    </li>
                     <li>
                       <Link className="block rounded px-2 py-1 hover:bg-slate-100" to="/settings">
                         {t('nav.settings')}

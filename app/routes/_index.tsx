@@ -4,6 +4,7 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { getViewer } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return json({ signedIn: Boolean(await getViewer(request)) });
@@ -51,4 +52,4 @@ export default function Home() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, null);

@@ -8,6 +8,7 @@ import { db } from '~/lib/db.server';
 import { requireUser } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
 import { listInbox } from '~/notify/inbox.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -47,7 +48,7 @@ export default function Dashboard() {
               </div>
             </dl>
             <h2 className="mt-6 text-sm font-semibold text-slate-700">{t('dashboard.nextSteps')}</h2>
-            <ul className="mt-2 list-inside list-disc space-y-1 text-sm text-sea-700">
+            <ul className="mt-2 list-disc pl-5 space-y-1 text-sm text-sea-700">
               <li>
                 <Link to={`/orgs/${org.orgId}/members`} className="underline">
                   {t('dashboard.stepMembers')}
@@ -92,4 +93,4 @@ export default function Dashboard() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '工作台 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'dashboard.title');

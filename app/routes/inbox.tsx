@@ -9,6 +9,7 @@ import { db } from '~/lib/db.server';
 import { requireUser } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
 import { announceInbox, listInbox, markRead, unreadCount } from '~/notify/inbox.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -51,7 +52,7 @@ export default function Inbox() {
       <PageHeader title={t('inbox.title')}>
         <Link
           to={unreadOnly ? '/inbox' : '/inbox?unread=1'}
-          className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+          className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50"
         >
           {unreadOnly ? t('inbox.all') : t('inbox.onlyUnread')}
         </Link>
@@ -116,4 +117,4 @@ export default function Inbox() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '消息 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'inbox.title');

@@ -8,6 +8,7 @@ import { acceptInvitation, pendingInvitationsFor, switchOrg } from '~/identity/a
 import { requireUser } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
 import { redirectWithToast } from '~/lib/toast.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -51,4 +52,4 @@ export default function Invitations() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '邀请 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'invitations.title');

@@ -9,6 +9,7 @@ import { clientIp, requireAnonymous, safeRedirect } from '~/lib/auth.server';
 import { formError, formValues, parseForm } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { commitSessionCookie } from '~/lib/session.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -70,4 +71,4 @@ export default function Login() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '登录 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'login.title');

@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { SectionPage } from '~/components/section';
 import { requireOrgKind } from '~/lib/auth.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOrgKind(request, ['carrier', 'seller', 'buyer', 'both']);
@@ -13,4 +14,4 @@ export default function Logistics() {
   return <SectionPage title="section.logistics.title" empty="section.logistics.empty" />;
 }
 
-export const meta: MetaFunction = () => [{ title: 'Logistics · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'section.logistics.title');

@@ -10,6 +10,7 @@ import { organisations, outbox, users } from '~/lib/db.server';
 import { requireOperator } from '~/lib/auth.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { queue, queueNames } from '~/lib/queues.server';
+import { pageTitle } from '~/lib/meta';
 
 async function queueHealth() {
   try {
@@ -73,9 +74,9 @@ export default function OperatorConsole() {
             <table className="min-w-full text-sm">
               <thead className="text-left text-slate-500">
                 <tr>
-                  <th className="py-2 pr-4 font-medium">{t('operator.queue')}</th>
+                  <th className="whitespace-nowrap py-2 pr-4 font-medium">{t('operator.queue')}</th>
                   {columns.map((c) => (
-                    <th key={c} className="py-2 pr-4 text-right font-medium">
+                    <th key={c} className="whitespace-nowrap py-2 pr-4 text-right font-medium">
                       {t(`operator.${c}`)}
                     </th>
                   ))}
@@ -122,4 +123,4 @@ export default function OperatorConsole() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '市场管理 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'operator.title');

@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { SectionPage } from '~/components/section';
 import { requireOrgKind } from '~/lib/auth.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOrgKind(request, ['seller', 'buyer', 'both']);
@@ -13,4 +14,4 @@ export default function Orders() {
   return <SectionPage title="section.orders.title" empty="section.orders.empty" />;
 }
 
-export const meta: MetaFunction = () => [{ title: 'Orders · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'section.orders.title');

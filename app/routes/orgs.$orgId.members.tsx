@@ -9,6 +9,7 @@ import { invite, inviteSchema, orgInvitations, orgMembers } from '~/identity/acc
 import { requireOrgRole, roleAtLeast } from '~/lib/auth.server';
 import { formError, parseForm } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const orgId = params.orgId ?? '';
@@ -56,19 +57,19 @@ export default function Members() {
           <table className="min-w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-500">
               <tr>
-                <th className="py-2 pr-4 font-medium">{t('members.name')}</th>
-                <th className="py-2 pr-4 font-medium">{t('members.email')}</th>
-                <th className="py-2 pr-4 font-medium">{t('members.role')}</th>
-                <th className="py-2 font-medium">{t('members.since')}</th>
+                <th className="whitespace-nowrap py-2 pr-4 font-medium">{t('members.name')}</th>
+                <th className="whitespace-nowrap py-2 pr-4 font-medium">{t('members.email')}</th>
+                <th className="whitespace-nowrap py-2 pr-4 font-medium">{t('members.role')}</th>
+                <th className="whitespace-nowrap py-2 font-medium">{t('members.since')}</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {members.map((m) => (
                 <tr key={m.userId}>
                   <td className="py-2 pr-4">{m.name}</td>
-                  <td className="py-2 pr-4 text-slate-600">{m.email}</td>
-                  <td className="py-2 pr-4">{t(`role.${m.role}`)}</td>
-                  <td className="py-2 text-slate-600">{formatTime(m.since, locale)}</td>
+                  <td className="break-all py-2 pr-4 text-slate-600">{m.email}</td>
+                  <td className="whitespace-nowrap py-2 pr-4">{t(`role.${m.role}`)}</td>
+                  <td className="whitespace-nowrap py-2 text-slate-600">{formatTime(m.since, locale)}</td>
                 </tr>
               ))}
             </tbody>
@@ -76,9 +77,9 @@ export default function Members() {
         </div>
       </Card>
       {canInvite ? (
-        <div className="grid gap-6 md:grid-cols-2">
+        <div className="grid gap-6 md:grid-cols-2 [&>*]:min-w-0">
           <Card title={t('members.invite')}>
-            <Form method="post" className="space-y-4" noValidate>
+            <Form method="post" className="space-y-4" noValidate key={pending.length}>
               <Field
                 name="email"
                 type="email"
@@ -106,9 +107,9 @@ export default function Members() {
             ) : (
               <ul className="divide-y divide-slate-100 text-sm" data-testid="pending-invitations">
                 {pending.map((p) => (
-                  <li key={p.id} className="flex justify-between gap-2 py-2">
-                    <span className="truncate">{p.email}</span>
-                    <span className="shrink-0 text-slate-500">
+                  <li key={p.id} className="flex flex-wrap justify-between gap-x-3 gap-y-1 py-2">
+                    <span className="min-w-0 break-all">{p.email}</span>
+                    <span className="text-slate-500">
                       {t(`role.${p.role}`)} · {t('members.expires')} {formatTime(p.expiresAt, locale)}
                     </span>
                   </li>
@@ -124,4 +125,4 @@ export default function Members() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '成员 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'members.title');

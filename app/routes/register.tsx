@@ -4,12 +4,14 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData } from '@remix-run/react';
 import { Field, FormAlert, SelectField, SubmitButton } from '~/components/forms';
 import { Card } from '~/components/ui';
-import { PASSWORD_MIN, register, registerSchema } from '~/identity/accounts.server';
+import { register, registerSchema } from '~/identity/accounts.server';
+import { PASSWORD_MIN } from '~/identity/rules';
 import { requireAnonymous } from '~/lib/auth.server';
 import { formError, formValues, parseForm } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { commitSessionCookie } from '~/lib/session.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -102,4 +104,4 @@ export default function Register() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '注册 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'nav.register');

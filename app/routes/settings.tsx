@@ -12,6 +12,8 @@ import { requireUser } from '~/lib/auth.server';
 import { LOCALES, isLocale, useLocale, useT } from '~/lib/i18n';
 import { redirectWithToast } from '~/lib/toast.server';
 import { revokeSession } from '~/lib/session.server';
+import { pageTitle } from '~/lib/meta';
+import { describeDevice } from '~/lib/user-agent';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -33,7 +35,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     .orderBy(desc(sessions.lastSeenAt));
   return json({
     locale: viewer.user.locale,
-    devices: devices.map((d) => ({ ...d, id: d.id.slice(0, 16), current: d.id === viewer.sessionId })),
+    devices: devices.map((d) => ({
+      ...d,
+      userAgent: describeDevice(d.userAgent),
+      id: d.id.slice(0, 16),
+      current: d.id === viewer.sessionId,
+    })),
   });
 }
 
@@ -98,8 +105,8 @@ export default function Settings() {
         <p className="mb-3 text-sm text-slate-600">{t('settings.sessionsLead')}</p>
         <ul className="divide-y divide-slate-100">
           {devices.map((device) => (
-            <li key={device.id} className="flex flex-wrap items-center justify-between gap-2 py-3 text-sm">
-              <div className="min-w-0">
+            <li key={device.id} className="flex items-center justify-between gap-3 py-3 text-sm">
+              <div className="min-w-0 flex-1">
                 <p className="truncate font-medium">{device.userAgent ?? '—'}</p>
                 <p className="text-xs text-slate-500">
                   {t('settings.signedIn')} {formatTime(device.createdAt, locale)} · {t('settings.lastSeen')}{' '}
@@ -109,7 +116,7 @@ export default function Settings() {
                   ) : null}
                 </p>
               </div>
-              <Form method="post">
+              <Form method="post" className="shrink-0">
                 <input type="hidden" name="session" value={device.id} />
                 <SubmitButton intent="revoke" variant="danger">
                   {t('settings.revoke')}
@@ -130,4 +137,4 @@ export default function Settings() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '设置 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'settings.title');

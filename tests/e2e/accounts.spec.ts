@@ -1,6 +1,6 @@
 // The account journey: register a seller in Chinese, get the welcome message, switch to English, log out and back in.
 import { expect, test } from '@playwright/test';
-import { logIn, newAccount, register } from './helpers';
+import { logIn, newAccount, register, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
@@ -48,6 +48,7 @@ test('a seller registers in Chinese, is welcomed, switches to English and keeps 
 
   await test.step('switch to English with the header language button', async () => {
     await page.goto('/dashboard');
+    await waitForHydration(page);
     const language = page.getByTestId('language-switch');
     await expect(language).toHaveText('English');
     await language.click();

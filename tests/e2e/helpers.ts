@@ -72,6 +72,15 @@ export const LABELS = {
 
 export type TestLocale = keyof typeof LABELS;
 
+/**
+ * Waits until React has hydrated the page.
+ * Clicking earlier posts the form natively and typing earlier may be wiped by a re-render.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  // The shell sets data-hydrated on <html> once React has taken over the page.
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
 /** Fills the open /register page; every field is optional so tests can leave some out. */
 export async function fillRegisterForm(
   page: Page,
@@ -92,6 +101,7 @@ export async function fillRegisterForm(
 /** Registers through the form and waits for the dashboard. */
 export async function register(page: Page, account: NewAccount, locale: TestLocale = 'zh-CN'): Promise<void> {
   await page.goto('/register');
+  await waitForHydration(page);
   await fillRegisterForm(page, account, locale);
   await page.getByRole('button', { name: LABELS[locale].registerSubmit }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
@@ -123,6 +133,7 @@ export async function logIn(
   { locale = 'zh-CN', expectPath = /\/dashboard$/ }: { locale?: TestLocale; expectPath?: RegExp } = {},
 ): Promise<void> {
   await page.goto('/login');
+  await waitForHydration(page);
   await submitLogin(page, email, password, locale);
   await expect(page).toHaveURL(expectPath);
 }

@@ -1,6 +1,6 @@
 // Access control in the browser: other orgs' pages are 404, wrong org kinds get 403, anonymous users go to login.
 import { expect, test } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD, logIn } from './helpers';
+import { DEMO, DEMO_PASSWORD, logIn, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
@@ -62,6 +62,7 @@ test('anonymous visitors are sent to the login page and come back after logging 
 
   await test.step('after logging in the user lands on the page it asked for', async () => {
     await page.goto(`/login?next=${encodeURIComponent('/inbox')}`);
+    await waitForHydration(page);
     await page.locator('main form').getByLabel('电子邮箱').fill(DEMO.shrimpSeller.email);
     await page.locator('main form').getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
     await page.locator('main form').getByRole('button', { name: '登录' }).click();
@@ -72,6 +73,7 @@ test('anonymous visitors are sent to the login page and come back after logging 
 
 test('a login link cannot redirect to another site', async ({ page }) => {
   await page.goto(`/login?next=${encodeURIComponent('//evil.example/steal')}`);
+  await waitForHydration(page);
   await page.locator('main form').getByLabel('电子邮箱').fill(DEMO.shrimpSeller.email);
   await page.locator('main form').getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
   await page.locator('main form').getByRole('button', { name: '登录' }).click();

@@ -1,6 +1,6 @@
 // Form validation: per-field messages and refilled values on /register, and the login attempt limit.
 import { expect, test } from '@playwright/test';
-import { DEMO, fillRegisterForm, newAccount, submitLogin, uniqueEmail } from './helpers';
+import { DEMO, fillRegisterForm, newAccount, submitLogin, uniqueEmail, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
@@ -15,6 +15,7 @@ test('registration shows a message per field, keeps what was typed (but not the 
 
   await test.step('short password and empty organisation name: 400 with both messages', async () => {
     await page.goto('/register');
+    await waitForHydration(page);
     await fillRegisterForm(page, {
       orgName: '',
       orgKind: 'buyer',
@@ -106,6 +107,7 @@ test('the sixth wrong password in a minute is refused with 429 尝试次数过�
   expect(registered.status()).toBe(302);
 
   await page.goto('/login');
+  await waitForHydration(page);
   for (let attempt = 1; attempt <= 5; attempt++) {
     await test.step(`wrong password, attempt ${attempt}: 400 邮箱或密码不正确`, async () => {
       const response = await submitLogin(page, account.email, `wrong-password-${attempt}`);

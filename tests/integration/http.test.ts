@@ -62,6 +62,7 @@ describe('pages', () => {
     const second = await fetch(`${base}/login`);
     expect(second.headers.get('content-security-policy')).not.toContain(nonce);
     expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(first.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     expect(first.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
   });
 
@@ -91,6 +92,27 @@ describe('cross-origin requests', () => {
       redirect: 'manual',
     });
     expect(sameSite.status).toBe(400);
+  });
+
+  it('accepts a form the browser labels same-origin even when it sends Origin: null', async () => {
+    const response = await fetch(`${base}/login`, {
+      method: 'POST',
+      body: form(),
+      headers: {
+        Origin: 'null',
+        'Sec-Fetch-Site': 'same-origin',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      redirect: 'manual',
+    });
+    expect(response.status).toBe(400);
+    const opaque = await fetch(`${base}/login`, {
+      method: 'POST',
+      body: form(),
+      headers: { Origin: 'null', 'Content-Type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
+    expect(opaque.status).toBe(403);
   });
 
   it('refuses a browser request labelled cross-site even without an Origin header', async () => {
