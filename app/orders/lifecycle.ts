@@ -1,0 +1,55 @@
+// The order's state machine: which party may take which step from which state. Pure, shared by routes and workers.
+export type OrderStatus =
+  | 'pending_payment'
+  | 'paid'
+  | 'shipping'
+  | 'delivered'
+  | 'completed'
+  | 'disputed'
+  | 'resolved'
+  | 'cancelled';
+
+export type Party = 'buyer' | 'seller' | 'operator' | 'system';
+
+export type OrderAction =
+  | 'cancel'
+  | 'record_payment'
+  | 'ship'
+  | 'record_weight'
+  | 'confirm_delivery'
+  | 'open_dispute'
+  | 'resolve_dispute'
+  | 'complete'
+  | 'expire_unpaid';
+
+type Rule = { from: OrderStatus[]; to: OrderStatus | null; parties: Party[] };
+
+/** `to: null` records an event without changing the state (a weighing, say). */
+export const RULES: Record<OrderAction, Rule> = {
+  cancel: { from: ['pending_payment'], to: 'cancelled', parties: ['buyer', 'seller', 'operator'] },
+  expire_unpaid: { from: ['pending_payment'], to: 'cancelled', parties: ['system'] },
+  record_payment: { from: ['pending_payment'], to: 'paid', parties: ['operator', 'system'] },
+  ship: { from: ['paid'], to: 'shipping', parties: ['seller'] },
+  record_weight: { from: ['paid', 'shipping'], to: null, parties: ['seller'] },
+  confirm_delivery: { from: ['shipping'], to: 'delivered', parties: ['buyer', 'operator'] },
+  open_dispute: { from: ['delivered'], to: 'disputed', parties: ['buyer'] },
+  resolve_dispute: { from: ['disputed'], to: 'resolved', parties: ['operator'] },
+  complete: { from: ['delivered'], to: 'completed', parties: ['system'] },
+};
+
+export type Refusal = 'wrongState' | 'wrongParty';
+
+/** Null when `party` may take `action` from `status`; otherwise why not. */
+export function refusal(action: OrderAction, status: OrderStatus, party: Party): Refusal | null {
+  const rule = RULES[action];
+  if (!rule.parties.includes(party)) return 'wrongParty';
+  if (!rule.from.includes(status)) return 'wrongState';
+  return null;
+}
+
+/** The actions a party could take now, for the buttons an order page shows. */
+export function availableActions(status: OrderStatus, parties: Party[]): OrderAction[] {
+  return (Object.keys(RULES) as OrderAction[]).filter((action) =>
+    parties.some((party) => party !== 'system' && refusal(action, status, party) === null),
+  );
+}
