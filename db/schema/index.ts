@@ -2,3 +2,4 @@
 export * from './identity';
 export * from './platform';
 export * from './listings';
+export * from './ledger';

@@ -1,0 +1,527 @@
+// The escrow ledger: balanced, idempotent postings; balances and statements; the postings the market makes.
+//
+// PostgreSQL enforces the rules (db/migrations/0004_ledger_rules.sql); the checks here come first only
+// to fail with a clear message before a round trip. Every function takes the caller's transaction, so
+// a posting commits or rolls back with the business step it belongs to. Run it at READ COMMITTED (the
+// default): the idempotency and account races are settled by unique keys, which at a stricter
+// isolation level turn into serialization failures instead.
+import { createHash } from 'node:crypto';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client';
+import { type LedgerAccountKind, ledgerAccounts, ledgerEntries, ledgerTransactions } from '../../db/schema';
+import { newId } from '../lib/ids';
+import { type Currency, DEFAULT_CURRENCY, percentOf } from '../lib/money';
+
+export type LedgerTransactionKind =
+  | 'payment_received'
+  | 'escrow_funded'
+  | 'escrow_released'
+  | 'fee'
+  | 'payout'
+  | 'refund'
+  | 'deposit_hold'
+  | 'deposit_release'
+  | 'adjustment';
+
+/** Accounts that belong to the market rather than an org (their org id is null). */
+export const MARKET_ACCOUNT_KINDS: readonly LedgerAccountKind[] = [
+  'escrow',
+  'platform_fees',
+  'provider_clearing',
+];
+
+/** One side of a posting: `amount` (minor units, signed, never zero) is added to the account's balance. */
+export type LedgerLine = {
+  orgId: string | null;
+  kind: LedgerAccountKind;
+  amount: number;
+  currency?: Currency;
+};
+
+export type PostInput = {
+  kind: LedgerTransactionKind;
+  /** Derived from the business key by the caller, e.g. `order:<id>:release`. */
+  idempotencyKey: string;
+  orderId?: string | null;
+  memo?: string | null;
+  createdBy?: string | null;
+  lines: readonly LedgerLine[];
+};
+
+export type LedgerErrorCode =
+  /** A malformed posting: a bug in the caller. */
+  | 'invalid_posting'
+  /** The lines do not sum to zero in some currency: a bug in the caller. */
+  | 'unbalanced'
+  /** The idempotency key was used before for a different posting: a bug in how keys are derived. */
+  | 'idempotency_conflict'
+  /** An available or held balance would go negative: an expected refusal. */
+  | 'insufficient_funds'
+  /** The order's escrow holds less than the release or refund asks for. */
+  | 'insufficient_escrow';
+
+export class LedgerError extends Error {
+  constructor(
+    public readonly code: LedgerErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LedgerError';
+  }
+}
+
+type AccountKey = { orgId: string | null; kind: LedgerAccountKind; currency: Currency };
+type CheckedLine = AccountKey & { amount: number };
+
+/**
+ * The ledger transaction's id, derived from its idempotency key: a retried step gets the same id
+ * whether or not its first attempt committed, so the id can be the payment provider's idempotency key.
+ */
+export function ledgerTransactionId(idempotencyKey: string): string {
+  return `ltx_${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}`;
+}
+
+/** Validates a posting and fills in currencies; throws LedgerError for anything the database would refuse. */
+export function checkPosting(input: Pick<PostInput, 'kind' | 'idempotencyKey' | 'lines'>): CheckedLine[] {
+  if (input.idempotencyKey.trim().length === 0) {
+    throw new LedgerError('invalid_posting', 'a ledger posting needs an idempotency key');
+  }
+  if (!/^[a-z][a-z_]*$/.test(input.kind)) {
+    throw new LedgerError('invalid_posting', `'${input.kind}' is not a ledger transaction kind`);
+  }
+  if (input.lines.length < 2) {
+    throw new LedgerError(
+      'invalid_posting',
+      `a ledger posting needs at least two lines, got ${input.lines.length}`,
+    );
+  }
+  const sums = new Map<Currency, bigint>();
+  const lines = input.lines.map((line): CheckedLine => {
+    const currency = line.currency ?? DEFAULT_CURRENCY;
+    if (!Number.isSafeInteger(line.amount) || line.amount === 0) {
+      throw new LedgerError(
+        'invalid_posting',
+        `a ledger line's amount must be a non-zero safe integer of minor units, got ${String(line.amount)} (${line.kind})`,
+      );
+    }
+    const marketWide = MARKET_ACCOUNT_KINDS.includes(line.kind);
+    if (marketWide !== (line.orgId === null)) {
+      throw new LedgerError(
+        'invalid_posting',
+        marketWide
+          ? `a ${line.kind} account belongs to the market, not to org ${line.orgId}`
+          : `a ${line.kind} account belongs to an org; the line has none`,
+      );
+    }
+    // BigInt: the sum of safe integers need not be one.
+    sums.set(currency, (sums.get(currency) ?? 0n) + BigInt(line.amount));
+    return { orgId: line.orgId, kind: line.kind, currency, amount: line.amount };
+  });
+  for (const [currency, sum] of sums) {
+    if (sum !== 0n) {
+      throw new LedgerError(
+        'unbalanced',
+        `a ledger posting must sum to zero per currency; ${currency} sums to ${sum}`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** Splits an escrow release into the platform's fee (basis points, half-up) and the seller's share. */
+export function escrowReleaseSplit(amount: number, feeBps: number): { fee: number; toSeller: number } {
+  positiveAmount(amount);
+  if (!Number.isSafeInteger(feeBps) || feeBps < 0 || feeBps > 10_000) {
+    throw new LedgerError('invalid_posting', `a fee is 0 to 10000 basis points, got ${String(feeBps)}`);
+  }
+  const fee = percentOf(amount, feeBps);
+  return { fee, toSeller: amount - fee };
+}
+
+function positiveAmount(amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0) {
+    throw new LedgerError(
+      'invalid_posting',
+      `an amount must be a positive safe integer, got ${String(amount)}`,
+    );
+  }
+}
+
+function accountWhere(key: AccountKey) {
+  return and(
+    key.orgId === null ? isNull(ledgerAccounts.orgId) : eq(ledgerAccounts.orgId, key.orgId),
+    eq(ledgerAccounts.kind, key.kind),
+    eq(ledgerAccounts.currency, key.currency),
+  );
+}
+
+/** The id of an org's (or the market's) account of a kind and currency, opening it on first use. */
+export async function accountId(
+  tx: DbOrTx,
+  key: { orgId: string | null; kind: LedgerAccountKind; currency?: Currency },
+): Promise<string> {
+  const full: AccountKey = { ...key, currency: key.currency ?? DEFAULT_CURRENCY };
+  const [found] = await tx.select({ id: ledgerAccounts.id }).from(ledgerAccounts).where(accountWhere(full));
+  if (found) return found.id;
+  // Two first postings may race to open the account: the unique key lets one insert, the other waits
+  // for it and then reads its row.
+  await tx
+    .insert(ledgerAccounts)
+    .values({ id: newId('acc'), orgId: full.orgId, kind: full.kind, currency: full.currency })
+    .onConflictDoNothing();
+  const [opened] = await tx.select({ id: ledgerAccounts.id }).from(ledgerAccounts).where(accountWhere(full));
+  if (!opened) throw new Error(`ledger account ${JSON.stringify(full)} could not be opened`);
+  return opened.id;
+}
+
+type Posted = { id: string; kind: string; orderId: string | null; lines: CheckedLine[] };
+
+async function findPosted(tx: DbOrTx, idempotencyKey: string): Promise<Posted | null> {
+  const [transaction] = await tx
+    .select({ id: ledgerTransactions.id, kind: ledgerTransactions.kind, orderId: ledgerTransactions.orderId })
+    .from(ledgerTransactions)
+    .where(eq(ledgerTransactions.idempotencyKey, idempotencyKey));
+  if (!transaction) return null;
+  const lines = await tx
+    .select({
+      orgId: ledgerAccounts.orgId,
+      kind: ledgerAccounts.kind,
+      currency: ledgerAccounts.currency,
+      amount: ledgerEntries.amount,
+    })
+    .from(ledgerEntries)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+    .where(eq(ledgerEntries.transactionId, transaction.id));
+  return { ...transaction, lines: lines.map((line) => ({ ...line, currency: line.currency as Currency })) };
+}
+
+function lineSignature(lines: readonly CheckedLine[]): string {
+  return JSON.stringify(lines.map((l) => JSON.stringify([l.orgId, l.kind, l.currency, l.amount])).sort());
+}
+
+/** A replay returns the first posting's id; a replay that asks for something else is a bug and says so. */
+function replayed(posted: Posted, input: PostInput, lines: readonly CheckedLine[]): string {
+  const same =
+    posted.kind === input.kind &&
+    posted.orderId === (input.orderId ?? null) &&
+    lineSignature(posted.lines) === lineSignature(lines);
+  if (!same) {
+    throw new LedgerError(
+      'idempotency_conflict',
+      `idempotency key '${input.idempotencyKey}' was used by ledger transaction ${posted.id} for a different posting`,
+    );
+  }
+  return posted.id;
+}
+
+function isBalanceCheckViolation(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; constraint_name?: string } })?.cause;
+  return cause?.code === '23514' && cause.constraint_name === 'ledger_accounts_balance_not_negative';
+}
+
+/**
+ * Posts a balanced transaction and returns its id. Idempotent: a second post with the same key
+ * writes nothing and returns the same id (and throws if its lines differ). An overdraft of an
+ * available or held account throws LedgerError 'insufficient_funds'; the database transaction is
+ * then aborted, so the caller rolls back (or posted inside a savepoint of its own).
+ */
+export async function post(tx: DbOrTx, input: PostInput): Promise<string> {
+  return postGuarded(tx, input, null);
+}
+
+async function postGuarded(
+  tx: DbOrTx,
+  input: PostInput,
+  guard: (() => Promise<void>) | null,
+): Promise<string> {
+  const lines = checkPosting(input);
+  const earlier = await findPosted(tx, input.idempotencyKey);
+  if (earlier) return replayed(earlier, input, lines);
+  await guard?.();
+
+  const id = ledgerTransactionId(input.idempotencyKey);
+  const inserted = await tx
+    .insert(ledgerTransactions)
+    .values({
+      id,
+      kind: input.kind,
+      orderId: input.orderId ?? null,
+      idempotencyKey: input.idempotencyKey,
+      memo: input.memo ?? null,
+      createdBy: input.createdBy ?? null,
+    })
+    .onConflictDoNothing()
+    .returning({ id: ledgerTransactions.id });
+  if (inserted.length === 0) {
+    // A concurrent post with this key committed while this one waited on the unique key.
+    const raced = await findPosted(tx, input.idempotencyKey);
+    if (!raced) throw new Error(`ledger transaction ${id} conflicts but cannot be read`);
+    return replayed(raced, input, lines);
+  }
+
+  const ids = new Map<string, string>();
+  for (const line of lines) {
+    const key = JSON.stringify([line.orgId, line.kind, line.currency]);
+    if (!ids.has(key)) ids.set(key, await accountId(tx, line));
+  }
+  // Lock the accounts (in id order, like the balance trigger) before the entries take their ids, so
+  // entry ids follow the order postings land on each account and statements' running balances are true.
+  await tx
+    .select({ id: ledgerAccounts.id })
+    .from(ledgerAccounts)
+    .where(inArray(ledgerAccounts.id, [...ids.values()]))
+    .orderBy(ledgerAccounts.id)
+    .for('update');
+  try {
+    await tx.insert(ledgerEntries).values(
+      lines.map((line) => ({
+        transactionId: id,
+        accountId: ids.get(JSON.stringify([line.orgId, line.kind, line.currency]))!,
+        amount: line.amount,
+        currency: line.currency,
+      })),
+    );
+  } catch (error) {
+    if (isBalanceCheckViolation(error)) {
+      throw new LedgerError(
+        'insufficient_funds',
+        `ledger transaction ${id} (${input.kind}) would overdraw an available or held balance`,
+      );
+    }
+    throw error;
+  }
+  return id;
+}
+
+export type Balance = { kind: LedgerAccountKind; currency: Currency; amount: number };
+
+/** An org's balances per account kind and currency (null: the market's own), summed from the entries. */
+export async function balances(tx: DbOrTx, orgId: string | null): Promise<Balance[]> {
+  const rows = await tx
+    .select({
+      kind: ledgerAccounts.kind,
+      currency: ledgerAccounts.currency,
+      amount: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)`.mapWith(Number),
+    })
+    .from(ledgerAccounts)
+    .leftJoin(ledgerEntries, eq(ledgerEntries.accountId, ledgerAccounts.id))
+    .where(orgId === null ? isNull(ledgerAccounts.orgId) : eq(ledgerAccounts.orgId, orgId))
+    .groupBy(ledgerAccounts.kind, ledgerAccounts.currency)
+    .orderBy(ledgerAccounts.kind, ledgerAccounts.currency);
+  return rows.map((row) => ({ ...row, currency: row.currency as Currency }));
+}
+
+/** Whether every account's cached balance equals the sum of its entries (the trigger's contract). */
+export async function cachedBalancesAgree(tx: DbOrTx): Promise<boolean> {
+  const [row] = await tx.execute<{ disagreeing: number }>(sql`
+    select count(*)::int as disagreeing
+    from ledger_accounts account
+    left join (select account_id, sum(amount) as total from ledger_entries group by account_id) entries
+      on entries.account_id = account.id
+    where account.balance <> coalesce(entries.total, 0)
+  `);
+  return row?.disagreeing === 0;
+}
+
+/** What an order's escrow holds in a currency: paid in minus released and refunded, from the entries. */
+export async function escrowHeldForOrder(
+  tx: DbOrTx,
+  orderId: string,
+  currency: Currency = DEFAULT_CURRENCY,
+): Promise<number> {
+  const [row] = await tx
+    .select({ held: sql<number>`coalesce(sum(${ledgerEntries.amount}), 0)`.mapWith(Number) })
+    .from(ledgerEntries)
+    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+    .where(
+      and(
+        eq(ledgerTransactions.orderId, orderId),
+        eq(ledgerAccounts.kind, 'escrow'),
+        eq(ledgerEntries.currency, currency),
+      ),
+    );
+  return row?.held ?? 0;
+}
+
+export type StatementEntry = {
+  entryId: number;
+  at: Date;
+  account: LedgerAccountKind;
+  currency: Currency;
+  amount: number;
+  /** The account's balance right after this entry. */
+  balanceAfter: number;
+  transactionId: string;
+  transactionKind: string;
+  memo: string | null;
+  orderId: string | null;
+};
+
+/** An org's entries, newest first, a page at a time (pages count from 1), for its balance page. */
+export async function orgStatement(
+  tx: DbOrTx,
+  orgId: string,
+  { page = 1, pageSize = 50 }: { page?: number; pageSize?: number } = {},
+): Promise<{ entries: StatementEntry[]; page: number; hasMore: boolean }> {
+  const safePage = Number.isSafeInteger(page) && page >= 1 ? page : 1;
+  const size = Math.min(Math.max(Math.trunc(pageSize) || 50, 1), 500);
+  const rows = await tx
+    .select({
+      entryId: ledgerEntries.id,
+      at: ledgerEntries.createdAt,
+      account: ledgerAccounts.kind,
+      currency: ledgerEntries.currency,
+      amount: ledgerEntries.amount,
+      balanceAfter:
+        sql<number>`sum(${ledgerEntries.amount}) over (partition by ${ledgerEntries.accountId} order by ${ledgerEntries.id})`.mapWith(
+          Number,
+        ),
+      transactionId: ledgerTransactions.id,
+      transactionKind: ledgerTransactions.kind,
+      memo: ledgerTransactions.memo,
+      orderId: ledgerTransactions.orderId,
+    })
+    .from(ledgerEntries)
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+    .where(eq(ledgerAccounts.orgId, orgId))
+    .orderBy(desc(ledgerEntries.id))
+    .limit(size + 1)
+    .offset((safePage - 1) * size);
+  return {
+    entries: rows.slice(0, size).map((row) => ({ ...row, currency: row.currency as Currency })),
+    page: safePage,
+    hasMore: rows.length > size,
+  };
+}
+
+// The postings the market makes. Each is balanced by construction and idempotent by its key.
+
+type Posting = {
+  idempotencyKey: string;
+  amount: number;
+  currency?: Currency;
+  memo?: string | null;
+  createdBy?: string | null;
+};
+
+/** The buyer's payment for an order arrived at the provider: it is now held in escrow. */
+export async function recordPaymentReceived(
+  tx: DbOrTx,
+  input: Posting & { orderId: string },
+): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  return post(tx, {
+    ...input,
+    kind: 'payment_received',
+    lines: [
+      { orgId: null, kind: 'provider_clearing', amount: -input.amount, currency },
+      { orgId: null, kind: 'escrow', amount: input.amount, currency },
+    ],
+  });
+}
+
+/**
+ * Serializes releases and refunds of one order, so two of them can't both spend the same escrow.
+ * A lock of its own rather than the escrow account's row: every order shares that row.
+ */
+async function lockOrderEscrow(tx: DbOrTx, orderId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('wharf.ledger.escrow'), hashtext(${orderId}))`);
+}
+
+function escrowGuard(tx: DbOrTx, orderId: string, amount: number, currency: Currency) {
+  return async () => {
+    const held = await escrowHeldForOrder(tx, orderId, currency);
+    if (held < amount) {
+      throw new LedgerError(
+        'insufficient_escrow',
+        `order ${orderId}'s escrow holds ${held} ${currency}; ${amount} cannot leave it`,
+      );
+    }
+  };
+}
+
+/** The order's escrow goes to the seller's available balance, less the platform's fee (half-up). */
+export async function releaseEscrow(
+  tx: DbOrTx,
+  input: Posting & { orderId: string; sellerOrgId: string; feeBps: number },
+): Promise<string> {
+  const { fee, toSeller } = escrowReleaseSplit(input.amount, input.feeBps);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  const lines: LedgerLine[] = [{ orgId: null, kind: 'escrow', amount: -input.amount, currency }];
+  // Zero-amount entries are refused, so a 0% or 100% fee leaves its line out.
+  if (toSeller > 0) lines.push({ orgId: input.sellerOrgId, kind: 'available', amount: toSeller, currency });
+  if (fee > 0) lines.push({ orgId: null, kind: 'platform_fees', amount: fee, currency });
+  await lockOrderEscrow(tx, input.orderId);
+  return postGuarded(
+    tx,
+    { ...input, kind: 'escrow_released', lines },
+    escrowGuard(tx, input.orderId, input.amount, currency),
+  );
+}
+
+/** The order's escrow (all or part of it) goes back through the provider to the buyer. */
+export async function refundFromEscrow(tx: DbOrTx, input: Posting & { orderId: string }): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  await lockOrderEscrow(tx, input.orderId);
+  return postGuarded(
+    tx,
+    {
+      ...input,
+      kind: 'refund',
+      lines: [
+        { orgId: null, kind: 'escrow', amount: -input.amount, currency },
+        { orgId: null, kind: 'provider_clearing', amount: input.amount, currency },
+      ],
+    },
+    escrowGuard(tx, input.orderId, input.amount, currency),
+  );
+}
+
+/** A seller is paid out: money leaves its available balance through the provider (refused if short). */
+export async function recordPayout(
+  tx: DbOrTx,
+  input: Posting & { sellerOrgId: string; orderId?: string | null },
+): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  return post(tx, {
+    ...input,
+    kind: 'payout',
+    lines: [
+      { orgId: input.sellerOrgId, kind: 'available', amount: -input.amount, currency },
+      { orgId: null, kind: 'provider_clearing', amount: input.amount, currency },
+    ],
+  });
+}
+
+/** An org's deposit (for an auction) moves from available to held (refused if available is short). */
+export async function holdDeposit(tx: DbOrTx, input: Posting & { orgId: string }): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  return post(tx, {
+    ...input,
+    kind: 'deposit_hold',
+    lines: [
+      { orgId: input.orgId, kind: 'available', amount: -input.amount, currency },
+      { orgId: input.orgId, kind: 'held', amount: input.amount, currency },
+    ],
+  });
+}
+
+/** A held deposit goes back to the org's available balance (refused if more than is held). */
+export async function releaseDeposit(tx: DbOrTx, input: Posting & { orgId: string }): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  return post(tx, {
+    ...input,
+    kind: 'deposit_release',
+    lines: [
+      { orgId: input.orgId, kind: 'held', amount: -input.amount, currency },
+      { orgId: input.orgId, kind: 'available', amount: input.amount, currency },
+    ],
+  });
+}
