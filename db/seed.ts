@@ -1,9 +1,10 @@
-// The demo market: an operator, three sellers, two buyers and a carrier, each with a user to log in as.
+// The demo market: an operator, three sellers with their lots, two buyers and a carrier, each with a user to log in as.
 import { pathToFileURL } from 'node:url';
 import { hash } from '@node-rs/argon2';
 import { count } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import { CATALOGUE } from '../app/listings/catalogue';
+import { seedDemoListings } from './seed-listings';
 import { categories, memberships, organisations, users } from './schema';
 import type { OrgKind } from './schema';
 
@@ -94,6 +95,7 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
     await tx.insert(users).values({ ...org.user, passwordHash, locale: 'zh-CN' });
     await tx.insert(memberships).values({ orgId: org.id, userId: org.user.id, role: 'owner' });
   }
+  await seedDemoListings(tx);
   return true;
 }
 

@@ -4,15 +4,20 @@ import { closeDb } from '../db/client';
 import { env } from '../app/lib/env.server';
 import { log } from '../app/lib/log.server';
 import { redisConnection } from '../app/lib/redis.server';
+import { processListingJob, scheduleListingJobs } from './listings';
 import { processNotification } from './notifications';
 import { type QueueName, queue, queueNames, queuePrefix } from './queues';
 import { startRelay } from './relay';
 
 const processors: Record<QueueName, { processor: Processor; concurrency: number }> = {
   notifications: { processor: processNotification, concurrency: 8 },
+  // One at a time: the expiry sweep touches many rows and gains nothing from running beside itself.
+  listings: { processor: processListingJob, concurrency: 1 },
 };
 
 export async function startWorkers() {
+  // Before any worker runs, so a Redis that refuses the schedule stops the start instead of leaving lots unexpired.
+  await scheduleListingJobs();
   const lockDuration = env().WORKER_LOCK_MS;
   const workers = queueNames.map((name) => {
     const { processor, concurrency } = processors[name];

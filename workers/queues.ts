@@ -13,6 +13,10 @@ export const catalogue = {
     welcome: z.object({ userId: id }),
     'member-invited': z.object({ invitationId: id }),
   },
+  listings: {
+    // Sweeps every lot past its shelf life; scheduled by the worker, so it carries nothing.
+    expire: z.object({}),
+  },
 } as const;
 
 export type QueueName = keyof typeof catalogue;

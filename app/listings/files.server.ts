@@ -4,10 +4,10 @@ import {
   unstable_createMemoryUploadHandler as createMemoryUploadHandler,
   unstable_parseMultipartFormData as parseMultipartFormData,
 } from '@remix-run/node';
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, or } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { DbOrTx } from '../../db/client';
-import { listingFiles } from '../../db/schema';
+import { type ListingStatus, listingFiles, listings } from '../../db/schema';
 import type { FieldErrors } from '../lib/forms.server';
 import { newId } from '../lib/ids';
 import { type SniffedType, sniffFileType, storage } from '../lib/storage.server';
@@ -163,4 +163,39 @@ export async function removeFile(tx: DbOrTx, listingId: string, fileId: string):
   await storage().delete(row.storageKey);
   if (row.thumbKey) await storage().delete(row.thumbKey);
   return true;
+}
+
+/**
+ * The stored file or thumbnail behind a storage key (`listings/<listingId>/<file>`), with what decides
+ * who may read it: the listing's state and seller. Null for a key no listing holds.
+ */
+export async function storedFile(
+  tx: DbOrTx,
+  key: string,
+): Promise<{ contentType: string; status: ListingStatus; sellerOrgId: string } | null> {
+  const listingId = /^listings\/([a-z0-9_]+)\/[^/]+$/.exec(key)?.[1];
+  if (!listingId) return null;
+  const [row] = await tx
+    .select({
+      contentType: listingFiles.contentType,
+      thumbKey: listingFiles.thumbKey,
+      status: listings.status,
+      sellerOrgId: listings.sellerOrgId,
+    })
+    .from(listingFiles)
+    .innerJoin(listings, eq(listings.id, listingFiles.listingId))
+    .where(
+      and(
+        eq(listingFiles.listingId, listingId),
+        or(eq(listingFiles.storageKey, key), eq(listingFiles.thumbKey, key)),
+      ),
+    )
+    .limit(1);
+  if (!row) return null;
+  // Thumbnails are always WebP (attachFiles); the row's content type is the original's.
+  return {
+    contentType: key === row.thumbKey ? 'image/webp' : row.contentType,
+    status: row.status,
+    sellerOrgId: row.sellerOrgId,
+  };
 }

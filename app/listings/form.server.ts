@@ -61,11 +61,18 @@ const fields = z.object({
   harvestDate: z
     .string({ required_error: 'errors.required' })
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.dateInvalid'),
-  shelfLifeDays: z.coerce
-    .number({ invalid_type_error: 'errors.notANumber' })
-    .int('errors.wholeNumber')
-    .min(1, 'errors.outOfRange')
-    .max(730, 'errors.outOfRange'),
+  // A blank box is "required", not 0 days "out of range".
+  shelfLifeDays: z
+    .string({ required_error: 'errors.required' })
+    .trim()
+    .min(1, 'errors.required')
+    .pipe(
+      z.coerce
+        .number({ invalid_type_error: 'errors.notANumber' })
+        .int('errors.wholeNumber')
+        .min(1, 'errors.outOfRange')
+        .max(730, 'errors.outOfRange'),
+    ),
   quantity: z.string({ required_error: 'errors.required' }).trim().min(1, 'errors.required'),
   unit: z.enum(['g', 'kg', 'jin', 't', 'case', 'piece'], {
     errorMap: () => ({ message: 'errors.chooseOne' }),
@@ -125,12 +132,44 @@ export function parseListingForm(
   const category = categoriesById.get(form.categoryId ?? '');
   if (form.categoryId && !category) errors.categoryId = 'errors.chooseOne';
   if (!form.titleZh?.trim() && !form.titleEn?.trim()) errors.titleZh = 'errors.titleRequired';
-  if (!parsed.success || !category) return { ok: false, errors };
-  const data = parsed.data;
+  if (!category) return { ok: false, errors };
 
-  if (data.harvestDate > today) errors.harvestDate = 'errors.harvestInFuture';
-  else if (Number.isNaN(Date.parse(`${data.harvestDate}T00:00:00Z`)))
-    errors.harvestDate = 'errors.dateInvalid';
+  // Each check below needs only its own fields, so one submit shows every message rather than the first few.
+  if (!errors.harvestDate) {
+    // Date.parse takes 2026-02-30 (and year 0) that PostgreSQL refuses, so the date must read back the same.
+    const harvestDate = form.harvestDate;
+    const harvestMs = Date.parse(`${harvestDate}T00:00:00Z`);
+    if (harvestDate > today) errors.harvestDate = 'errors.harvestInFuture';
+    else if (
+      Number.isNaN(harvestMs) ||
+      new Date(harvestMs).toISOString().slice(0, 10) !== harvestDate ||
+      harvestDate < '2000-01-01'
+    )
+      errors.harvestDate = 'errors.dateInvalid';
+  }
+
+  // Spec: exactly the category's attributes, typed and bounded.
+  const specInput: Record<string, string> = {};
+  for (const [name, value] of Object.entries(form)) {
+    if (name.startsWith('spec.') && value !== '') specInput[name.slice(5)] = value;
+  }
+  const spec = specSchema(parseAttributes(category.attributes)).safeParse(specInput);
+  if (!spec.success) {
+    for (const issue of spec.error.issues) {
+      if (issue.code === 'unrecognized_keys')
+        for (const k of issue.keys) errors[`spec.${k}`] = 'errors.unknownAttribute';
+      else
+        errors[`spec.${String(issue.path[0])}`] ??= issue.message.startsWith('errors.')
+          ? issue.message
+          : 'errors.invalid';
+    }
+  }
+
+  const amounts = fields
+    .pick({ quantity: true, unit: true, caseNetKg: true, moq: true, priceUnit: true })
+    .safeParse(form);
+  if (!amounts.success) return { ok: false, errors };
+  const data = amounts.data;
 
   // Quantities: the unit must fit the category's base unit; cases need their net weight.
   let caseNetGrams: number | null = null;
@@ -150,23 +189,6 @@ export function parseListingForm(
   const byPiece = category.baseUnit === 'piece';
   if (byPiece !== (data.priceUnit === 'piece')) errors.priceUnit = 'errors.wrongUnit';
 
-  // Spec: exactly the category's attributes, typed and bounded.
-  const specInput: Record<string, string> = {};
-  for (const [name, value] of Object.entries(form)) {
-    if (name.startsWith('spec.') && value !== '') specInput[name.slice(5)] = value;
-  }
-  const spec = specSchema(parseAttributes(category.attributes)).safeParse(specInput);
-  if (!spec.success) {
-    for (const issue of spec.error.issues) {
-      if (issue.code === 'unrecognized_keys')
-        for (const k of issue.keys) errors[`spec.${k}`] = 'errors.unknownAttribute';
-      else
-        errors[`spec.${String(issue.path[0])}`] ??= issue.message.startsWith('errors.')
-          ? issue.message
-          : 'errors.invalid';
-    }
-  }
-
   // Tiers: at least one; minimums distinct; prices positive; the first applies from the MOQ.
   const tiers: ListingDraft['tiers'] = [];
   for (let i = 0; i < MAX_TIERS; i++) {
@@ -178,10 +200,13 @@ export function parseListingForm(
     if (!price.ok)
       errors[`tiers.${i}.price`] = price.error === 'tooPrecise' ? 'errors.tooPrecise' : 'errors.priceInvalid';
     else if (price.amount <= 0) errors[`tiers.${i}.price`] = 'errors.pricePositive';
-    else
+    else {
       unitPriceFen = byPiece
         ? price.amount
         : pricePerKgFrom(price.amount, data.priceUnit as 'kg' | 'jin' | 't');
+      // Under ¥5 a tonne rounds to 0 fen per kg, which the price_tiers CHECK would refuse with a 500.
+      if (unitPriceFen <= 0) errors[`tiers.${i}.price`] = 'errors.pricePositive';
+    }
     let minQuantity = moq.ok ? moq.value : 0;
     if (i > 0 || minText) {
       const min = toBase(minText || '0', data.unit, unitOptions);
@@ -197,30 +222,31 @@ export function parseListingForm(
   if (moq.ok && tiers.length > 0 && Math.min(...mins) > moq.value)
     errors['tiers.0.min'] = 'errors.tierAboveMoq';
 
-  if (Object.keys(errors).length > 0 || !quantity.ok || !moq.ok || !spec.success)
+  if (Object.keys(errors).length > 0 || !parsed.success || !quantity.ok || !moq.ok || !spec.success)
     return { ok: false, errors };
+  const all = parsed.data;
   return {
     ok: true,
     draft: {
       categoryId: category.id,
-      titleZh: data.titleZh,
-      titleEn: data.titleEn,
-      descriptionZh: data.descriptionZh,
-      descriptionEn: data.descriptionEn,
+      titleZh: all.titleZh,
+      titleEn: all.titleEn,
+      descriptionZh: all.descriptionZh,
+      descriptionEn: all.descriptionEn,
       spec: spec.data as Record<string, string | number>,
-      originName: data.originName,
-      originRegion: data.originRegion,
-      harvestDate: data.harvestDate,
-      shelfLifeDays: data.shelfLifeDays,
+      originName: all.originName,
+      originRegion: all.originRegion,
+      harvestDate: all.harvestDate,
+      shelfLifeDays: all.shelfLifeDays,
       quantityTotal: quantity.value,
       minOrderQuantity: moq.value,
       displayUnit: data.unit,
       caseNetGrams,
-      saleMode: data.saleMode,
-      coldChain: data.coldChain,
-      pickupPlace: data.pickupPlace,
+      saleMode: all.saleMode,
+      coldChain: all.coldChain,
+      pickupPlace: all.pickupPlace,
       tiers: tiers.sort((a, b) => a.minQuantity - b.minQuantity),
-      certificateNumber: data.certificateNumber,
+      certificateNumber: all.certificateNumber,
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   priceTiers,
 } from '../../db/schema';
 import { newId } from '../lib/ids';
-import { documentLexemes } from './search-text';
+import { documentLexemes, tsvectorText } from './search-text';
 import type { ListingDraft } from './form.server';
 
 export class ListingError extends Error {
@@ -55,7 +55,7 @@ async function searchVectorSql(tx: DbOrTx, draft: ListingDraft) {
     draft.originRegion,
     ...Object.values(draft.spec).map(String),
   );
-  return sql`setweight(array_to_tsvector(${titles}::text[]), 'A') || setweight(array_to_tsvector(${rest}::text[]), 'B')`;
+  return sql`${tsvectorText(titles, 'A')}::tsvector || ${tsvectorText(rest, 'B')}::tsvector`;
 }
 
 function columns(draft: ListingDraft) {
@@ -176,6 +176,11 @@ const FROM: Record<ListingAction, ListingStatus[]> = {
   relist: ['withdrawn', 'expired', 'sold_out'],
 };
 
+/** The seller actions allowed from a state, so a page offers only the buttons that can work. */
+export function actionsFrom(status: ListingStatus): ListingAction[] {
+  return (Object.keys(FROM) as ListingAction[]).filter((action) => FROM[action].includes(status));
+}
+
 /** A seller's state change, applied only from the states it is allowed from (a conditional update). */
 export async function changeListingStatus(
   tx: DbOrTx,
@@ -241,7 +246,11 @@ export async function moderateListing(
   if (!from.includes(current.status)) throw new ListingError('listing.errors.notNow');
   await tx
     .update(listings)
-    .set({ status: to, statusReason: input.reason ?? null, publishedAt: to === 'live' ? new Date() : undefined })
+    .set({
+      status: to,
+      statusReason: input.reason ?? null,
+      publishedAt: to === 'live' ? new Date() : undefined,
+    })
     .where(eq(listings.id, input.listingId));
   await recordEvent(tx, input.listingId, input.actorUserId, current.status, to, input.reason ?? null);
   return to;
@@ -299,18 +308,16 @@ export async function expireListings(tx: DbOrTx, now = new Date()): Promise<numb
     .where(and(inArray(listings.status, ['live', 'paused', 'pending_review']), lt(listings.expiresAt, now)))
     .returning({ id: listings.id });
   if (expired.length > 0) {
-    await tx
-      .insert(listingEvents)
-      .values(
-        expired.map(({ id }) => ({
-          id: newId('lev'),
-          listingId: id,
-          actorUserId: null,
-          fromStatus: null,
-          toStatus: 'expired' as const,
-          reason: 'shelf life ended',
-        })),
-      );
+    await tx.insert(listingEvents).values(
+      expired.map(({ id }) => ({
+        id: newId('lev'),
+        listingId: id,
+        actorUserId: null,
+        fromStatus: null,
+        toStatus: 'expired' as const,
+        reason: 'shelf life ended',
+      })),
+    );
   }
   return expired.length;
 }

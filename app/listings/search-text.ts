@@ -41,6 +41,17 @@ export function documentLexemes(...texts: (string | null | undefined)[]): string
 }
 
 /**
+ * A tsvector literal (to cast with ::tsvector) of lexemes with positions and a weight. The positions
+ * are what let the weight stick: array_to_tsvector makes position-less lexemes, which lose their
+ * weight and rank 0 under ts_rank_cd. Lexemes hold only letters and digits; quotes are doubled anyway.
+ */
+export function tsvectorText(lexemes: string[], weight: 'A' | 'B' | 'C' | 'D'): string {
+  return lexemes
+    .map((lexeme, i) => `'${lexeme.replace(/['\\]/g, '$&$&')}':${Math.min(i + 1, 16383)}${weight}`)
+    .join(' ');
+}
+
+/**
  * A tsquery (as text, to cast with ::tsquery) for what a buyer typed: every Chinese run must match
  * all its bigrams (or its single character), every Latin word as a prefix. Null when nothing searchable.
  */

@@ -1,0 +1,59 @@
+// Fixtures for listing tests: a verified seller of its own, and live lots entered through the listing form.
+import { randomBytes } from 'node:crypto';
+import type { DbOrTx } from '../../db/client';
+import { categories, memberships, organisations, users } from '../../db/schema';
+import { seedCatalogue } from '../../db/seed';
+import { marketToday, parseListingForm } from '../../app/listings/form.server';
+import { createListing } from '../../app/listings/listings.server';
+
+export type Seller = { orgId: string; userId: string };
+
+/** A verified seller (so what it submits goes live), unique per call so tests in one file don't share stock. */
+export async function verifiedSeller(db: DbOrTx): Promise<Seller> {
+  await seedCatalogue(db);
+  const tag = randomBytes(4).toString('hex');
+  const seller = { orgId: `org_t${tag}`, userId: `usr_t${tag}` };
+  await db
+    .insert(organisations)
+    .values({ id: seller.orgId, name: `测试水产 ${tag}`, kind: 'seller', verification: 'verified' });
+  await db
+    .insert(users)
+    .values({ id: seller.userId, email: `seller-${tag}@example.test`, name: '测试', passwordHash: 'x' });
+  await db.insert(memberships).values({ orgId: seller.orgId, userId: seller.userId, role: 'owner' });
+  return seller;
+}
+
+/** A live lot of whiteleg shrimp, `quantityKg` of it, harvested today. */
+export async function liveShrimpLot(db: DbOrTx, seller: Seller, quantityKg = '1000'): Promise<string> {
+  const categoriesById = new Map((await db.select().from(categories)).map((c) => [c.id, c]));
+  const parsed = parseListingForm(
+    {
+      categoryId: 'whiteleg-shrimp',
+      titleZh: '南美白对虾 40/50 头 鲜活',
+      originName: '湛江东海岛',
+      originRegion: '广东',
+      harvestDate: marketToday(),
+      shelfLifeDays: '3',
+      quantity: quantityKg,
+      unit: 'kg',
+      moq: '0.3',
+      priceUnit: 'kg',
+      'tiers.0.price': '42',
+      saleMode: 'fixed',
+      coldChain: 'live',
+      pickupPlace: '湛江霞山水产品批发市场 3 号冷库',
+      'spec.count': '40/50',
+      'spec.state': 'live',
+    },
+    categoriesById,
+  );
+  if (!parsed.ok) throw new Error(`fixture lot fails the form: ${JSON.stringify(parsed.errors)}`);
+  const { id, status } = await createListing(db, {
+    orgId: seller.orgId,
+    actorUserId: seller.userId,
+    draft: parsed.draft,
+    submit: true,
+  });
+  if (status !== 'live') throw new Error(`fixture lot is ${status}, not live`);
+  return id;
+}
