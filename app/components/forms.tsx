@@ -15,7 +15,7 @@ type FieldProps = {
   inputMode?: 'text' | 'email' | 'numeric' | 'decimal';
 };
 
-const inputClass =
+export const inputClass =
   'mt-1 block w-full rounded-md border bg-white px-3 py-2 text-base shadow-sm focus:border-sea-600 focus:ring-1 focus:ring-sea-600';
 
 export function Field({

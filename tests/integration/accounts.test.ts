@@ -10,7 +10,7 @@ import { action as logoutAction } from '../../app/routes/logout';
 import { action as registerAction } from '../../app/routes/register';
 import { action as settingsAction } from '../../app/routes/settings';
 import { loader as dashboardLoader } from '../../app/routes/dashboard';
-import { loader as sellLoader } from '../../app/routes/sell';
+import { loader as sellLoader } from '../../app/routes/sell._index';
 import { seedDemoMarket } from '../../db/seed';
 import { call, formRequest, getRequest, sessionCookieFrom } from '../support/http';
 
