@@ -3,3 +3,4 @@ export * from './identity';
 export * from './platform';
 export * from './listings';
 export * from './ledger';
+export * from './orders';

@@ -51,11 +51,16 @@ export const categories = pgTable(
     defaultColdChain: coldChainClass('default_cold_chain').notNull(),
     attributes: jsonb('attributes').notNull().default([]),
     inspectionHours: integer('inspection_hours').notNull().default(24),
+    /** The market's fee on this category's trades, in basis points of the order total (set by the operator). */
+    feeBps: integer('fee_bps').notNull().default(150),
     sort: integer('sort').notNull().default(0),
     active: boolean('active').notNull().default(true),
     ...timestamps,
   },
-  (t) => [check('categories_inspection_hours_positive', sql`${t.inspectionHours} > 0`)],
+  (t) => [
+    check('categories_inspection_hours_positive', sql`${t.inspectionHours} > 0`),
+    check('categories_fee_range', sql`${t.feeBps} between 0 and 5000`),
+  ],
 );
 
 export const listings = pgTable(

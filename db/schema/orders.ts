@@ -1,0 +1,207 @@
+// Orders between a buyer org and a seller org, their events, disputes, invoices, and payment bookkeeping.
+import { relations, sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { timestamps } from './columns';
+import { organisations, users } from './identity';
+import { listings } from './listings';
+
+export const orderStatus = pgEnum('order_status', [
+  'pending_payment',
+  'paid',
+  'shipping',
+  'delivered',
+  'completed',
+  'disputed',
+  'resolved',
+  'cancelled',
+]);
+export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction']);
+export const paymentProvider = pgEnum('payment_provider', ['offline', 'stripe']);
+export const disputeStatus = pgEnum('dispute_status', ['open', 'resolved']);
+export const disputeOutcome = pgEnum('dispute_outcome', ['refund_full', 'refund_partial', 'rejected']);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    buyerOrgId: text('buyer_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    sellerOrgId: text('seller_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    listingId: text('listing_id')
+      .notNull()
+      .references(() => listings.id),
+    source: orderSource('source').notNull(),
+    status: orderStatus('status').notNull().default('pending_payment'),
+    /** Ordered quantity in the listing's base unit (grams or pieces). */
+    quantity: bigint('quantity', { mode: 'number' }).notNull(),
+    /** Price per `perBase` base units: per kg (1000 g) or per piece (1). */
+    unitPriceFen: bigint('unit_price_fen', { mode: 'number' }).notNull(),
+    perBase: integer('per_base').notNull(),
+    subtotalFen: bigint('subtotal_fen', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull().default('CNY'),
+    feeBps: integer('fee_bps').notNull(),
+    /** Catch weight: how far the weighed quantity may differ (basis points) without the buyer's consent. */
+    toleranceBps: integer('tolerance_bps').notNull().default(0),
+    deliveredQuantity: bigint('delivered_quantity', { mode: 'number' }),
+    finalTotalFen: bigint('final_total_fen', { mode: 'number' }),
+    provider: paymentProvider('provider').notNull(),
+    providerRef: text('provider_ref'),
+    payBy: timestamp('pay_by', { withTimezone: true }).notNull(),
+    inspectionEndsAt: timestamp('inspection_ends_at', { withTimezone: true }),
+    createdBy: text('created_by')
+      .notNull()
+      .references(() => users.id),
+    version: integer('version').notNull().default(1),
+    ...timestamps,
+  },
+  (t) => [
+    check('orders_quantity_positive', sql`${t.quantity} > 0`),
+    check('orders_price_positive', sql`${t.unitPriceFen} > 0`),
+    check('orders_subtotal_positive', sql`${t.subtotalFen} > 0`),
+    check('orders_fee_range', sql`${t.feeBps} between 0 and 5000`),
+    check('orders_tolerance_range', sql`${t.toleranceBps} between 0 and 2000`),
+    check('orders_parties_differ', sql`${t.buyerOrgId} <> ${t.sellerOrgId}`),
+    index('orders_buyer_idx').on(t.buyerOrgId, t.createdAt),
+    index('orders_seller_idx').on(t.sellerOrgId, t.createdAt),
+    index('orders_status_idx').on(t.status),
+  ],
+);
+
+/** Every step of an order: who (user and org), when, from which state to which, and why. */
+export const orderEvents = pgTable(
+  'order_events',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: text('actor_user_id').references(() => users.id),
+    actorOrgId: text('actor_org_id').references(() => organisations.id),
+    kind: text('kind').notNull(),
+    fromStatus: orderStatus('from_status'),
+    toStatus: orderStatus('to_status'),
+    reason: text('reason'),
+    data: jsonb('data').notNull().default({}),
+  },
+  (t) => [index('order_events_order_idx').on(t.orderId, t.at)],
+);
+
+export const disputes = pgTable(
+  'disputes',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .unique()
+      .references(() => orders.id),
+    openedBy: text('opened_by')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    status: disputeStatus('status').notNull().default('open'),
+    outcome: disputeOutcome('outcome'),
+    refundFen: bigint('refund_fen', { mode: 'number' }),
+    resolution: text('resolution'),
+    resolvedBy: text('resolved_by').references(() => users.id),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [check('disputes_refund_not_negative', sql`${t.refundFen} is null or ${t.refundFen} >= 0`)],
+);
+
+/** The last invoice number per seller; its row lock makes numbering gapless under concurrency. */
+export const invoiceCounters = pgTable('invoice_counters', {
+  sellerOrgId: text('seller_org_id')
+    .primaryKey()
+    .references(() => organisations.id),
+  lastNumber: integer('last_number').notNull().default(0),
+});
+
+export const invoices = pgTable(
+  'invoices',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id')
+      .notNull()
+      .unique()
+      .references(() => orders.id),
+    sellerOrgId: text('seller_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    number: integer('number').notNull(),
+    totalFen: bigint('total_fen', { mode: 'number' }).notNull(),
+    feeFen: bigint('fee_fen', { mode: 'number' }).notNull(),
+    currency: text('currency').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('invoices_seller_number_key').on(t.sellerOrgId, t.number)],
+);
+
+/** Stripe webhook events, stored once by id before any processing. */
+export const providerEvents = pgTable('provider_events', {
+  id: text('id').primaryKey(),
+  provider: paymentProvider('provider').notNull(),
+  type: text('type').notNull(),
+  objectId: text('object_id'),
+  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  processedAt: timestamp('processed_at', { withTimezone: true }),
+});
+
+/** A seller's account at the payment provider (a Stripe Connect account id). */
+export const payoutAccounts = pgTable(
+  'payout_accounts',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    provider: paymentProvider('provider').notNull(),
+    externalId: text('external_id').notNull(),
+    payoutsEnabled: boolean('payouts_enabled').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.provider] }),
+    uniqueIndex('payout_accounts_external_key').on(t.externalId),
+  ],
+);
+
+export const ordersRelations = relations(orders, ({ one, many }) => ({
+  listing: one(listings, { fields: [orders.listingId], references: [listings.id] }),
+  buyer: one(organisations, {
+    fields: [orders.buyerOrgId],
+    references: [organisations.id],
+    relationName: 'buyer',
+  }),
+  seller: one(organisations, {
+    fields: [orders.sellerOrgId],
+    references: [organisations.id],
+    relationName: 'seller',
+  }),
+  events: many(orderEvents),
+}));
+export const orderEventsRelations = relations(orderEvents, ({ one }) => ({
+  order: one(orders, { fields: [orderEvents.orderId], references: [orders.id] }),
+}));
+
+export type Order = typeof orders.$inferSelect;
+export type OrderStatus = (typeof orderStatus.enumValues)[number];
+export type OrderEvent = typeof orderEvents.$inferSelect;
+export type Dispute = typeof disputes.$inferSelect;
+export type Invoice = typeof invoices.$inferSelect;
