@@ -6,6 +6,8 @@ import { log } from '../app/lib/log.server';
 import { redisConnection } from '../app/lib/redis.server';
 import { processListingJob, scheduleListingJobs } from './listings';
 import { processNotification } from './notifications';
+import { processOrderJob } from './orders';
+import { processSettlementJob } from './settlement';
 import { type QueueName, queue, queueNames, queuePrefix } from './queues';
 import { startRelay } from './relay';
 
@@ -13,6 +15,8 @@ const processors: Record<QueueName, { processor: Processor; concurrency: number 
   notifications: { processor: processNotification, concurrency: 8 },
   // One at a time: the expiry sweep touches many rows and gains nothing from running beside itself.
   listings: { processor: processListingJob, concurrency: 1 },
+  orders: { processor: processOrderJob, concurrency: 4 },
+  settlement: { processor: processSettlementJob, concurrency: 8 },
 };
 
 export async function startWorkers() {

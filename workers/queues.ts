@@ -13,6 +13,22 @@ export const catalogue = {
     welcome: z.object({ userId: id }),
     'member-invited': z.object({ invitationId: id }),
   },
+  orders: {
+    // Cancels the order if it is still unpaid when it runs (delayed to the order's pay-by time).
+    'expire-unpaid': z.object({ orderId: id }),
+  },
+  settlement: {
+    // Releases the escrow when the inspection window has passed with no dispute (delayed to its end).
+    'release-escrow': z.object({ orderId: id }),
+    // Pays the seller out through the provider (Stripe Transfer; offline payouts are recorded by an operator).
+    payout: z.object({ orderId: id }),
+    // Refunds the buyer through the provider after a catch-weight difference or a dispute.
+    refund: z.object({ orderId: id, ledgerTransactionId: id }),
+    // Creates the provider's payment for a new order (Stripe PaymentIntent).
+    'create-payment': z.object({ orderId: id }),
+    // A verified webhook event stored by id: re-read from the provider and converge.
+    'provider-event': z.object({ eventId: id }),
+  },
   listings: {
     // Sweeps every lot past its shelf life; scheduled by the worker, so it carries nothing.
     expire: z.object({}),

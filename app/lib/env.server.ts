@@ -28,6 +28,14 @@ const schema = z
     SMTP_URL: z.string().optional(),
     LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+    ORDER_PAYMENT_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 14)
+      .default(24),
+    /** Shortens every category's inspection window (demos and end-to-end tests); unset in production. */
+    INSPECTION_SECONDS_OVERRIDE: z.coerce.number().int().min(1).optional(),
+    STRIPE_API_BASE: z.string().url('must be a URL such as http://127.0.0.1:12111').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {

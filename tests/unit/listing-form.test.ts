@@ -9,7 +9,7 @@ const created = new Date('2026-01-01T00:00:00Z');
 const categoriesById = new Map<string, Category>(
   CATALOGUE.map((category, sort) => [
     category.id,
-    { ...category, sort, active: true, createdAt: created, updatedAt: created },
+    { ...category, sort, feeBps: 150, active: true, createdAt: created, updatedAt: created },
   ]),
 );
 

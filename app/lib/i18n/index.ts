@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import * as listing from './listing';
 import * as market from './market';
 import { type MessageKey as CoreKey, en, zhCN } from './messages';
+import * as orders from './orders';
 import * as sell from './sell';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -10,7 +11,7 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 /** Each area keeps its strings in its own module; every module has the same keys in both languages. */
-const areas = [listing, market, sell];
+const areas = [listing, market, sell, orders];
 export type MessageKey =
   | CoreKey
   | keyof typeof listing.zhCN

@@ -1,0 +1,518 @@
+// Orders: buy now with stock reserved in the same step, then every step of the lifecycle with its ledger postings.
+import { and, desc, eq, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { db, type DbOrTx, type Tx } from '../../db/client';
+import {
+  categories,
+  disputes,
+  invoiceCounters,
+  invoices,
+  listings,
+  orderEvents,
+  orders,
+  priceTiers,
+} from '../../db/schema';
+import type { Order } from '../../db/schema';
+import type { Viewer } from '../lib/auth.server';
+import { env } from '../lib/env.server';
+import type { FieldErrors } from '../lib/forms.server';
+import { newId } from '../lib/ids';
+import { lineTotal, parseMoney } from '../lib/money';
+import { enqueue } from '../lib/outbox.server';
+import { type QuantityUnit, toBase } from '../lib/units';
+import {
+  recordPaymentReceived,
+  recordPayout,
+  refundFromEscrow,
+  releaseEscrow,
+  escrowReleaseSplit,
+} from '../ledger/ledger.server';
+import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
+import { weigh } from './catch-weight';
+import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
+
+export class OrderError extends Error {
+  constructor(
+    /** An i18n key the UI shows. */
+    public readonly messageKey: string,
+    public readonly status = 409,
+    public readonly field = 'form',
+  ) {
+    super(messageKey);
+  }
+}
+
+export function paymentProviderName(): 'offline' | 'stripe' {
+  return env().STRIPE_SECRET_KEY ? 'stripe' : 'offline';
+}
+
+/** The unit price for a quantity: the tier with the largest minimum the quantity reaches. */
+export function tierPrice(
+  tiers: { minQuantity: number; unitPriceFen: number }[],
+  quantity: number,
+): number | null {
+  const reached = tiers
+    .filter((tier) => tier.minQuantity <= quantity)
+    .sort((a, b) => b.minQuantity - a.minQuantity);
+  return reached[0]?.unitPriceFen ?? null;
+}
+
+export const buySchema = z.object({
+  listingId: z.string().min(1),
+  quantity: z.string({ required_error: 'errors.required' }).trim().min(1, 'errors.required'),
+  unit: z.enum(['g', 'kg', 'jin', 't', 'case', 'piece'], {
+    errorMap: () => ({ message: 'errors.chooseOne' }),
+  }),
+  tolerancePercent: z.coerce
+    .number({ invalid_type_error: 'errors.notANumber' })
+    .min(0, 'errors.outOfRange')
+    .max(20, 'errors.outOfRange')
+    .default(0),
+});
+
+const QUANTITY_ERRORS: Record<string, string> = {
+  invalid: 'errors.notANumber',
+  tooPrecise: 'errors.tooPrecise',
+  notPositive: 'errors.mustBePositive',
+  tooLarge: 'errors.tooLarge',
+  caseWeightMissing: 'errors.wrongUnit',
+  wrongUnitForBase: 'errors.wrongUnit',
+};
+
+async function addEvent(
+  tx: DbOrTx,
+  order: Pick<Order, 'id'>,
+  event: {
+    kind: string;
+    actorUserId?: string | null;
+    actorOrgId?: string | null;
+    fromStatus?: OrderStatus | null;
+    toStatus?: OrderStatus | null;
+    reason?: string | null;
+    data?: Record<string, unknown>;
+  },
+) {
+  await tx.insert(orderEvents).values({
+    id: newId('oev'),
+    orderId: order.id,
+    kind: event.kind,
+    actorUserId: event.actorUserId ?? null,
+    actorOrgId: event.actorOrgId ?? null,
+    fromStatus: event.fromStatus ?? null,
+    toStatus: event.toStatus ?? null,
+    reason: event.reason ?? null,
+    data: event.data ?? {},
+  });
+}
+
+/**
+ * Buy now: a buyer org's trader orders a quantity ≥ MOQ of a live fixed-price lot at its tier price.
+ * The order and the stock reservation are one transaction; the stock update is a conditional write,
+ * so concurrent buyers can never take the same kilogram.
+ */
+export async function placeBuyNow(input: {
+  buyerOrgId: string;
+  actorUserId: string;
+  form: z.infer<typeof buySchema>;
+}): Promise<{ ok: true; orderId: string } | { ok: false; errors: FieldErrors; status: number }> {
+  const refuse = (field: string, key: string, status = 400) => ({
+    ok: false as const,
+    errors: { [field]: key },
+    status,
+  });
+  const [lot] = await db
+    .select({ listing: listings, baseUnit: categories.baseUnit, feeBps: categories.feeBps })
+    .from(listings)
+    .innerJoin(categories, eq(categories.id, listings.categoryId))
+    .where(eq(listings.id, input.form.listingId));
+  if (!lot) return refuse('form', 'errors.notFound', 404);
+  const { listing } = lot;
+  if (listing.sellerOrgId === input.buyerOrgId) return refuse('form', 'orders.errors.ownLot', 403);
+  if (listing.status !== 'live') return refuse('form', 'orders.errors.notOnSale', 409);
+  if (listing.saleMode !== 'fixed') return refuse('form', 'orders.errors.notFixedPrice', 409);
+  const quantity = toBase(input.form.quantity, input.form.unit as QuantityUnit, {
+    caseNetGrams: listing.caseNetGrams ?? undefined,
+    base: lot.baseUnit,
+  });
+  if (!quantity.ok) return refuse('quantity', QUANTITY_ERRORS[quantity.error] ?? 'errors.invalid');
+  if (quantity.value < listing.minOrderQuantity) return refuse('quantity', 'orders.errors.belowMoq');
+  if (quantity.value > listing.quantityAvailable)
+    return refuse('quantity', 'listing.errors.insufficientStock', 409);
+  const tiers = await db.select().from(priceTiers).where(eq(priceTiers.listingId, listing.id));
+  const unitPriceFen =
+    tierPrice(tiers, quantity.value) ?? tiers.sort((a, b) => a.minQuantity - b.minQuantity)[0]?.unitPriceFen;
+  if (!unitPriceFen) return refuse('form', 'orders.errors.notOnSale', 409);
+  const perBase = lot.baseUnit === 'g' ? 1000 : 1;
+  const subtotalFen = lineTotal(unitPriceFen, quantity.value, perBase);
+
+  try {
+    const orderId = await db.transaction(async (tx) => {
+      await reserveStock(tx, listing.id, quantity.value);
+      const id = newId('ord');
+      const payBy = new Date(Date.now() + env().ORDER_PAYMENT_HOURS * 3600 * 1000);
+      await tx.insert(orders).values({
+        id,
+        buyerOrgId: input.buyerOrgId,
+        sellerOrgId: listing.sellerOrgId,
+        listingId: listing.id,
+        source: 'buy_now',
+        quantity: quantity.value,
+        unitPriceFen,
+        perBase,
+        subtotalFen,
+        currency: listing.currency,
+        feeBps: lot.feeBps,
+        toleranceBps: Math.round(input.form.tolerancePercent * 100),
+        provider: paymentProviderName(),
+        payBy,
+        createdBy: input.actorUserId,
+      });
+      await addEvent(
+        tx,
+        { id },
+        {
+          kind: 'created',
+          actorUserId: input.actorUserId,
+          actorOrgId: input.buyerOrgId,
+          toStatus: 'pending_payment',
+        },
+      );
+      await enqueue(tx, 'orders', 'expire-unpaid', { orderId: id }, { runAt: payBy });
+      if (paymentProviderName() === 'stripe')
+        await enqueue(tx, 'settlement', 'create-payment', { orderId: id });
+      return id;
+    });
+    return { ok: true, orderId };
+  } catch (error) {
+    // Someone else bought the last of it between our read and our write: the conditional update said no.
+    if (error instanceof ListingError) return refuse('quantity', error.messageKey, 409);
+    throw error;
+  }
+}
+
+/** The parties a viewer speaks for on an order (a user may belong to both sides, or be an operator). */
+export function partiesOf(viewer: Viewer, order: Pick<Order, 'buyerOrgId' | 'sellerOrgId'>): Party[] {
+  const parties: Party[] = [];
+  const acting = (orgId: string) => viewer.memberships.some((m) => m.orgId === orgId && m.role !== 'viewer');
+  if (acting(order.buyerOrgId)) parties.push('buyer');
+  if (acting(order.sellerOrgId)) parties.push('seller');
+  if (viewer.isOperator) parties.push('operator');
+  return parties;
+}
+
+/** Whether a viewer may see an order at all: members of either side (any role) and operators. */
+export function mayView(viewer: Viewer, order: Pick<Order, 'buyerOrgId' | 'sellerOrgId'>): boolean {
+  return (
+    viewer.isOperator ||
+    viewer.memberships.some((m) => m.orgId === order.buyerOrgId || m.orgId === order.sellerOrgId)
+  );
+}
+
+export type ActionInput =
+  | { action: 'cancel'; reason?: string | null }
+  | { action: 'record_payment'; reference?: string | null }
+  | { action: 'ship' }
+  | { action: 'record_weight'; quantity: string; unit: QuantityUnit }
+  | { action: 'confirm_delivery' }
+  | { action: 'open_dispute'; reason: string }
+  | {
+      action: 'resolve_dispute';
+      outcome: 'refund_full' | 'refund_partial' | 'rejected';
+      refund?: string;
+      resolution: string;
+    }
+  | { action: 'complete' }
+  | { action: 'expire_unpaid' };
+
+type Actor = { userId: string | null; parties: Party[] };
+
+function pickParty(action: OrderAction, status: OrderStatus, parties: Party[]): Party {
+  const allowed = parties.filter((party) => RULES[action].parties.includes(party));
+  if (allowed.length === 0) throw new OrderError('orders.errors.wrongParty', 403);
+  const party = allowed[0];
+  if (refusal(action, status, party) === 'wrongState') throw new OrderError('orders.errors.wrongState', 409);
+  return party;
+}
+
+function inspectionSeconds(hours: number): number {
+  return env().INSPECTION_SECONDS_OVERRIDE ?? hours * 3600;
+}
+
+/** The gapless next invoice number of a seller: the counter row's lock holds until commit. */
+async function issueInvoice(tx: Tx, order: Order, totalFen: number) {
+  const [counter] = await tx
+    .insert(invoiceCounters)
+    .values({ sellerOrgId: order.sellerOrgId, lastNumber: 1 })
+    .onConflictDoUpdate({
+      target: invoiceCounters.sellerOrgId,
+      set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` },
+    })
+    .returning({ number: invoiceCounters.lastNumber });
+  const { fee } = escrowReleaseSplit(totalFen, order.feeBps);
+  await tx
+    .insert(invoices)
+    .values({
+      id: newId('inv'),
+      orderId: order.id,
+      sellerOrgId: order.sellerOrgId,
+      number: counter.number,
+      totalFen,
+      feeFen: fee,
+      currency: order.currency,
+    });
+}
+
+/** Pays out the escrow of a finished order: refund to the buyer, release to the seller, invoice, follow-up jobs. */
+async function settle(tx: Tx, order: Order, refundFen: number, actorUserId: string | null) {
+  const releaseFen = order.subtotalFen - refundFen;
+  if (refundFen > 0) {
+    const refundId = await refundFromEscrow(tx, {
+      orderId: order.id,
+      amount: refundFen,
+      currency: order.currency as 'CNY',
+      idempotencyKey: `order:${order.id}:refund`,
+      createdBy: actorUserId,
+      memo: 'refund to buyer',
+    });
+    await enqueue(tx, 'settlement', 'refund', { orderId: order.id, ledgerTransactionId: refundId });
+  }
+  if (releaseFen > 0) {
+    await releaseEscrow(tx, {
+      orderId: order.id,
+      sellerOrgId: order.sellerOrgId,
+      feeBps: order.feeBps,
+      amount: releaseFen,
+      currency: order.currency as 'CNY',
+      idempotencyKey: `order:${order.id}:release`,
+      createdBy: actorUserId,
+      memo: 'escrow released to seller',
+    });
+    await issueInvoice(tx, order, releaseFen);
+    if (order.provider === 'stripe') await enqueue(tx, 'settlement', 'payout', { orderId: order.id });
+  }
+}
+
+/**
+ * Takes one step of an order's lifecycle for a party, in one transaction with its ledger postings and
+ * follow-up jobs. The row is locked first, so two steps on one order never interleave.
+ */
+export async function actOnOrder(orderId: string, actor: Actor, input: ActionInput): Promise<Order> {
+  return db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+    if (!order) throw new OrderError('errors.notFound', 404);
+    const party = pickParty(input.action, order.status, actor.parties);
+    const rule = RULES[input.action];
+    const patch: Partial<typeof orders.$inferInsert> = {};
+    let reason: string | null = null;
+    const data: Record<string, unknown> = {};
+    const now = new Date();
+
+    switch (input.action) {
+      case 'cancel':
+      case 'expire_unpaid':
+        await releaseStock(tx, order.listingId, order.quantity);
+        reason = input.action === 'cancel' ? (input.reason ?? null) : 'unpaid by the deadline';
+        break;
+      case 'record_payment':
+        await recordPaymentReceived(tx, {
+          orderId: order.id,
+          amount: order.subtotalFen,
+          currency: order.currency as 'CNY',
+          idempotencyKey: `order:${order.id}:payment`,
+          createdBy: actor.userId,
+          memo: input.reference ? `bank transfer ${input.reference}` : 'payment received',
+        });
+        if (input.reference) data.reference = input.reference.slice(0, 80);
+        break;
+      case 'record_weight': {
+        const [listing] = await tx
+          .select({ caseNetGrams: listings.caseNetGrams, baseUnit: categories.baseUnit })
+          .from(listings)
+          .innerJoin(categories, eq(categories.id, listings.categoryId))
+          .where(eq(listings.id, order.listingId));
+        const weighed = toBase(input.quantity, input.unit, {
+          caseNetGrams: listing?.caseNetGrams ?? undefined,
+          base: listing?.baseUnit,
+        });
+        if (!weighed.ok)
+          throw new OrderError(QUANTITY_ERRORS[weighed.error] ?? 'errors.invalid', 400, 'quantity');
+        const result = weigh({ ...order, deliveredQuantity: weighed.value });
+        // Over-weight is not charged: the order total never exceeds what the buyer put in escrow.
+        patch.deliveredQuantity = weighed.value;
+        patch.finalTotalFen = Math.min(result.finalTotalFen, order.subtotalFen);
+        Object.assign(data, {
+          deliveredQuantity: weighed.value,
+          finalTotalFen: patch.finalTotalFen,
+          withinTolerance: result.withinTolerance,
+          deviationBps: result.deviationBps,
+        });
+        break;
+      }
+      case 'confirm_delivery': {
+        const [category] = await tx
+          .select({ hours: categories.inspectionHours })
+          .from(listings)
+          .innerJoin(categories, eq(categories.id, listings.categoryId))
+          .where(eq(listings.id, order.listingId));
+        patch.inspectionEndsAt = new Date(now.getTime() + inspectionSeconds(category?.hours ?? 24) * 1000);
+        await enqueue(
+          tx,
+          'settlement',
+          'release-escrow',
+          { orderId: order.id },
+          { runAt: patch.inspectionEndsAt },
+        );
+        break;
+      }
+      case 'open_dispute': {
+        if (order.inspectionEndsAt && order.inspectionEndsAt <= now)
+          throw new OrderError('orders.errors.windowClosed', 409);
+        const text = input.reason.trim();
+        if (text.length < 5) throw new OrderError('orders.errors.reasonRequired', 400, 'reason');
+        await tx
+          .insert(disputes)
+          .values({
+            id: newId('dsp'),
+            orderId: order.id,
+            openedBy: actor.userId ?? 'system',
+            reason: text.slice(0, 2000),
+          });
+        reason = text.slice(0, 500);
+        break;
+      }
+      case 'resolve_dispute': {
+        const escrowed = order.finalTotalFen ?? order.subtotalFen;
+        let refundFen = 0;
+        if (input.outcome === 'refund_full') refundFen = order.subtotalFen;
+        else if (input.outcome === 'refund_partial') {
+          const parsed = parseMoney(input.refund ?? '');
+          if (!parsed.ok || parsed.amount <= 0 || parsed.amount > escrowed)
+            throw new OrderError('orders.errors.refundInvalid', 400, 'refund');
+          refundFen = parsed.amount + (order.subtotalFen - escrowed);
+        } else refundFen = order.subtotalFen - escrowed;
+        const resolution = input.resolution.trim();
+        if (resolution.length < 5) throw new OrderError('orders.errors.reasonRequired', 400, 'resolution');
+        await tx
+          .update(disputes)
+          .set({
+            status: 'resolved',
+            outcome: input.outcome,
+            refundFen,
+            resolution: resolution.slice(0, 2000),
+            resolvedBy: actor.userId,
+            resolvedAt: now,
+          })
+          .where(eq(disputes.orderId, order.id));
+        await settle(tx, order, refundFen, actor.userId);
+        reason = resolution.slice(0, 500);
+        Object.assign(data, { outcome: input.outcome, refundFen });
+        break;
+      }
+      case 'complete': {
+        // The release job may run early or twice; only a delivered order whose window has passed completes.
+        if (!order.inspectionEndsAt || order.inspectionEndsAt > now)
+          throw new OrderError('orders.errors.windowOpen', 409);
+        const finalTotal = order.finalTotalFen ?? order.subtotalFen;
+        await settle(tx, order, order.subtotalFen - finalTotal, actor.userId);
+        Object.assign(data, { finalTotalFen: finalTotal });
+        break;
+      }
+      case 'ship':
+        break;
+    }
+
+    if (rule.to) patch.status = rule.to;
+    const [updated] = await tx
+      .update(orders)
+      .set({ ...patch, version: sql`${orders.version} + 1` })
+      .where(eq(orders.id, order.id))
+      .returning();
+    await addEvent(tx, order, {
+      kind: input.action,
+      actorUserId: actor.userId,
+      actorOrgId: party === 'buyer' ? order.buyerOrgId : party === 'seller' ? order.sellerOrgId : null,
+      fromStatus: rule.to ? order.status : null,
+      toStatus: rule.to,
+      reason,
+      data: { ...data, party },
+    });
+    return updated;
+  });
+}
+
+/** An operator records an offline payout to the seller (bank transfer made outside Wharf). */
+export async function recordOfflinePayout(
+  orderId: string,
+  operatorUserId: string,
+  reference: string | null,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+    if (!order) throw new OrderError('errors.notFound', 404);
+    if (order.status !== 'completed' && order.status !== 'resolved')
+      throw new OrderError('orders.errors.wrongState', 409);
+    const [invoice] = await tx.select().from(invoices).where(eq(invoices.orderId, order.id));
+    if (!invoice) throw new OrderError('orders.errors.nothingToPay', 409);
+    await recordPayout(tx, {
+      sellerOrgId: order.sellerOrgId,
+      orderId: order.id,
+      amount: invoice.totalFen - invoice.feeFen,
+      currency: order.currency as 'CNY',
+      idempotencyKey: `order:${order.id}:payout`,
+      createdBy: operatorUserId,
+      memo: reference ? `bank transfer ${reference.slice(0, 80)}` : 'payout',
+    });
+    await addEvent(tx, order, {
+      kind: 'payout_recorded',
+      actorUserId: operatorUserId,
+      reason: reference?.slice(0, 80) ?? null,
+    });
+  });
+}
+
+export type OrderListFilter = {
+  orgId: string;
+  side: 'all' | 'buying' | 'selling';
+  status?: OrderStatus | 'open';
+  page: number;
+};
+
+export const ORDER_PAGE_SIZE = 20;
+
+export async function listOrders(tx: DbOrTx, filter: OrderListFilter) {
+  const side =
+    filter.side === 'buying'
+      ? eq(orders.buyerOrgId, filter.orgId)
+      : filter.side === 'selling'
+        ? eq(orders.sellerOrgId, filter.orgId)
+        : or(eq(orders.buyerOrgId, filter.orgId), eq(orders.sellerOrgId, filter.orgId));
+  const status =
+    filter.status === 'open'
+      ? sql`${orders.status} not in ('completed', 'resolved', 'cancelled')`
+      : filter.status
+        ? eq(orders.status, filter.status)
+        : undefined;
+  const rows = await tx
+    .select({
+      order: orders,
+      titleZh: listings.titleZh,
+      titleEn: listings.titleEn,
+      displayUnit: listings.displayUnit,
+      caseNetGrams: listings.caseNetGrams,
+    })
+    .from(orders)
+    .innerJoin(listings, eq(listings.id, orders.listingId))
+    .where(and(side, status))
+    .orderBy(desc(orders.createdAt))
+    .limit(ORDER_PAGE_SIZE + 1)
+    .offset((filter.page - 1) * ORDER_PAGE_SIZE);
+  return { rows: rows.slice(0, ORDER_PAGE_SIZE), hasMore: rows.length > ORDER_PAGE_SIZE };
+}
+
+export async function orderTimeline(tx: DbOrTx, orderId: string) {
+  return tx
+    .select()
+    .from(orderEvents)
+    .where(eq(orderEvents.orderId, orderId))
+    .orderBy(orderEvents.at, orderEvents.id);
+}
