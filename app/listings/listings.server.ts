@@ -289,6 +289,12 @@ export async function reserveStock(
 /** Gives back stock reserved earlier (a cancelled order); a sold-out lot is on sale again. */
 export async function releaseStock(tx: DbOrTx, listingId: string, quantity: number): Promise<void> {
   if (!Number.isSafeInteger(quantity) || quantity <= 0) throw new ListingError('errors.mustBePositive', 400);
+  const [before] = await tx
+    .select({ status: listings.status })
+    .from(listings)
+    .where(eq(listings.id, listingId))
+    .for('update');
+  if (!before) throw new ListingError('errors.notFound', 404);
   const [row] = await tx
     .update(listings)
     .set({
@@ -297,29 +303,39 @@ export async function releaseStock(tx: DbOrTx, listingId: string, quantity: numb
     })
     .where(eq(listings.id, listingId))
     .returning({ status: listings.status });
-  if (!row) throw new ListingError('errors.notFound', 404);
+  if (row.status !== before.status)
+    await recordEvent(tx, listingId, null, before.status, row.status, 'stock released');
 }
 
 /** Marks every lot past its shelf life as expired; returns how many. Run by a repeatable job. */
 export async function expireListings(tx: DbOrTx, now = new Date()): Promise<number> {
-  const expired = await tx
+  // Lock the lots first so each event names the state it left; lots locked by a purchase wait for the next run.
+  const due = await tx
+    .select({ id: listings.id, status: listings.status })
+    .from(listings)
+    .where(and(inArray(listings.status, ['live', 'paused', 'pending_review']), lt(listings.expiresAt, now)))
+    .for('update', { skipLocked: true });
+  if (due.length === 0) return 0;
+  await tx
     .update(listings)
     .set({ status: 'expired', statusReason: 'shelf life ended' })
-    .where(and(inArray(listings.status, ['live', 'paused', 'pending_review']), lt(listings.expiresAt, now)))
-    .returning({ id: listings.id });
-  if (expired.length > 0) {
-    await tx.insert(listingEvents).values(
-      expired.map(({ id }) => ({
-        id: newId('lev'),
-        listingId: id,
-        actorUserId: null,
-        fromStatus: null,
-        toStatus: 'expired' as const,
-        reason: 'shelf life ended',
-      })),
+    .where(
+      inArray(
+        listings.id,
+        due.map((lot) => lot.id),
+      ),
     );
-  }
-  return expired.length;
+  await tx.insert(listingEvents).values(
+    due.map((lot) => ({
+      id: newId('lev'),
+      listingId: lot.id,
+      actorUserId: null,
+      fromStatus: lot.status,
+      toStatus: 'expired' as const,
+      reason: 'shelf life ended',
+    })),
+  );
+  return due.length;
 }
 
 export async function activeCategories(tx: DbOrTx) {
