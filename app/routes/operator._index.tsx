@@ -1,7 +1,7 @@
 // The operator console's front page: the market's size, the outbox backlog and the health of every queue.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { count, desc, isNull } from 'drizzle-orm';
 import { formatTime } from '~/components/notification';
 import { Badge, Card, PageHeader } from '~/components/ui';
@@ -59,7 +59,14 @@ export default function OperatorConsole() {
   const columns = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
   return (
     <div className="space-y-6">
-      <PageHeader title={t('operator.title')} />
+      <PageHeader title={t('operator.title')}>
+        <Link
+          to="/operator/categories"
+          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold"
+        >
+          {t('operator.categories.link')}
+        </Link>
+      </PageHeader>
       <div className="grid grid-cols-3 gap-3">
         {stats.map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-4">

@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import * as listing from './listing';
 import * as market from './market';
 import { type MessageKey as CoreKey, en, zhCN } from './messages';
+import * as operator from './operator';
 import * as orders from './orders';
 import * as sell from './sell';
 
@@ -11,12 +12,14 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 /** Each area keeps its strings in its own module; every module has the same keys in both languages. */
-const areas = [listing, market, sell, orders];
+const areas = [listing, market, sell, orders, operator];
 export type MessageKey =
   | CoreKey
   | keyof typeof listing.zhCN
   | keyof typeof market.zhCN
-  | keyof typeof sell.zhCN;
+  | keyof typeof sell.zhCN
+  | keyof typeof orders.zhCN
+  | keyof typeof operator.zhCN;
 
 const dictionaries: Record<Locale, Record<string, string>> = {
   'zh-CN': Object.assign({}, zhCN, ...areas.map((area) => area.zhCN)),
