@@ -1,0 +1,284 @@
+// One lot on the market: photos, spec, origin and shelf life, stock, price tiers per kg or jin, seller and certificates.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import {
+  PhotoPlaceholder,
+  VerifiedBadge,
+  formatStock,
+  labelIn,
+  listingTitle,
+} from '~/components/listing-card';
+import { type PriceUnitChoice, PriceTiers } from '~/components/price-tiers';
+import { Badge, Card } from '~/components/ui';
+import { getViewer } from '~/lib/auth.server';
+import { db } from '~/lib/db.server';
+import { useLocale, useT } from '~/lib/i18n';
+import { getListingForViewer } from '~/listings/queries.server';
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const viewer = await getViewer(request);
+  const detail = await getListingForViewer(db, params.listingId ?? '', viewer);
+  if (!detail) throw new Response('Not found', { status: 404 });
+  const url = new URL(request.url);
+  const asked = url.searchParams.get('unit');
+  // Without a choice, prices read in the unit the seller lists in when that is jin; kg otherwise.
+  const unit: PriceUnitChoice =
+    asked === 'kg' || asked === 'jin' ? asked : detail.listing.displayUnit === 'jin' ? 'jin' : 'kg';
+  const photo = Math.min(
+    Math.max(0, Number.parseInt(url.searchParams.get('photo') ?? '0', 10) || 0),
+    Math.max(0, detail.photos.length - 1),
+  );
+  const kind = viewer?.activeOrg?.kind;
+  const asBuyer = (kind === 'buyer' || kind === 'both') && !detail.viewerIsSeller;
+  return json({ ...detail, unit, photo, asBuyer, signedIn: Boolean(viewer) });
+}
+
+function hrefWith(id: string, values: { unit: PriceUnitChoice; photo: number }): string {
+  const params = new URLSearchParams({ unit: values.unit });
+  if (values.photo > 0) params.set('photo', String(values.photo));
+  return `/market/${id}?${params}`;
+}
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="flex gap-3 border-b border-slate-100 py-2 last:border-0">
+      <dt className="w-24 shrink-0 text-slate-500 sm:w-28">{label}</dt>
+      <dd className="min-w-0 flex-1 text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export default function MarketListing() {
+  const data = useLoaderData<typeof loader>();
+  const { listing, category, spec, tiers, photos, certificates, seller, unit, photo, asBuyer, signedIn } =
+    data;
+  const t = useT();
+  const locale = useLocale();
+  const title = listingTitle(listing, locale);
+  const otherTitle = locale === 'en' ? listing.titleZh : listing.titleEn;
+  const description =
+    locale === 'en'
+      ? (listing.descriptionEn ?? listing.descriptionZh)
+      : (listing.descriptionZh ?? listing.descriptionEn);
+  const stock = (value: number) => formatStock(value, listing.displayUnit, locale, listing.caseNetGrams);
+  const status = t(`listing.status.${listing.status}`);
+  const isPublic = listing.status === 'live' || listing.status === 'sold_out';
+  const current = photos[photo];
+  const slots = [
+    listing.saleMode !== 'auction' ? ('buy' as const) : null,
+    'quote' as const,
+    listing.saleMode === 'auction' ? ('bid' as const) : null,
+    'trace' as const,
+  ].filter((slot) => slot !== null);
+
+  return (
+    <div>
+      <Link to="/market" className="text-sm text-sea-700 underline">
+        ← {t('market.detail.back')}
+      </Link>
+
+      {!isPublic ? (
+        <p
+          role="status"
+          className="mt-3 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+        >
+          {t('market.detail.notPublic', { status })}
+        </p>
+      ) : listing.status !== 'live' ? (
+        <p role="status" className="mt-3 rounded-md border border-slate-200 bg-slate-100 px-3 py-2 text-sm">
+          {t('market.detail.notLive', { status })}
+        </p>
+      ) : null}
+
+      <div className="mt-4 grid gap-6 lg:grid-cols-2">
+        <section aria-label={t('market.detail.photos')} data-testid="gallery">
+          {current ? (
+            <img
+              src={`/files/${current.storageKey}`}
+              alt={t('market.detail.photoN', { n: photo + 1 })}
+              className="aspect-[4/3] w-full rounded-lg border border-slate-200 bg-slate-100 object-cover"
+            />
+          ) : (
+            <PhotoPlaceholder className="aspect-[4/3] w-full rounded-lg border border-slate-200" />
+          )}
+          {photos.length > 1 ? (
+            <ul className="mt-2 flex gap-2 overflow-x-auto">
+              {photos.map((p, i) => (
+                <li key={p.id} className="shrink-0">
+                  <Link
+                    to={hrefWith(listing.id, { unit, photo: i })}
+                    replace
+                    preventScrollReset
+                    aria-current={i === photo ? 'true' : undefined}
+                    className={`block overflow-hidden rounded border-2 ${i === photo ? 'border-sea-600' : 'border-transparent'}`}
+                  >
+                    <img
+                      src={`/files/${p.thumbKey ?? p.storageKey}`}
+                      alt={t('market.detail.photoN', { n: i + 1 })}
+                      loading="lazy"
+                      className="size-16 object-cover sm:size-20"
+                    />
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </section>
+
+        <div className="min-w-0">
+          <div className="flex flex-wrap items-center gap-2 text-sm text-slate-500">
+            <span>{locale === 'en' ? category.nameEn : category.nameZh}</span>
+            {listing.status !== 'live' ? (
+              <Badge tone={listing.status === 'sold_out' ? 'slate' : 'amber'}>{status}</Badge>
+            ) : null}
+            <Badge tone="sea">{t(`listing.saleMode.${listing.saleMode}`)}</Badge>
+          </div>
+          <h1 className="mt-1 text-2xl font-bold tracking-tight text-slate-900" data-testid="listing-title">
+            {title}
+          </h1>
+          {otherTitle && otherTitle !== title ? (
+            <p className="mt-0.5 text-sm text-slate-500" lang={locale === 'en' ? 'zh-CN' : 'en'}>
+              {otherTitle}
+            </p>
+          ) : null}
+
+          <dl className="mt-4 text-sm">
+            <Fact label={t('market.detail.available')}>
+              <span className="font-semibold">{stock(listing.quantityAvailable)}</span>
+              {listing.caseNetGrams ? (
+                <span className="ml-2 text-slate-500">
+                  {t('market.detail.caseNet', {
+                    weight: formatStock(listing.caseNetGrams, 'kg', locale, null),
+                  })}
+                </span>
+              ) : null}
+            </Fact>
+            <Fact label={t('market.detail.moq')}>{stock(listing.minOrderQuantity)}</Fact>
+            <Fact label={t('market.detail.origin')}>
+              {listing.originRegion} · {listing.originName}
+            </Fact>
+            <Fact label={t('market.detail.harvestDate')}>{listing.harvestDate}</Fact>
+            <Fact label={t('market.detail.shelfLife')}>
+              {t('market.detail.shelfLifeDays', { days: listing.shelfLifeDays, date: listing.bestBefore })}
+            </Fact>
+            <Fact label={t('market.detail.coldChain')}>{t(`listing.coldChain.${listing.coldChain}`)}</Fact>
+            <Fact label={t('market.detail.pickup')}>{listing.pickupPlace}</Fact>
+          </dl>
+
+          <Card title={t('market.detail.prices')} className="mt-4">
+            <PriceTiers
+              tiers={tiers}
+              baseUnit={category.baseUnit}
+              unit={unit}
+              currency={listing.currency}
+              hrefs={{
+                kg: hrefWith(listing.id, { unit: 'kg', photo }),
+                jin: hrefWith(listing.id, { unit: 'jin', photo }),
+              }}
+            />
+          </Card>
+
+          {asBuyer ? (
+            <div className="mt-4 grid gap-2 sm:grid-cols-2">
+              {slots.map((slot) => (
+                <section
+                  key={slot}
+                  data-slot={slot}
+                  aria-disabled="true"
+                  className="rounded-md border border-dashed border-slate-300 bg-slate-50 px-3 py-2"
+                >
+                  <h2 className="text-sm font-semibold text-slate-500">{t(`market.slot.${slot}`)}</h2>
+                  <p className="text-xs text-slate-500">{t('market.slot.soon')}</p>
+                </section>
+              ))}
+            </div>
+          ) : !signedIn ? (
+            <p className="mt-4 text-sm text-slate-600">
+              <Link
+                to={`/login?next=${encodeURIComponent(`/market/${listing.id}`)}`}
+                className="text-sea-700 underline"
+              >
+                {t('nav.login')}
+              </Link>{' '}
+              · {t('market.detail.signInToTrade')}
+            </p>
+          ) : null}
+        </div>
+      </div>
+
+      <div className="mt-6 grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card title={t('market.detail.spec')}>
+            <dl className="text-sm" data-testid="spec-table">
+              <Fact label={t('market.detail.category')}>
+                {locale === 'en' ? category.nameEn : category.nameZh}
+              </Fact>
+              {spec.map((row) => (
+                <Fact key={row.key} label={labelIn(row.label, locale)}>
+                  {labelIn(row.value, locale)}
+                </Fact>
+              ))}
+            </dl>
+          </Card>
+          {description ? (
+            <Card title={t('market.detail.description')}>
+              <p className="whitespace-pre-line text-sm leading-relaxed text-slate-700">{description}</p>
+            </Card>
+          ) : null}
+        </div>
+        <div className="space-y-6">
+          <Card title={t('market.detail.seller')}>
+            <div data-testid="seller-card">
+              <p className="font-semibold text-slate-900">{seller.name}</p>
+              <div className="mt-1">
+                {seller.verified ? <VerifiedBadge /> : <Badge>{t('verification.unverified')}</Badge>}
+              </div>
+              <dl className="mt-2 text-sm">
+                {seller.city ? <Fact label={t('market.detail.city')}>{seller.city}</Fact> : null}
+                <Fact label={t('market.detail.memberSince')}>{seller.memberSince}</Fact>
+              </dl>
+            </div>
+          </Card>
+          <Card title={t('market.detail.certificates')}>
+            {certificates.length === 0 ? (
+              <p className="text-sm text-slate-500">{t('market.detail.noCertificates')}</p>
+            ) : (
+              <ul className="space-y-3 text-sm" data-testid="certificates">
+                {certificates.map((certificate) => (
+                  <li key={certificate.id} className="flex items-start justify-between gap-3">
+                    <div className="min-w-0">
+                      <p className="font-medium text-slate-800">
+                        {t(`market.certType.${certificate.certificateType ?? 'other'}`)}
+                      </p>
+                      <p className="text-xs text-slate-500">
+                        {certificate.certificateNumber
+                          ? t('market.detail.certificateNumber', { number: certificate.certificateNumber })
+                          : t('market.detail.noNumber')}
+                      </p>
+                    </div>
+                    <a
+                      href={`/files/${certificate.storageKey}`}
+                      className="shrink-0 text-sea-700 underline"
+                      target="_blank"
+                      rel="noreferrer"
+                    >
+                      {t('market.detail.viewFile')}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  if (!data) return [{ title: '码头 Wharf' }];
+  const root = matches.find((match) => match.id === 'root')?.data as { locale?: 'zh-CN' | 'en' } | undefined;
+  return [{ title: `${listingTitle(data.listing, root?.locale ?? 'zh-CN')} · 码头 Wharf` }];
+};
