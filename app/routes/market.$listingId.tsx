@@ -16,6 +16,7 @@ import { getViewer } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { getListingForViewer } from '~/listings/queries.server';
+import { localeOf, pageTitle } from '~/lib/meta';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -277,8 +278,5 @@ export default function MarketListing() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
-  if (!data) return [{ title: '码头 Wharf' }];
-  const root = matches.find((match) => match.id === 'root')?.data as { locale?: 'zh-CN' | 'en' } | undefined;
-  return [{ title: `${listingTitle(data.listing, root?.locale ?? 'zh-CN')} · 码头 Wharf` }];
-};
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, 'nav.market', data ? listingTitle(data.listing, localeOf(matches)) : undefined);

@@ -8,6 +8,7 @@ import { getViewer } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { type MessageKey, useLocale, useT } from '~/lib/i18n';
 import { SORTS, marketFilterOptions, marketSearch, parseMarketSearch } from '~/listings/queries.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -357,7 +358,5 @@ export default function Market() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  const q = data?.values.q;
-  return [{ title: q ? `${q} · 市场 · 码头 Wharf` : '市场 · 码头 Wharf' }];
-};
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, 'nav.market', data?.values.q || undefined);

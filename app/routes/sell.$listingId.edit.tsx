@@ -27,6 +27,7 @@ import {
   saveListingForm,
   toastFor,
 } from '~/listings/sell.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { listing, membership } = await requireOwnListing(request, params.listingId ?? '', 'viewer');
@@ -126,4 +127,4 @@ export default function EditListing() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '修改货品 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'sell.edit.title');

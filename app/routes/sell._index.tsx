@@ -14,6 +14,7 @@ import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, unitLabel } from '~/lib/units';
 import { ListingError, changeListingStatus } from '~/listings/listings.server';
 import { SELL_SORTS, deskQuery, sellerDesk, statusChangeSchema, toastFor } from '~/listings/sell.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'both']);
@@ -323,4 +324,4 @@ function ListingRow({
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '我的挂牌 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'sell.title');

@@ -19,6 +19,7 @@ import {
   saveListingForm,
   toastFor,
 } from '~/listings/sell.server';
+import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOrgKind(request, ['seller', 'both'], 'trader');
@@ -77,4 +78,4 @@ export default function NewListing() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: '挂牌新货 · 码头 Wharf' }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'sell.new.title');
