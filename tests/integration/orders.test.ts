@@ -33,7 +33,6 @@ async function buyerOrg(): Promise<Seller> {
 const buyer = (b: Seller) => ({ userId: b.userId, parties: ['buyer' as const] });
 const seller = (s: Seller) => ({ userId: s.userId, parties: ['seller' as const] });
 const operator = { userId: null, parties: ['operator' as const] };
-const system = { userId: null, parties: ['system' as const] };
 
 async function buy(b: Seller, listingId: string, quantity: string, unit = 'kg', tolerancePercent = 3) {
   return placeBuyNow({
