@@ -1,7 +1,7 @@
 // Runs the market: finds or starts PostgreSQL and Redis, builds, migrates, seeds, then web and workers together.
 //   npm run dev                      the market at http://localhost:3000 with demo data
 //   tsx scripts/dev.ts --port 3100 --database wharf_e2e --fresh --no-build   (how the e2e tests run it)
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureDatabase } from './databases';
@@ -63,12 +63,14 @@ try {
 
   if (!args['no-build']) {
     say('building the app (remix build)…');
-    const build = spawnSync(bin('remix'), ['build'], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env,
-    });
-    if (build.status !== 0) throw new Error('remix build failed');
+    // Not spawnSync: this process may own the embedded PostgreSQL, whose output must keep being read.
+    const status = await new Promise<number | null>((resolve) =>
+      spawn(bin('remix'), ['build'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env }).on(
+        'exit',
+        resolve,
+      ),
+    );
+    if (status !== 0) throw new Error('remix build failed');
   }
 
   say('applying migrations…');

@@ -360,6 +360,18 @@ async function ensureEmbeddedPostgres(log: Log): Promise<Service> {
       // Postgres refuses to run as root; when we are root, run it as (and create if
       // needed) the `postgres` system user. Ignored when not root.
       createPostgresUser: true,
+      // A development and test server: durability traded for speed. Every test file creates and drops
+      // a database, and each of those waits for a checkpoint, which with fsync on crawls on slow disks.
+      postgresFlags: [
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
       onLog: remember,
       onError: (err) => remember(errorMessage(err)),
     });

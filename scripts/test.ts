@@ -1,7 +1,7 @@
 // Runs every test: finds or starts PostgreSQL, Redis and Chromium, builds the app, then vitest and Playwright.
 //   npm test                 everything
 //   npm test -- --unit-only  vitest only (unit and integration), no browser
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { ensureChromium, ensurePostgres, ensureRedis, repoRoot } from './services';
 
@@ -22,16 +22,21 @@ try {
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
     NODE_ENV: 'test' as const,
   };
-  const run = (label: string, command: string, args: string[]) => {
-    say(label);
-    const result = spawnSync(command, args, { cwd: repoRoot, stdio: 'inherit', env });
-    if (result.status !== 0) code = result.status ?? 1;
-    return result.status === 0;
-  };
-  run('vitest: unit and integration tests', bin('vitest'), ['run']);
+  // Asynchronous on purpose: this process owns the embedded PostgreSQL and must keep reading its output,
+  // or PostgreSQL blocks writing its log and every backend stalls (a synchronous spawn froze a whole run).
+  const run = (label: string, command: string, args: string[]) =>
+    new Promise<boolean>((resolve) => {
+      say(label);
+      const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', env });
+      child.on('exit', (status, signal) => {
+        if (status !== 0) code = status ?? (signal ? 1 : 0);
+        resolve(status === 0);
+      });
+    });
+  await run('vitest: unit and integration tests', bin('vitest'), ['run']);
   if (!vitestOnly) {
-    if (run('building the app for end-to-end tests', bin('remix'), ['build'])) {
-      run('playwright: end-to-end tests in Chromium', bin('playwright'), ['test']);
+    if (await run('building the app for end-to-end tests', bin('remix'), ['build'])) {
+      await run('playwright: end-to-end tests in Chromium', bin('playwright'), ['test']);
     }
   }
 } finally {
