@@ -40,10 +40,13 @@ export default defineConfig({
   ],
   webServer: {
     command: `node_modules/.bin/tsx scripts/dev.ts --port ${PORT} --database wharf_e2e --fresh --no-build --json`,
-    url: `${baseURL}/readyz`,
+    // Ready when PostgreSQL, Redis and a worker process answer: the tests rely on jobs being processed.
+    url: `${baseURL}/readyz?workers=1`,
     timeout: 120_000,
     reuseExistingServer: !process.env.CI,
     stdout: 'ignore',
     stderr: 'pipe',
+    // A 4-second inspection window, so the order flow's escrow release happens within a test.
+    env: { INSPECTION_SECONDS_OVERRIDE: '4' },
   },
 });

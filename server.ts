@@ -14,6 +14,7 @@ import { closeDb, db } from './db/client';
 import { sql } from 'drizzle-orm';
 import { env, isProduction } from './app/lib/env.server';
 import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
+import { liveWorkers } from './app/lib/heartbeat.server';
 import { log } from './app/lib/log.server';
 import { redis } from './app/lib/redis.server';
 import { findSession, readSessionToken } from './app/lib/session.server';
@@ -128,9 +129,15 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    const checks = await readiness();
-    res.status(checks.postgres && checks.redis ? 200 : 503).json(checks);
+  app.get('/readyz', async (req, res) => {
+    const checks: Record<string, boolean | number> = await readiness();
+    let ready = Boolean(checks.postgres && checks.redis);
+    // ?workers=1 also asks that a worker process is beating (deploy checks and the browser tests use it).
+    if (req.query.workers === '1') {
+      checks.workers = checks.redis ? await liveWorkers().catch(() => 0) : 0;
+      ready &&= Number(checks.workers) > 0;
+    }
+    res.status(ready ? 200 : 503).json(checks);
   });
   app.get('/metrics', async (_req, res) => {
     try {

@@ -2,6 +2,7 @@
 import { type Processor, Worker } from 'bullmq';
 import { closeDb } from '../db/client';
 import { env } from '../app/lib/env.server';
+import { startHeartbeat } from '../app/lib/heartbeat.server';
 import { log } from '../app/lib/log.server';
 import { redisConnection } from '../app/lib/redis.server';
 import { processListingJob, scheduleListingJobs } from './listings';
@@ -46,9 +47,11 @@ export async function startWorkers() {
     return worker;
   });
   const relay = startRelay();
+  const stopHeartbeat = startHeartbeat();
   log.info({ queues: queueNames }, 'workers started');
 
   return async function stop() {
+    await stopHeartbeat();
     await relay.stop();
     await Promise.all(workers.map((worker) => worker.close()));
     await Promise.all(queueNames.map((name) => queue(name).close()));

@@ -32,6 +32,20 @@ describe('operations endpoints', () => {
     expect(await ready.json()).toEqual({ postgres: true, redis: true });
   });
 
+  it('reports workers on /readyz?workers=1 only while one is beating', async () => {
+    const none = await fetch(`${base}/readyz?workers=1`);
+    expect(none.status).toBe(503);
+    expect(await none.json()).toMatchObject({ postgres: true, redis: true, workers: 0 });
+    const { startHeartbeat } = await import('../../app/lib/heartbeat.server');
+    const stop = startHeartbeat();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const one = await fetch(`${base}/readyz?workers=1`);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ workers: 1 });
+    await stop();
+    expect((await fetch(`${base}/readyz?workers=1`)).status).toBe(503);
+  });
+
   it('exposes request timings and queue depths on /metrics', async () => {
     await (await fetch(`${base}/`)).text();
     const text = await (await fetch(`${base}/metrics`)).text();
