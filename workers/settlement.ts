@@ -2,11 +2,48 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { db } from '../db/client';
-import { invoices, ledgerEntries, orders } from '../db/schema';
+import { type Order, invoices, ledgerEntries, ledgerTransactions, orderEvents, orders } from '../db/schema';
+import { failpoint } from '../app/lib/failpoint.server';
+import { newId } from '../app/lib/ids';
 import { OrderError, actOnOrder } from '../app/orders/orders.server';
-import { paymentProvider } from '../app/payments/providers.server';
-import { ledgerTransactionId } from '../app/ledger/ledger.server';
+import { paymentProvider, providerFor } from '../app/payments/providers.server';
+// Registers the Stripe provider in every process that runs settlement jobs (the worker, tests, benchmarks).
+import '../app/payments/stripe.server';
+import { ledgerTransactionId, recordPayout } from '../app/ledger/ledger.server';
 import { payloadSchema } from './queues';
+
+/**
+ * The seller's money has left through the provider: the ledger follows (available → provider clearing)
+ * with an event on the order, once — the payout's idempotency key and the order's row lock see to that.
+ */
+async function recordProviderPayout(order: Order, amountFen: number, reference: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, order.id)).for('update');
+    const idempotencyKey = `order:${order.id}:payout`;
+    const [earlier] = await tx
+      .select({ id: ledgerTransactions.id })
+      .from(ledgerTransactions)
+      .where(eq(ledgerTransactions.idempotencyKey, idempotencyKey));
+    if (earlier) return false;
+    await recordPayout(tx, {
+      sellerOrgId: order.sellerOrgId,
+      orderId: order.id,
+      amount: amountFen,
+      currency: order.currency as 'CNY',
+      idempotencyKey,
+      memo: `${order.provider} payout ${reference}`.slice(0, 120),
+    });
+    // The kind an operator's offline payout records too, so the order's timeline shows both alike.
+    await tx.insert(orderEvents).values({
+      id: newId('oev'),
+      orderId: order.id,
+      kind: 'payout_recorded',
+      reason: reference.slice(0, 80),
+      data: { reference, amountFen, party: 'system' },
+    });
+    return true;
+  });
+}
 
 export async function processSettlementJob(
   job: Pick<Job, 'name' | 'data'>,
@@ -37,7 +74,7 @@ export async function processSettlementJob(
       }
     case 'create-payment': {
       if (order.providerRef || order.status !== 'pending_payment') return { skipped: true };
-      const created = await paymentProvider().createPayment(order);
+      const created = await providerFor(order).createPayment(order);
       if (created)
         await db.update(orders).set({ providerRef: created.reference }).where(eq(orders.id, order.id));
       return { reference: created?.reference ?? null };
@@ -46,11 +83,14 @@ export async function processSettlementJob(
       const [invoice] = await db.select().from(invoices).where(eq(invoices.orderId, order.id));
       if (!invoice) throw new UnrecoverableError('no invoice: nothing was released to the seller');
       const key = ledgerTransactionId(`order:${order.id}:release`);
-      const paid = await paymentProvider().payout(order, {
-        amountFen: invoice.totalFen - invoice.feeFen,
-        idempotencyKey: key,
-      });
-      return { reference: paid?.reference ?? null };
+      const amountFen = invoice.totalFen - invoice.feeFen;
+      // A 100% fee leaves the seller nothing to be paid.
+      if (amountFen <= 0) return { reference: null };
+      const paid = await providerFor(order).payout(order, { amountFen, idempotencyKey: key });
+      if (!paid) return { reference: null };
+      failpoint('settlement:after-transfer');
+      const recorded = await recordProviderPayout(order, amountFen, paid.reference);
+      return { reference: paid.reference, recorded };
     }
     case 'refund': {
       // The amount is what the ledger moved back to the provider in that transaction.
@@ -62,7 +102,7 @@ export async function processSettlementJob(
         .filter((entry) => entry.amount > 0)
         .reduce((sum, entry) => sum + entry.amount, 0);
       if (amountFen <= 0) throw new UnrecoverableError('no such refund in the ledger');
-      const refunded = await paymentProvider().refund(order, {
+      const refunded = await providerFor(order).refund(order, {
         amountFen,
         idempotencyKey: data.ledgerTransactionId ?? '',
       });

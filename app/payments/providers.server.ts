@@ -47,3 +47,14 @@ export function paymentProvider(): PaymentProvider {
   if (!stripeFactory) throw new Error('STRIPE_SECRET_KEY is set but the Stripe provider is not loaded');
   return remember(`stripe-provider:${env().STRIPE_API_BASE ?? 'stripe'}`, stripeFactory);
 }
+
+/**
+ * The provider an order was placed with: it keeps it whatever the configuration says now, so an offline
+ * order's refund never reaches Stripe, and a Stripe order's payout never silently becomes a no-op.
+ */
+export function providerFor(order: Pick<Order, 'id' | 'provider'>): PaymentProvider {
+  if (order.provider === 'offline') return offlineProvider;
+  if (!env().STRIPE_SECRET_KEY)
+    throw new Error(`order ${order.id} was placed through Stripe, but STRIPE_SECRET_KEY is not set`);
+  return paymentProvider();
+}

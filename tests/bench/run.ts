@@ -23,12 +23,13 @@ type Bench = { run: (context: BenchContext) => Promise<void> };
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   search: () => import('./search'),
+  settlement: () => import('./settlement'),
 };
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
   strict: false,
-  options: { n: { type: 'string' }, repeats: { type: 'string' } },
+  options: { n: { type: 'string' }, repeats: { type: 'string' }, concurrency: { type: 'string' } },
 });
 
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHES);
