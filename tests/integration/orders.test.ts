@@ -17,18 +17,7 @@ import { balances } from '../../app/ledger/ledger.server';
 import { OrderError, actOnOrder, placeBuyNow, recordOfflinePayout } from '../../app/orders/orders.server';
 import { processOrderJob } from '../../workers/orders';
 import { processSettlementJob } from '../../workers/settlement';
-import { type Seller, liveShrimpLot, verifiedSeller } from '../support/listings';
-
-async function buyerOrg(): Promise<Seller> {
-  const tag = randomBytes(4).toString('hex');
-  const buyer = { orgId: `org_b${tag}`, userId: `usr_b${tag}` };
-  await db.insert(organisations).values({ id: buyer.orgId, name: `粤味轩 ${tag}`, kind: 'buyer' });
-  await db
-    .insert(users)
-    .values({ id: buyer.userId, email: `buyer-${tag}@example.test`, name: '买家', passwordHash: 'x' });
-  await db.insert(memberships).values({ orgId: buyer.orgId, userId: buyer.userId, role: 'trader' });
-  return buyer;
-}
+import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
 
 const buyer = (b: Seller) => ({ userId: b.userId, parties: ['buyer' as const] });
 const seller = (s: Seller) => ({ userId: s.userId, parties: ['seller' as const] });

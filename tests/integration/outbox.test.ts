@@ -1,5 +1,4 @@
 // The outbox survives crashes: a worker killed with SIGKILL mid-delivery, restarted, delivers the welcome once.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
@@ -7,51 +6,9 @@ import { notifications, outbox, users } from '../../db/schema';
 import { register } from '../../app/identity/accounts.server';
 import { enqueue } from '../../app/lib/outbox.server';
 import { queue } from '../../workers/queues';
-import { repoRoot } from '../../scripts/services';
+import { startWorker, stopAllWorkers, stopWorker, waitFor } from '../support/worker-process';
 
-const running = new Set<ChildProcess>();
-
-function startWorker(extraEnv: Record<string, string> = {}) {
-  // Node itself (not the tsx wrapper process), so the signal the test sees is the worker's own.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, WORKER_LOCK_MS: '1500', LOG_LEVEL: 'warn', WHARF_SERVICE: 'worker', ...extraEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  running.add(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return { child, exited };
-}
-
-async function stopWorker(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await done;
-}
-
-afterEach(async () => {
-  await Promise.all([...running].map(stopWorker));
-});
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+afterEach(stopAllWorkers);
 
 async function registerSomeone() {
   const email = `welcome-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.test`;
@@ -133,7 +90,7 @@ describe('welcome notification through the outbox', () => {
     await waitFor(
       'the stalled job re-run to completion',
       async () => (await queue('notifications').getJobState(row.id)) === 'completed',
-      30_000,
+      { timeoutMs: 30_000 },
     );
     await stopWorker(child);
     expect(await welcomes(userId)).toHaveLength(1);

@@ -1,5 +1,4 @@
 // Settlement survives kill -9: a worker killed mid-batch and restarted settles and pays out every order exactly once.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +20,8 @@ import {
   transferGroup,
 } from '../../app/payments/stripe.server';
 import { queue } from '../../workers/queues';
-import { repoRoot } from '../../scripts/services';
-import { type Seller, liveShrimpLot, verifiedSeller } from '../support/listings';
+import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
+import { startWorker, stopAllWorkers, stopWorker, waitFor } from '../support/worker-process';
 import { STRIPE_TEST_SECRET_KEY, startStripeServer } from '../support/stripe-server';
 
 // The local Stripe server lives in this process; the worker in a child process reaches it over HTTP.
@@ -35,54 +34,6 @@ Object.assign(process.env, {
   DATABASE_POOL_MAX: '12',
 });
 
-const running = new Set<ChildProcess>();
-
-function startWorker(extraEnv: Record<string, string> = {}) {
-  // Node itself (not the tsx wrapper process), so the signal the test sends reaches the worker.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, WORKER_LOCK_MS: '1500', LOG_LEVEL: 'error', WHARF_SERVICE: 'worker', ...extraEnv },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  running.add(child);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    }),
-  );
-  return { child, exited };
-}
-
-async function stopWorker(child: ChildProcess) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const done = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await done;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function buyerOrg(): Promise<Seller> {
-  const tag = randomBytes(4).toString('hex');
-  const buyer = { orgId: `org_b${tag}`, userId: `usr_b${tag}` };
-  await db.insert(organisations).values({ id: buyer.orgId, name: `粤味轩 ${tag}`, kind: 'buyer' });
-  await db
-    .insert(users)
-    .values({ id: buyer.userId, email: `buyer-${tag}@example.test`, name: '买家', passwordHash: 'x' });
-  await db.insert(memberships).values({ orgId: buyer.orgId, userId: buyer.userId, role: 'trader' });
-  return buyer;
-}
-
-/** A seller with a finished Express onboarding, synced into payout_accounts. */
 async function onboardedSeller(): Promise<Seller> {
   const seller = await verifiedSeller(db);
   const { accountId } = await startSellerOnboarding(seller.orgId, {
@@ -169,9 +120,7 @@ beforeAll(async () => {
   expect(enabled).toHaveLength(10);
 });
 
-afterEach(async () => {
-  await Promise.all([...running].map(stopWorker));
-});
+afterEach(stopAllWorkers);
 
 afterAll(async () => {
   await stripeServer.close();
@@ -192,7 +141,7 @@ describe('settlement under kill -9', () => {
     await waitFor(
       'a quarter of the orders completed',
       async () => (await countWhere(ids, 'completed')) >= 50,
-      120_000,
+      { timeoutMs: 120_000, everyMs: 25 },
     );
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
@@ -201,7 +150,10 @@ describe('settlement under kill -9', () => {
     process.stderr.write(`[settlement-crash] first kill after ${elapsed()}: ${completedAtKill} completed\n`);
 
     const again = startWorker();
-    await waitFor('a quarter of the payouts made', async () => (await payoutsDone(ids)) >= 50, 120_000);
+    await waitFor('a quarter of the payouts made', async () => (await payoutsDone(ids)) >= 50, {
+      timeoutMs: 120_000,
+      everyMs: 25,
+    });
     again.child.kill('SIGKILL');
     expect((await again.exited).signal).toBe('SIGKILL');
     const paidAtKill = await payoutsDone(ids);
@@ -209,8 +161,14 @@ describe('settlement under kill -9', () => {
     process.stderr.write(`[settlement-crash] second kill after ${elapsed()}: ${paidAtKill} paid out\n`);
 
     const second = startWorker();
-    await waitFor('all 200 completed', async () => (await countWhere(ids, 'completed')) === 200, 120_000);
-    await waitFor('all 200 paid out', async () => (await payoutsDone(ids)) === 200, 120_000);
+    await waitFor('all 200 completed', async () => (await countWhere(ids, 'completed')) === 200, {
+      timeoutMs: 120_000,
+      everyMs: 25,
+    });
+    await waitFor('all 200 paid out', async () => (await payoutsDone(ids)) === 200, {
+      timeoutMs: 120_000,
+      everyMs: 25,
+    });
     await stopWorker(second.child);
     process.stderr.write(`[settlement-crash] all settled and paid after ${elapsed()}\n`);
 
@@ -253,7 +211,10 @@ describe('settlement under kill -9', () => {
     expect(recorded.size).toBe(0);
 
     const { child } = startWorker();
-    await waitFor('all 5 paid out', async () => (await payoutsDone(ids)) === 5, 60_000);
+    await waitFor('all 5 paid out', async () => (await payoutsDone(ids)) === 5, {
+      timeoutMs: 60_000,
+      everyMs: 25,
+    });
     await stopWorker(child);
     const after = transfersByGroup();
     for (const id of ids) expect(after.get(transferGroup({ id })), `transfers of ${id}`).toBe(1);

@@ -27,7 +27,8 @@ import {
 import { action } from '../../app/routes/webhooks.stripe';
 import { startWorkers } from '../../workers/index';
 import { processSettlementJob } from '../../workers/settlement';
-import { type Seller, liveShrimpLot, verifiedSeller } from '../support/listings';
+import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
+import { waitFor } from '../support/worker-process';
 import { STRIPE_TEST_SECRET_KEY, startStripeServer } from '../support/stripe-server';
 
 // env() is read once, on first use: configure Stripe before any test touches the app.
@@ -77,31 +78,6 @@ async function startWebhookListener(): Promise<{ url: string; close: () => Promi
         server.closeAllConnections();
       }),
   };
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false>,
-  timeoutMs = 20_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function buyerOrg(): Promise<Seller> {
-  const tag = randomBytes(4).toString('hex');
-  const buyer = { orgId: `org_b${tag}`, userId: `usr_b${tag}` };
-  await db.insert(organisations).values({ id: buyer.orgId, name: `粤味轩 ${tag}`, kind: 'buyer' });
-  await db
-    .insert(users)
-    .values({ id: buyer.userId, email: `buyer-${tag}@example.test`, name: '买家', passwordHash: 'x' });
-  await db.insert(memberships).values({ orgId: buyer.orgId, userId: buyer.userId, role: 'trader' });
-  return buyer;
 }
 
 const orderRow = async (id: string) => (await db.select().from(orders).where(eq(orders.id, id)))[0];

@@ -1,6 +1,6 @@
-// Fixtures for listing tests: a verified seller of its own, and live lots entered through the listing form.
+// Trading fixtures: a verified seller of its own, a buyer org, and live lots entered through the listing form.
 import { randomBytes } from 'node:crypto';
-import type { DbOrTx } from '../../db/client';
+import { type DbOrTx, db as defaultDb } from '../../db/client';
 import { categories, memberships, organisations, users } from '../../db/schema';
 import { seedCatalogue } from '../../db/seed';
 import { marketToday, parseListingForm } from '../../app/listings/form.server';
@@ -21,6 +21,18 @@ export async function verifiedSeller(db: DbOrTx): Promise<Seller> {
     .values({ id: seller.userId, email: `seller-${tag}@example.test`, name: '测试', passwordHash: 'x' });
   await db.insert(memberships).values({ orgId: seller.orgId, userId: seller.userId, role: 'owner' });
   return seller;
+}
+
+/** A buyer organisation with one trader, unique per call. */
+export async function buyerOrg(db: DbOrTx = defaultDb): Promise<Seller> {
+  const tag = randomBytes(4).toString('hex');
+  const buyer = { orgId: `org_b${tag}`, userId: `usr_b${tag}` };
+  await db.insert(organisations).values({ id: buyer.orgId, name: `粤味轩 ${tag}`, kind: 'buyer' });
+  await db
+    .insert(users)
+    .values({ id: buyer.userId, email: `buyer-${tag}@example.test`, name: '买家', passwordHash: 'x' });
+  await db.insert(memberships).values({ orgId: buyer.orgId, userId: buyer.userId, role: 'trader' });
+  return buyer;
 }
 
 /** A live lot of whiteleg shrimp, `quantityKg` of it, harvested today. */
