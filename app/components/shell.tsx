@@ -176,6 +176,13 @@ export function Shell({
                         </Link>
                       </li>
                     ) : null}
+                    {kindIn(viewer, ['seller', 'buyer', 'both']) ? (
+                      <li>
+                        <Link className="block rounded px-2 py-1 hover:bg-slate-100" to="/balance">
+                          {t('nav.balance')}
+                        </Link>
+                      </li>
+                    ) : null}
                     <li>
                       <Link className="block rounded px-2 py-1 hover:bg-slate-100" to="/inbox">
                         {t('nav.inbox')}

@@ -17,7 +17,7 @@ import type { Viewer } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { newId } from '../lib/ids';
-import { lineTotal, parseMoney } from '../lib/money';
+import { parseMoney } from '../lib/money';
 import { enqueue } from '../lib/outbox.server';
 import { type QuantityUnit, toBase } from '../lib/units';
 import {
@@ -29,6 +29,7 @@ import {
 } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { weigh } from './catch-weight';
+import { QUANTITY_ERRORS, quoteBuy } from './pricing';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
 
 export class OrderError extends Error {
@@ -46,17 +47,6 @@ export function paymentProviderName(): 'offline' | 'stripe' {
   return env().STRIPE_SECRET_KEY ? 'stripe' : 'offline';
 }
 
-/** The unit price for a quantity: the tier with the largest minimum the quantity reaches. */
-export function tierPrice(
-  tiers: { minQuantity: number; unitPriceFen: number }[],
-  quantity: number,
-): number | null {
-  const reached = tiers
-    .filter((tier) => tier.minQuantity <= quantity)
-    .sort((a, b) => b.minQuantity - a.minQuantity);
-  return reached[0]?.unitPriceFen ?? null;
-}
-
 export const buySchema = z.object({
   listingId: z.string().min(1),
   quantity: z.string({ required_error: 'errors.required' }).trim().min(1, 'errors.required'),
@@ -69,15 +59,6 @@ export const buySchema = z.object({
     .max(20, 'errors.outOfRange')
     .default(0),
 });
-
-const QUANTITY_ERRORS: Record<string, string> = {
-  invalid: 'errors.notANumber',
-  tooPrecise: 'errors.tooPrecise',
-  notPositive: 'errors.mustBePositive',
-  tooLarge: 'errors.tooLarge',
-  caseWeightMissing: 'errors.wrongUnit',
-  wrongUnitForBase: 'errors.wrongUnit',
-};
 
 async function addEvent(
   tx: DbOrTx,
@@ -130,24 +111,18 @@ export async function placeBuyNow(input: {
   if (listing.sellerOrgId === input.buyerOrgId) return refuse('form', 'orders.errors.ownLot', 403);
   if (listing.status !== 'live') return refuse('form', 'orders.errors.notOnSale', 409);
   if (listing.saleMode !== 'fixed') return refuse('form', 'orders.errors.notFixedPrice', 409);
-  const quantity = toBase(input.form.quantity, input.form.unit as QuantityUnit, {
-    caseNetGrams: listing.caseNetGrams ?? undefined,
-    base: lot.baseUnit,
-  });
-  if (!quantity.ok) return refuse('quantity', QUANTITY_ERRORS[quantity.error] ?? 'errors.invalid');
-  if (quantity.value < listing.minOrderQuantity) return refuse('quantity', 'orders.errors.belowMoq');
-  if (quantity.value > listing.quantityAvailable)
-    return refuse('quantity', 'listing.errors.insufficientStock', 409);
   const tiers = await db.select().from(priceTiers).where(eq(priceTiers.listingId, listing.id));
-  const unitPriceFen =
-    tierPrice(tiers, quantity.value) ?? tiers.sort((a, b) => a.minQuantity - b.minQuantity)[0]?.unitPriceFen;
-  if (!unitPriceFen) return refuse('form', 'orders.errors.notOnSale', 409);
-  const perBase = lot.baseUnit === 'g' ? 1000 : 1;
-  const subtotalFen = lineTotal(unitPriceFen, quantity.value, perBase);
+  // The same quote the buy box shows the buyer before it posts (app/orders/pricing.ts).
+  const quote = quoteBuy({ ...listing, baseUnit: lot.baseUnit, tiers }, input.form.quantity, input.form.unit);
+  if (!quote.ok) {
+    if (quote.error === 'orders.errors.notOnSale') return refuse('form', quote.error, 409);
+    return refuse('quantity', quote.error, quote.error === 'listing.errors.insufficientStock' ? 409 : 400);
+  }
+  const { quantity, unitPriceFen, perBase, subtotalFen } = quote;
 
   try {
     const orderId = await db.transaction(async (tx) => {
-      await reserveStock(tx, listing.id, quantity.value);
+      await reserveStock(tx, listing.id, quantity);
       const id = newId('ord');
       const payBy = new Date(Date.now() + env().ORDER_PAYMENT_HOURS * 3600 * 1000);
       await tx.insert(orders).values({
@@ -156,7 +131,7 @@ export async function placeBuyNow(input: {
         sellerOrgId: listing.sellerOrgId,
         listingId: listing.id,
         source: 'buy_now',
-        quantity: quantity.value,
+        quantity,
         unitPriceFen,
         perBase,
         subtotalFen,
@@ -249,17 +224,15 @@ async function issueInvoice(tx: Tx, order: Order, totalFen: number) {
     })
     .returning({ number: invoiceCounters.lastNumber });
   const { fee } = escrowReleaseSplit(totalFen, order.feeBps);
-  await tx
-    .insert(invoices)
-    .values({
-      id: newId('inv'),
-      orderId: order.id,
-      sellerOrgId: order.sellerOrgId,
-      number: counter.number,
-      totalFen,
-      feeFen: fee,
-      currency: order.currency,
-    });
+  await tx.insert(invoices).values({
+    id: newId('inv'),
+    orderId: order.id,
+    sellerOrgId: order.sellerOrgId,
+    number: counter.number,
+    totalFen,
+    feeFen: fee,
+    currency: order.currency,
+  });
 }
 
 /** Pays out the escrow of a finished order: refund to the buyer, release to the seller, invoice, follow-up jobs. */
@@ -369,14 +342,12 @@ export async function actOnOrder(orderId: string, actor: Actor, input: ActionInp
           throw new OrderError('orders.errors.windowClosed', 409);
         const text = input.reason.trim();
         if (text.length < 5) throw new OrderError('orders.errors.reasonRequired', 400, 'reason');
-        await tx
-          .insert(disputes)
-          .values({
-            id: newId('dsp'),
-            orderId: order.id,
-            openedBy: actor.userId ?? 'system',
-            reason: text.slice(0, 2000),
-          });
+        await tx.insert(disputes).values({
+          id: newId('dsp'),
+          orderId: order.id,
+          openedBy: actor.userId ?? 'system',
+          reason: text.slice(0, 2000),
+        });
         reason = text.slice(0, 500);
         break;
       }

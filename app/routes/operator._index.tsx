@@ -66,6 +66,12 @@ export default function OperatorConsole() {
         >
           {t('operator.categories.link')}
         </Link>
+        <Link
+          to="/operator/payments"
+          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold"
+        >
+          {t('payments.title')}
+        </Link>
       </PageHeader>
       <div className="grid grid-cols-3 gap-3">
         {stats.map(([label, value]) => (

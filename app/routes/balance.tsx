@@ -1,0 +1,177 @@
+// The active organisation's money at the market: available and held balances per currency, and its statement.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { formatTime } from '~/components/notification';
+import { Card, EmptyState, PageHeader } from '~/components/ui';
+import { balances, orgStatement } from '~/ledger/ledger.server';
+import { requireActiveOrg } from '~/lib/auth.server';
+import { db } from '~/lib/db.server';
+import { useLocale, useT } from '~/lib/i18n';
+import { pageTitle } from '~/lib/meta';
+import { type Currency, DEFAULT_CURRENCY, formatMoney } from '~/lib/money';
+import { STATEMENT_PAGE_SIZE, pageParam, shortOrderId } from '~/orders/pages.server';
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requireActiveOrg(request);
+  const orgId = viewer.activeOrg.orgId;
+  const [all, statement] = await Promise.all([
+    balances(db, orgId),
+    orgStatement(db, orgId, { page: pageParam(new URL(request.url)), pageSize: STATEMENT_PAGE_SIZE }),
+  ]);
+  // One row per currency the org holds money in; a new org sees its zero yuan rather than nothing.
+  const currencies = [...new Set([DEFAULT_CURRENCY, ...all.map((b) => b.currency)])];
+  const totals = currencies.map((currency) => ({
+    currency,
+    available: all.find((b) => b.currency === currency && b.kind === 'available')?.amount ?? 0,
+    held: all.find((b) => b.currency === currency && b.kind === 'held')?.amount ?? 0,
+  }));
+  return json({
+    orgName: viewer.activeOrg.orgName,
+    totals,
+    page: statement.page,
+    hasMore: statement.hasMore,
+    entries: statement.entries.map((entry) => ({
+      ...entry,
+      orderShortId: entry.orderId ? shortOrderId(entry.orderId) : null,
+    })),
+  });
+}
+
+export default function Balance() {
+  const { orgName, totals, entries, page, hasMore } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  const money = (fen: number, currency: Currency) => formatMoney(fen, currency, locale);
+  const signed = (fen: number, currency: Currency) =>
+    fen > 0 ? `+${money(fen, currency)}` : money(fen, currency);
+  const pageHref = (n: number) => (n > 1 ? `/balance?page=${n}` : '/balance');
+
+  return (
+    <div className="space-y-6">
+      <PageHeader title={t('balance.title')}>
+        <span className="text-sm text-slate-500">{orgName}</span>
+      </PageHeader>
+
+      <div className="grid gap-3 sm:grid-cols-2" data-testid="balances">
+        {totals.flatMap((total) => [
+          <div
+            key={`${total.currency}-available`}
+            className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+          >
+            <p className="text-sm text-slate-500">
+              {t('balance.available')}
+              {totals.length > 1 ? ` · ${total.currency}` : null}
+            </p>
+            <p
+              className="mt-1 text-2xl font-bold text-slate-900 tabular-nums"
+              data-testid="balance-available"
+            >
+              {money(total.available, total.currency)}
+            </p>
+            <p className="mt-1 text-xs text-slate-500">{t('balance.availableHint')}</p>
+          </div>,
+          <div
+            key={`${total.currency}-held`}
+            className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+          >
+            <p className="text-sm text-slate-500">
+              {t('balance.held')}
+              {totals.length > 1 ? ` · ${total.currency}` : null}
+            </p>
+            <p className="mt-1 text-2xl font-bold text-slate-900 tabular-nums" data-testid="balance-held">
+              {money(total.held, total.currency)}
+            </p>
+            <p className="mt-1 text-xs text-slate-500">{t('balance.heldHint')}</p>
+          </div>,
+        ])}
+      </div>
+
+      <Card title={t('balance.statement')}>
+        {entries.length === 0 && page === 1 ? (
+          <EmptyState>{t('balance.empty')}</EmptyState>
+        ) : (
+          <>
+            <div className="hidden grid-cols-[11rem_minmax(0,1fr)_7rem_9rem_9rem] gap-4 border-b border-slate-200 pb-2 text-xs font-medium text-slate-500 md:grid">
+              <span>{t('balance.col.time')}</span>
+              <span>{t('balance.col.kind')}</span>
+              <span>{t('balance.col.order')}</span>
+              <span className="text-right">{t('balance.col.amount')}</span>
+              <span className="text-right">{t('balance.col.balance')}</span>
+            </div>
+            <ul className="divide-y divide-slate-100 text-sm" data-testid="statement">
+              {entries.map((entry) => (
+                <li
+                  key={entry.entryId}
+                  className="grid grid-cols-[minmax(0,1fr)_auto] gap-x-3 gap-y-0.5 py-2.5 md:grid-cols-[11rem_minmax(0,1fr)_7rem_9rem_9rem] md:items-center md:gap-4"
+                  data-testid="statement-row"
+                >
+                  <span className="order-3 text-xs text-slate-500 md:order-none md:text-sm md:text-slate-600">
+                    <time dateTime={entry.at}>{formatTime(entry.at, locale)}</time>
+                    {entry.orderId ? (
+                      <>
+                        <span className="md:hidden"> · </span>
+                        <Link
+                          to={`/orders/${entry.orderId}`}
+                          className="font-mono text-sea-700 underline md:hidden"
+                        >
+                          {entry.orderShortId}
+                        </Link>
+                      </>
+                    ) : null}
+                  </span>
+                  <span className="order-1 min-w-0 md:order-none">
+                    {t(`balance.kind.${entry.transactionKind}`)}
+                    <span className="ml-1.5 text-xs text-slate-500">
+                      {t(`balance.account.${entry.account}`)}
+                    </span>
+                  </span>
+                  <span className="hidden font-mono text-xs md:block">
+                    {entry.orderId ? (
+                      <Link to={`/orders/${entry.orderId}`} className="text-sea-700 underline">
+                        {entry.orderShortId}
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                  </span>
+                  <span
+                    className={`order-2 text-right font-semibold tabular-nums md:order-none ${entry.amount > 0 ? 'text-emerald-700' : 'text-slate-900'}`}
+                  >
+                    {signed(entry.amount, entry.currency)}
+                  </span>
+                  <span className="order-4 text-right text-xs text-slate-500 tabular-nums md:order-none md:text-sm md:text-slate-600">
+                    {money(entry.balanceAfter, entry.currency)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {page > 1 || hasMore ? (
+              <nav
+                className="mt-4 flex items-center justify-between text-sm"
+                aria-label={t('balance.statement')}
+              >
+                {page > 1 ? (
+                  <Link to={pageHref(page - 1)} className="text-sea-700 underline" rel="prev">
+                    {t('orders.pager.prev')}
+                  </Link>
+                ) : (
+                  <span />
+                )}
+                {hasMore ? (
+                  <Link to={pageHref(page + 1)} className="text-sea-700 underline" rel="next">
+                    {t('orders.pager.next')}
+                  </Link>
+                ) : (
+                  <span />
+                )}
+              </nav>
+            ) : null}
+          </>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'balance.title');
