@@ -19,6 +19,11 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false
 WORKDIR /app
+# Invoice PDFs set Chinese text in Noto Sans CJK, which app/orders/invoice-pdf.server.ts finds under
+# /usr/share/fonts/opentype/noto (INVOICE_FONT_PATH overrides); without it they fall back to English.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
 # The code stays owned by root, so the app user cannot change it; only the storage directory is
 # writable (a named volume mounted there copies this ownership when it is first created).
 COPY --from=build /app /app

@@ -1,5 +1,6 @@
 // Translation: the locale list, a translator for a locale, and the React hook that pages use.
 import { createContext, useContext } from 'react';
+import * as invoice from './invoice';
 import * as listing from './listing';
 import * as market from './market';
 import { type MessageKey as CoreKey, en, zhCN } from './messages';
@@ -12,14 +13,15 @@ export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 /** Each area keeps its strings in its own module; every module has the same keys in both languages. */
-const areas = [listing, market, sell, orders, operator];
+const areas = [listing, market, sell, orders, operator, invoice];
 export type MessageKey =
   | CoreKey
   | keyof typeof listing.zhCN
   | keyof typeof market.zhCN
   | keyof typeof sell.zhCN
   | keyof typeof orders.zhCN
-  | keyof typeof operator.zhCN;
+  | keyof typeof operator.zhCN
+  | keyof typeof invoice.zhCN;
 
 const dictionaries: Record<Locale, Record<string, string>> = {
   'zh-CN': Object.assign({}, zhCN, ...areas.map((area) => area.zhCN)),
