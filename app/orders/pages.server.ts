@@ -153,8 +153,11 @@ export async function findOrder(tx: DbOrTx, orderId: string) {
     .innerJoin(seller, eq(seller.id, orders.sellerOrgId))
     .where(eq(orders.id, orderId));
   if (!row) return null;
-  const [dispute] = await tx.select().from(disputes).where(eq(disputes.orderId, orderId));
-  return { ...row, dispute: dispute ?? null };
+  const [[dispute], [invoice]] = await Promise.all([
+    tx.select().from(disputes).where(eq(disputes.orderId, orderId)),
+    tx.select({ number: invoices.number }).from(invoices).where(eq(invoices.orderId, orderId)),
+  ]);
+  return { ...row, dispute: dispute ?? null, hasInvoice: Boolean(invoice) };
 }
 
 /** Just the two sides of an order, for an action's permission check before it reads the form. */

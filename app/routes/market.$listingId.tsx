@@ -12,7 +12,10 @@ import {
 } from '~/components/listing-card';
 import { type PriceUnitChoice, PriceTiers } from '~/components/price-tiers';
 import { Badge, Card } from '~/components/ui';
+import { BuyBox } from '~/components/buy-box';
 import { getViewer } from '~/lib/auth.server';
+import { env } from '~/lib/env.server';
+import { buyerRefusal } from '~/orders/pages.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { getListingForViewer } from '~/listings/queries.server';
@@ -33,7 +36,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   const kind = viewer?.activeOrg?.kind;
   const asBuyer = (kind === 'buyer' || kind === 'both') && !detail.viewerIsSeller;
-  return json({ ...detail, unit, photo, asBuyer, signedIn: Boolean(viewer) });
+  // Why this viewer cannot buy now (a read-only member, a lot no longer on sale), shown instead of the button.
+  const buyBlocked =
+    !asBuyer || !viewer?.activeOrg
+      ? null
+      : (buyerRefusal(viewer.activeOrg) ??
+        (detail.listing.status === 'live' ? null : 'orders.errors.notOnSale'));
+  return json({
+    ...detail,
+    unit,
+    photo,
+    asBuyer,
+    buyBlocked,
+    payHours: env().ORDER_PAYMENT_HOURS,
+    signedIn: Boolean(viewer),
+  });
 }
 
 function hrefWith(id: string, values: { unit: PriceUnitChoice; photo: number }): string {
@@ -53,8 +70,21 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 export default function MarketListing() {
   const data = useLoaderData<typeof loader>();
-  const { listing, category, spec, tiers, photos, certificates, seller, unit, photo, asBuyer, signedIn } =
-    data;
+  const {
+    listing,
+    category,
+    spec,
+    tiers,
+    photos,
+    certificates,
+    seller,
+    unit,
+    photo,
+    asBuyer,
+    signedIn,
+    buyBlocked,
+    payHours,
+  } = data;
   const t = useT();
   const locale = useLocale();
   const title = listingTitle(listing, locale);
@@ -181,19 +211,39 @@ export default function MarketListing() {
             />
           </Card>
 
+          {asBuyer && listing.saleMode === 'fixed' ? (
+            <Card title={t('market.slot.buy')} className="mt-4">
+              <section data-slot="buy">
+                <BuyBox
+                  listingId={listing.id}
+                  tiers={tiers}
+                  baseUnit={category.baseUnit}
+                  displayUnit={listing.displayUnit}
+                  caseNetGrams={listing.caseNetGrams}
+                  minOrderQuantity={listing.minOrderQuantity}
+                  quantityAvailable={listing.quantityAvailable}
+                  currency={listing.currency}
+                  blockedReason={buyBlocked}
+                  payHours={payHours}
+                />
+              </section>
+            </Card>
+          ) : null}
           {asBuyer ? (
             <div className="mt-4 grid gap-2 sm:grid-cols-2">
-              {slots.map((slot) => (
-                <section
-                  key={slot}
-                  data-slot={slot}
-                  aria-disabled="true"
-                  className="rounded-md border border-dashed border-slate-300 bg-slate-50 px-3 py-2"
-                >
-                  <h2 className="text-sm font-semibold text-slate-500">{t(`market.slot.${slot}`)}</h2>
-                  <p className="text-xs text-slate-500">{t('market.slot.soon')}</p>
-                </section>
-              ))}
+              {slots
+                .filter((slot) => !(slot === 'buy' && listing.saleMode === 'fixed'))
+                .map((slot) => (
+                  <section
+                    key={slot}
+                    data-slot={slot}
+                    aria-disabled="true"
+                    className="rounded-md border border-dashed border-slate-300 bg-slate-50 px-3 py-2"
+                  >
+                    <h2 className="text-sm font-semibold text-slate-500">{t(`market.slot.${slot}`)}</h2>
+                    <p className="text-xs text-slate-500">{t('market.slot.soon')}</p>
+                  </section>
+                ))}
             </div>
           ) : !signedIn ? (
             <p className="mt-4 text-sm text-slate-600">

@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await findOrder(db, params.orderId ?? '');
   // Another organisation's order is "not found": its existence is not revealed.
   if (!found || !mayView(viewer, found.order)) throw new Response('Not found', { status: 404 });
-  const { order, lot, buyerName, sellerName, dispute } = found;
+  const { order, lot, buyerName, sellerName, dispute, hasInvoice } = found;
   const parties = partiesOf(viewer, order);
   const memberOf = (orgId: string) => viewer.memberships.some((m) => m.orgId === orgId);
   const sellerSide = viewer.isOperator || memberOf(order.sellerOrgId);
@@ -60,6 +60,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: order.createdAt,
     },
     lot,
+    hasInvoice,
     buyerName,
     sellerName,
     dispute: dispute
@@ -229,6 +230,23 @@ export default function OrderPage() {
           {t('orders.detail.title', { id: order.shortId })}
         </h1>
         <OrderStatusBadge status={order.status} />
+        {data.hasInvoice ? (
+          <span className="ml-auto flex gap-2 text-sm">
+            <Link
+              to={`/orders/${order.id}/invoice`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-semibold"
+            >
+              {t('invoice.title')}
+            </Link>
+            <a
+              href={`/orders/${order.id}/invoice.pdf`}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-semibold"
+              data-testid="invoice-pdf"
+            >
+              {t('invoice.downloadPdf')}
+            </a>
+          </span>
+        ) : null}
       </div>
 
       <div className="grid items-start gap-4 lg:grid-cols-3">

@@ -67,10 +67,10 @@ test('buy, pay, ship, weigh, confirm, settle: the seller is paid for 492 kg less
     return match![1];
   });
 
-  await test.step('the buyer orders 500 kg at the 500 kg tier price', async () => {
-    await buyer.goto(`/orders/new?listingId=${lotId}`);
+  await test.step('the buyer orders 500 kg at the 500 kg tier price from the lot’s market page', async () => {
+    await buyer.goto(`/market/${lotId}`);
     await waitForHydration(buyer);
-    await expect(buyer.getByTestId('buy-lot-title')).toHaveText(LOT_TITLE);
+    await expect(buyer.getByTestId('listing-title')).toHaveText(LOT_TITLE);
     const box = buyer.getByTestId('buy-box');
     await box.getByLabel('数量').fill('50');
     await expect(buyer.getByTestId('buy-preview')).toContainText('数量低于起订量。');
@@ -140,6 +140,18 @@ test('buy, pay, ship, weigh, confirm, settle: the seller is paid for 492 kg less
     await expect(refund).toHaveText('短重 8 公斤，退还买家 ¥324.00');
     await expect(buyer.getByTestId('order-timeline')).toContainText('按 ¥19,926.00 结算给卖家');
     await shoot(buyer, 'order-buyer-completed');
+  });
+
+  await test.step('the invoice is there, and its PDF downloads', async () => {
+    await buyer.goto(`/orders/${orderId}`);
+    const [download] = await Promise.all([
+      buyer.waitForEvent('download'),
+      buyer.getByTestId('invoice-pdf').click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^invoice-.+\.pdf$/);
+    const file = await download.path();
+    const { readFile } = await import('node:fs/promises');
+    expect((await readFile(file)).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   await test.step('the seller’s balance shows the release for 492 kg less the fee', async () => {
