@@ -11,6 +11,7 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, DEFAULT_CURRENCY, formatMoney } from '~/lib/money';
 import { STATEMENT_PAGE_SIZE, pageParam, shortOrderId } from '~/orders/pages.server';
+import { Pager } from '~/components/pager';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireActiveOrg(request);
@@ -146,27 +147,7 @@ export default function Balance() {
                 </li>
               ))}
             </ul>
-            {page > 1 || hasMore ? (
-              <nav
-                className="mt-4 flex items-center justify-between text-sm"
-                aria-label={t('balance.statement')}
-              >
-                {page > 1 ? (
-                  <Link to={pageHref(page - 1)} className="text-sea-700 underline" rel="prev">
-                    {t('orders.pager.prev')}
-                  </Link>
-                ) : (
-                  <span />
-                )}
-                {hasMore ? (
-                  <Link to={pageHref(page + 1)} className="text-sea-700 underline" rel="next">
-                    {t('orders.pager.next')}
-                  </Link>
-                ) : (
-                  <span />
-                )}
-              </nav>
-            ) : null}
+            <Pager page={page} hasMore={hasMore} hrefFor={pageHref} label={t('balance.statement')} />
           </>
         )}
       </Card>

@@ -19,6 +19,7 @@ import {
   orderListQuery,
   sidesOf,
 } from '~/orders/pages.server';
+import { Pager } from '~/components/pager';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'buyer', 'both']);
@@ -191,28 +192,7 @@ export default function Orders() {
             </div>
           )}
 
-          {pages > 1 ? (
-            <nav
-              className="mt-4 flex items-center justify-between text-sm"
-              aria-label={t('orders.pager.page', { page, pages })}
-            >
-              {page > 1 ? (
-                <Link to={href({ page: page - 1 })} className="text-sea-700 underline" rel="prev">
-                  {t('orders.pager.prev')}
-                </Link>
-              ) : (
-                <span />
-              )}
-              <span className="text-slate-500">{t('orders.pager.page', { page, pages })}</span>
-              {page < pages ? (
-                <Link to={href({ page: page + 1 })} className="text-sea-700 underline" rel="next">
-                  {t('orders.pager.next')}
-                </Link>
-              ) : (
-                <span />
-              )}
-            </nav>
-          ) : null}
+          <Pager page={page} pages={pages} hrefFor={(p) => href({ page: p })} />
         </>
       )}
     </div>

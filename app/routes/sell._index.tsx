@@ -15,6 +15,7 @@ import { formatQuantity, unitLabel } from '~/lib/units';
 import { ListingError, changeListingStatus } from '~/listings/listings.server';
 import { SELL_SORTS, deskQuery, sellerDesk, statusChangeSchema, toastFor } from '~/listings/sell.server';
 import { pageTitle } from '~/lib/meta';
+import { Pager } from '~/components/pager';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'both']);
@@ -177,28 +178,7 @@ export default function SellDesk() {
             </div>
           )}
 
-          {pages > 1 ? (
-            <nav
-              className="mt-4 flex items-center justify-between text-sm"
-              aria-label={t('sell.pager.page', { page, pages })}
-            >
-              {page > 1 ? (
-                <Link to={href({ page: page - 1 })} className="text-sea-700 underline" rel="prev">
-                  {t('sell.pager.prev')}
-                </Link>
-              ) : (
-                <span />
-              )}
-              <span className="text-slate-500">{t('sell.pager.page', { page, pages })}</span>
-              {page < pages ? (
-                <Link to={href({ page: page + 1 })} className="text-sea-700 underline" rel="next">
-                  {t('sell.pager.next')}
-                </Link>
-              ) : (
-                <span />
-              )}
-            </nav>
-          ) : null}
+          <Pager page={page} pages={pages} hrefFor={(p) => href({ page: p })} />
         </>
       )}
     </div>
