@@ -3,6 +3,9 @@ import { defineConfig } from '@playwright/test';
 
 const PORT = 3100;
 export const baseURL = `http://localhost:${PORT}`;
+/** The Stripe-configured market (scripts/e2e-stripe.ts) and the control endpoint of its local Stripe server. */
+export const stripeBaseURL = 'http://localhost:3102';
+export const stripeControlURL = 'http://127.0.0.1:12198';
 
 /** Launch options shared with scripts/screenshots.ts: the system Chromium, never Playwright's download. */
 export const chromiumLaunchOptions = {
@@ -38,15 +41,27 @@ export default defineConfig({
       use: { browserName: 'chromium', launchOptions: chromiumLaunchOptions },
     },
   ],
-  webServer: {
-    command: `node_modules/.bin/tsx scripts/dev.ts --port ${PORT} --database wharf_e2e --fresh --no-build --json`,
-    // Ready when PostgreSQL, Redis and a worker process answer: the tests rely on jobs being processed.
-    url: `${baseURL}/readyz?workers=1`,
-    timeout: 120_000,
-    reuseExistingServer: !process.env.CI,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    // A 4-second inspection window, so the order flow's escrow release happens within a test.
-    env: { INSPECTION_SECONDS_OVERRIDE: '4' },
-  },
+  webServer: [
+    {
+      command: `node_modules/.bin/tsx scripts/dev.ts --port ${PORT} --database wharf_e2e --fresh --no-build --json`,
+      // Ready when PostgreSQL, Redis and a worker process answer: the tests rely on jobs being processed.
+      url: `${baseURL}/readyz?workers=1`,
+      timeout: 120_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      // A 4-second inspection window, so the order flow's escrow release happens within a test.
+      env: { INSPECTION_SECONDS_OVERRIDE: '4' },
+    },
+    {
+      // The same market with Stripe configured, against the local Stripe-compatible server (tests/e2e/stripe-orders.spec.ts).
+      command: 'node_modules/.bin/tsx scripts/e2e-stripe.ts',
+      // Ready once the market answers with a worker and the seed seller's connected account can be paid.
+      url: `${stripeControlURL}/ready`,
+      timeout: 180_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });
