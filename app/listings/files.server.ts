@@ -1,81 +1,27 @@
 // Photos and certificates of a lot: read from a multipart form with size limits, checked by their bytes, stored with thumbnails.
-import {
-  unstable_composeUploadHandlers as composeUploadHandlers,
-  unstable_createMemoryUploadHandler as createMemoryUploadHandler,
-  unstable_parseMultipartFormData as parseMultipartFormData,
-} from '@remix-run/node';
 import { and, count, eq, or } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { DbOrTx } from '../../db/client';
 import { type ListingStatus, listingFiles, listings } from '../../db/schema';
 import type { FieldErrors } from '../lib/forms.server';
 import { newId } from '../lib/ids';
-import { type SniffedType, sniffFileType, storage } from '../lib/storage.server';
+import { type MultipartUpload, readMultipart } from '../lib/multipart.server';
+import { type SniffedType, storage } from '../lib/storage.server';
 import { MAX_CERTIFICATES, MAX_PHOTO_BYTES, MAX_PHOTOS } from './form.server';
 
-export type Upload = { field: 'photos' | 'certificates'; name: string; bytes: Uint8Array; type: SniffedType };
-const FILE_FIELDS = new Set(['photos', 'certificates']);
-const MAX_REQUEST_BYTES = (MAX_PHOTOS + MAX_CERTIFICATES) * MAX_PHOTO_BYTES + 1024 * 1024;
+export type Upload = MultipartUpload<'photos' | 'certificates'>;
 
-/**
- * Reads a listing form that may carry files. Text fields come back as strings; files are read up to
- * the size limit (a larger one is drained and reported, never kept), then recognised by their bytes.
- */
-export async function readListingMultipart(
+/** Reads a listing form that may carry photos and certificates (see readMultipart for the limits). */
+export function readListingMultipart(
   request: Request,
 ): Promise<{ fields: Record<string, string>; uploads: Upload[]; errors: FieldErrors }> {
-  const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_REQUEST_BYTES) throw new Response('Request too large', { status: 413 });
-  const errors: FieldErrors = {};
-  const uploads: Upload[] = [];
-  const counts = { photos: 0, certificates: 0 };
-
-  const fileHandler = async ({
-    name,
-    filename,
-    data,
-  }: {
-    name: string;
-    filename?: string;
-    data: AsyncIterable<Uint8Array>;
-  }) => {
-    if (!FILE_FIELDS.has(name) || !filename) return undefined;
-    const field = name as Upload['field'];
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of data) {
-      size += chunk.byteLength;
-      if (size <= MAX_PHOTO_BYTES) chunks.push(chunk);
-    }
-    if (size === 0) return undefined; // an empty file input
-    counts[field] += 1;
-    if (size > MAX_PHOTO_BYTES) {
-      errors[field] = 'errors.fileTooLarge';
-      return undefined;
-    }
-    const bytes = Buffer.concat(chunks);
-    const type = sniffFileType(bytes);
-    const allowed = field === 'photos' ? type !== null && type !== 'application/pdf' : type !== null;
-    if (!type || !allowed) errors[field] ??= 'errors.fileType';
-    else uploads.push({ field, name: filename.slice(0, 120), bytes, type });
-    return undefined;
-  };
-
-  let formData: FormData;
-  try {
-    formData = await parseMultipartFormData(
-      request,
-      composeUploadHandlers(fileHandler, createMemoryUploadHandler({ maxPartSize: 64 * 1024 })),
-    );
-  } catch {
-    // A text field over 64 KB, a file under another field's name, or a body that is not multipart.
-    throw new Response('Malformed form', { status: 400 });
-  }
-  const fields: Record<string, string> = {};
-  for (const [key, value] of formData.entries()) if (typeof value === 'string') fields[key] = value;
-  if (counts.photos > MAX_PHOTOS) errors.photos = 'errors.tooManyPhotos';
-  if (counts.certificates > MAX_CERTIFICATES) errors.certificates = 'errors.tooManyCertificates';
-  return { fields, uploads, errors };
+  return readMultipart(request, {
+    maxFileBytes: MAX_PHOTO_BYTES,
+    fileFields: {
+      photos: { max: MAX_PHOTOS, pdf: false, tooMany: 'errors.tooManyPhotos' },
+      certificates: { max: MAX_CERTIFICATES, pdf: true, tooMany: 'errors.tooManyCertificates' },
+    },
+  });
 }
 
 const EXTENSION: Record<SniffedType, string> = {

@@ -29,6 +29,7 @@ import {
 } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { weigh } from './catch-weight';
+import { type DisputePhoto, attachDisputePhotos, removeStoredFiles } from './dispute-files.server';
 import { QUANTITY_ERRORS, quoteBuy } from './pricing';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
 
@@ -189,7 +190,7 @@ export type ActionInput =
   | { action: 'ship' }
   | { action: 'record_weight'; quantity: string; unit: QuantityUnit }
   | { action: 'confirm_delivery' }
-  | { action: 'open_dispute'; reason: string }
+  | { action: 'open_dispute'; reason: string; photos?: DisputePhoto[] }
   | {
       action: 'resolve_dispute';
       outcome: 'refund_full' | 'refund_partial' | 'rejected';
@@ -270,6 +271,17 @@ async function settle(tx: Tx, order: Order, refundFen: number, actorUserId: stri
  * follow-up jobs. The row is locked first, so two steps on one order never interleave.
  */
 export async function actOnOrder(orderId: string, actor: Actor, input: ActionInput): Promise<Order> {
+  // Files written inside the transaction; removed again if it does not commit, so a refused step leaves none.
+  const written: string[] = [];
+  try {
+    return await stepInTransaction(orderId, actor, input, written);
+  } catch (error) {
+    await removeStoredFiles(written);
+    throw error;
+  }
+}
+
+function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, written: string[]) {
   return db.transaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
     if (!order) throw new OrderError('errors.notFound', 404);
@@ -342,12 +354,15 @@ export async function actOnOrder(orderId: string, actor: Actor, input: ActionInp
           throw new OrderError('orders.errors.windowClosed', 409);
         const text = input.reason.trim();
         if (text.length < 5) throw new OrderError('orders.errors.reasonRequired', 400, 'reason');
+        const disputeId = newId('dsp');
         await tx.insert(disputes).values({
-          id: newId('dsp'),
+          id: disputeId,
           orderId: order.id,
           openedBy: actor.userId ?? 'system',
           reason: text.slice(0, 2000),
         });
+        await attachDisputePhotos(tx, disputeId, input.photos ?? [], written);
+        if (input.photos?.length) data.photos = input.photos.length;
         reason = text.slice(0, 500);
         break;
       }

@@ -20,6 +20,7 @@ import { type OrgMembership, roleAtLeast } from '../lib/auth.server';
 import type { Currency } from '../lib/money';
 import { type BaseUnit, type QuantityUnit, unitsFor } from '../lib/units';
 import { weigh } from './catch-weight';
+import type { DisputePhoto } from './dispute-files.server';
 import type { OrderAction, OrderStatus } from './lifecycle';
 import { ORDER_PAGE_SIZE, type ActionInput, listOrders, orderTimeline } from './orders.server';
 
@@ -418,7 +419,7 @@ export const orderActionSchema = z.discriminatedUnion(
 export type OrderActionForm = z.infer<typeof orderActionSchema>;
 
 /** The domain's input for a parsed form. */
-export function actionInputOf(form: OrderActionForm): ActionInput {
+export function actionInputOf(form: OrderActionForm, photos: DisputePhoto[] = []): ActionInput {
   switch (form.intent) {
     case 'cancel':
       return { action: 'cancel', reason: form.reason };
@@ -427,7 +428,7 @@ export function actionInputOf(form: OrderActionForm): ActionInput {
     case 'record_weight':
       return { action: 'record_weight', quantity: form.quantity, unit: form.unit };
     case 'open_dispute':
-      return { action: 'open_dispute', reason: form.reason };
+      return { action: 'open_dispute', reason: form.reason, photos };
     case 'resolve_dispute':
       return {
         action: 'resolve_dispute',

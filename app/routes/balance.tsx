@@ -12,6 +12,7 @@ import { pageTitle } from '~/lib/meta';
 import { type Currency, DEFAULT_CURRENCY, formatMoney } from '~/lib/money';
 import { STATEMENT_PAGE_SIZE, pageParam, shortOrderId } from '~/orders/pages.server';
 import { Pager } from '~/components/pager';
+import { maySetUpPayouts } from '~/payments/payouts.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireActiveOrg(request);
@@ -29,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }));
   return json({
     orgName: viewer.activeOrg.orgName,
+    showPayouts: maySetUpPayouts(viewer.activeOrg),
     totals,
     page: statement.page,
     hasMore: statement.hasMore,
@@ -40,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Balance() {
-  const { orgName, totals, entries, page, hasMore } = useLoaderData<typeof loader>();
+  const { orgName, showPayouts, totals, entries, page, hasMore } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const money = (fen: number, currency: Currency) => formatMoney(fen, currency, locale);
@@ -52,6 +54,11 @@ export default function Balance() {
     <div className="space-y-6">
       <PageHeader title={t('balance.title')}>
         <span className="text-sm text-slate-500">{orgName}</span>
+        {showPayouts ? (
+          <Link to="/balance/payouts" className="text-sm text-sea-700 underline">
+            {t('balance.payoutsLink')}
+          </Link>
+        ) : null}
       </PageHeader>
 
       <div className="grid gap-3 sm:grid-cols-2" data-testid="balances">

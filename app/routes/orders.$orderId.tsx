@@ -17,6 +17,7 @@ import { type Currency, formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, pricePerUnit, unitLabel } from '~/lib/units';
 import { availableActions } from '~/orders/lifecycle';
+import { type DisputePhoto, disputePhotos, readDisputeMultipart } from '~/orders/dispute-files.server';
 import { OrderError, actOnOrder, mayView, partiesOf } from '~/orders/orders.server';
 import {
   ACTION_TOASTS,
@@ -65,6 +66,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     sellerName,
     dispute: dispute
       ? {
+          id: dispute.id,
+          photos: await disputePhotos(db, dispute.id),
           reason: dispute.reason,
           status: dispute.status,
           outcome: dispute.outcome,
@@ -91,14 +94,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const orderId = params.orderId ?? '';
   const order = await orderParties(db, orderId);
   if (!order || !mayView(viewer, order)) throw new Response('Not found', { status: 404 });
-  const formData = await request.formData();
+  // Only the dispute step posts multipart (its photos); every other step is a plain urlencoded form.
+  const multipart = (request.headers.get('content-type') ?? '').startsWith('multipart/form-data');
+  let formData: FormData;
+  let photos: DisputePhoto[] = [];
+  if (multipart) {
+    const read = await readDisputeMultipart(request);
+    formData = new FormData();
+    for (const [key, value] of Object.entries(read.fields)) formData.set(key, value);
+    if (Object.keys(read.errors).length > 0) return formError(read.errors, formValues(formData));
+    photos = read.uploads;
+  } else formData = await request.formData();
   const parsed = parseForm(formData, orderActionSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   try {
     await actOnOrder(
       orderId,
       { userId: viewer.user.id, parties: partiesOf(viewer, order) },
-      actionInputOf(parsed.data),
+      actionInputOf(parsed.data, photos),
     );
   } catch (error) {
     if (!(error instanceof OrderError)) throw error;
@@ -206,14 +219,19 @@ export default function OrderPage() {
   // A refusal for a form no longer on the page (the order moved on meanwhile) still needs saying.
   const orphanError =
     failed && !actions.some((a) => a === failedIntent) ? (failed.errors.form ?? 'errors.invalid') : undefined;
-  const step = (intent: string, children: ReactNode, hint?: string) => (
+  const step = (intent: string, children: ReactNode, hint?: string, withFiles = false) => (
     <section
       className="border-t border-slate-100 pt-4 first:border-0 first:pt-0"
       data-testid={`action-${intent}`}
     >
       <h3 className="font-semibold text-slate-900">{t(`orders.action.${intent}`)}</h3>
       {hint ? <p className="mt-0.5 text-xs text-slate-500">{hint}</p> : null}
-      <Form method="post" className="mt-3 space-y-3" noValidate>
+      <Form
+        method="post"
+        className="mt-3 space-y-3"
+        noValidate
+        encType={withFiles ? 'multipart/form-data' : undefined}
+      >
         <FormAlert error={errorsFor(intent).form} />
         {children}
       </Form>
@@ -378,6 +396,25 @@ export default function OrderPage() {
             <p className="mt-1 text-sm break-words whitespace-pre-line text-slate-800">
               {data.dispute.reason}
             </p>
+            {data.dispute.photos.length > 0 ? (
+              <ul className="mt-3 flex flex-wrap gap-2" data-testid="dispute-photos">
+                {data.dispute.photos.map((photo, index) => {
+                  const src = `/disputes/${data.dispute?.id}/files/${photo.id}`;
+                  return (
+                    <li key={photo.id}>
+                      <a href={src} target="_blank" rel="noreferrer" className="block">
+                        <img
+                          src={src}
+                          alt={t('orders.dispute.photo', { n: index + 1 })}
+                          loading="lazy"
+                          className="h-24 w-24 rounded-md border border-slate-200 object-cover"
+                        />
+                      </a>
+                    </li>
+                  );
+                })}
+              </ul>
+            ) : null}
             {data.dispute.status === 'resolved' ? (
               <div className="mt-3 border-t border-slate-100 pt-3 text-sm">
                 <p className="font-medium">
@@ -477,11 +514,32 @@ export default function OrderPage() {
                       defaultValue={valuesFor('open_dispute').reason}
                       error={errorsFor('open_dispute').reason}
                     />
+                    <div>
+                      <label htmlFor="photos" className="block text-sm font-medium text-slate-700">
+                        {t('orders.field.disputePhotos')}
+                        <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
+                      </label>
+                      <input
+                        id="photos"
+                        name="photos"
+                        type="file"
+                        multiple
+                        accept="image/jpeg,image/png,image/webp"
+                        aria-invalid={errorsFor('open_dispute').photos ? true : undefined}
+                        aria-describedby={`photos-hint${errorsFor('open_dispute').photos ? ' photos-error' : ''}`}
+                        className="mt-1 block w-full text-sm text-slate-700"
+                      />
+                      <p id="photos-hint" className="mt-1 text-xs text-slate-500">
+                        {t('orders.field.disputePhotosHint')}
+                      </p>
+                      <FieldError name="photos" error={errorsFor('open_dispute').photos} />
+                    </div>
                     <SubmitButton intent="open_dispute" variant="danger">
                       {t('orders.action.open_dispute')}
                     </SubmitButton>
                   </>,
                   t('orders.action.open_dispute.hint'),
+                  true,
                 )
               : null}
             {actions.includes('resolve_dispute')

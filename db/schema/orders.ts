@@ -126,6 +126,22 @@ export const disputes = pgTable(
   (t) => [check('disputes_refund_not_negative', sql`${t.refundFen} is null or ${t.refundFen} >= 0`)],
 );
 
+/** Photos a buyer attaches when opening a dispute; written in the same transaction as the dispute row. */
+export const disputeFiles = pgTable(
+  'dispute_files',
+  {
+    id: text('id').primaryKey(),
+    disputeId: text('dispute_id')
+      .notNull()
+      .references(() => disputes.id, { onDelete: 'cascade' }),
+    storageKey: text('storage_key').notNull().unique(),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('dispute_files_dispute_idx').on(t.disputeId)],
+);
+
 /** The last invoice number per seller; its row lock makes numbering gapless under concurrency. */
 export const invoiceCounters = pgTable('invoice_counters', {
   sellerOrgId: text('seller_org_id')
@@ -204,4 +220,5 @@ export type Order = typeof orders.$inferSelect;
 export type OrderStatus = (typeof orderStatus.enumValues)[number];
 export type OrderEvent = typeof orderEvents.$inferSelect;
 export type Dispute = typeof disputes.$inferSelect;
+export type DisputeFile = typeof disputeFiles.$inferSelect;
 export type Invoice = typeof invoices.$inferSelect;
