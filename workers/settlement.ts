@@ -1,6 +1,6 @@
 // The settlement queue: releases escrow after the inspection window, and calls the payment provider after commits.
 import { type Job, UnrecoverableError } from 'bullmq';
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { db } from '../db/client';
 import { type Order, invoices, ledgerEntries, ledgerTransactions, orderEvents, orders } from '../db/schema';
 import { failpoint } from '../app/lib/failpoint.server';
@@ -75,8 +75,12 @@ export async function processSettlementJob(
     case 'create-payment': {
       if (order.providerRef || order.status !== 'pending_payment') return { skipped: true };
       const created = await providerFor(order).createPayment(order);
+      // Only onto an empty reference: the buyer's Checkout may have set (and canceled this) meanwhile.
       if (created)
-        await db.update(orders).set({ providerRef: created.reference }).where(eq(orders.id, order.id));
+        await db
+          .update(orders)
+          .set({ providerRef: created.reference })
+          .where(and(eq(orders.id, order.id), isNull(orders.providerRef)));
       return { reference: created?.reference ?? null };
     }
     case 'payout': {

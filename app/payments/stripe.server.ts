@@ -348,6 +348,89 @@ export async function startSellerOnboarding(
   return { accountId: account.externalId, url: link.url };
 }
 
+/** PaymentIntent states nothing has been paid in yet, so canceling one cannot lose a payment. */
+const UNPAID_INTENT = new Set(['requires_payment_method', 'requires_confirmation', 'requires_action']);
+
+/**
+ * The buyer's payment step: a Stripe Checkout Session for the order's subtotal, reused while it is open.
+ * Checkout makes its own PaymentIntent, so it becomes the order's providerRef (the only intent the webhook
+ * accepts), and the intent it replaces (the create-payment job's, or an expired session's) is canceled
+ * first, so one order can never be charged twice.
+ */
+export async function startCheckout(
+  orderId: string,
+  urls: { successUrl: string; cancelUrl: string },
+): Promise<{ url: string }> {
+  const stripe = stripeClient();
+  const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+  if (!order || order.provider !== 'stripe' || order.status !== 'pending_payment') {
+    throw new OrderError('orders.errors.wrongState');
+  }
+  const current = order.providerRef;
+  if (current) {
+    const sessions = await stripe.checkout.sessions.list({ payment_intent: current, limit: 10 });
+    const open = sessions.data.find((session) => session.status === 'open' && session.url);
+    if (open?.url) return { url: open.url };
+    const earlier = await stripe.paymentIntents.retrieve(current);
+    // Paid (or a bank transfer under way): the webhook is on its way; another payment would be a second one.
+    if (earlier.status !== 'canceled' && !UNPAID_INTENT.has(earlier.status)) {
+      throw new OrderError('orders.errors.paymentConfirming');
+    }
+    if (earlier.status !== 'canceled') {
+      await stripe.paymentIntents.cancel(
+        current,
+        { cancellation_reason: 'abandoned' },
+        { idempotencyKey: ledgerTransactionId(`order:${order.id}:cancel:${current}`) },
+      );
+    }
+  }
+  const session = await stripe.checkout.sessions.create(
+    {
+      mode: 'payment',
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: order.currency.toLowerCase(),
+            unit_amount: order.subtotalFen,
+            product_data: { name: `Wharf order ${order.id}` },
+          },
+        },
+      ],
+      payment_intent_data: {
+        metadata: { order_id: order.id },
+        transfer_group: transferGroup(order),
+        description: `Wharf order ${order.id}`,
+      },
+      metadata: { order_id: order.id },
+      client_reference_id: order.id,
+      success_url: urls.successUrl,
+      cancel_url: urls.cancelUrl,
+    },
+    // Keyed by the intent it replaces: a double click makes one session, an expired one a new one.
+    { idempotencyKey: ledgerTransactionId(`order:${order.id}:checkout:${current ?? 'first'}`) },
+  );
+  const paymentIntentId =
+    typeof session.payment_intent === 'string' ? session.payment_intent : session.payment_intent?.id;
+  if (!paymentIntentId || !session.url)
+    throw new Error(`checkout session ${session.id} has no intent or url`);
+  // Compare-and-set: only the reference this session replaced may be overwritten.
+  await db
+    .update(orders)
+    .set({ providerRef: paymentIntentId })
+    .where(
+      and(eq(orders.id, order.id), current ? eq(orders.providerRef, current) : isNull(orders.providerRef)),
+    );
+  const [now] = await db
+    .select({ providerRef: orders.providerRef })
+    .from(orders)
+    .where(eq(orders.id, order.id));
+  if (now?.providerRef !== paymentIntentId) {
+    throw new OrderError('orders.errors.paymentConfirming');
+  }
+  return { url: session.url };
+}
+
 export const stripeProvider: PaymentProvider = {
   name: 'stripe',
   createPayment,

@@ -1,6 +1,6 @@
 // One order: its summary and money, how to pay, its timeline, and a form for each step the viewer may take now.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { type ReactNode, useEffect, useState } from 'react';
 import { Field, FieldError, FormAlert, SelectField, SubmitButton, inputClass } from '~/components/forms';
@@ -10,6 +10,7 @@ import { OrderStatusBadge, OrderTimeline, percentOfBps } from '~/components/orde
 import { Card } from '~/components/ui';
 import { requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
+import { env } from '~/lib/env.server';
 import { formError, formValues, parseForm } from '~/lib/forms.server';
 import { type Translate, useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
@@ -30,6 +31,7 @@ import {
   timelineOf,
   weighingUnits,
 } from '~/orders/pages.server';
+import { startCheckout } from '~/payments/stripe.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -83,6 +85,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The fee is the seller's business (and the market's); the buyer pays the order's total either way.
     fee: sellerSide ? { feeFen: figures.feeFen, toSellerFen: figures.toSellerFen } : null,
     showPayment: buyerSide && order.status === 'pending_payment' && order.provider === 'offline',
+    // Only a buyer who may act pays; back from Checkout (?paid=1) the webhook may not have landed yet.
+    payOnline:
+      parties.includes('buyer') && order.status === 'pending_payment' && order.provider === 'stripe'
+        ? new URL(request.url).searchParams.get('paid') === '1'
+          ? ('confirming' as const)
+          : ('pay' as const)
+        : null,
     weighUnits: weighingUnits(lot.baseUnit, lot.caseNetGrams),
     timeline: await timelineOf(db, order),
     now: new Date().toISOString(),
@@ -105,6 +114,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (Object.keys(read.errors).length > 0) return formError(read.errors, formValues(formData));
     photos = read.uploads;
   } else formData = await request.formData();
+  if (formData.get('intent') === 'pay_online') {
+    // Paying is the buyer's step: a seller or a viewer-role member of the buyer may not start it.
+    if (!partiesOf(viewer, order).includes('buyer')) throw new Response('Forbidden', { status: 403 });
+    // Stripe sends the buyer back to an absolute URL; behind a proxy the configured origin is the true one.
+    const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
+    try {
+      const { url } = await startCheckout(orderId, {
+        successUrl: `${origin}/orders/${orderId}?paid=1`,
+        cancelUrl: `${origin}/orders/${orderId}`,
+      });
+      return redirect(url);
+    } catch (error) {
+      if (!(error instanceof OrderError)) throw error;
+      return formError({ [error.field]: error.messageKey }, formValues(formData), error.status);
+    }
+  }
   const parsed = parseForm(formData, orderActionSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   try {
@@ -218,7 +243,11 @@ export default function OrderPage() {
     failed && failedIntent === intent ? failed.values : {};
   // A refusal for a form no longer on the page (the order moved on meanwhile) still needs saying.
   const orphanError =
-    failed && !actions.some((a) => a === failedIntent) ? (failed.errors.form ?? 'errors.invalid') : undefined;
+    failed &&
+    !actions.some((a) => a === failedIntent) &&
+    !(failedIntent === 'pay_online' && data.payOnline === 'pay')
+      ? (failed.errors.form ?? 'errors.invalid')
+      : undefined;
   const step = (intent: string, children: ReactNode, hint?: string, withFiles = false) => (
     <section
       className="border-t border-slate-100 pt-4 first:border-0 first:pt-0"
@@ -385,6 +414,26 @@ export default function OrderPage() {
               </dl>
               <p className="mt-2 text-xs text-slate-500">{t('orders.pay.referenceNote')}</p>
             </div>
+          </Card>
+        ) : null}
+
+        {data.payOnline ? (
+          <Card title={t('orders.payOnline.title')} className="lg:col-span-2">
+            {data.payOnline === 'confirming' ? (
+              <p className="text-sm text-slate-700" data-testid="payment-confirming" role="status">
+                {t('orders.payOnline.confirming')}
+              </p>
+            ) : (
+              <Form method="post" data-testid="pay-online">
+                <p className="text-sm text-slate-700">
+                  {t('orders.payOnline.body', { amount: money(order.subtotalFen) })}
+                </p>
+                <FormAlert error={errorsFor('pay_online').form} />
+                <div className="mt-3">
+                  <SubmitButton intent="pay_online">{t('orders.payOnline.submit')}</SubmitButton>
+                </div>
+              </Form>
+            )}
           </Card>
         ) : null}
 

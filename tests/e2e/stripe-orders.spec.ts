@@ -1,5 +1,5 @@
 // The order flow with Stripe configured, against the local Stripe-compatible server (scripts/e2e-stripe.ts):
-// buy 500 kg of shrimp, the PaymentIntent succeeds and its webhook pays the order, the seller ships and weighs
+// buy 500 kg of shrimp, pay on the (local) Stripe Checkout page and its webhook pays the order, the seller ships and weighs
 // 492 kg, the buyer confirms, the inspection window (4 s) passes, and Stripe sees one Transfer to the seller
 // for 492 kg less the fee and one refund of the 8 kg to the buyer.
 import { type Browser, type Page, expect, test } from '@playwright/test';
@@ -62,7 +62,7 @@ async function press(page: Page, name: string, within = page.locator('main')) {
   await waitForHydration(page);
 }
 
-test('with Stripe: buy, pay by PaymentIntent, ship, weigh, confirm, settle: one Transfer to the seller, 8 kg refunded', async ({
+test('with Stripe: buy, pay on Checkout, ship, weigh, confirm, settle: one Transfer to the seller, 8 kg refunded', async ({
   browser,
 }) => {
   test.setTimeout(150_000);
@@ -100,22 +100,34 @@ test('with Stripe: buy, pay by PaymentIntent, ship, weigh, confirm, settle: one 
     await expect(buyer.getByTestId('payment-instructions')).toHaveCount(0);
   });
 
-  await test.step('the create-payment job makes one PaymentIntent for the order', async () => {
-    await expect(async () => {
-      const intents = (await stripeState()).paymentIntents.filter((pi) => pi.metadata.order_id === orderId);
-      expect(intents).toHaveLength(1);
-      expect(intents[0]).toMatchObject({ amount: 2_025_000, transfer_group: `order_${orderId}` });
-      paymentIntentId = intents[0]!.id;
-    }).toPass({ timeout: 30_000, intervals: [250, 500, 1000] });
+  await test.step('the buyer pays online on Stripe Checkout and comes back to the order', async () => {
+    const pay = buyer.getByTestId('pay-online');
+    await expect(pay).toContainText('¥20,250.00');
+    await Promise.all([
+      buyer.waitForURL((url) => url.pathname.startsWith('/checkout/pay/')),
+      pay.getByRole('button', { name: '在线支付', exact: true }).click(),
+    ]);
+    await expect(buyer.locator('body')).toContainText('CNY 20250.00');
+    await Promise.all([
+      buyer.waitForURL(new RegExp(`/orders/${orderId}\\?paid=1$`)),
+      buyer.getByRole('button', { name: 'Pay', exact: true }).click(),
+    ]);
+    // Checkout made the order's one live PaymentIntent; the webhook may not have landed yet.
+    const intents = (await stripeState()).paymentIntents.filter(
+      (pi) => pi.metadata.order_id === orderId && pi.status === 'succeeded',
+    );
+    expect(intents).toHaveLength(1);
+    expect(intents[0]).toMatchObject({ amount: 2_025_000, transfer_group: `order_${orderId}` });
+    paymentIntentId = intents[0]!.id;
   });
 
-  await test.step('the buyer pays; the webhook reaches the market and the order is paid', async () => {
-    const response = await fetch(`${stripeControlURL}/succeed/${paymentIntentId}`, { method: 'POST' });
-    expect(response.status).toBe(200);
+  await test.step('the webhook reaches the market and the order is paid', async () => {
     await expect(async () => {
       await buyer.reload();
       await expect(buyer.getByTestId('order-status')).toHaveText('已付款（托管中）', { timeout: 1000 });
     }).toPass({ timeout: 30_000, intervals: [500, 1000, 2000] });
+    await expect(buyer.getByTestId('pay-online')).toHaveCount(0);
+    await expect(buyer.getByTestId('payment-confirming')).toHaveCount(0);
   });
 
   await test.step('the seller marks it shipped and records 492 kg at the scale', async () => {

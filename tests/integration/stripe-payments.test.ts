@@ -24,10 +24,13 @@ import {
   stripeProvider,
   transferGroup,
 } from '../../app/payments/stripe.server';
+import { commitSessionCookie, createSession } from '../../app/lib/session.server';
+import { action as orderAction } from '../../app/routes/orders.$orderId';
 import { action } from '../../app/routes/webhooks.stripe';
 import { startWorkers } from '../../workers/index';
 import { processSettlementJob } from '../../workers/settlement';
 import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
+import { call, formRequest } from '../support/http';
 import { waitFor } from '../support/worker-process';
 import { STRIPE_TEST_SECRET_KEY, startStripeServer } from '../support/stripe-server';
 
@@ -153,6 +156,24 @@ afterAll(async () => {
   await listener.close();
   await stopWorkers();
 });
+
+/** A logged-in session cookie (`name=value`) for a user acting for an org. */
+async function cookieFor(party: Seller): Promise<string> {
+  const token = await createSession(db, { userId: party.userId, activeOrgId: party.orgId });
+  return (await commitSessionCookie(token)).split(';')[0] ?? '';
+}
+
+/** The order page's "Pay online" button, pressed by a member of `party`. */
+async function payOnline(orderId: string, party: Seller): Promise<Response> {
+  const cookie = await cookieFor(party);
+  return call(() =>
+    orderAction({
+      request: formRequest(`/orders/${orderId}`, { intent: 'pay_online' }, { cookie }),
+      params: { orderId },
+      context: {},
+    }),
+  );
+}
 
 describe('paying for an order through Stripe', () => {
   it('creates one PaymentIntent per order, under our idempotency key', async () => {
@@ -289,6 +310,56 @@ describe('paying for an order through Stripe', () => {
     const [accepted] = await stripeServer.actions.deliverEvent(event.id, { signedAt: now - 240, retries: 0 });
     expect(accepted.attempts.map((a) => a.status)).toEqual([200]);
     expect(await stored()).toHaveLength(1);
+  });
+
+  it('sends the buyer to Stripe Checkout from the order page, and refuses the seller', async () => {
+    const { order, buyer, paymentIntentId: jobIntent } = await placeOrder(seller);
+    expect((await payOnline(order.id, seller)).status).toBe(403);
+
+    const response = await payOnline(order.id, buyer);
+    expect(response.status).toBe(302);
+    const [session] = stripeServer.state.checkoutSessions.filter((s) => s.metadata?.order_id === order.id);
+    expect(response.headers.get('Location')).toBe(session?.url);
+    expect(session).toMatchObject({
+      status: 'open',
+      amount_total: 42_000,
+      currency: 'cny',
+      success_url: `http://localhost:3000/orders/${order.id}?paid=1`,
+      cancel_url: `http://localhost:3000/orders/${order.id}`,
+    });
+    // Checkout's own intent becomes the order's; the create-payment job's can no longer be paid.
+    expect((await orderRow(order.id))?.providerRef).toBe(session?.payment_intent);
+    expect(stripeServer.state.paymentIntents.find((pi) => pi.id === jobIntent)?.status).toBe('canceled');
+    expect(stripeServer.state.paymentIntents.find((pi) => pi.id === session?.payment_intent)).toMatchObject({
+      amount: 42_000,
+      metadata: { order_id: order.id },
+      transfer_group: transferGroup(order),
+    });
+
+    // A second click while the session is open goes to the same page.
+    const again = await payOnline(order.id, buyer);
+    expect(again.headers.get('Location')).toBe(session?.url);
+    expect(stripeServer.state.checkoutSessions.filter((s) => s.metadata?.order_id === order.id)).toHaveLength(
+      1,
+    );
+
+    stripeServer.actions.completeCheckoutSession(session?.id ?? '');
+    await waitFor('the order paid', async () => (await orderRow(order.id))?.status === 'paid');
+    expect(await escrowHeldForOrder(db, order.id)).toBe(42_000);
+    // Paid: the button is gone, and pressing it anyway is refused rather than charging twice.
+    expect((await payOnline(order.id, buyer)).status).toBe(409);
+  });
+
+  it('makes a new session once the last one expired, never reviving its intent', async () => {
+    const { order, buyer } = await placeOrder(seller);
+    await payOnline(order.id, buyer);
+    const [first] = stripeServer.state.checkoutSessions.filter((s) => s.metadata?.order_id === order.id);
+    stripeServer.actions.expireCheckoutSession(first?.id ?? '');
+    const response = await payOnline(order.id, buyer);
+    const sessions = stripeServer.state.checkoutSessions.filter((s) => s.metadata?.order_id === order.id);
+    expect(sessions.map((s) => s.status)).toEqual(['expired', 'open']);
+    expect(response.headers.get('Location')).toBe(sessions[1]?.url);
+    expect((await orderRow(order.id))?.providerRef).toBe(sessions[1]?.payment_intent);
   });
 });
 

@@ -548,3 +548,93 @@ describe('Connect: sellers, transfers, refunds', () => {
     expect(tied.source_transaction).toBe(paymentIntent.latest_charge);
   });
 });
+
+describe('Checkout: the hosted payment page', () => {
+  const sessionParams = (orderId: string): Stripe.Checkout.SessionCreateParams => ({
+    mode: 'payment',
+    line_items: [
+      {
+        quantity: 1,
+        price_data: { currency: 'cny', unit_amount: 42_000, product_data: { name: `Order ${orderId}` } },
+      },
+    ],
+    payment_intent_data: { metadata: { order_id: orderId }, transfer_group: `order_${orderId}` },
+    metadata: { order_id: orderId },
+    client_reference_id: orderId,
+    success_url: 'http://127.0.0.1:1/orders/o1?paid=1&session={CHECKOUT_SESSION_ID}',
+    cancel_url: 'http://127.0.0.1:1/orders/o1',
+  });
+
+  it('creates a session with its own PaymentIntent, replayed for the same key, and pays it on the hosted page', async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams('o1'), { idempotencyKey: 'co-o1' });
+    const again = await stripe.checkout.sessions.create(sessionParams('o1'), { idempotencyKey: 'co-o1' });
+    expect(again.id).toBe(session.id);
+    expect(session).toMatchObject({
+      object: 'checkout.session',
+      status: 'open',
+      payment_status: 'unpaid',
+      amount_total: 42_000,
+      currency: 'cny',
+      metadata: { order_id: 'o1' },
+    });
+    expect(session.id.startsWith('cs_')).toBe(true);
+    expect(session.url?.startsWith(`${server.url}/checkout/pay/`)).toBe(true);
+    const paymentIntentId = String(session.payment_intent);
+    expect(await stripe.paymentIntents.retrieve(paymentIntentId)).toMatchObject({
+      amount: 42_000,
+      status: 'requires_payment_method',
+      metadata: { order_id: 'o1' },
+      transfer_group: 'order_o1',
+    });
+    expect(server.state.paymentIntents).toHaveLength(1);
+
+    const page = await fetch(session.url ?? '');
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain('CNY 420.00');
+    expect(text).toContain('<form method="post">');
+    const paid = await fetch(session.url ?? '', {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'pay' }),
+      redirect: 'manual',
+    });
+    expect(paid.status).toBe(303);
+    expect(paid.headers.get('location')).toBe(`http://127.0.0.1:1/orders/o1?paid=1&session=${session.id}`);
+
+    expect(await stripe.checkout.sessions.retrieve(session.id)).toMatchObject({
+      status: 'complete',
+      payment_status: 'paid',
+    });
+    expect(await stripe.paymentIntents.retrieve(paymentIntentId)).toMatchObject({
+      status: 'succeeded',
+      amount_received: 42_000,
+    });
+    const listed = await stripe.checkout.sessions.list({ payment_intent: paymentIntentId });
+    expect(listed.data.map((s) => s.id)).toEqual([session.id]);
+    await server.settled();
+    expect(verifiedOfType('payment_intent.succeeded')[0]?.data.object).toMatchObject({ id: paymentIntentId });
+    expect(verifiedOfType('checkout.session.completed')[0]?.data.object).toMatchObject({ id: session.id });
+    // A paid session's page does not take a second payment.
+    expect((await fetch(session.url ?? '')).status).toBe(410);
+  });
+
+  it('sends the customer to cancel_url without paying, and cancels the intent of an expired session', async () => {
+    const session = await stripe.checkout.sessions.create(sessionParams('o2'));
+    const left = await fetch(session.url ?? '', {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'cancel' }),
+      redirect: 'manual',
+    });
+    expect(left.status).toBe(303);
+    expect(left.headers.get('location')).toBe('http://127.0.0.1:1/orders/o1');
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+
+    server.actions.expireCheckoutSession(session.id);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('expired');
+    expect((await stripe.paymentIntents.retrieve(String(session.payment_intent))).status).toBe('canceled');
+    const refused = await rejection(
+      stripe.checkout.sessions.create({ ...sessionParams('o3'), mode: 'setup' }),
+    );
+    expect(refused).toMatchObject({ param: 'mode' });
+  });
+});

@@ -92,6 +92,11 @@ export const zhCN = {
   'orders.time.hours': '{h} 小时 {m} 分',
   'orders.time.minutes': '{m} 分钟',
   'orders.time.seconds': '不到 1 分钟',
+  'orders.errors.paymentConfirming': '这笔付款正在确认中，请稍后刷新页面，不要重复付款。',
+  'orders.payOnline.title': '在线支付',
+  'orders.payOnline.body': '应付 {amount}。点击后跳转到 Stripe 安全支付页面完成付款，货款进入市场托管。',
+  'orders.payOnline.submit': '在线支付',
+  'orders.payOnline.confirming': '已收到您的付款，正在等待支付机构确认，确认后订单状态会自动更新。',
   'orders.pay.title': '付款说明',
   'orders.pay.body':
     '请在付款截止前把 {amount} 转到下面的码头市场托管账户。货款由市场托管，你确认收货且验货期结束后才结算给卖家。',
@@ -321,6 +326,14 @@ export const en: Record<keyof typeof zhCN, string> = {
   'orders.time.hours': '{h} h {m} min',
   'orders.time.minutes': '{m} min',
   'orders.time.seconds': 'under a minute',
+  'orders.errors.paymentConfirming':
+    'This payment is being confirmed. Refresh the page in a moment rather than paying again.',
+  'orders.payOnline.title': 'Pay online',
+  'orders.payOnline.body':
+    'Amount due: {amount}. You will pay on Stripe’s secure page; the money is held in the market’s escrow.',
+  'orders.payOnline.submit': 'Pay online',
+  'orders.payOnline.confirming':
+    'Thank you: your payment is being confirmed. The order updates by itself once the payment provider confirms it.',
   'orders.pay.title': 'How to pay',
   'orders.pay.body':
     'Before the deadline, transfer {amount} to the Wharf market’s escrow account below. The market holds the money and pays the seller only after you have received the goods and the inspection window has passed.',

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StripeApiError, idempotencyMismatch, invalidParam, unauthorized, unrecognizedUrl } from './errors';
 import { type FormObject, allowOnly, canonicalParams, decodeForm, optionalString } from './form';
 import { newId } from './objects';
-import type { Cause, StripeStore } from './store';
+import { type Cause, type StripeStore, formatAmount } from './store';
 
 export type RequestLogEntry = {
   requestId: string;
@@ -71,6 +71,17 @@ function routes(store: StripeStore): Route[] {
       pattern: /^\/v1\/payment_intents\/([^/]+)\/cancel$/,
       handle: (m, p, c) => store.cancelPaymentIntent(decodeURIComponent(m[1]), p, c),
     },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/checkout\/sessions$/,
+      handle: (_, p, c) => store.createCheckoutSession(p, c),
+    },
+    { method: 'GET', pattern: /^\/v1\/checkout\/sessions$/, handle: (_, p) => store.listCheckoutSessions(p) },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/checkout\/sessions\/([^/]+)$/,
+      handle: retrieve((id) => store.checkoutSession(id)),
+    },
     { method: 'GET', pattern: /^\/v1\/charges$/, handle: (_, p) => store.listCharges(p) },
     {
       method: 'GET',
@@ -124,6 +135,10 @@ export function createRequestHandler(config: ApiHandlerConfig) {
     const body = await readBody(request);
     if (url.pathname.startsWith('/connect/onboarding/')) {
       onboardingPage(config.store, url, request.method ?? 'GET', body, response);
+      return;
+    }
+    if (url.pathname.startsWith('/checkout/pay/')) {
+      checkoutPage(config.store, url, request.method ?? 'GET', body, response);
       return;
     }
     if (url.pathname.startsWith('/bank-transfer/')) {
@@ -331,6 +346,58 @@ function onboardingPage(
   }
   if (link.returnUrl) redirect(response, 303, link.returnUrl);
   else html(response, 200, 'Onboarding finished', '<p>You may close this page.</p>');
+}
+
+/**
+ * Stands in for Stripe's hosted Checkout page: the amount and a form. POST `action=pay` pays (as
+ * actions.succeedPaymentIntent does, then checkout.session.completed) and goes to success_url;
+ * `action=cancel` goes to cancel_url. A session that is no longer open shows why instead.
+ */
+function checkoutPage(store: StripeStore, url: URL, method: string, body: string, response: ServerResponse) {
+  const session = store.checkoutSessionByToken(url.pathname.slice('/checkout/pay/'.length));
+  if (!session) {
+    html(
+      response,
+      404,
+      'Unknown checkout link',
+      '<p>This link does not exist on this local Stripe server.</p>',
+    );
+    return;
+  }
+  if (session.status !== 'open') {
+    html(
+      response,
+      410,
+      'Checkout closed',
+      `<p>This checkout session is ${escapeHtml(session.status ?? '')}.</p>`,
+    );
+    return;
+  }
+  if (method === 'GET') {
+    const amount = formatAmount(session.amount_total ?? 0, session.currency ?? '');
+    html(
+      response,
+      200,
+      'Wharf test checkout',
+      `<p>Amount due: <strong data-testid="checkout-amount">${escapeHtml(amount)}</strong></p>` +
+        '<form method="post"><button name="action" value="pay" type="submit">Pay</button> ' +
+        '<button name="action" value="cancel" type="submit">Cancel</button></form>',
+    );
+    return;
+  }
+  if (method !== 'POST') {
+    html(response, 405, 'Method not allowed', '');
+    return;
+  }
+  const action = optionalString(decodeForm(body), 'action');
+  if (action === 'pay') {
+    store.completeCheckoutSession(session.id);
+    const successUrl = session.success_url ?? '';
+    redirect(response, 303, successUrl.replaceAll('{CHECKOUT_SESSION_ID}', session.id));
+    return;
+  }
+  if (session.cancel_url) redirect(response, 303, session.cancel_url);
+  else html(response, 200, 'Checkout left', '<p>You may close this page.</p>');
 }
 
 /** Stands in for the hosted bank-transfer instructions a customer_balance PaymentIntent links to. */

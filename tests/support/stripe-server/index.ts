@@ -8,6 +8,7 @@ import type {
   AccountObject,
   BalanceObject,
   ChargeObject,
+  CheckoutSessionObject,
   CustomerObject,
   EventObject,
   PaymentIntentObject,
@@ -27,6 +28,7 @@ export type {
   AccountObject,
   BalanceObject,
   ChargeObject,
+  CheckoutSessionObject,
   CustomerObject,
   DeliveryAttempt,
   DeliveryOptions,
@@ -78,6 +80,7 @@ export type StripeServerState = {
   readonly refunds: readonly RefundObject[];
   readonly accounts: readonly AccountObject[];
   readonly customers: readonly CustomerObject[];
+  readonly checkoutSessions: readonly CheckoutSessionObject[];
   readonly events: readonly EventObject[];
   readonly balance: BalanceObject;
   /** Every API request: method, path, status, Idempotency-Key, whether it was a replay. */
@@ -89,6 +92,10 @@ export type StripeServerState = {
 export type StripeServerActions = {
   /** The customer pays: payment_intent.succeeded (after charge.succeeded); funds reach the platform balance. */
   succeedPaymentIntent(id: string): EventObject;
+  /** The customer pays on the hosted Checkout page: payment_intent.succeeded, then checkout.session.completed. */
+  completeCheckoutSession(id: string): EventObject;
+  /** The session's time runs out unpaid: its PaymentIntent is canceled, checkout.session.expired. */
+  expireCheckoutSession(id: string): EventObject;
   /** The payment fails: payment_intent.payment_failed (after charge.failed); status back to requires_payment_method. */
   failPaymentIntent(id: string, options?: { declineCode?: string; message?: string }): EventObject;
   /** The seller finishes Express onboarding: charges and payouts enabled, transfers active, account.updated. */
@@ -208,6 +215,9 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
     get customers() {
       return snapshot(store.customers.values());
     },
+    get checkoutSessions() {
+      return snapshot(store.checkoutSessions.values());
+    },
     get events() {
       return snapshot(store.events.values());
     },
@@ -224,6 +234,8 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
 
   const actions: StripeServerActions = {
     succeedPaymentIntent: (id) => store.succeedPaymentIntent(id),
+    completeCheckoutSession: (id) => store.completeCheckoutSession(id),
+    expireCheckoutSession: (id) => store.expireCheckoutSession(id),
     failPaymentIntent: (id, failure) => store.failPaymentIntent(id, failure),
     completeOnboarding: (accountId) => store.completeOnboarding(accountId),
     releasePendingFunds: () => store.releasePendingFunds(),

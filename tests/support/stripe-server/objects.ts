@@ -129,6 +129,25 @@ export type AccountObject = Pick<
 
 export type AccountLinkObject = Stripe.AccountLink;
 
+export type CheckoutSessionObject = Pick<
+  Stripe.Checkout.Session,
+  | 'id'
+  | 'object'
+  | 'amount_total'
+  | 'cancel_url'
+  | 'client_reference_id'
+  | 'created'
+  | 'currency'
+  | 'expires_at'
+  | 'livemode'
+  | 'metadata'
+  | 'mode'
+  | 'payment_status'
+  | 'status'
+  | 'success_url'
+  | 'url'
+> & { payment_intent: string };
+
 export type CustomerObject = Pick<
   Stripe.Customer,
   'id' | 'object' | 'created' | 'description' | 'email' | 'livemode' | 'metadata' | 'name'
@@ -141,6 +160,7 @@ export type ApiObject =
   | TransferObject
   | RefundObject
   | AccountObject
+  | CheckoutSessionObject
   | CustomerObject;
 
 export type EventObject = Pick<

@@ -25,6 +25,7 @@ import {
   type ApiObject,
   type BalanceObject,
   type ChargeObject,
+  type CheckoutSessionObject,
   type CustomerObject,
   type EventObject,
   type ListObject,
@@ -50,6 +51,9 @@ type AccountLinkRecord = {
   visited: boolean;
   used: boolean;
 };
+
+/** Stripe keeps a Checkout Session open for 24 hours unless told otherwise. */
+const CHECKOUT_SESSION_SECONDS = 24 * 60 * 60;
 
 // Test payment methods Stripe documents (pm_card_visa…), and what confirming with each one does.
 const TEST_CARDS: Record<string, { outcome: 'succeed' } | { outcome: 'decline'; declineCode: string }> = {
@@ -83,7 +87,8 @@ const ZERO_DECIMAL = new Set([
   'kmf',
 ]);
 
-function formatAmount(amount: number, currency: string): string {
+/** `CNY 420.00`: an amount in minor units as people read it. */
+export function formatAmount(amount: number, currency: string): string {
   const major = ZERO_DECIMAL.has(currency) ? String(amount) : (amount / 100).toFixed(2);
   return `${currency.toUpperCase()} ${major}`;
 }
@@ -113,6 +118,9 @@ export class StripeStore {
   readonly available = new Map<string, number>();
   readonly pending = new Map<string, number>();
   private readonly accountLinks = new Map<string, AccountLinkRecord>();
+  readonly checkoutSessions = new Map<string, CheckoutSessionObject>();
+  /** Hosted-page token → session id: the page's URL does not reveal the session id. */
+  private readonly checkoutTokens = new Map<string, string>();
   private readonly pendingCharges = new Set<string>();
 
   constructor(private readonly options: StoreOptions) {}
@@ -612,6 +620,147 @@ export class StripeStore {
     });
     this.emit('charge.failed', charge, cause);
     return this.emit('payment_intent.payment_failed', paymentIntent, cause);
+  }
+
+  // ---- checkout sessions -------------------------------------------------------------------
+
+  /** A payment-mode Checkout Session: its own PaymentIntent (as Stripe makes one) and a hosted page to pay on. */
+  createCheckoutSession(params: FormObject, cause: Cause): CheckoutSessionObject {
+    allowOnly(params, [
+      'mode',
+      'line_items',
+      'payment_intent_data',
+      'metadata',
+      'success_url',
+      'cancel_url',
+      'client_reference_id',
+      'customer_email',
+      'expires_at',
+    ]);
+    const mode = optionalEnum(params, 'mode', ['payment', 'setup', 'subscription']);
+    if (!mode) throw invalidParam('mode', 'Missing required param: mode.', 'parameter_missing');
+    if (mode !== 'payment') {
+      throw invalidParam('mode', 'The local Stripe server only models Checkout in payment mode.');
+    }
+    const successUrl = requiredString(params, 'success_url');
+    const cancelUrl = optionalString(params, 'cancel_url') ?? null;
+    for (const [param, url] of [
+      ['success_url', successUrl],
+      ['cancel_url', cancelUrl],
+    ] as const) {
+      if (url !== null && !/^https?:\/\//.test(url))
+        throw invalidParam(param, `Not a valid URL: ${url}`, 'url_invalid');
+    }
+    const lines = params.line_items;
+    if (!Array.isArray(lines) || lines.length === 0) {
+      throw invalidParam('line_items', 'line_items is required in payment mode.', 'parameter_missing');
+    }
+    let amount = 0;
+    let currency: string | null = null;
+    lines.forEach((line, index) => {
+      const key = `line_items[${index}]`;
+      if (typeof line === 'string' || Array.isArray(line)) throw invalidParam(key, `Invalid object: ${key}.`);
+      allowOnly(line, ['price_data', 'quantity']);
+      const quantity = requiredInteger(line, 'quantity', { min: 1 });
+      const priceData = optionalObject(line, 'price_data');
+      if (!priceData) {
+        throw invalidParam(`${key}[price_data]`, 'The local Stripe server needs price_data (no Prices).');
+      }
+      allowOnly(priceData, ['currency', 'unit_amount', 'product_data']);
+      const lineCurrency = requiredCurrency(priceData, 'currency');
+      const productData = optionalObject(priceData, 'product_data');
+      if (!productData) {
+        throw invalidParam(`${key}[price_data][product_data]`, 'Missing product_data.', 'parameter_missing');
+      }
+      requiredString(productData, 'name');
+      if (currency !== null && currency !== lineCurrency) {
+        throw invalidParam(`${key}[price_data][currency]`, 'All line items must share one currency.');
+      }
+      currency = lineCurrency;
+      amount += requiredInteger(priceData, 'unit_amount', { min: 1 }) * quantity;
+    });
+    const paymentIntentData = optionalObject(params, 'payment_intent_data') ?? {};
+    allowOnly(paymentIntentData, ['metadata', 'transfer_group', 'description']);
+    // The session's PaymentIntent lives with every other one, so the API and the test actions see it.
+    const paymentIntent = this.createPaymentIntent(
+      { ...paymentIntentData, amount: String(amount), currency: currency ?? '' },
+      cause,
+    );
+    const created = nowSeconds();
+    const token = randomBytes(16).toString('hex');
+    const session: CheckoutSessionObject = {
+      id: newId('cs_test', 58),
+      object: 'checkout.session',
+      amount_total: amount,
+      cancel_url: cancelUrl,
+      client_reference_id: optionalString(params, 'client_reference_id') ?? null,
+      created,
+      currency,
+      expires_at:
+        optionalInteger(params, 'expires_at', { min: created + 1 }) ?? created + CHECKOUT_SESSION_SECONDS,
+      livemode: false,
+      metadata: applyMetadata({}, optionalMetadata(params)),
+      mode: 'payment',
+      payment_intent: paymentIntent.id,
+      payment_status: 'unpaid',
+      status: 'open',
+      success_url: successUrl,
+      url: `${this.options.baseUrl()}/checkout/pay/${token}`,
+    };
+    this.checkoutSessions.set(session.id, session);
+    this.checkoutTokens.set(token, session.id);
+    return session;
+  }
+
+  /** A session, expired on read once its time has passed (Stripe expires them in the background). */
+  checkoutSession(id: string, param = 'session', status = 404): CheckoutSessionObject {
+    const session = this.checkoutSessions.get(id);
+    if (!session) throw noSuchResource('checkout.session', id, param, status);
+    if (session.status === 'open' && (session.expires_at ?? Number.POSITIVE_INFINITY) <= nowSeconds()) {
+      this.expireCheckoutSession(session.id);
+    }
+    return session;
+  }
+
+  listCheckoutSessions(params: FormObject): ListObject<CheckoutSessionObject> {
+    allowOnly(params, ['payment_intent', 'status', 'limit', 'starting_after', 'ending_before', 'created']);
+    const paymentIntent = optionalString(params, 'payment_intent');
+    const status = optionalEnum(params, 'status', ['open', 'complete', 'expired']);
+    const matches = [...this.checkoutSessions.keys()]
+      .map((id) => this.checkoutSession(id))
+      .filter(
+        (s) => (!paymentIntent || s.payment_intent === paymentIntent) && (!status || s.status === status),
+      );
+    return paginate(matches, params, '/v1/checkout/sessions');
+  }
+
+  /** The session of a hosted page's token, or undefined. */
+  checkoutSessionByToken(token: string): CheckoutSessionObject | undefined {
+    const id = this.checkoutTokens.get(token);
+    return id ? this.checkoutSession(id) : undefined;
+  }
+
+  /** Ends an open session unpaid, as Stripe does after expires_at: its PaymentIntent is canceled. */
+  expireCheckoutSession(id: string): EventObject {
+    const session = this.checkoutSessions.get(id);
+    if (!session) throw new Error(`expireCheckoutSession: no session ${id}`);
+    if (session.status !== 'open') throw new Error(`expireCheckoutSession: ${id} is ${session.status}`);
+    session.status = 'expired';
+    const paymentIntent = this.paymentIntents.get(session.payment_intent);
+    if (paymentIntent && CANCELABLE.includes(paymentIntent.status)) {
+      this.cancelPaymentIntent(paymentIntent.id, {}, SIMULATED);
+    }
+    return this.emit('checkout.session.expired', session, SIMULATED);
+  }
+
+  /** The customer pays on the hosted page: payment_intent.succeeded, then checkout.session.completed. */
+  completeCheckoutSession(id: string): EventObject {
+    const session = this.checkoutSession(id);
+    if (session.status !== 'open') throw new Error(`completeCheckoutSession: ${id} is ${session.status}`);
+    this.succeedPaymentIntent(session.payment_intent);
+    session.status = 'complete';
+    session.payment_status = 'paid';
+    return this.emit('checkout.session.completed', session, SIMULATED);
   }
 
   // ---- charges ------------------------------------------------------------------------------
