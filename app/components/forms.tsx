@@ -159,3 +159,53 @@ export function SubmitButton({
     </button>
   );
 }
+
+/** A labelled multi-line field with hint and message, like Field. */
+export function TextareaField({
+  name,
+  label,
+  hint,
+  error,
+  defaultValue,
+  required,
+  rows = 3,
+  className,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  defaultValue?: string;
+  required?: boolean;
+  rows?: number;
+  className?: string;
+}) {
+  const t = useT();
+  const describedBy =
+    [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={className}>
+      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+        {label}
+        {required === false ? (
+          <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
+        ) : null}
+      </label>
+      <textarea
+        id={name}
+        name={name}
+        rows={rows}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
+      />
+      {hint ? (
+        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      ) : null}
+      <FieldError name={name} error={error} />
+    </div>
+  );
+}

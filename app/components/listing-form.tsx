@@ -1,7 +1,15 @@
 // The seller's listing form (new lot and edit lot alike), the category step before it, and the lot's files and history.
 import { Form, Link } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { Field, FieldError, FormAlert, SelectField, SubmitButton, inputClass } from '~/components/forms';
+import {
+  Field,
+  FieldError,
+  FormAlert,
+  SelectField,
+  SubmitButton,
+  TextareaField,
+  inputClass,
+} from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { Badge, Card } from '~/components/ui';
 import type { ListingStatus } from '~/lib/db.server';
@@ -173,36 +181,6 @@ function ChoiceField({
           </option>
         ))}
       </select>
-      <FieldError name={name} error={error} />
-    </div>
-  );
-}
-
-function TextArea({
-  name,
-  label,
-  defaultValue,
-  error,
-}: {
-  name: string;
-  label: string;
-  defaultValue?: string;
-  error?: string;
-}) {
-  return (
-    <div className="sm:col-span-2">
-      <Label htmlFor={name} optional>
-        {label}
-      </Label>
-      <textarea
-        id={name}
-        name={name}
-        rows={3}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(name, false, error)}
-        className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
-      />
       <FieldError name={name} error={error} />
     </div>
   );
@@ -407,13 +385,17 @@ export function ListingForm({
                   <FieldError name={name} error={errors[name]} />
                 </div>
               ))}
-            <TextArea
+            <TextareaField
+              className="sm:col-span-2"
+              required={false}
               name="descriptionZh"
               label={t('sell.form.descriptionZh')}
               defaultValue={values.descriptionZh}
               error={errors.descriptionZh}
             />
-            <TextArea
+            <TextareaField
+              className="sm:col-span-2"
+              required={false}
               name="descriptionEn"
               label={t('sell.form.descriptionEn')}
               defaultValue={values.descriptionEn}

@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { type ReactNode, useEffect, useState } from 'react';
-import { Field, FieldError, FormAlert, SelectField, SubmitButton, inputClass } from '~/components/forms';
+import { Field, FieldError, FormAlert, SelectField, SubmitButton, TextareaField } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';
 import { formatTime } from '~/components/notification';
 import { OrderStatusBadge, OrderTimeline, percentOfBps } from '~/components/order-timeline';
@@ -175,52 +175,6 @@ function Row({ label, children, testId }: { label: string; children: ReactNode; 
     <div className="flex gap-3 border-b border-slate-100 py-2 last:border-0" data-testid={testId}>
       <dt className="w-28 shrink-0 text-slate-500 sm:w-36">{label}</dt>
       <dd className="min-w-0 flex-1 text-slate-900">{children}</dd>
-    </div>
-  );
-}
-
-function TextArea({
-  name,
-  label,
-  hint,
-  error,
-  defaultValue,
-  required,
-}: {
-  name: string;
-  label: string;
-  hint?: string;
-  error?: string;
-  defaultValue?: string;
-  required?: boolean;
-}) {
-  const t = useT();
-  return (
-    <div>
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
-        {label}
-        {required === false ? (
-          <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
-        ) : null}
-      </label>
-      <textarea
-        id={name}
-        name={name}
-        rows={3}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={
-          [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') ||
-          undefined
-        }
-        className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
-      />
-      {hint ? (
-        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError name={name} error={error} />
     </div>
   );
 }
@@ -556,7 +510,7 @@ export default function OrderPage() {
               ? step(
                   'open_dispute',
                   <>
-                    <TextArea
+                    <TextareaField
                       name="reason"
                       label={t('orders.field.disputeReason')}
                       hint={t('orders.field.disputeHint')}
@@ -613,7 +567,7 @@ export default function OrderPage() {
                       defaultValue={valuesFor('resolve_dispute').refund}
                       error={errorsFor('resolve_dispute').refund}
                     />
-                    <TextArea
+                    <TextareaField
                       name="resolution"
                       label={t('orders.field.resolution')}
                       defaultValue={valuesFor('resolve_dispute').resolution}
@@ -628,7 +582,7 @@ export default function OrderPage() {
               ? step(
                   'cancel',
                   <>
-                    <TextArea
+                    <TextareaField
                       name="reason"
                       label={t('orders.field.cancelReason')}
                       required={false}

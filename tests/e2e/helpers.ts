@@ -1,6 +1,6 @@
 // Shared helpers for the end-to-end tests: unique test data, the demo accounts, and the register/login forms.
 import { randomBytes } from 'node:crypto';
-import { type Page, type Response, expect } from '@playwright/test';
+import { type Browser, type Page, type Response, expect } from '@playwright/test';
 
 /** Password of every seeded demo user (db/seed.ts). */
 export const DEMO_PASSWORD = 'wharf-demo-2026';
@@ -136,4 +136,25 @@ export async function logIn(
   await waitForHydration(page);
   await submitLogin(page, email, password, locale);
   await expect(page).toHaveURL(expectPath);
+}
+
+/** A fresh browser context signed in as `email` (Chinese, desktop size), optionally on another server. */
+export async function signedIn(browser: Browser, email: string, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext({
+    ...(baseURL ? { baseURL } : {}),
+    locale: 'zh-CN',
+    viewport: { width: 1280, height: 800 },
+  });
+  const page = await context.newPage();
+  await logIn(page, email, DEMO_PASSWORD);
+  return page;
+}
+
+/** Submits a form by its button and waits for the page the redirect leads to. */
+export async function press(page: Page, name: string, within = page.locator('main')): Promise<void> {
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.status() < 400),
+    within.getByRole('button', { name, exact: true }).click(),
+  ]);
+  await waitForHydration(page);
 }

@@ -2,8 +2,8 @@
 // 492 kg, the buyer confirms, the inspection window (4 s in the tests) passes, and the money lands where it should.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Page, expect, test } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD, logIn, newAccount, waitForHydration } from './helpers';
+import { type Page, expect, test } from '@playwright/test';
+import { DEMO, DEMO_PASSWORD, logIn, newAccount, press, signedIn, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
@@ -22,22 +22,6 @@ async function shoot(page: Page, name: string) {
     await page.screenshot({ path: path.join(shotsDir, `${name}-${size}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  await logIn(page, email, DEMO_PASSWORD);
-  return page;
-}
-
-/** Submits a form by its button and waits for the page the redirect leads to. */
-async function press(page: Page, name: string, within = page.locator('main')) {
-  await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.status() < 400),
-    within.getByRole('button', { name, exact: true }).click(),
-  ]);
-  await waitForHydration(page);
 }
 
 test('buy, pay, ship, weigh, confirm, settle: the seller is paid for 492 kg less the fee, the buyer refunded 8 kg', async ({

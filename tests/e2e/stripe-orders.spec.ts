@@ -2,9 +2,11 @@
 // buy 500 kg of shrimp, pay on the (local) Stripe Checkout page and its webhook pays the order, the seller ships and weighs
 // 492 kg, the buyer confirms, the inspection window (4 s) passes, and Stripe sees one Transfer to the seller
 // for 492 kg less the fee and one refund of the 8 kg to the buyer.
-import { type Browser, type Page, expect, test } from '@playwright/test';
+import { type Browser, expect, test } from '@playwright/test';
 import { stripeBaseURL, stripeControlURL } from '../../playwright.config';
-import { DEMO, DEMO_PASSWORD, logIn, waitForHydration } from './helpers';
+import { DEMO, press, signedIn as signedInAt, waitForHydration } from './helpers';
+
+const signedIn = (browser: Browser, email: string) => signedInAt(browser, email, stripeBaseURL);
 
 test.use({ locale: 'zh-CN', baseURL: stripeBaseURL });
 
@@ -40,26 +42,6 @@ async function stripeState(): Promise<StripeState> {
   const response = await fetch(`${stripeControlURL}/state`);
   expect(response.ok).toBe(true);
   return (await response.json()) as StripeState;
-}
-
-async function signedIn(browser: Browser, email: string): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: stripeBaseURL,
-    locale: 'zh-CN',
-    viewport: { width: 1280, height: 800 },
-  });
-  const page = await context.newPage();
-  await logIn(page, email, DEMO_PASSWORD);
-  return page;
-}
-
-/** Submits a form by its button and waits for the page the redirect leads to. */
-async function press(page: Page, name: string, within = page.locator('main')) {
-  await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && r.status() < 400),
-    within.getByRole('button', { name, exact: true }).click(),
-  ]);
-  await waitForHydration(page);
 }
 
 test('with Stripe: buy, pay on Checkout, ship, weigh, confirm, settle: one Transfer to the seller, 8 kg refunded', async ({
