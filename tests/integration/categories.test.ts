@@ -4,25 +4,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
 import { auditLog, categories } from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
-import { action as loginAction } from '../../app/routes/login';
 import { action, loader } from '../../app/routes/operator.categories';
 import { specSchema, parseAttributes } from '../../app/listings/catalogue';
-import { call, formRequest, getRequest, sessionCookieFrom } from '../support/http';
+import { call, formRequest, getRequest, logInAs } from '../support/http';
 
 const args = (request: Request) => ({ request, params: {}, context: {} });
 let operator: string;
 let seller: string;
 
-async function logIn(email: string) {
-  return sessionCookieFrom(
-    await call(() => loginAction(args(formRequest('/login', { email, password: 'wharf-demo-2026' })))),
-  );
-}
-
 beforeAll(async () => {
   await db.transaction((tx) => seedDemoMarket(tx));
-  operator = await logIn('operator@wharf.test');
-  seller = await logIn('shrimp@wharf.test');
+  operator = await logInAs('operator@wharf.test');
+  seller = await logInAs('shrimp@wharf.test');
 });
 
 const scallop = {

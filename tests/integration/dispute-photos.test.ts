@@ -14,12 +14,11 @@ const storageDir = vi.hoisted(() => {
 import { db } from '../../db/client';
 import { disputeFiles, disputes, listings, orders } from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
-import { action as loginAction } from '../../app/routes/login';
 import { loader as photoLoader } from '../../app/routes/disputes.$disputeId.files.$fileId';
 import { action as paymentsAction } from '../../app/routes/operator.payments';
 import { action as orderAction, loader as orderLoader } from '../../app/routes/orders.$orderId';
 import { action as buyAction } from '../../app/routes/orders.new';
-import { ORIGIN, call, formRequest, getRequest, sessionCookieFrom } from '../support/http';
+import { call, formRequest, getRequest, logInAs, ORIGIN } from '../support/http';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 type Refused = { ok: false; errors: Record<string, string>; values: Record<string, string> };
@@ -30,14 +29,6 @@ const cookies = { buyer: '', seller: '', operator: '', outsider: '' };
 let lotId: string;
 let jpeg: Buffer;
 let png: Buffer;
-
-async function logIn(email: string): Promise<string> {
-  const response = await call(() =>
-    loginAction(args(formRequest('/login', { email, password: 'wharf-demo-2026' }))),
-  );
-  expect(response.status).toBe(302);
-  return sessionCookieFrom(response);
-}
 
 const act = (cookie: string, orderId: string, fields: Record<string, string>) =>
   call(() => orderAction(args(formRequest(`/orders/${orderId}`, fields, { cookie }), { orderId })));
@@ -117,10 +108,10 @@ beforeAll(async () => {
       ),
     );
   lotId = lot.id;
-  cookies.buyer = await logIn('restaurant@wharf.test');
-  cookies.seller = await logIn('shrimp@wharf.test');
-  cookies.operator = await logIn('operator@wharf.test');
-  cookies.outsider = await logIn('supermarket@wharf.test');
+  cookies.buyer = await logInAs('restaurant@wharf.test');
+  cookies.seller = await logInAs('shrimp@wharf.test');
+  cookies.operator = await logInAs('operator@wharf.test');
+  cookies.outsider = await logInAs('supermarket@wharf.test');
   jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#1e7' } })
     .jpeg()
     .toBuffer();

@@ -17,13 +17,12 @@ import { seedDemoMarket } from '../../db/seed';
 import { env } from '../../app/lib/env.server';
 import { marketToday } from '../../app/listings/form.server';
 import { loader as fileLoader } from '../../app/routes/files.$';
-import { action as loginAction } from '../../app/routes/login';
 import { action as switchOrgAction } from '../../app/routes/org.switch';
 import { action as registerAction } from '../../app/routes/register';
 import { action as editAction, loader as editLoader } from '../../app/routes/sell.$listingId.edit';
 import { action as sellAction, loader as sellLoader } from '../../app/routes/sell._index';
 import { action as newAction, loader as newLoader } from '../../app/routes/sell.new';
-import { ORIGIN, call, formRequest, getRequest, sessionCookieFrom } from '../support/http';
+import { call, formRequest, getRequest, logInAs, ORIGIN, sessionCookieFrom } from '../support/http';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
@@ -34,14 +33,6 @@ let operator = '';
 let jpeg: Buffer;
 let png: Buffer;
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-async function login(email: string): Promise<string> {
-  const response = await call(() =>
-    loginAction(args(formRequest('/login', { email, password: 'wharf-demo-2026' }))),
-  );
-  expect(response.status).toBe(302);
-  return sessionCookieFrom(response);
-}
 
 let accounts = 0;
 async function registerOrg(
@@ -161,8 +152,8 @@ const getFile = (key: string, cookie?: string) =>
 beforeAll(async () => {
   expect(env().STORAGE_DIR).toBe(storageDir);
   await db.transaction((tx) => seedDemoMarket(tx));
-  haixing = await login('shrimp@wharf.test');
-  operator = await login('operator@wharf.test');
+  haixing = await logInAs('shrimp@wharf.test');
+  operator = await logInAs('operator@wharf.test');
   jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#1e7' } })
     .jpeg()
     .toBuffer();

@@ -3,8 +3,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
 import { listings, memberships, orderEvents, orders, users } from '../../db/schema';
-import { DEMO_PASSWORD, seedDemoMarket } from '../../db/seed';
-import { action as loginAction } from '../../app/routes/login';
+import { seedDemoMarket } from '../../db/seed';
 import { action as registerAction } from '../../app/routes/register';
 import { loader as balanceLoader } from '../../app/routes/balance';
 import { action as paymentsAction, loader as paymentsLoader } from '../../app/routes/operator.payments';
@@ -12,17 +11,11 @@ import { action as orderAction, loader as orderLoader } from '../../app/routes/o
 import { loader as ordersLoader } from '../../app/routes/orders._index';
 import { action as buyAction, loader as buyLoader } from '../../app/routes/orders.new';
 import { processSettlementJob } from '../../workers/settlement';
-import { call, formRequest, getRequest, sessionCookieFrom } from '../support/http';
+import { call, formRequest, getRequest, logInAs, sessionCookieFrom } from '../support/http';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
 type Refused = { ok: false; errors: Record<string, string>; values: Record<string, string> };
-
-async function logIn(email: string, password = DEMO_PASSWORD): Promise<string> {
-  const response = await call(() => loginAction(args(formRequest('/login', { email, password }))));
-  expect(response.status).toBe(302);
-  return sessionCookieFrom(response);
-}
 
 const cookies = { buyer: '', outsider: '', seller: '', operator: '', viewer: '' };
 let lotId: string;
@@ -42,10 +35,10 @@ beforeAll(async () => {
       ),
     );
   lotId = lot.id;
-  cookies.buyer = await logIn('restaurant@wharf.test');
-  cookies.outsider = await logIn('supermarket@wharf.test');
-  cookies.seller = await logIn('shrimp@wharf.test');
-  cookies.operator = await logIn('operator@wharf.test');
+  cookies.buyer = await logInAs('restaurant@wharf.test');
+  cookies.outsider = await logInAs('supermarket@wharf.test');
+  cookies.seller = await logInAs('shrimp@wharf.test');
+  cookies.operator = await logInAs('operator@wharf.test');
   // A read-only member of a buyer organisation: registered as its owner, then made a viewer.
   const email = `viewer-${Date.now()}@example.test`;
   const registered = await call(() =>

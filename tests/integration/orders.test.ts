@@ -1,18 +1,7 @@
-// Orders against real PostgreSQL: buy now, the offline payment flow with catch weight and ledger, refusals, races.
-import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import {
-  invoices,
-  listings,
-  memberships,
-  orderEvents,
-  orders,
-  organisations,
-  outbox,
-  users,
-} from '../../db/schema';
+import { invoices, listings, orderEvents, orders, outbox } from '../../db/schema';
 import { balances } from '../../app/ledger/ledger.server';
 import { OrderError, actOnOrder, placeBuyNow, recordOfflinePayout } from '../../app/orders/orders.server';
 import { processOrderJob } from '../../workers/orders';

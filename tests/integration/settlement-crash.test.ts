@@ -1,17 +1,7 @@
-// Settlement survives kill -9: a worker killed mid-batch and restarted settles and pays out every order exactly once.
-import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import {
-  invoices,
-  ledgerTransactions,
-  memberships,
-  orders,
-  organisations,
-  payoutAccounts,
-  users,
-} from '../../db/schema';
+import { invoices, ledgerTransactions, orders, payoutAccounts } from '../../db/schema';
 import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
 import {
   startSellerOnboarding,

@@ -8,13 +8,10 @@ import { db } from '../../db/client';
 import {
   invoices,
   ledgerTransactions,
-  memberships,
   orderEvents,
   orders,
-  organisations,
   payoutAccounts,
   providerEvents,
-  users,
 } from '../../db/schema';
 import { escrowHeldForOrder, ledgerTransactionId } from '../../app/ledger/ledger.server';
 import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';

@@ -41,3 +41,13 @@ export async function call(fn: () => Promise<unknown>): Promise<Response> {
     throw error;
   }
 }
+
+/** Logs a (demo) user in through the real login action and returns its session cookie. */
+export async function logInAs(email: string, password = 'wharf-demo-2026'): Promise<string> {
+  const { action } = await import('../../app/routes/login');
+  const response = await call(() =>
+    action({ request: formRequest('/login', { email, password }), params: {}, context: {} }),
+  );
+  if (response.status !== 302) throw new Error(`logging in as ${email} answered ${response.status}`);
+  return sessionCookieFrom(response);
+}
