@@ -1,3 +1,4 @@
+// Orders against real PostgreSQL: buy now, the offline payment flow with catch weight and ledger, refusals, races.
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';

@@ -1,3 +1,4 @@
+// Settlement survives kill -9: a worker killed mid-batch and restarted settles and pays out every order exactly once.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
