@@ -29,17 +29,8 @@ export function Field({
   required,
   inputMode,
 }: FieldProps) {
-  const t = useT();
-  const describedBy =
-    [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
-    <div>
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
-        {label}
-        {required === false ? (
-          <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
-        ) : null}
-      </label>
+    <FieldFrame name={name} label={label} hint={hint} error={error} required={required}>
       <input
         id={name}
         name={name}
@@ -48,16 +39,10 @@ export function Field({
         autoComplete={autoComplete}
         inputMode={inputMode}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(name, hint, error)}
         className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
       />
-      {hint ? (
-        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-      <FieldError name={name} error={error} />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -180,9 +165,46 @@ export function TextareaField({
   rows?: number;
   className?: string;
 }) {
+  return (
+    <FieldFrame name={name} label={label} hint={hint} error={error} required={required} className={className}>
+      <textarea
+        id={name}
+        name={name}
+        rows={rows}
+        defaultValue={defaultValue}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(name, hint, error)}
+        className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
+      />
+    </FieldFrame>
+  );
+}
+
+function describedBy(name: string, hint?: string, error?: string): string | undefined {
+  return (
+    [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') || undefined
+  );
+}
+
+/** The label ("optional" when not required), the hint and the message around one control. */
+function FieldFrame({
+  name,
+  label,
+  hint,
+  error,
+  required,
+  className,
+  children,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  required?: boolean;
+  className?: string;
+  children: ReactNode;
+}) {
   const t = useT();
-  const describedBy =
-    [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={className}>
       <label htmlFor={name} className="block text-sm font-medium text-slate-700">
@@ -191,15 +213,7 @@ export function TextareaField({
           <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
         ) : null}
       </label>
-      <textarea
-        id={name}
-        name={name}
-        rows={rows}
-        defaultValue={defaultValue}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy}
-        className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
-      />
+      {children}
       {hint ? (
         <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
           {hint}
