@@ -1,6 +1,6 @@
 // Dispute photos through the order page's real action and the photo route: stored with the dispute, refused whole, private.
 import { readdir } from 'node:fs/promises';
-import { and, count, eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -12,13 +12,14 @@ const storageDir = vi.hoisted(() => {
 });
 
 import { db } from '../../db/client';
-import { disputeFiles, disputes, listings, orders } from '../../db/schema';
+import { disputeFiles, disputes, orders } from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
 import { loader as photoLoader } from '../../app/routes/disputes.$disputeId.files.$fileId';
 import { action as paymentsAction } from '../../app/routes/operator.payments';
 import { action as orderAction, loader as orderLoader } from '../../app/routes/orders.$orderId';
 import { action as buyAction } from '../../app/routes/orders.new';
 import { call, formRequest, getRequest, logInAs, ORIGIN } from '../support/http';
+import { demoShrimpLotId } from '../support/listings';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 type Refused = { ok: false; errors: Record<string, string>; values: Record<string, string> };
@@ -96,18 +97,7 @@ async function filesOnDisk(): Promise<string[]> {
 
 beforeAll(async () => {
   await db.transaction((tx) => seedDemoMarket(tx));
-  const [lot] = await db
-    .select({ id: listings.id })
-    .from(listings)
-    .where(
-      and(
-        eq(listings.sellerOrgId, 'org_haixing'),
-        eq(listings.categoryId, 'whiteleg-shrimp'),
-        eq(listings.status, 'live'),
-        eq(listings.titleZh, '湛江南美白对虾 40/50 头 塘头鲜活'),
-      ),
-    );
-  lotId = lot.id;
+  lotId = await demoShrimpLotId();
   cookies.buyer = await logInAs('restaurant@wharf.test');
   cookies.seller = await logInAs('shrimp@wharf.test');
   cookies.operator = await logInAs('operator@wharf.test');

@@ -12,6 +12,7 @@ import { loader as ordersLoader } from '../../app/routes/orders._index';
 import { action as buyAction, loader as buyLoader } from '../../app/routes/orders.new';
 import { processSettlementJob } from '../../workers/settlement';
 import { call, formRequest, getRequest, logInAs, sessionCookieFrom } from '../support/http';
+import { demoShrimpLotId } from '../support/listings';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
@@ -23,18 +24,7 @@ let lotId: string;
 beforeAll(async () => {
   await db.transaction((tx) => seedDemoMarket(tx));
   // The demo's 3000 kg of live 40/50 whiteleg shrimp from 海兴: ¥42/kg, ¥40.50 from 500 kg, ¥39 from 1500 kg.
-  const [lot] = await db
-    .select({ id: listings.id })
-    .from(listings)
-    .where(
-      and(
-        eq(listings.sellerOrgId, 'org_haixing'),
-        eq(listings.categoryId, 'whiteleg-shrimp'),
-        eq(listings.status, 'live'),
-        eq(listings.titleZh, '湛江南美白对虾 40/50 头 塘头鲜活'),
-      ),
-    );
-  lotId = lot.id;
+  lotId = await demoShrimpLotId();
   cookies.buyer = await logInAs('restaurant@wharf.test');
   cookies.outsider = await logInAs('supermarket@wharf.test');
   cookies.seller = await logInAs('shrimp@wharf.test');

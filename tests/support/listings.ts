@@ -1,7 +1,8 @@
 // Trading fixtures: a verified seller of its own, a buyer org, and live lots entered through the listing form.
 import { randomBytes } from 'node:crypto';
 import { type DbOrTx, db as defaultDb } from '../../db/client';
-import { categories, memberships, organisations, users } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { categories, listings, memberships, organisations, users } from '../../db/schema';
 import { seedCatalogue } from '../../db/seed';
 import { marketToday, parseListingForm } from '../../app/listings/form.server';
 import { createListing } from '../../app/listings/listings.server';
@@ -68,4 +69,21 @@ export async function liveShrimpLot(db: DbOrTx, seller: Seller, quantityKg = '10
   });
   if (status !== 'live') throw new Error(`fixture lot is ${status}, not live`);
   return id;
+}
+
+/** The seeded demo lot most tests trade: 海兴's live 40/50 whiteleg shrimp (db/seed-listings.ts). */
+export async function demoShrimpLotId(db: DbOrTx = defaultDb): Promise<string> {
+  const [lot] = await db
+    .select({ id: listings.id })
+    .from(listings)
+    .where(
+      and(
+        eq(listings.sellerOrgId, 'org_haixing'),
+        eq(listings.categoryId, 'whiteleg-shrimp'),
+        eq(listings.status, 'live'),
+        eq(listings.titleZh, '湛江南美白对虾 40/50 头 塘头鲜活'),
+      ),
+    );
+  if (!lot) throw new Error('the demo market has no live 40/50 shrimp lot of org_haixing');
+  return lot.id;
 }
