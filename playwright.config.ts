@@ -1,7 +1,10 @@
 // Playwright end-to-end tests: Debian's Chromium against the market started by scripts/dev.ts on port 3100.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 3100;
+// E2E_PORT / E2E_DATABASE let two runs share a machine; E2E_SKIP_STRIPE=1 starts only the offline market.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const DATABASE = process.env.E2E_DATABASE ?? 'wharf_e2e';
+const withStripe = process.env.E2E_SKIP_STRIPE !== '1';
 export const baseURL = `http://localhost:${PORT}`;
 /** The Stripe-configured market (scripts/e2e-stripe.ts) and the control endpoint of its local Stripe server. */
 export const stripeBaseURL = 'http://localhost:3102';
@@ -43,7 +46,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `node_modules/.bin/tsx scripts/dev.ts --port ${PORT} --database wharf_e2e --fresh --no-build --json`,
+      command: `node_modules/.bin/tsx scripts/dev.ts --port ${PORT} --database ${DATABASE} --fresh --no-build --json`,
       // Ready when PostgreSQL, Redis and a worker process answer: the tests rely on jobs being processed.
       url: `${baseURL}/readyz?workers=1`,
       timeout: 120_000,
@@ -53,15 +56,19 @@ export default defineConfig({
       // A 4-second inspection window, so the order flow's escrow release happens within a test.
       env: { INSPECTION_SECONDS_OVERRIDE: '4' },
     },
-    {
-      // The same market with Stripe configured, against the local Stripe-compatible server (tests/e2e/stripe-orders.spec.ts).
-      command: 'node_modules/.bin/tsx scripts/e2e-stripe.ts',
-      // Ready once the market answers with a worker and the seed seller's connected account can be paid.
-      url: `${stripeControlURL}/ready`,
-      timeout: 180_000,
-      reuseExistingServer: !process.env.CI,
-      stdout: 'ignore',
-      stderr: 'pipe',
-    },
+    ...(withStripe
+      ? [
+          {
+            // The same market with Stripe configured, against the local Stripe-compatible server (tests/e2e/stripe-orders.spec.ts).
+            command: 'node_modules/.bin/tsx scripts/e2e-stripe.ts',
+            // Ready once the market answers with a worker and the seed seller's connected account can be paid.
+            url: `${stripeControlURL}/ready`,
+            timeout: 180_000,
+            reuseExistingServer: !process.env.CI,
+            stdout: 'ignore' as const,
+            stderr: 'pipe' as const,
+          },
+        ]
+      : []),
   ],
 });

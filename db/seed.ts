@@ -4,8 +4,14 @@ import { hash } from '@node-rs/argon2';
 import { count } from 'drizzle-orm';
 import type { DbOrTx } from './client';
 import { CATALOGUE } from '../app/listings/catalogue';
+import { CITIES } from '../app/geo/cities';
+import { seedDemoAuctions } from './seed-auctions';
+import { seedDemoColdChain } from './seed-coldchain';
+import { seedDemoDemand } from './seed-demand';
 import { seedDemoListings } from './seed-listings';
-import { categories, memberships, organisations, users } from './schema';
+import { seedDemoNotify } from './seed-notify';
+import { seedDemoTrust } from './seed-trust';
+import { categories, cities, memberships, organisations, users } from './schema';
 import type { OrgKind } from './schema';
 
 export const DEMO_PASSWORD = 'wharf-demo-2026';
@@ -70,12 +76,13 @@ export const DEMO_ORGS: DemoOrg[] = [
   },
 ];
 
-/** The market's categories: added where missing, never overwriting an operator's changes. */
+/** The market's categories and places: added where missing, never overwriting an operator's changes. */
 export async function seedCatalogue(tx: DbOrTx): Promise<void> {
   await tx
     .insert(categories)
     .values(CATALOGUE.map((category, sort) => ({ ...category, sort })))
     .onConflictDoNothing({ target: categories.id });
+  await tx.insert(cities).values(CITIES).onConflictDoNothing({ target: cities.id });
 }
 
 /** Seeds an empty database; returns false (and changes nothing) when users already exist. */
@@ -96,6 +103,12 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
     await tx.insert(memberships).values({ orgId: org.id, userId: org.user.id, role: 'owner' });
   }
   await seedDemoListings(tx);
+  // Each area adds its demo data after the lots exist (each in its own module).
+  await seedDemoTrust(tx);
+  await seedDemoDemand(tx);
+  await seedDemoAuctions(tx);
+  await seedDemoColdChain(tx);
+  await seedDemoNotify(tx);
   return true;
 }
 

@@ -57,6 +57,8 @@ try {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisService.url,
     PORT: args.port,
+    // Two markets on one Redis (dev and e2e, say) must not take each other's jobs.
+    QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? args.database.toLowerCase().replace(/[^a-z0-9-]/g, '-'),
     NODE_ENV: process.env.NODE_ENV ?? 'development',
   };
   Object.assign(process.env, env);

@@ -5,7 +5,11 @@ import { env } from '../app/lib/env.server';
 import { startHeartbeat } from '../app/lib/heartbeat.server';
 import { log } from '../app/lib/log.server';
 import { redisConnection } from '../app/lib/redis.server';
+import { processAuctionJob } from './auctions';
+import { processColdChainJob } from './coldchain';
 import { processListingJob, scheduleListingJobs } from './listings';
+import { processMatchingJob } from './matching';
+import { processModerationJob } from './moderation';
 import { processNotification } from './notifications';
 import { processOrderJob } from './orders';
 import { processSettlementJob } from './settlement';
@@ -18,6 +22,10 @@ const processors: Record<QueueName, { processor: Processor; concurrency: number 
   listings: { processor: processListingJob, concurrency: 1 },
   orders: { processor: processOrderJob, concurrency: 4 },
   settlement: { processor: processSettlementJob, concurrency: 8 },
+  auctions: { processor: processAuctionJob, concurrency: 8 },
+  matching: { processor: processMatchingJob, concurrency: 2 },
+  coldchain: { processor: processColdChainJob, concurrency: 4 },
+  moderation: { processor: processModerationJob, concurrency: 4 },
 };
 
 export async function startWorkers() {

@@ -1,8 +1,9 @@
 // The notifications queue: renders nothing itself; stores each notification in the recipient's inbox once.
 import { type Job, UnrecoverableError } from 'bullmq';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { db } from '../db/client';
-import { invitations, memberships, organisations, users } from '../db/schema';
+import { invitations, memberships, notificationEvents, organisations, users } from '../db/schema';
+import { roleAtLeast } from '../app/lib/auth.server';
 import { failpoint } from '../app/lib/failpoint.server';
 import { addToInbox, announceInbox } from '../app/notify/inbox.server';
 import { payloadSchema } from './queues';
@@ -69,8 +70,39 @@ export async function processNotification(job: Job): Promise<{ delivered: number
       )
         delivered++;
     }
+  } else if (job.name === 'event') {
+    const { eventId } = parsed.data as { eventId: string };
+    const [event] = await db.select().from(notificationEvents).where(eq(notificationEvents.id, eventId));
+    if (!event) throw new UnrecoverableError('notification event no longer exists');
+    recipients = await recipientsOf(event);
+    for (const userId of recipients) {
+      const stored = await addToInbox(db, {
+        userId,
+        orgId: event.orgId,
+        type: event.type,
+        params: event.params as Record<string, string | number>,
+        link: event.link,
+        dedupeKey: `${event.id}:${userId}:inbox`,
+      });
+      if (stored) delivered++;
+    }
   }
   failpoint('notifications:after-deliver');
   for (const userId of recipients) await announceInbox(db, userId).catch(() => {});
   return { delivered };
+}
+
+/** The users an event is for: its listed users, or its org's members with at least its minimum role. */
+async function recipientsOf(event: typeof notificationEvents.$inferSelect): Promise<string[]> {
+  if (event.userIds?.length) {
+    const rows = await db.select({ id: users.id }).from(users).where(inArray(users.id, event.userIds));
+    return rows.map((row) => row.id);
+  }
+  if (!event.orgId) return [];
+  const rows = await db
+    .select({ userId: memberships.userId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.orgId, event.orgId));
+  const minRole = (event.minRole ?? 'viewer') as Parameters<typeof roleAtLeast>[1];
+  return rows.filter((row) => roleAtLeast(row.role, minRole)).map((row) => row.userId);
 }

@@ -12,6 +12,8 @@ export const catalogue = {
   notifications: {
     welcome: z.object({ userId: id }),
     'member-invited': z.object({ invitationId: id }),
+    // A notification event (app/notify/notify.server.ts): resolve recipients and deliver.
+    event: z.object({ eventId: id }),
   },
   orders: {
     // Cancels the order if it is still unpaid when it runs (delayed to the order's pay-by time).
@@ -33,6 +35,14 @@ export const catalogue = {
     // Sweeps every lot past its shelf life; scheduled by the worker, so it carries nothing.
     expire: z.object({}),
   },
+  // Auctions issue (#5): closing, second chance. Jobs of the auctions area only.
+  auctions: {},
+  // Demand and matching issue (#6): recompute matches of a demand or a listing.
+  matching: {},
+  // Cold chain issue (#7): vehicle-cargo matching, excursion checks.
+  coldchain: {},
+  // Operator console issue (#8): screening, credit recomputation, sanction expiry.
+  moderation: {},
 } as const;
 
 export type QueueName = keyof typeof catalogue;

@@ -22,6 +22,8 @@ export const NAV: NavItem[] = [
   { to: '/market', label: 'nav.market', show: () => true },
   { to: '/sell', label: 'nav.sell', show: (v) => kindIn(v, ['seller', 'both']) },
   { to: '/buy', label: 'nav.buy', show: (v) => kindIn(v, ['buyer', 'both']) },
+  { to: '/auctions', label: 'nav.auctions', show: () => true },
+  { to: '/demands', label: 'nav.demands', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   { to: '/orders', label: 'nav.orders', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   {
     to: '/logistics',

@@ -87,6 +87,68 @@ async function addEvent(
   });
 }
 
+export type NewOrder = {
+  listingId: string;
+  buyerOrgId: string;
+  sellerOrgId: string;
+  source: 'buy_now' | 'quote' | 'auction';
+  /** In the listing's base unit (grams or pieces). */
+  quantity: number;
+  unitPriceFen: number;
+  perBase: number;
+  subtotalFen: number;
+  currency: string;
+  feeBps: number;
+  toleranceBps?: number;
+  createdBy: string;
+  /** Defaults to now + ORDER_PAYMENT_HOURS. */
+  payBy?: Date;
+  /** Extra data on the 'created' timeline event (the auction or quote it came from). */
+  origin?: Record<string, unknown>;
+};
+
+/**
+ * Writes an order awaiting payment inside the caller's transaction: the row, its 'created' event, the
+ * delayed unpaid-expiry job and (with Stripe) the payment job. The caller has already reserved the
+ * stock (or decided the lot's stock is held another way) and checked who may buy; buy now, accepted
+ * quotes and won auctions all come through here.
+ */
+export async function createOrderInTx(tx: DbOrTx, order: NewOrder): Promise<string> {
+  const id = newId('ord');
+  const payBy = order.payBy ?? new Date(Date.now() + env().ORDER_PAYMENT_HOURS * 3600 * 1000);
+  await tx.insert(orders).values({
+    id,
+    buyerOrgId: order.buyerOrgId,
+    sellerOrgId: order.sellerOrgId,
+    listingId: order.listingId,
+    source: order.source,
+    quantity: order.quantity,
+    unitPriceFen: order.unitPriceFen,
+    perBase: order.perBase,
+    subtotalFen: order.subtotalFen,
+    currency: order.currency,
+    feeBps: order.feeBps,
+    toleranceBps: order.toleranceBps ?? 0,
+    provider: paymentProviderName(),
+    payBy,
+    createdBy: order.createdBy,
+  });
+  await addEvent(
+    tx,
+    { id },
+    {
+      kind: 'created',
+      actorUserId: order.createdBy,
+      actorOrgId: order.buyerOrgId,
+      toStatus: 'pending_payment',
+      data: order.origin ?? {},
+    },
+  );
+  await enqueue(tx, 'orders', 'expire-unpaid', { orderId: id }, { runAt: payBy });
+  if (paymentProviderName() === 'stripe') await enqueue(tx, 'settlement', 'create-payment', { orderId: id });
+  return id;
+}
+
 /**
  * Buy now: a buyer org's trader orders a quantity ≥ MOQ of a live fixed-price lot at its tier price.
  * The order and the stock reservation are one transaction; the stock update is a conditional write,
@@ -124,13 +186,10 @@ export async function placeBuyNow(input: {
   try {
     const orderId = await db.transaction(async (tx) => {
       await reserveStock(tx, listing.id, quantity);
-      const id = newId('ord');
-      const payBy = new Date(Date.now() + env().ORDER_PAYMENT_HOURS * 3600 * 1000);
-      await tx.insert(orders).values({
-        id,
+      return createOrderInTx(tx, {
+        listingId: listing.id,
         buyerOrgId: input.buyerOrgId,
         sellerOrgId: listing.sellerOrgId,
-        listingId: listing.id,
         source: 'buy_now',
         quantity,
         unitPriceFen,
@@ -139,24 +198,8 @@ export async function placeBuyNow(input: {
         currency: listing.currency,
         feeBps: lot.feeBps,
         toleranceBps: Math.round(input.form.tolerancePercent * 100),
-        provider: paymentProviderName(),
-        payBy,
         createdBy: input.actorUserId,
       });
-      await addEvent(
-        tx,
-        { id },
-        {
-          kind: 'created',
-          actorUserId: input.actorUserId,
-          actorOrgId: input.buyerOrgId,
-          toStatus: 'pending_payment',
-        },
-      );
-      await enqueue(tx, 'orders', 'expire-unpaid', { orderId: id }, { runAt: payBy });
-      if (paymentProviderName() === 'stripe')
-        await enqueue(tx, 'settlement', 'create-payment', { orderId: id });
-      return id;
     });
     return { ok: true, orderId };
   } catch (error) {

@@ -1,6 +1,16 @@
 // Users, organisations, memberships with roles, sessions and invitations.
 import { relations, sql } from 'drizzle-orm';
-import { check, index, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 
 export const orgKind = pgEnum('org_kind', ['seller', 'buyer', 'both', 'carrier', 'operator']);
@@ -37,9 +47,20 @@ export const organisations = pgTable(
     kind: orgKind('kind').notNull(),
     verification: verificationStatus('verification').notNull().default('unverified'),
     city: text('city'),
+    /** 0–100, recomputed from deliveries, disputes, cancellations, non-payment and ratings (operator issue). */
+    creditScore: integer('credit_score').notNull().default(70),
+    /** A/B/C by the share of deliveries with justified complaints over eight weeks. */
+    qualityClass: text('quality_class').notNull().default('B'),
+    /** While in the future, the org may not list, quote, bid or buy. */
+    suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
+    bannedAt: timestamp('banned_at', { withTimezone: true }),
     ...timestamps,
   },
-  (t) => [check('organisations_name_present', sql`length(trim(${t.name})) > 0`)],
+  (t) => [
+    check('organisations_name_present', sql`length(trim(${t.name})) > 0`),
+    check('organisations_credit_range', sql`${t.creditScore} between 0 and 100`),
+    check('organisations_quality_class', sql`${t.qualityClass} in ('A', 'B', 'C')`),
+  ],
 );
 
 export const memberships = pgTable(

@@ -53,6 +53,27 @@ export const categories = pgTable(
     inspectionHours: integer('inspection_hours').notNull().default(24),
     /** The market's fee on this category's trades, in basis points of the order total (set by the operator). */
     feeBps: integer('fee_bps').notNull().default(150),
+    /**
+     * Auction bid increments by price band, in minor units: [{ fromFen, stepFen }] sorted by fromFen,
+     * the first starting at 0 (app/market/settings.server.ts validates it).
+     */
+    bidIncrements: jsonb('bid_increments')
+      .notNull()
+      .default([
+        { fromFen: 0, stepFen: 10 },
+        { fromFen: 1_000, stepFen: 50 },
+        { fromFen: 10_000, stepFen: 100 },
+        { fromFen: 100_000, stepFen: 1_000 },
+      ]),
+    /** A bid in the last N seconds of an English auction extends its end by N. */
+    softCloseSeconds: integer('soft_close_seconds').notNull().default(60),
+    /** Dutch clock: the price falls by this much per tick. */
+    clockStepFen: integer('clock_step_fen').notNull().default(10),
+    clockTickMs: integer('clock_tick_ms').notNull().default(1_000),
+    /** Share of a bidder's open exposure held from its deposit, in basis points. */
+    depositBps: integer('deposit_bps').notNull().default(1_000),
+    /** How long a temperature run outside the class's band may last before it is an excursion. */
+    excursionMinutes: integer('excursion_minutes').notNull().default(20),
     sort: integer('sort').notNull().default(0),
     active: boolean('active').notNull().default(true),
     ...timestamps,
@@ -60,6 +81,11 @@ export const categories = pgTable(
   (t) => [
     check('categories_inspection_hours_positive', sql`${t.inspectionHours} > 0`),
     check('categories_fee_range', sql`${t.feeBps} between 0 and 5000`),
+    check('categories_soft_close_range', sql`${t.softCloseSeconds} between 0 and 3600`),
+    check('categories_clock_step_positive', sql`${t.clockStepFen} > 0`),
+    check('categories_clock_tick_range', sql`${t.clockTickMs} between 100 and 60000`),
+    check('categories_deposit_range', sql`${t.depositBps} between 0 and 10000`),
+    check('categories_excursion_range', sql`${t.excursionMinutes} between 1 and 1440`),
   ],
 );
 

@@ -1,4 +1,4 @@
-// Cross-cutting tables: the outbox, the audit log and the in-app inbox.
+// Cross-cutting tables: the outbox, the audit log, notification events, the in-app inbox and market settings.
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { organisations, users } from './identity';
@@ -60,6 +60,42 @@ export const notifications = pgTable(
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
 );
 
+/**
+ * Something worth telling people about, raised by a business step in its own transaction
+ * (app/notify/notify.server.ts). The notifications worker resolves recipients from it and delivers
+ * per channel; jobs carry only this row's id. `dedupeKey`, when set, makes raising it idempotent
+ * ("notify once, not on every edit").
+ */
+export const notificationEvents = pgTable(
+  'notification_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    /** Members of this org (at least `minRole`) receive it… */
+    orgId: text('org_id').references(() => organisations.id, { onDelete: 'cascade' }),
+    minRole: text('min_role'),
+    /** …or exactly these users. */
+    userIds: text('user_ids').array(),
+    params: jsonb('params').notNull().default({}),
+    link: text('link'),
+    /** What it is about, e.g. ('order', 'ord_…'), for grouping and evidence. */
+    subjectType: text('subject_type'),
+    subjectId: text('subject_id'),
+    dedupeKey: text('dedupe_key').unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('notification_events_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+/** Market-wide settings set by operators (validated by app/market/settings.server.ts), one row per key. */
+export const marketSettings = pgTable('market_settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type NotificationEvent = typeof notificationEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;

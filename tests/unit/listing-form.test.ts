@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Category } from '../../db/schema';
 import { CATALOGUE } from '../../app/listings/catalogue';
+import { DEFAULT_CATEGORY_SETTINGS } from '../../app/market/settings';
 import { parseListingForm } from '../../app/listings/form.server';
 
 const TODAY = '2026-05-10';
@@ -9,7 +10,7 @@ const created = new Date('2026-01-01T00:00:00Z');
 const categoriesById = new Map<string, Category>(
   CATALOGUE.map((category, sort) => [
     category.id,
-    { ...category, sort, feeBps: 150, active: true, createdAt: created, updatedAt: created },
+    { ...category, ...DEFAULT_CATEGORY_SETTINGS, sort, active: true, createdAt: created, updatedAt: created },
   ]),
 );
 

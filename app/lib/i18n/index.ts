@@ -1,19 +1,24 @@
 // Translation: the locale list, a translator for a locale, and the React hook that pages use.
 import { createContext, useContext } from 'react';
+import * as auctions from './auctions';
+import * as coldchain from './coldchain';
+import * as demand from './demand';
 import * as invoice from './invoice';
 import * as listing from './listing';
 import * as market from './market';
 import { type MessageKey as CoreKey, en, zhCN } from './messages';
+import * as notify from './notify';
 import * as operator from './operator';
 import * as orders from './orders';
 import * as sell from './sell';
+import * as trust from './trust';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 /** Each area keeps its strings in its own module; every module has the same keys in both languages. */
-const areas = [listing, market, sell, orders, operator, invoice];
+const areas = [listing, market, sell, orders, operator, invoice, auctions, demand, coldchain, trust, notify];
 export type MessageKey =
   | CoreKey
   | keyof typeof listing.zhCN
@@ -21,7 +26,12 @@ export type MessageKey =
   | keyof typeof sell.zhCN
   | keyof typeof orders.zhCN
   | keyof typeof operator.zhCN
-  | keyof typeof invoice.zhCN;
+  | keyof typeof invoice.zhCN
+  | keyof typeof auctions.zhCN
+  | keyof typeof demand.zhCN
+  | keyof typeof coldchain.zhCN
+  | keyof typeof trust.zhCN
+  | keyof typeof notify.zhCN;
 
 const dictionaries: Record<Locale, Record<string, string>> = {
   'zh-CN': Object.assign({}, zhCN, ...areas.map((area) => area.zhCN)),

@@ -1,0 +1,4 @@
+// Strings of the demand area, in both languages (same keys in each).
+export const zhCN = {} as const;
+
+export const en: Record<keyof typeof zhCN, string> = {};

@@ -1,0 +1,4 @@
+// Strings of the trust area, in both languages (same keys in each).
+export const zhCN = {} as const;
+
+export const en: Record<keyof typeof zhCN, string> = {};

@@ -1,0 +1,56 @@
+// The catalogue of notification types: the one place a new type is added. Templates live in the i18n
+// `notification.<type>.title` / `.body` keys (zh-CN and en); `params` are the placeholders they use.
+
+export type NotificationPriority = 'high' | 'normal' | 'low';
+
+type TypeSpec = {
+  /** Placeholders the templates use; notify() refuses a call that leaves one out. */
+  params: readonly string[];
+  /** high: money and disputes (every channel by default); low: matches and the like (inbox, digestible). */
+  priority: NotificationPriority;
+};
+
+export const NOTIFICATION_TYPES = {
+  welcome: { params: ['org'], priority: 'normal' },
+  'member-invited': { params: ['org', 'role'], priority: 'normal' },
+  'listing-approved': { params: ['listing'], priority: 'normal' },
+  'listing-rejected': { params: ['listing', 'reason'], priority: 'normal' },
+  'listing-flagged': { params: ['listing', 'reason'], priority: 'normal' },
+  'listing-removed': { params: ['listing', 'reason'], priority: 'normal' },
+  'verification-approved': { params: ['org'], priority: 'normal' },
+  'verification-rejected': { params: ['org', 'reason'], priority: 'normal' },
+  'report-resolved': { params: ['subject', 'outcome'], priority: 'low' },
+  'demand-matched': { params: ['demand', 'listing', 'score'], priority: 'low' },
+  'quote-received': { params: ['demand', 'seller', 'price'], priority: 'normal' },
+  'quote-countered': { params: ['demand', 'price'], priority: 'normal' },
+  'quote-accepted': { params: ['demand', 'order'], priority: 'high' },
+  'quote-withdrawn': { params: ['demand'], priority: 'normal' },
+  'thread-message': { params: ['demand'], priority: 'low' },
+  outbid: { params: ['listing', 'price'], priority: 'normal' },
+  'auction-won': { params: ['listing', 'price', 'order'], priority: 'high' },
+  'auction-lost': { params: ['listing', 'price'], priority: 'low' },
+  'auction-second-chance': { params: ['listing', 'price', 'order'], priority: 'high' },
+  'deposit-forfeited': { params: ['listing', 'amount'], priority: 'high' },
+  'order-placed': { params: ['order', 'listing', 'amount'], priority: 'normal' },
+  'order-paid': { params: ['order', 'amount'], priority: 'high' },
+  'order-shipped': { params: ['order'], priority: 'normal' },
+  'order-delivered': { params: ['order'], priority: 'normal' },
+  'order-completed': { params: ['order', 'amount'], priority: 'high' },
+  'order-cancelled': { params: ['order', 'reason'], priority: 'high' },
+  'catch-weight-adjusted': { params: ['order', 'amount'], priority: 'high' },
+  'dispute-opened': { params: ['order'], priority: 'high' },
+  'dispute-resolved': { params: ['order', 'outcome'], priority: 'high' },
+  'payout-sent': { params: ['order', 'amount'], priority: 'high' },
+  'booking-requested': { params: ['order', 'route'], priority: 'normal' },
+  'booking-confirmed': { params: ['order', 'vehicle'], priority: 'normal' },
+  'booking-declined': { params: ['order'], priority: 'normal' },
+  'temperature-excursion': { params: ['order', 'minutes', 'maxC'], priority: 'high' },
+  'org-suspended': { params: ['org', 'until', 'reason'], priority: 'high' },
+  'org-reinstated': { params: ['org'], priority: 'high' },
+} as const satisfies Record<string, TypeSpec>;
+
+export type NotificationType = keyof typeof NOTIFICATION_TYPES;
+
+export function isNotificationType(value: unknown): value is NotificationType {
+  return typeof value === 'string' && Object.hasOwn(NOTIFICATION_TYPES, value);
+}

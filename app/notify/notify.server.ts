@@ -1,0 +1,64 @@
+// Raising a notification: one row in the caller's transaction plus an outbox job carrying its id.
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client';
+import { type MemberRole, notificationEvents } from '../../db/schema';
+import { enqueue } from '../lib/outbox.server';
+import { newId } from '../lib/ids';
+import { NOTIFICATION_TYPES, type NotificationType } from './catalogue';
+
+export type NotifyInput = {
+  type: NotificationType;
+  /** The members of an org (with at least `minRole`, default viewer)… */
+  orgId?: string;
+  minRole?: MemberRole;
+  /** …or these users. At least one of the two. */
+  userIds?: string[];
+  params: Record<string, string | number>;
+  /** Where the notification leads in the app, e.g. `/orders/ord_…`. */
+  link?: string;
+  subject?: { type: string; id: string };
+  /** Set it to raise a notification at most once, e.g. `match:<demand>:<listing>`. */
+  dedupeKey?: string;
+};
+
+/**
+ * Records a notification event inside the business step's transaction; the notifications worker
+ * resolves recipients, their preferences and languages, and delivers per channel after commit.
+ * Returns the event id, or null when `dedupeKey` was already used (nothing is raised twice).
+ */
+export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string | null> {
+  if (!input.orgId && !input.userIds?.length) throw new Error(`notify ${input.type}: no recipients`);
+  const missing = NOTIFICATION_TYPES[input.type].params.filter((name) => !(name in input.params));
+  if (missing.length) throw new Error(`notify ${input.type}: missing params ${missing.join(', ')}`);
+  const id = newId('nev');
+  const inserted = await tx
+    .insert(notificationEvents)
+    .values({
+      id,
+      type: input.type,
+      orgId: input.orgId ?? null,
+      minRole: input.minRole ?? null,
+      userIds: input.userIds ?? null,
+      params: input.params,
+      link: input.link ?? null,
+      subjectType: input.subject?.type ?? null,
+      subjectId: input.subject?.id ?? null,
+      dedupeKey: input.dedupeKey ?? null,
+    })
+    .onConflictDoNothing({ target: notificationEvents.dedupeKey })
+    .returning({ id: notificationEvents.id });
+  if (inserted.length === 0) return null;
+  await enqueue(tx, 'notifications', 'event', { eventId: id });
+  return id;
+}
+
+/** Events raised about a subject (an order's excursions, say), newest first. */
+export async function eventsAbout(tx: DbOrTx, subjectType: string, subjectId: string) {
+  return tx
+    .select()
+    .from(notificationEvents)
+    .where(
+      sql`${notificationEvents.subjectType} = ${subjectType} and ${notificationEvents.subjectId} = ${subjectId}`,
+    )
+    .orderBy(sql`${notificationEvents.createdAt} desc`);
+}

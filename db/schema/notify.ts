@@ -1,0 +1,2 @@
+// The notify area's tables (see its issue). Export them from here; db/schema/index.ts re-exports this module.
+export {};
