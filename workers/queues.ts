@@ -38,11 +38,16 @@ export const catalogue = {
   // Auctions issue (#5): closing, second chance. Jobs of the auctions area only.
   auctions: {},
   // Demand and matching issue (#6): recompute matches of a demand or a listing.
-  matching: {},
+  matching: {
+    'listing-changed': z.object({ listingId: id }),
+    'demand-changed': z.object({ demandId: id }),
+  },
   // Cold chain issue (#7): vehicle-cargo matching, excursion checks.
   coldchain: {},
   // Operator console issue (#8): screening, credit recomputation, sanction expiry.
-  moderation: {},
+  moderation: {
+    'screen-listing': z.object({ listingId: id }),
+  },
 } as const;
 
 export type QueueName = keyof typeof catalogue;

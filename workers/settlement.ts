@@ -5,7 +5,7 @@ import { db } from '../db/client';
 import { type Order, invoices, ledgerEntries, ledgerTransactions, orderEvents, orders } from '../db/schema';
 import { failpoint } from '../app/lib/failpoint.server';
 import { newId } from '../app/lib/ids';
-import { OrderError, actOnOrder } from '../app/orders/orders.server';
+import { OrderError, actOnOrder, addEvent } from '../app/orders/orders.server';
 import { paymentProvider, providerFor } from '../app/payments/providers.server';
 // Registers the Stripe provider in every process that runs settlement jobs (the worker, tests, benchmarks).
 import '../app/payments/stripe.server';
@@ -34,9 +34,7 @@ async function recordProviderPayout(order: Order, amountFen: number, reference: 
       memo: `${order.provider} payout ${reference}`.slice(0, 120),
     });
     // The kind an operator's offline payout records too, so the order's timeline shows both alike.
-    await tx.insert(orderEvents).values({
-      id: newId('oev'),
-      orderId: order.id,
+    await addEvent(tx, order, {
       kind: 'payout_recorded',
       reason: reference.slice(0, 80),
       data: { reference, amountFen, party: 'system' },

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { DbOrTx } from '../../db/client';
 import { type ListingStatus, listingFiles, listings } from '../../db/schema';
 import type { FieldErrors } from '../lib/forms.server';
+import { afterListingChange } from './hooks.server';
 import { newId } from '../lib/ids';
 import { type MultipartUpload, readMultipart } from '../lib/multipart.server';
 import { type SniffedType, storage } from '../lib/storage.server';
@@ -97,6 +98,7 @@ export async function attachFiles(
       certificateNumber: isPhoto ? null : certificate.number,
     });
   }
+  if (uploads.length) await afterListingChange(tx, { listingId, kind: 'files', actorUserId: null });
 }
 
 /** Removes one file of a listing (the seller's edit page). */

@@ -10,6 +10,7 @@ import {
   organisations,
   priceTiers,
 } from '../../db/schema';
+import { afterListingChange } from './hooks.server';
 import { newId } from '../lib/ids';
 import { documentLexemes, tsvectorText } from './search-text';
 import type { ListingDraft } from './form.server';
@@ -122,6 +123,12 @@ export async function createListing(
   await tx.insert(priceTiers).values(input.draft.tiers.map((tier) => ({ listingId: id, ...tier })));
   await recordEvent(tx, id, input.actorUserId, null, 'draft');
   if (status !== 'draft') await recordEvent(tx, id, input.actorUserId, 'draft', status);
+  await afterListingChange(tx, {
+    listingId: id,
+    kind: 'created',
+    actorUserId: input.actorUserId,
+    to: status,
+  });
   return { id, status };
 }
 
@@ -164,6 +171,13 @@ export async function updateListing(
   await tx.insert(priceTiers).values(input.draft.tiers.map((tier) => ({ listingId: current.id, ...tier })));
   if (status !== current.status)
     await recordEvent(tx, current.id, input.actorUserId, current.status, status, 'edited');
+  await afterListingChange(tx, {
+    listingId: current.id,
+    kind: 'edited',
+    actorUserId: input.actorUserId,
+    from: current.status,
+    to: status,
+  });
 }
 
 export type ListingAction = 'submit' | 'pause' | 'resume' | 'withdraw' | 'relist';
@@ -218,6 +232,13 @@ export async function changeListingStatus(
     })
     .where(eq(listings.id, current.id));
   await recordEvent(tx, current.id, input.actorUserId, current.status, to, input.reason ?? null);
+  await afterListingChange(tx, {
+    listingId: current.id,
+    kind: 'status',
+    actorUserId: input.actorUserId,
+    from: current.status,
+    to,
+  });
   return to;
 }
 
@@ -253,6 +274,13 @@ export async function moderateListing(
     })
     .where(eq(listings.id, input.listingId));
   await recordEvent(tx, input.listingId, input.actorUserId, current.status, to, input.reason ?? null);
+  await afterListingChange(tx, {
+    listingId: input.listingId,
+    kind: 'status',
+    actorUserId: input.actorUserId,
+    from: current.status,
+    to,
+  });
   return to;
 }
 

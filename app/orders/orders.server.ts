@@ -16,6 +16,7 @@ import type { Order } from '../../db/schema';
 import type { Viewer } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
+import { afterOrderEvent } from './hooks.server';
 import { newId } from '../lib/ids';
 import { parseMoney } from '../lib/money';
 import { enqueue } from '../lib/outbox.server';
@@ -61,7 +62,8 @@ export const buySchema = z.object({
     .default(0),
 });
 
-async function addEvent(
+/** Writes one entry of an order's timeline and tells the areas that follow orders (app/orders/hooks.server.ts). */
+export async function addEvent(
   tx: DbOrTx,
   order: Pick<Order, 'id'>,
   event: {
@@ -85,6 +87,7 @@ async function addEvent(
     reason: event.reason ?? null,
     data: event.data ?? {},
   });
+  await afterOrderEvent(tx, order.id, event);
 }
 
 export type NewOrder = {

@@ -1,0 +1,22 @@
+// What other areas do when a listing is written: matching (#6), screening (#8), trace (#7).
+// Called inside the transaction that wrote the listing, so each reaction commits (or not) with it.
+import type { DbOrTx } from '../../db/client';
+import type { ListingStatus } from '../../db/schema';
+import { enqueue } from '../lib/outbox.server';
+
+export type ListingChange = {
+  listingId: string;
+  /** created / edited (details replaced) / status (moved between states) / files (photos or certificates added). */
+  kind: 'created' | 'edited' | 'status' | 'files';
+  actorUserId: string | null;
+  from?: ListingStatus | null;
+  to?: ListingStatus | null;
+};
+
+export async function afterListingChange(tx: DbOrTx, change: ListingChange): Promise<void> {
+  // Matching: a lot that appears, changes or leaves the market changes which demands it fits.
+  await enqueue(tx, 'matching', 'listing-changed', { listingId: change.listingId });
+  // Screening: every create and edit is checked for banned words, outlier prices and duplicates.
+  if (change.kind === 'created' || change.kind === 'edited')
+    await enqueue(tx, 'moderation', 'screen-listing', { listingId: change.listingId });
+}
