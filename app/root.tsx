@@ -92,8 +92,18 @@ export function ErrorBoundary() {
   const locale = data?.locale ?? DEFAULT_LOCALE;
   const t = translator(locale);
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  // A 403 may say why (a sanctioned org: app/lib/auth.server.ts) with a message key and its params.
+  const said = isRouteErrorResponse(error)
+    ? (error.data as { messageKey?: unknown; params?: unknown })
+    : null;
   const message =
-    status === 404 ? t('errors.notFound') : status === 403 ? t('errors.forbidden') : t('errors.server');
+    typeof said?.messageKey === 'string'
+      ? t(said.messageKey, (said.params ?? {}) as Record<string, string>)
+      : status === 404
+        ? t('errors.notFound')
+        : status === 403
+          ? t('errors.forbidden')
+          : t('errors.server');
   return (
     <Document locale={locale}>
       <main className="mx-auto max-w-xl px-4 py-16 text-center">

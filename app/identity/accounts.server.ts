@@ -12,6 +12,7 @@ import { newId } from '../lib/ids';
 import { enqueue } from '../lib/outbox.server';
 import { clear, hit, isLimited } from '../lib/rate-limit.server';
 import { createSession, hashToken } from '../lib/session.server';
+import { marketTime, sanctionState } from '../trust/sanction-state.server';
 import { PASSWORD_MIN } from './rules';
 
 const email = z
@@ -59,7 +60,9 @@ export const inviteSchema = z.object({
   role: z.enum(['admin', 'trader', 'viewer'], { errorMap: () => ({ message: 'errors.chooseOne' }) }),
 });
 
-type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; status?: number };
+type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; errors: FieldErrors; status?: number; params?: Record<string, string> };
 
 const UNIQUE_VIOLATION = '23505';
 function isUniqueViolation(error: unknown): boolean {
@@ -166,12 +169,36 @@ export async function login(
     return { ok: false, errors: { form: 'errors.badCredentials' }, status: 400 };
   }
   await clear('login', keys[0]);
-  const [first] = await db
-    .select({ orgId: memberships.orgId })
+  const orgs = await db
+    .select({
+      orgId: memberships.orgId,
+      suspendedUntil: organisations.suspendedUntil,
+      bannedAt: organisations.bannedAt,
+    })
     .from(memberships)
+    .innerJoin(organisations, eq(organisations.id, memberships.orgId))
     .where(eq(memberships.userId, user.id))
-    .orderBy(memberships.createdAt)
-    .limit(1);
+    .orderBy(memberships.createdAt);
+  // Sanctions: a user whose every org is suspended or banned may not sign in; one with another org acts for that.
+  const usable = orgs.filter((org) => !sanctionState(org).blocked);
+  if (orgs.length > 0 && usable.length === 0) {
+    const until = orgs
+      .map((org) => sanctionState(org))
+      .reduce<Date | null | 'ban'>((latest, state) => {
+        if (!state.blocked || latest === 'ban') return latest;
+        if (state.banned || !state.until) return 'ban';
+        return !latest || state.until > latest ? state.until : latest;
+      }, null);
+    return until === 'ban' || !until
+      ? { ok: false, errors: { form: 'trust.sanction.loginBanned' }, status: 403 }
+      : {
+          ok: false,
+          errors: { form: 'trust.sanction.loginSuspended' },
+          status: 403,
+          params: { until: marketTime(until) },
+        };
+  }
+  const first = usable[0];
   const token = await createSession(db, {
     userId: user.id,
     activeOrgId: first?.orgId ?? null,

@@ -15,6 +15,22 @@ export type AuditInput = {
 
 const GENESIS = '0'.repeat(64);
 
+/**
+ * JSON with object keys sorted at every depth: the detail comes back from jsonb with its keys reordered,
+ * so hashing the text as written would break the chain of any entry with two or more keys. (For one key
+ * or none the text is the same as JSON.stringify's, so entries hashed before this stay valid.)
+ */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value && typeof value === 'object' && !(value instanceof Date))
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  return value;
+}
+
 function entryHash(prevHash: string, at: Date, input: AuditInput): string {
   const body = JSON.stringify([
     prevHash,
@@ -24,7 +40,7 @@ function entryHash(prevHash: string, at: Date, input: AuditInput): string {
     input.action,
     input.subjectType,
     input.subjectId,
-    input.detail ?? {},
+    canonical(input.detail ?? {}),
   ]);
   return createHash('sha256').update(body).digest('hex');
 }

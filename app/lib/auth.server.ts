@@ -1,5 +1,5 @@
 // Who is calling: the signed-in user, its organisations, and guards that throw a Response when it may not.
-import { redirect } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
 import { eq } from 'drizzle-orm';
 import { db } from '../../db/client';
 import {
@@ -10,6 +10,7 @@ import {
   organisations,
   users,
 } from '../../db/schema';
+import { marketTime, sanctionState } from '../trust/sanction-state.server';
 import { findSession, readSessionToken } from './session.server';
 
 export type OrgMembership = {
@@ -18,6 +19,9 @@ export type OrgMembership = {
   kind: OrgKind;
   verification: 'unverified' | 'pending' | 'verified' | 'rejected';
   role: MemberRole;
+  /** Sanctions (operator console): while suspended or banned the org may read but not act. */
+  suspendedUntil?: Date | null;
+  bannedAt?: Date | null;
 };
 
 export type Viewer = {
@@ -63,6 +67,8 @@ async function loadViewer(request: Request): Promise<Viewer | null> {
       kind: organisations.kind,
       verification: organisations.verification,
       role: memberships.role,
+      suspendedUntil: organisations.suspendedUntil,
+      bannedAt: organisations.bannedAt,
     })
     .from(memberships)
     .innerJoin(organisations, eq(organisations.id, memberships.orgId))
@@ -95,6 +101,25 @@ export async function requireAnonymous(request: Request): Promise<void> {
 }
 
 /**
+ * A suspended or banned org may still read, but not act: anything needing 'trader' or more is refused
+ * with a 403 whose body names why and until when (the error page shows it).
+ */
+function refuseSanctioned(membership: OrgMembership, role: MemberRole): void {
+  if (!roleAtLeast(role, 'trader')) return;
+  const state = sanctionState({
+    suspendedUntil: membership.suspendedUntil ?? null,
+    bannedAt: membership.bannedAt ?? null,
+  });
+  if (!state.blocked) return;
+  throw json(
+    state.until
+      ? { messageKey: 'trust.sanction.suspended', params: { until: marketTime(state.until) } }
+      : { messageKey: 'trust.sanction.banned', params: {} },
+    { status: 403 },
+  );
+}
+
+/**
  * The caller must belong to `orgId` with at least `role`. A non-member gets 404 (the org's pages
  * are not revealed to exist); a member with too small a role gets 403. Operators may view any org.
  */
@@ -110,6 +135,7 @@ export async function requireOrgRole(
     throw new Response('Not found', { status: 404 });
   }
   if (!roleAtLeast(membership.role, role)) throw new Response('Forbidden', { status: 403 });
+  refuseSanctioned(membership, role);
   return { ...viewer, membership };
 }
 
@@ -118,6 +144,7 @@ export async function requireActiveOrg(request: Request, role: MemberRole = 'vie
   const viewer = await requireUser(request);
   if (!viewer.activeOrg) throw redirect('/dashboard');
   if (!roleAtLeast(viewer.activeOrg.role, role)) throw new Response('Forbidden', { status: 403 });
+  refuseSanctioned(viewer.activeOrg, role);
   return { ...viewer, activeOrg: viewer.activeOrg };
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../../db/schema';
 import { escrowReleaseSplit } from '../ledger/ledger.server';
 import { type OrgMembership, roleAtLeast } from '../lib/auth.server';
+import { sanctionState } from '../trust/sanction-state.server';
 import type { Currency } from '../lib/money';
 import { type BaseUnit, type QuantityUnit, unitsFor } from '../lib/units';
 import { weigh } from './catch-weight';
@@ -281,9 +282,14 @@ export function weighingUnits(baseUnit: BaseUnit, caseNetGrams: number | null): 
  * Why an organisation's member may not buy (a message key), or null if they may: the buy page shows it in
  * place of the button, and the buy action answers it with a 403 before it reads the form.
  */
-export function buyerRefusal(org: Pick<OrgMembership, 'kind' | 'role'>): string | null {
+export function buyerRefusal(
+  org: Pick<OrgMembership, 'kind' | 'role'> & Partial<Pick<OrgMembership, 'suspendedUntil' | 'bannedAt'>>,
+): string | null {
   if (org.kind !== 'buyer' && org.kind !== 'both') return 'orders.errors.buyerOnly';
   if (!roleAtLeast(org.role, 'trader')) return 'orders.errors.traderOnly';
+  // A suspended or banned org may not buy (operator sanctions, app/trust).
+  if (sanctionState({ suspendedUntil: org.suspendedUntil ?? null, bannedAt: org.bannedAt ?? null }).blocked)
+    return 'trust.sanction.cannotTrade';
   return null;
 }
 

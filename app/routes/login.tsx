@@ -24,7 +24,15 @@ export async function action({ request }: ActionFunctionArgs) {
     ip: clientIp(request),
     userAgent: request.headers.get('user-agent'),
   });
-  if (!result.ok) return formError(result.errors, formValues(formData), result.status);
+  if (!result.ok) {
+    // A sanctioned account's message says until when (app/identity/accounts.server.ts).
+    if (result.params)
+      return json(
+        { ok: false as const, errors: result.errors, values: formValues(formData), params: result.params },
+        { status: result.status ?? 400 },
+      );
+    return formError(result.errors, formValues(formData), result.status);
+  }
   return redirect(safeRedirect(formData.get('next')), {
     headers: { 'Set-Cookie': await commitSessionCookie(result.value.token) },
   });
@@ -40,7 +48,13 @@ export default function Login() {
       <Card>
         <h1 className="text-xl font-bold">{t('login.title')}</h1>
         <Form method="post" className="mt-6 space-y-4" noValidate>
-          <FormAlert error={errors.form} />
+          <FormAlert
+            error={
+              errors.form && data && 'params' in data
+                ? t(errors.form, data.params as Record<string, string>)
+                : errors.form
+            }
+          />
           <input type="hidden" name="next" value={params.get('next') ?? '/dashboard'} />
           <Field
             name="email"

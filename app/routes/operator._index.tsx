@@ -1,56 +1,49 @@
-// The operator console's front page: the market's size, the outbox backlog and the health of every queue.
+// The operator console's front page: what waits for a decision, the health of every queue, and the console's pages.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { count, desc, isNull } from 'drizzle-orm';
-import { formatTime } from '~/components/notification';
-import { Badge, Card, PageHeader } from '~/components/ui';
-import { db } from '~/lib/db.server';
-import { organisations, outbox, users } from '~/lib/db.server';
+import { count, isNull } from 'drizzle-orm';
+import { Card, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
-import { useLocale, useT } from '~/lib/i18n';
-import { queue, queueNames } from '~/lib/queues.server';
+import { db, organisations, outbox, users } from '~/lib/db.server';
+import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
-
-async function queueHealth() {
-  try {
-    return await Promise.all(
-      queueNames.map(async (name) => ({
-        name,
-        counts: await queue(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed'),
-      })),
-    );
-  } catch {
-    return null;
-  }
-}
+import { consoleCounts, queueCounts } from '~/trust/console.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
-  const [[orgCount], [userCount], [backlog], recent, queues] = await Promise.all([
+  const [counts, [orgCount], [userCount], [backlog], queues] = await Promise.all([
+    consoleCounts(db),
     db.select({ n: count() }).from(organisations),
     db.select({ n: count() }).from(users),
     db.select({ n: count() }).from(outbox).where(isNull(outbox.publishedAt)),
-    db
-      .select({
-        id: organisations.id,
-        name: organisations.name,
-        kind: organisations.kind,
-        verification: organisations.verification,
-        createdAt: organisations.createdAt,
-      })
-      .from(organisations)
-      .orderBy(desc(organisations.createdAt))
-      .limit(10),
-    queueHealth(),
+    queueCounts(),
   ]);
-  return json({ orgs: orgCount.n, users: userCount.n, backlog: backlog.n, recent, queues });
+  return json({ counts, orgs: orgCount.n, users: userCount.n, backlog: backlog.n, queues });
 }
 
+const PAGES = [
+  ['/operator/reviews', 'console.nav.reviews'],
+  ['/operator/verifications', 'console.nav.verifications'],
+  ['/operator/reports', 'console.nav.reports'],
+  ['/operator/orgs', 'console.nav.orgs'],
+  ['/operator/words', 'console.nav.words'],
+  ['/operator/settings', 'console.nav.settings'],
+  ['/operator/categories', 'operator.categories.link'],
+  ['/operator/payments', 'payments.title'],
+  ['/operator/audit', 'console.nav.audit'],
+] as const;
+
 export default function OperatorConsole() {
-  const { orgs, users: userTotal, backlog, recent, queues } = useLoaderData<typeof loader>();
+  const { counts, orgs, users: userTotal, backlog, queues } = useLoaderData<typeof loader>();
   const t = useT();
-  const locale = useLocale();
+  const waiting = [
+    ['console.count.reviews', counts.reviews, '/operator/reviews'],
+    ['console.count.verifications', counts.verifications, '/operator/verifications'],
+    ['console.count.reports', counts.reports, '/operator/reports'],
+    ['console.count.disputes', counts.disputes, '/operator/payments'],
+    ['console.count.sanctioned', counts.sanctioned, '/operator/orgs'],
+  ] as const;
   const stats = [
     ['operator.orgs', orgs],
     ['operator.users', userTotal],
@@ -59,25 +52,43 @@ export default function OperatorConsole() {
   const columns = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
   return (
     <div className="space-y-6">
-      <PageHeader title={t('operator.title')}>
-        <Link
-          to="/operator/categories"
-          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold"
+      <PageHeader title={t('operator.title')} />
+      <nav aria-label={t('console.nav.label')} className="flex flex-wrap gap-2">
+        {PAGES.map(([to, label]) => (
+          <Link
+            key={to}
+            to={to}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold"
+          >
+            {t(label)}
+          </Link>
+        ))}
+        <a
+          href="/operator/queues"
+          className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-semibold"
         >
-          {t('operator.categories.link')}
-        </Link>
-        <Link
-          to="/operator/payments"
-          className="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold"
-        >
-          {t('payments.title')}
-        </Link>
-      </PageHeader>
+          {t('console.nav.bullBoard')}
+        </a>
+      </nav>
+      <section aria-label={t('console.waitingTitle')} className="grid grid-cols-2 gap-3 sm:grid-cols-5">
+        {waiting.map(([label, value, to]) => (
+          <Link
+            key={label}
+            to={to}
+            className={`rounded-lg border bg-white p-4 ${value > 0 ? 'border-amber-300' : 'border-slate-200'}`}
+          >
+            <p className="text-xs text-slate-500">{t(label)}</p>
+            <p className="mt-1 text-2xl font-bold tabular-nums" data-count={label}>
+              {value}
+            </p>
+          </Link>
+        ))}
+      </section>
       <div className="grid grid-cols-3 gap-3">
         {stats.map(([label, value]) => (
           <div key={label} className="rounded-lg border border-slate-200 bg-white p-4">
             <p className="text-xs text-slate-500">{t(label)}</p>
-            <p className="mt-1 text-2xl font-bold tabular-nums">{value}</p>
+            <p className="mt-1 text-xl font-bold tabular-nums">{value}</p>
           </div>
         ))}
       </div>
@@ -104,7 +115,13 @@ export default function OperatorConsole() {
                         key={c}
                         className={`py-2 pr-4 text-right tabular-nums ${c === 'failed' && (q.counts[c] ?? 0) > 0 ? 'font-bold text-red-600' : ''}`}
                       >
-                        {q.counts[c] ?? 0}
+                        {c === 'failed' && (q.counts[c] ?? 0) > 0 ? (
+                          <a href={`/operator/queues/queue/${q.name}?status=failed`} className="underline">
+                            {q.counts[c]}
+                          </a>
+                        ) : (
+                          (q.counts[c] ?? 0)
+                        )}
                       </td>
                     ))}
                   </tr>
@@ -115,22 +132,6 @@ export default function OperatorConsole() {
         ) : (
           <p className="text-sm text-amber-700">{t('operator.queuesDown')}</p>
         )}
-      </Card>
-      <Card title={t('operator.recentOrgs')}>
-        <ul className="divide-y divide-slate-100 text-sm">
-          {recent.map((org) => (
-            <li key={org.id} className="flex flex-wrap items-center justify-between gap-2 py-2">
-              <span className="font-medium">{org.name}</span>
-              <span className="flex items-center gap-2 text-slate-500">
-                <Badge tone="sea">{t(`orgKind.${org.kind}`)}</Badge>
-                <Badge tone={org.verification === 'verified' ? 'green' : 'amber'}>
-                  {t(`verification.${org.verification}`)}
-                </Badge>
-                {formatTime(org.createdAt, locale)}
-              </span>
-            </li>
-          ))}
-        </ul>
       </Card>
     </div>
   );

@@ -1,0 +1,26 @@
+// Whether a sanction bars an org now, and times as the market reads them; small so the auth guards can use it.
+import { env } from '../lib/env.server';
+
+/** Whether an org is barred from acting now, and until when (null for a ban). */
+export function sanctionState(
+  org: { suspendedUntil: Date | string | null; bannedAt: Date | string | null },
+  now = new Date(),
+): { blocked: false } | { blocked: true; banned: boolean; until: Date | null } {
+  if (org.bannedAt) return { blocked: true, banned: true, until: null };
+  const until = org.suspendedUntil ? new Date(org.suspendedUntil) : null;
+  if (until && until > now) return { blocked: true, banned: false, until };
+  return { blocked: false };
+}
+
+/** A time as the market reads it (Asia/Shanghai by default), for messages and notifications. */
+export function marketTime(at: Date, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone: env().MARKET_TIME_ZONE,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(at);
+}
