@@ -1,25 +1,56 @@
-// The notifications queue: renders nothing itself; stores each notification in the recipient's inbox once.
+// The notifications queue: welcome and invitation notices, the fan-out of notification events into
+// per-channel deliveries, each delivery as a job of its own, and the daily digest.
 import { type Job, UnrecoverableError } from 'bullmq';
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { db } from '../db/client';
-import { invitations, memberships, notificationEvents, organisations, users } from '../db/schema';
-import { roleAtLeast } from '../app/lib/auth.server';
+import { invitations, memberships, organisations, users } from '../db/schema';
+import { env } from '../app/lib/env.server';
 import { failpoint } from '../app/lib/failpoint.server';
+import { deliver, fanOut } from '../app/notify/deliver.server';
+import { gatherDigests, sendDigest } from '../app/notify/digest.server';
 import { addToInbox, announceInbox } from '../app/notify/inbox.server';
-import { payloadSchema } from './queues';
+import { payloadSchema, queue } from './queues';
 
-export async function processNotification(job: Job): Promise<{ delivered: number }> {
+/** When the daily digest goes out, in the market's time zone: the end of the trading day. */
+export const DIGEST_CRON = '0 18 * * *';
+
+type Result = { delivered: number } | { result: string } | { queued: number } | { deliveries: number };
+
+/** Takes only what it reads of a job, so a test can hand it a plain object (or the same one twice). */
+export async function processNotification(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<Result> {
   const schema = payloadSchema('notifications', job.name);
   if (!schema) throw new UnrecoverableError(`unknown notification job ${job.name}`);
   const parsed = schema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`bad payload for ${job.name}`);
+
+  switch (job.name) {
+    case 'event': {
+      const created = await fanOut((parsed.data as { eventId: string }).eventId);
+      if (created === null) throw new UnrecoverableError('notification event no longer exists');
+      return { deliveries: created.length };
+    }
+    case 'deliver': {
+      const result = await deliver((parsed.data as { deliveryId: string }).deliveryId);
+      if (result === 'missing') throw new UnrecoverableError('delivery no longer exists');
+      return { result };
+    }
+    case 'digest':
+      return { queued: await gatherDigests() };
+    case 'send-digest':
+      return { result: await sendDigest((parsed.data as { digestId: string }).digestId) };
+    default:
+      return processAccountNotice(job);
+  }
+}
+
+/** Welcome and invitation notices, straight to the inbox (the outbox crash tests hold them to exactly once). */
+async function processAccountNotice(job: Pick<Job, 'id' | 'name' | 'data'>): Promise<{ delivered: number }> {
   // The job id is the outbox id: stable across retries and re-publication, so it keys the delivery.
   const key = job.id ?? `${job.name}:${JSON.stringify(job.data)}`;
-
   let delivered = 0;
   let recipients: string[] = [];
   if (job.name === 'welcome') {
-    const { userId } = parsed.data as { userId: string };
+    const { userId } = job.data as { userId: string };
     const [row] = await db
       .select({ userId: users.id, orgId: organisations.id, orgName: organisations.name })
       .from(users)
@@ -41,7 +72,7 @@ export async function processNotification(job: Job): Promise<{ delivered: number
     )
       delivered++;
   } else if (job.name === 'member-invited') {
-    const { invitationId } = parsed.data as { invitationId: string };
+    const { invitationId } = job.data as { invitationId: string };
     const [row] = await db
       .select({
         orgId: invitations.orgId,
@@ -70,39 +101,17 @@ export async function processNotification(job: Job): Promise<{ delivered: number
       )
         delivered++;
     }
-  } else if (job.name === 'event') {
-    const { eventId } = parsed.data as { eventId: string };
-    const [event] = await db.select().from(notificationEvents).where(eq(notificationEvents.id, eventId));
-    if (!event) throw new UnrecoverableError('notification event no longer exists');
-    recipients = await recipientsOf(event);
-    for (const userId of recipients) {
-      const stored = await addToInbox(db, {
-        userId,
-        orgId: event.orgId,
-        type: event.type,
-        params: event.params as Record<string, string | number>,
-        link: event.link,
-        dedupeKey: `${event.id}:${userId}:inbox`,
-      });
-      if (stored) delivered++;
-    }
   }
   failpoint('notifications:after-deliver');
   for (const userId of recipients) await announceInbox(db, userId).catch(() => {});
   return { delivered };
 }
 
-/** The users an event is for: its listed users, or its org's members with at least its minimum role. */
-async function recipientsOf(event: typeof notificationEvents.$inferSelect): Promise<string[]> {
-  if (event.userIds?.length) {
-    const rows = await db.select({ id: users.id }).from(users).where(inArray(users.id, event.userIds));
-    return rows.map((row) => row.id);
-  }
-  if (!event.orgId) return [];
-  const rows = await db
-    .select({ userId: memberships.userId, role: memberships.role })
-    .from(memberships)
-    .where(eq(memberships.orgId, event.orgId));
-  const minRole = (event.minRole ?? 'viewer') as Parameters<typeof roleAtLeast>[1];
-  return rows.filter((row) => roleAtLeast(row.role, minRole)).map((row) => row.userId);
+/** The daily digest schedule; upserted under a fixed id, so every worker start converges on one. */
+export async function scheduleNotificationJobs(): Promise<void> {
+  await queue('notifications').upsertJobScheduler(
+    'daily-digest',
+    { pattern: DIGEST_CRON, tz: env().MARKET_TIME_ZONE },
+    { name: 'digest', data: {} },
+  );
 }

@@ -1,6 +1,7 @@
 // One inbox entry rendered in the reader's language from its type and parameters.
 import { Link } from '@remix-run/react';
 import { useLocale, useT } from '~/lib/i18n';
+import { localizeParams } from '~/notify/render';
 
 export type NotificationView = {
   id: string;
@@ -22,8 +23,7 @@ export function formatTime(iso: string, locale: string): string {
 export function NotificationText({ item }: { item: NotificationView }) {
   const t = useT();
   const locale = useLocale();
-  const params = { ...item.params };
-  if (typeof params.role === 'string') params.role = t(`role.${params.role}`);
+  const params = localizeParams(t, item.params);
   const title = t(`notification.${item.type}.title`, params);
   return (
     <div className="min-w-0">

@@ -54,3 +54,28 @@ export type NotificationType = keyof typeof NOTIFICATION_TYPES;
 export function isNotificationType(value: unknown): value is NotificationType {
   return typeof value === 'string' && Object.hasOwn(NOTIFICATION_TYPES, value);
 }
+
+/** The channels a user chooses per type; 'digest' gathers low-priority types into one daily e-mail. */
+export const USER_CHANNELS = ['inbox', 'email', 'digest'] as const;
+export type UserChannel = (typeof USER_CHANNELS)[number];
+
+export function isUserChannel(value: unknown): value is UserChannel {
+  return typeof value === 'string' && (USER_CHANNELS as readonly string[]).includes(value);
+}
+
+/**
+ * What a user gets when it has chosen nothing: money and disputes (high) by inbox and e-mail,
+ * normal by inbox and e-mail, low (matches and the like) in the inbox only. The org webhook takes
+ * high and normal events of the org (app/notify/fanout.server.ts).
+ */
+export function defaultChannel(type: NotificationType, channel: UserChannel): boolean {
+  const { priority } = NOTIFICATION_TYPES[type];
+  if (channel === 'inbox') return true;
+  if (channel === 'email') return priority !== 'low';
+  return false;
+}
+
+/** The daily digest is offered for low-priority types only. */
+export function offersDigest(type: NotificationType): boolean {
+  return NOTIFICATION_TYPES[type].priority === 'low';
+}

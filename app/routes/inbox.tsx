@@ -1,7 +1,9 @@
-// The inbox: newest first, paged, unread filter, mark one or all read (works without JavaScript).
+// The inbox: newest first, paged, unread filter, mark one or all read (works without JavaScript); with
+// JavaScript, new notifications appear as they arrive (server-sent events).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData, useRevalidator } from '@remix-run/react';
+import { useEffect, useRef } from 'react';
 import { SubmitButton } from '~/components/forms';
 import { NotificationText } from '~/components/notification';
 import { EmptyState, PageHeader } from '~/components/ui';
@@ -43,10 +45,31 @@ export async function action({ request }: ActionFunctionArgs) {
   return json({ ok: true });
 }
 
+/** Reloads the list when the unread count the server announces differs from the one shown. */
+function useLiveInbox(unread: number, enabled: boolean) {
+  const revalidator = useRevalidator();
+  const shown = useRef(unread);
+  shown.current = unread;
+  // Kept in a ref so a new render does not reopen the stream.
+  const revalidate = useRef(revalidator.revalidate);
+  revalidate.current = revalidator.revalidate;
+  useEffect(() => {
+    if (!enabled || typeof EventSource === 'undefined') return;
+    const source = new EventSource('/events');
+    source.addEventListener('inbox', (event) => {
+      const data = JSON.parse((event as MessageEvent<string>).data) as { unread?: number };
+      if (typeof data.unread === 'number' && data.unread !== shown.current) revalidate.current();
+    });
+    return () => source.close();
+  }, [enabled]);
+}
+
 export default function Inbox() {
   const { items, hasMore, unread, unreadOnly, paged } = useLoaderData<typeof loader>();
   const t = useT();
   const last = items.at(-1);
+  // Older pages stay as they are; the newest page takes new notifications as they come.
+  useLiveInbox(unread, !paged);
   return (
     <div className="mx-auto max-w-3xl">
       <PageHeader title={t('inbox.title')}>
@@ -56,6 +79,12 @@ export default function Inbox() {
         >
           {unreadOnly ? t('inbox.all') : t('inbox.onlyUnread')}
         </Link>
+        <Link
+          to="/settings/notifications"
+          className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-semibold text-slate-800 shadow-sm hover:bg-slate-50"
+        >
+          {t('inbox.preferences')}
+        </Link>
         {unread > 0 ? (
           <Form method="post">
             <SubmitButton intent="read-all" variant="secondary">
@@ -64,9 +93,12 @@ export default function Inbox() {
           </Form>
         ) : null}
       </PageHeader>
-      <p className="mb-3 text-sm text-slate-600">{t('inbox.unread', { count: unread })}</p>
+      <p className="mb-3 text-sm text-slate-600" aria-live="polite" data-testid="inbox-unread">
+        {t('inbox.unread', { count: unread })}
+        {paged ? null : <span className="ml-2 text-slate-400">{t('inbox.live')}</span>}
+      </p>
       {items.length === 0 ? (
-        <EmptyState>{t('inbox.empty')}</EmptyState>
+        <EmptyState>{unreadOnly ? t('inbox.emptyUnread') : t('inbox.empty')}</EmptyState>
       ) : (
         <ul
           className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white"

@@ -1,11 +1,13 @@
-// notify(): an event raised in a business transaction reaches each recipient's inbox once; a dedupe key raises it once.
+// notify(): an event raised in a business transaction reaches each recipient's inbox once; a dedupe key raises it
+// once; order events tell the right side.
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
 import { memberships, notificationEvents, notifications, users } from '../../db/schema';
 import { newId } from '../../app/lib/ids';
 import { notify } from '../../app/notify/notify.server';
-import { buyerOrg } from '../support/listings';
+import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
+import { buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
 import { startWorker, stopAllWorkers, waitFor } from '../support/worker-process';
 
 afterEach(stopAllWorkers);
@@ -64,5 +66,56 @@ describe('notify', () => {
     await expect(
       db.transaction((tx) => notify(tx, { type: 'order-paid', orgId: org.orgId, params: { order: 'x' } })),
     ).rejects.toThrow(/missing params amount/);
+  });
+});
+
+describe('order events', () => {
+  it('tell the seller of a new order, both sides of its payment, the buyer of shipping and weighing', async () => {
+    const seller = await verifiedSeller(db);
+    const buyer = await buyerOrg();
+    const lot = await liveShrimpLot(db, seller, '1000');
+    const placed = await placeBuyNow({
+      buyerOrgId: buyer.orgId,
+      actorUserId: buyer.userId,
+      form: { listingId: lot, quantity: '100', unit: 'kg', tolerancePercent: 5 },
+    });
+    if (!placed.ok) throw new Error('buy failed');
+    const orderId = placed.orderId;
+    await actOnOrder(orderId, { userId: null, parties: ['operator'] }, { action: 'record_payment' });
+    await actOnOrder(orderId, { userId: seller.userId, parties: ['seller'] }, { action: 'ship' });
+    await actOnOrder(
+      orderId,
+      { userId: seller.userId, parties: ['seller'] },
+      { action: 'record_weight', quantity: '98', unit: 'kg' },
+    );
+    const raised = await db
+      .select({
+        type: notificationEvents.type,
+        orgId: notificationEvents.orgId,
+        params: notificationEvents.params,
+      })
+      .from(notificationEvents)
+      .where(and(eq(notificationEvents.subjectType, 'order'), eq(notificationEvents.subjectId, orderId)))
+      .orderBy(notificationEvents.id);
+    const short = orderId.slice(-8).toUpperCase();
+    expect(raised.map((e) => [e.type, e.orgId === seller.orgId ? 'seller' : 'buyer'])).toEqual([
+      ['order-placed', 'seller'],
+      ['order-paid', 'seller'],
+      ['order-paid', 'buyer'],
+      ['order-shipped', 'buyer'],
+      ['catch-weight-adjusted', 'buyer'],
+    ]);
+    expect(raised[0].params).toMatchObject({ order: short, listing: '南美白对虾 40/50 头 鲜活' });
+    expect(raised[1].params).toMatchObject({ order: short, amount: expect.stringMatching(/^¥/) });
+    startWorker();
+    await waitFor(
+      'the buyer told of the shipping',
+      async () => (await inboxOf(buyer.userId, 'order-shipped')).length === 1,
+    );
+    await waitFor(
+      'the seller told of the order',
+      async () => (await inboxOf(seller.userId, 'order-placed')).length === 1,
+    );
+    expect(await inboxOf(seller.userId, 'order-shipped')).toHaveLength(0);
   });
 });
