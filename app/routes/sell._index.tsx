@@ -16,13 +16,19 @@ import { ListingError, changeListingStatus } from '~/listings/listings.server';
 import { SELL_SORTS, deskQuery, sellerDesk, statusChangeSchema, toastFor } from '~/listings/sell.server';
 import { pageTitle } from '~/lib/meta';
 import { Pager } from '~/components/pager';
+import { DemandsYourLotsFit } from '~/components/demand-card';
+import { demandsForSeller } from '~/demand/queries.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'both']);
   const query = deskQuery(new URL(request.url));
-  const desk = await sellerDesk(db, viewer.activeOrg.orgId, query);
+  const [desk, matchedDemands] = await Promise.all([
+    sellerDesk(db, viewer.activeOrg.orgId, query),
+    demandsForSeller(db, viewer.activeOrg.orgId),
+  ]);
   return json({
     ...desk,
+    matchedDemands,
     tab: query.tab,
     sort: query.sort,
     sorts: SELL_SORTS,
@@ -64,7 +70,8 @@ function formatDate(iso: string, locale: Locale): string {
 }
 
 export default function SellDesk() {
-  const { rows, tabs, tab, sort, sorts, page, pages, canAct } = useLoaderData<typeof loader>();
+  const { rows, tabs, tab, sort, sorts, page, pages, canAct, matchedDemands } =
+    useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const total = tabs.find((entry) => entry.tab === 'all')?.count ?? 0;
@@ -92,6 +99,7 @@ export default function SellDesk() {
         ) : null}
       </PageHeader>
       {canAct ? null : <p className="mb-4 text-sm text-slate-600">{t('sell.viewerNote')}</p>}
+      {total > 0 ? <DemandsYourLotsFit items={matchedDemands} /> : null}
       {failed?.error && !rows.some((row) => row.id === failed.listingId) ? (
         <div className="mb-4">
           <FormAlert error={failed.error} />
