@@ -1,0 +1,476 @@
+// Carriers' vehicles and cold rooms, booking requests for paid orders, and the carrier's steps: accept, decline, pick up, deliver.
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { db, type DbOrTx } from '../../db/client';
+import {
+  type Booking,
+  bookings,
+  categories,
+  coldRooms,
+  handovers,
+  listings,
+  orders,
+  organisations,
+  telemetryDevices,
+  trips,
+  vehicles,
+} from '../../db/schema';
+import type { Viewer } from '../lib/auth.server';
+import { env } from '../lib/env.server';
+import { newId, newToken } from '../lib/ids';
+import type { MultipartUpload } from '../lib/multipart.server';
+import { enqueue } from '../lib/outbox.server';
+import { type SniffedType, storage } from '../lib/storage.server';
+import { notify } from '../notify/notify.server';
+import { OrderError, actOnOrder } from '../orders/orders.server';
+import { recordTraceStep } from '../trace/trace.server';
+import type { BookingInput, ColdRoomInput, VehicleInput } from './forms.server';
+import { shortId } from './matcher.server';
+
+export class ColdChainError extends Error {
+  constructor(
+    /** An i18n key the UI shows. */
+    public readonly messageKey: string,
+    public readonly status = 409,
+    public readonly field = 'form',
+  ) {
+    super(messageKey);
+  }
+}
+
+const notFound = () => new ColdChainError('errors.notFound', 404);
+
+// ---- Vehicles and cold rooms ---------------------------------------------------------------------
+
+/** Registers a vehicle and its temperature logger (a device id and an HMAC secret shown to the carrier). */
+export async function addVehicle(carrierOrgId: string, input: VehicleInput): Promise<{ vehicleId: string }> {
+  try {
+    return await db.transaction(async (tx) => {
+      const vehicleId = newId('veh');
+      await tx.insert(vehicles).values({ id: vehicleId, carrierOrgId, ...input });
+      await tx.insert(telemetryDevices).values({ id: newId('dev'), vehicleId, secret: newToken() });
+      // Bookings of its class that found no vehicle, still collectable, get another try with the new one.
+      const waiting = await tx
+        .update(bookings)
+        .set({ status: 'requested', version: sql`${bookings.version} + 1` })
+        .where(
+          and(
+            eq(bookings.status, 'unmatched'),
+            eq(bookings.tempClass, input.tempClass),
+            sql`${bookings.pickupUntil} > now()`,
+          ),
+        )
+        .returning({ id: bookings.id });
+      for (const { id } of waiting) await enqueue(tx, 'coldchain', 'match-booking', { bookingId: id });
+      return { vehicleId };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'vehicles_plate_key'))
+      throw new ColdChainError('coldchain.errors.plateTaken', 409, 'plate');
+    throw error;
+  }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const cause = (error as { cause?: unknown })?.cause ?? error;
+  const e = cause as { code?: string; constraint_name?: string };
+  return e?.code === '23505' && e.constraint_name === constraint;
+}
+
+/** Takes a vehicle off the road or back on: new bookings only go to active vehicles. */
+export async function setVehicleActive(
+  carrierOrgId: string,
+  vehicleId: string,
+  active: boolean,
+): Promise<void> {
+  const changed = await db
+    .update(vehicles)
+    .set({ active })
+    .where(and(eq(vehicles.id, vehicleId), eq(vehicles.carrierOrgId, carrierOrgId)))
+    .returning({ id: vehicles.id });
+  if (changed.length === 0) throw notFound();
+}
+
+export async function addColdRoom(carrierOrgId: string, input: ColdRoomInput): Promise<string> {
+  const id = newId('crm');
+  await db.insert(coldRooms).values({ id, carrierOrgId, ...input });
+  return id;
+}
+
+// ---- Booking requests ------------------------------------------------------------------------------
+
+/** Who may request transport for an order: a trading member of its buyer or its seller. */
+function requesterOrg(viewer: Viewer, order: { buyerOrgId: string; sellerOrgId: string }): string | null {
+  const acting = (orgId: string) => viewer.memberships.some((m) => m.orgId === orgId && m.role !== 'viewer');
+  if (viewer.activeOrg && acting(viewer.activeOrg.orgId)) {
+    if (viewer.activeOrg.orgId === order.sellerOrgId || viewer.activeOrg.orgId === order.buyerOrgId)
+      return viewer.activeOrg.orgId;
+  }
+  if (acting(order.sellerOrgId)) return order.sellerOrgId;
+  if (acting(order.buyerOrgId)) return order.buyerOrgId;
+  return null;
+}
+
+/** What a booking form starts with: the lot's pickup place and class, the buyer's city, the order's weight. */
+export async function bookingDefaults(tx: DbOrTx, orderId: string) {
+  const [row] = await tx
+    .select({
+      quantity: orders.quantity,
+      pickupPlace: listings.pickupPlace,
+      coldChain: listings.coldChain,
+      baseUnit: categories.baseUnit,
+      caseNetGrams: listings.caseNetGrams,
+      buyerCity: organisations.city,
+    })
+    .from(orders)
+    .innerJoin(listings, eq(listings.id, orders.listingId))
+    .innerJoin(categories, eq(categories.id, listings.categoryId))
+    .innerJoin(organisations, eq(organisations.id, orders.buyerOrgId))
+    .where(eq(orders.id, orderId));
+  if (!row) return null;
+  // Goods sold by the piece (oysters) weigh about 150 g each in their shells.
+  const kg = Math.max(1, Math.ceil(row.baseUnit === 'g' ? row.quantity / 1000 : (row.quantity * 150) / 1000));
+  const now = Date.now();
+  const hour = 3_600_000;
+  const start = Math.ceil((now + 2 * hour) / hour) * hour;
+  return {
+    tempClass: row.coldChain,
+    weightKg: kg,
+    // A pallet carries about 600 kg of boxed seafood or fruit.
+    pallets: Math.max(1, Math.ceil(kg / 600)),
+    pickupPlace: row.pickupPlace,
+    dropoffPlace: row.buyerCity ?? '',
+    pickupFrom: new Date(start),
+    pickupUntil: new Date(start + 4 * hour),
+    deliverBy: new Date(start + 24 * hour),
+  };
+}
+
+/**
+ * A buyer or seller asks for transport of a paid order. Refused for an unpaid (or finished) order and
+ * when the order already has a booking under way; a booking that found no vehicle, or was cancelled,
+ * may be asked for again. The coldchain worker places it after commit.
+ */
+export async function requestBooking(viewer: Viewer, orderId: string, input: BookingInput): Promise<string> {
+  return db.transaction(async (tx) => {
+    const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
+    if (!order) throw notFound();
+    const mayView =
+      viewer.isOperator ||
+      viewer.memberships.some((m) => m.orgId === order.buyerOrgId || m.orgId === order.sellerOrgId);
+    if (!mayView) throw notFound();
+    const orgId = requesterOrg(viewer, order);
+    if (!orgId) throw new ColdChainError('errors.forbidden', 403);
+    if (order.status !== 'paid') throw new ColdChainError('coldchain.errors.orderNotPaid', 409);
+    const [existing] = await tx.select().from(bookings).where(eq(bookings.orderId, orderId)).for('update');
+    if (existing && !['unmatched', 'cancelled'].includes(existing.status))
+      throw new ColdChainError('coldchain.errors.alreadyBooked', 409);
+    const values = {
+      requestedByOrgId: orgId,
+      requestedBy: viewer.user.id,
+      ...input,
+      status: 'requested' as const,
+      tripId: null,
+      vehicleId: null,
+      carrierOrgId: null,
+      extraKm: null,
+      declinedVehicleIds: [],
+    };
+    let id = existing?.id;
+    if (existing) {
+      await tx
+        .update(bookings)
+        .set({ ...values, version: sql`${bookings.version} + 1` })
+        .where(eq(bookings.id, existing.id));
+    } else {
+      id = newId('bkg');
+      await tx.insert(bookings).values({ id, orderId, ...values });
+    }
+    await enqueue(tx, 'coldchain', 'match-booking', { bookingId: id as string });
+    return id as string;
+  });
+}
+
+/** The booking of a carrier's own (any other carrier's answers 404), locked for the step. */
+async function carrierBooking(tx: DbOrTx, carrierOrgId: string, bookingId: string): Promise<Booking> {
+  const [booking] = await tx
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.id, bookingId), eq(bookings.carrierOrgId, carrierOrgId)))
+    .for('update');
+  if (!booking) throw notFound();
+  return booking;
+}
+
+async function partiesOfOrder(tx: DbOrTx, orderId: string) {
+  const [order] = await tx
+    .select({ buyerOrgId: orders.buyerOrgId, sellerOrgId: orders.sellerOrgId, listingId: orders.listingId })
+    .from(orders)
+    .where(eq(orders.id, orderId));
+  return order;
+}
+
+/** The carrier takes an offered booking; both parties of the order hear which vehicle comes. */
+export async function acceptBooking(carrierOrgId: string, bookingId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const booking = await carrierBooking(tx, carrierOrgId, bookingId);
+    if (booking.status !== 'offered') throw new ColdChainError('coldchain.errors.wrongState', 409);
+    await tx
+      .update(bookings)
+      .set({ status: 'accepted', version: sql`${bookings.version} + 1` })
+      .where(eq(bookings.id, booking.id));
+    const [vehicle] = await tx
+      .select({ plate: vehicles.plate })
+      .from(vehicles)
+      .where(eq(vehicles.id, booking.vehicleId ?? ''));
+    const order = await partiesOfOrder(tx, booking.orderId);
+    for (const orgId of [order.sellerOrgId, order.buyerOrgId]) {
+      await notify(tx, {
+        type: 'booking-confirmed',
+        orgId,
+        params: { order: shortId(booking.orderId), vehicle: vehicle?.plate ?? '' },
+        link: `/orders/${booking.orderId}`,
+        subject: { type: 'booking', id: booking.id },
+        dedupeKey: `booking-confirmed:${booking.id}:${booking.version}:${orgId}`,
+      });
+    }
+  });
+}
+
+/**
+ * The carrier turns a booking down (before pickup): the room on its trip is given back by the same
+ * guarded update, the vehicle is remembered as declined, and the worker looks for the next vehicle.
+ */
+export async function declineBooking(carrierOrgId: string, bookingId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const booking = await carrierBooking(tx, carrierOrgId, bookingId);
+    if (booking.status !== 'offered' && booking.status !== 'accepted')
+      throw new ColdChainError('coldchain.errors.wrongState', 409);
+    if (booking.tripId) {
+      await tx
+        .update(trips)
+        .set({
+          usedKg: sql`${trips.usedKg} - ${booking.weightKg}`,
+          usedPallets: sql`${trips.usedPallets} - ${booking.pallets}`,
+        })
+        .where(eq(trips.id, booking.tripId));
+    }
+    await tx
+      .update(bookings)
+      .set({
+        status: 'requested',
+        tripId: null,
+        vehicleId: null,
+        carrierOrgId: null,
+        extraKm: null,
+        declinedVehicleIds: sql`array_append(${bookings.declinedVehicleIds}, ${booking.vehicleId})`,
+        version: sql`${bookings.version} + 1`,
+      })
+      .where(eq(bookings.id, booking.id));
+    await enqueue(tx, 'coldchain', 'match-booking', { bookingId: booking.id });
+  });
+}
+
+// ---- Hand-overs ------------------------------------------------------------------------------------
+
+export type HandoverPhoto = MultipartUpload<'photos'>;
+
+const EXTENSION: Record<SniffedType, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'application/pdf': 'pdf',
+};
+
+async function storePhotos(bookingId: string, photos: HandoverPhoto[]) {
+  const stored: { key: string; contentType: string; bytes: number }[] = [];
+  for (const photo of photos) {
+    const key = `handovers/${bookingId}/${newId('fil')}.${EXTENSION[photo.type]}`;
+    await storage().put(key, photo.bytes, photo.type);
+    stored.push({ key, contentType: photo.type, bytes: photo.bytes.byteLength });
+  }
+  return stored;
+}
+
+/** Runs an order step for the carrier's hand-over; a step the order has already passed is fine (a retry). */
+async function orderStep(
+  orderId: string,
+  input: Parameters<typeof actOnOrder>[2],
+  party: 'seller' | 'operator',
+) {
+  try {
+    // No acting user: the step is the hand-over the carrier recorded, and the timeline says "system".
+    await actOnOrder(orderId, { userId: null, parties: [party] }, input);
+  } catch (error) {
+    if (error instanceof OrderError && error.messageKey === 'orders.errors.wrongState') return;
+    throw error;
+  }
+}
+
+type HandoverInput = {
+  carrierOrgId: string;
+  userId: string;
+  bookingId: string;
+  weightGrams: number | null;
+  photos: HandoverPhoto[];
+  note: string | null;
+};
+
+async function lockedForHandover(input: HandoverInput, kind: 'pickup' | 'delivery') {
+  const [booking] = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.id, input.bookingId), eq(bookings.carrierOrgId, input.carrierOrgId)));
+  if (!booking) throw notFound();
+  const allowed = kind === 'pickup' ? ['accepted', 'picked_up'] : ['picked_up', 'delivered'];
+  if (!allowed.includes(booking.status)) throw new ColdChainError('coldchain.errors.wrongState', 409);
+  const [done] = await db
+    .select({ id: handovers.id })
+    .from(handovers)
+    .where(and(eq(handovers.bookingId, booking.id), eq(handovers.kind, kind)));
+  if (done) throw new ColdChainError('coldchain.errors.alreadyRecorded', 409);
+  return booking;
+}
+
+async function writeHandover(input: HandoverInput, booking: Booking, kind: 'pickup' | 'delivery') {
+  const photos = await storePhotos(booking.id, input.photos);
+  try {
+    await db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(handovers)
+        .values({
+          id: newId('hov'),
+          bookingId: booking.id,
+          kind,
+          recordedBy: input.userId,
+          weightGrams: input.weightGrams,
+          photos,
+          note: input.note,
+        })
+        .onConflictDoNothing({ target: [handovers.bookingId, handovers.kind] })
+        .returning({ id: handovers.id });
+      if (inserted.length === 0) throw new ColdChainError('coldchain.errors.alreadyRecorded', 409);
+      // The order's step normally moved the booking already (app/coldchain/hooks.server.ts); make sure.
+      const from = kind === 'pickup' ? (['accepted'] as const) : (['picked_up'] as const);
+      await tx
+        .update(bookings)
+        .set(
+          kind === 'pickup'
+            ? { status: 'picked_up', pickedUpAt: new Date(), version: sql`${bookings.version} + 1` }
+            : { status: 'delivered', deliveredAt: new Date(), version: sql`${bookings.version} + 1` },
+        )
+        .where(and(eq(bookings.id, booking.id), inArray(bookings.status, [...from])));
+      const order = await partiesOfOrder(tx, booking.orderId);
+      if (input.weightGrams !== null) {
+        await recordTraceStep(tx, {
+          step: 'weighing',
+          listingId: order.listingId,
+          dedupeKey: `weighing:${booking.id}:${kind}`,
+          quantity: input.weightGrams,
+          place: kind === 'pickup' ? booking.pickupPlace : booking.dropoffPlace,
+          orderId: booking.orderId,
+          bookingId: booking.id,
+        });
+      }
+    });
+  } catch (error) {
+    await Promise.all(
+      photos.map((p) =>
+        storage()
+          .delete(p.key)
+          .catch(() => undefined),
+      ),
+    );
+    throw error;
+  }
+}
+
+/**
+ * The carrier collects the goods: the weighed quantity goes to the order (catch weight, while it may
+ * still be weighed), the order moves to shipping, and the hand-over is kept with its photos.
+ */
+export async function recordPickup(input: HandoverInput): Promise<void> {
+  const booking = await lockedForHandover(input, 'pickup');
+  const [lot] = await db
+    .select({ baseUnit: categories.baseUnit })
+    .from(orders)
+    .innerJoin(listings, eq(listings.id, orders.listingId))
+    .innerJoin(categories, eq(categories.id, listings.categoryId))
+    .where(eq(orders.id, booking.orderId));
+  if (input.weightGrams !== null && lot?.baseUnit === 'g')
+    await orderStep(
+      booking.orderId,
+      { action: 'record_weight', quantity: String(input.weightGrams / 1000), unit: 'kg' },
+      'seller',
+    );
+  await orderStep(booking.orderId, { action: 'ship' }, 'seller');
+  await writeHandover(input, booking, 'pickup');
+}
+
+/** The carrier hands the goods to the buyer: the order is delivered (its inspection window opens). */
+export async function recordDelivery(input: HandoverInput): Promise<void> {
+  const booking = await lockedForHandover(input, 'delivery');
+  await orderStep(booking.orderId, { action: 'confirm_delivery' }, 'operator');
+  await writeHandover(input, booking, 'delivery');
+}
+
+// ---- Reading ---------------------------------------------------------------------------------------
+
+/** A carrier's desk: its vehicles (with their loggers), cold rooms, and bookings by state. */
+export async function carrierDesk(tx: DbOrTx, carrierOrgId: string) {
+  const fleet = await tx
+    .select({ vehicle: vehicles, deviceId: telemetryDevices.id })
+    .from(vehicles)
+    .leftJoin(telemetryDevices, eq(telemetryDevices.vehicleId, vehicles.id))
+    .where(eq(vehicles.carrierOrgId, carrierOrgId))
+    .orderBy(asc(vehicles.plate));
+  const rooms = await tx
+    .select()
+    .from(coldRooms)
+    .where(eq(coldRooms.carrierOrgId, carrierOrgId))
+    .orderBy(asc(coldRooms.name));
+  const jobs = await bookingRows(tx, eq(bookings.carrierOrgId, carrierOrgId));
+  return { fleet, rooms, jobs };
+}
+
+/** Bookings of orders an org buys or sells. */
+export async function traderBookings(tx: DbOrTx, orgId: string) {
+  return bookingRows(tx, or(eq(orders.buyerOrgId, orgId), eq(orders.sellerOrgId, orgId)));
+}
+
+async function bookingRows(tx: DbOrTx, where: ReturnType<typeof eq> | ReturnType<typeof or>) {
+  return tx
+    .select({
+      booking: bookings,
+      plate: vehicles.plate,
+      serviceDate: trips.serviceDate,
+      titleZh: listings.titleZh,
+      titleEn: listings.titleEn,
+      orderStatus: orders.status,
+    })
+    .from(bookings)
+    .innerJoin(orders, eq(orders.id, bookings.orderId))
+    .innerJoin(listings, eq(listings.id, orders.listingId))
+    .leftJoin(vehicles, eq(vehicles.id, bookings.vehicleId))
+    .leftJoin(trips, eq(trips.id, bookings.tripId))
+    .where(where)
+    .orderBy(desc(bookings.pickupFrom))
+    .limit(200);
+}
+
+/** The secret of a carrier's own logger (shown once asked, for setting up the device). */
+export async function deviceSecret(
+  tx: DbOrTx,
+  carrierOrgId: string,
+  deviceId: string,
+): Promise<string | null> {
+  const [row] = await tx
+    .select({ secret: telemetryDevices.secret })
+    .from(telemetryDevices)
+    .innerJoin(vehicles, eq(vehicles.id, telemetryDevices.vehicleId))
+    .where(and(eq(telemetryDevices.id, deviceId), eq(vehicles.carrierOrgId, carrierOrgId)));
+  return row?.secret ?? null;
+}
+
+export function marketTimeZone(): string {
+  return env().MARKET_TIME_ZONE;
+}

@@ -1,0 +1,139 @@
+// The public trace of a lot at a GS1 Digital Link shaped URL (/01/<GTIN>/10/<lot>): pond to table, no prices, no personal data.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { useLoaderData } from '@remix-run/react';
+import { listingTitle, localName } from '~/components/listing-form';
+import { formatTime } from '~/components/notification';
+import { TraceTimeline } from '~/components/shipment-trace';
+import { Card } from '~/components/ui';
+import { db } from '~/lib/db.server';
+import { useLocale, useT } from '~/lib/i18n';
+import { pageTitle } from '~/lib/meta';
+import { categoryGtin, listingIdOfLot } from '~/trace/epcis';
+import { publicTrace } from '~/trace/trace.server';
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const listingId = listingIdOfLot(params.lot ?? '');
+  const trace = listingId ? await publicTrace(db, listingId) : null;
+  // The GTIN must be the lot's own: a wrong one is a different product, so not found.
+  if (!trace || categoryGtin(trace.lot.categoryId) !== params.gtin)
+    throw new Response('Not found', { status: 404 });
+  const { lot } = trace;
+  // Only what the page shows leaves the server: no seller id, no order or booking ids, no prices.
+  return json(
+    {
+      lot: {
+        titleZh: lot.titleZh,
+        titleEn: lot.titleEn,
+        category: { nameZh: lot.categoryZh, nameEn: lot.categoryEn },
+        originName: lot.originName,
+        originRegion: lot.originRegion,
+        harvestDate: lot.harvestDate,
+        coldChain: lot.coldChain,
+        producer: lot.producer,
+      },
+      gtin: trace.gtin,
+      lotCode: trace.lotCode,
+      steps: trace.steps,
+      certificateNumbers: trace.certificateNumbers,
+    },
+    { headers: { 'Cache-Control': 'public, max-age=60' } },
+  );
+}
+
+export default function PublicTrace() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  // The places in the order the lot passed them, a place repeated only after another one in between.
+  const places: { key: string; name: string }[] = [];
+  for (const step of data.steps) {
+    if (step.place && places[places.length - 1]?.name !== step.place)
+      places.push({ key: step.id, name: step.place });
+  }
+  const sensor = [...data.steps].reverse().find((step) => step.sensor)?.sensor ?? null;
+  return (
+    <div className="mx-auto max-w-3xl">
+      <p className="text-sm text-slate-500">{t('trace.title')}</p>
+      <h1 className="mt-1 text-2xl font-bold tracking-tight break-words text-slate-900">
+        {listingTitle(data.lot, locale)}
+      </h1>
+      <p className="mt-1 font-mono text-xs break-all text-slate-500" data-testid="trace-ids">
+        GTIN {data.gtin} · {t('trace.lot', { lot: data.lotCode })}
+      </p>
+
+      <div className="mt-5 grid gap-4 sm:grid-cols-2">
+        <Card>
+          <dl className="space-y-2 text-sm">
+            <div>
+              <dt className="text-slate-500">{t('trace.product')}</dt>
+              <dd className="font-medium">{localName(data.lot.category, locale)}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t('trace.producer')}</dt>
+              <dd className="font-medium break-words">{data.lot.producer}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t('trace.origin')}</dt>
+              <dd className="break-words">
+                {data.lot.originName}（{data.lot.originRegion}）
+              </dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t('trace.harvestDate')}</dt>
+              <dd>{data.lot.harvestDate}</dd>
+            </div>
+            <div>
+              <dt className="text-slate-500">{t('trace.certificate')}</dt>
+              <dd className="font-mono break-all" data-testid="trace-certificate">
+                {data.certificateNumbers.length
+                  ? data.certificateNumbers.join('、')
+                  : t('trace.noCertificate')}
+              </dd>
+            </div>
+          </dl>
+        </Card>
+        <Card>
+          <h2 className="text-sm font-semibold text-slate-900">{t('trace.route')}</h2>
+          {places.length ? (
+            <ol className="mt-2 space-y-1 text-sm" data-testid="trace-route">
+              {places.map((place, i) => (
+                <li key={place.key} className="flex items-center gap-2">
+                  <span className="flex size-5 shrink-0 items-center justify-center rounded-full bg-sea-100 text-xs text-sea-800">
+                    {i + 1}
+                  </span>
+                  <span className="break-words">{place.name}</span>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p className="mt-2 text-sm text-slate-500">{t('trace.noRoute')}</p>
+          )}
+          <h2 className="mt-4 text-sm font-semibold text-slate-900">{t('trace.temperature')}</h2>
+          <p className="mt-1 text-sm" data-testid="trace-temperature">
+            {sensor
+              ? t('trace.temperatureValue', { min: sensor.minC, max: sensor.maxC, n: sensor.excursions })
+              : t('trace.noTemperature')}
+          </p>
+        </Card>
+      </div>
+
+      <Card title={t('trace.timeline')} className="mt-4">
+        {data.steps.length ? (
+          <TraceTimeline
+            steps={data.steps.map((step) => ({
+              ...step,
+              timeLabel: step.step === 'harvest' ? data.lot.harvestDate : formatTime(step.time, locale),
+            }))}
+          />
+        ) : (
+          <p className="text-sm text-slate-500">{t('trace.empty')}</p>
+        )}
+      </Card>
+      <p className="mt-4 text-xs text-slate-500">{t('trace.privacy')}</p>
+    </div>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, 'trace.title', data?.lot.titleZh ?? data?.lot.titleEn ?? undefined);
