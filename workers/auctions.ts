@@ -1,6 +1,24 @@
 // The auctions queue: closing auctions at their (possibly extended) end, offering a lot to the runner-up.
 import { type Job, UnrecoverableError } from 'bullmq';
+import { closeAuction, offerSecondChance, rescheduleClose } from '../app/auctions/closing.server';
+import { payloadSchema } from './queues';
 
-export async function processAuctionJob(job: Job): Promise<unknown> {
-  throw new UnrecoverableError(`unknown auctions job ${job.name}`);
+export async function processAuctionJob(job: Pick<Job, 'name' | 'data'>): Promise<unknown> {
+  const schema = payloadSchema('auctions', job.name);
+  if (!schema) throw new UnrecoverableError(`unknown auctions job ${job.name}`);
+  const parsed = schema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError(`bad payload for auctions job ${job.name}`);
+  const { auctionId } = parsed.data as { auctionId: string };
+  switch (job.name) {
+    case 'close': {
+      const closed = await closeAuction(auctionId);
+      // Soft close or a clock restart moved the end: this job was early, so look again at the new end.
+      if (closed.result === 'not_due') await rescheduleClose(auctionId, closed.dueAt);
+      return closed;
+    }
+    case 'second-chance':
+      return offerSecondChance(auctionId);
+    default:
+      throw new UnrecoverableError(`unknown auctions job ${job.name}`);
+  }
 }
