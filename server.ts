@@ -13,12 +13,14 @@ import client from 'prom-client';
 import { closeDb, db } from './db/client';
 import { sql } from 'drizzle-orm';
 import { env, isProduction } from './app/lib/env.server';
+import { auctionChannel, currentAuctionState } from './app/auctions/live.server';
 import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
 import { liveWorkers } from './app/lib/heartbeat.server';
 import { log } from './app/lib/log.server';
 import { redis } from './app/lib/redis.server';
 import { findSession, readSessionToken } from './app/lib/session.server';
 import { unreadCount } from './app/notify/inbox.server';
+import { BULL_BOARD_PATH, bullBoardRouter, operatorsOnly } from './app/trust/bull-board.server';
 import { queue, queueNames } from './workers/queues';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -157,13 +159,19 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
     }
   });
 
-  // Server-sent events for the signed-in user: the inbox bell now, auctions and orders later.
+  // Server-sent events for the signed-in user (the inbox bell), and with ?auction=<id> for one auction's
+  // live page too (public, so anyone may watch an auction; the user's channel only when signed in).
   app.get('/events', async (req, res) => {
     const token = await readSessionToken(
       new globalThis.Request('http://x', { headers: { cookie: req.get('cookie') ?? '' } }),
     );
     const session = token ? await findSession(token) : null;
-    if (!session) {
+    const auctionId = typeof req.query.auction === 'string' ? req.query.auction : null;
+    if (auctionId !== null && !/^auc_[0-9a-z]{10,40}$/.test(auctionId)) {
+      res.status(400).end();
+      return;
+    }
+    if (!session && !auctionId) {
       res.status(401).end();
       return;
     }
@@ -175,8 +183,17 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
     });
     const send = (type: string, data: unknown) =>
       res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-    send('inbox', { type: 'inbox', unread: await unreadCount(db, session.userId) });
-    const unsubscribe = await subscribe(userChannel(session.userId), (event) => send(event.type, event));
+    const unsubscribes: (() => Promise<void>)[] = [];
+    if (session) {
+      send('inbox', { type: 'inbox', unread: await unreadCount(db, session.userId) });
+      unsubscribes.push(await subscribe(userChannel(session.userId), (event) => send(event.type, event)));
+    }
+    if (auctionId) {
+      unsubscribes.push(await subscribe(auctionChannel(auctionId), (event) => send(event.type, event)));
+      // Subscribed first, then the state now: a page never misses a bid placed while it connected.
+      const state = await currentAuctionState(auctionId);
+      if (state) send('auction', state);
+    }
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
     streams.add(res);
     liveStreams.inc();
@@ -184,7 +201,7 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       clearInterval(heartbeat);
       streams.delete(res);
       liveStreams.dec();
-      void unsubscribe();
+      for (const unsubscribe of unsubscribes) void unsubscribe();
     });
   });
 
@@ -192,6 +209,8 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
 
   app.use(sameOriginOnly);
+  // The queue dashboard (operator console): the session is checked before bull-board sees the request.
+  app.use(BULL_BOARD_PATH, operatorsOnly, bullBoardRouter());
   app.all(
     '*',
     (req, _res, next) => {

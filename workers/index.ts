@@ -9,8 +9,8 @@ import { processAuctionJob } from './auctions';
 import { processColdChainJob } from './coldchain';
 import { processListingJob, scheduleListingJobs } from './listings';
 import { processMatchingJob } from './matching';
-import { processModerationJob } from './moderation';
-import { processNotification } from './notifications';
+import { processModerationJob, scheduleModerationJobs } from './moderation';
+import { processNotification, scheduleNotificationJobs } from './notifications';
 import { processOrderJob } from './orders';
 import { processSettlementJob } from './settlement';
 import { type QueueName, queue, queueNames, queuePrefix } from './queues';
@@ -31,6 +31,8 @@ const processors: Record<QueueName, { processor: Processor; concurrency: number 
 export async function startWorkers() {
   // Before any worker runs, so a Redis that refuses the schedule stops the start instead of leaving lots unexpired.
   await scheduleListingJobs();
+  await scheduleNotificationJobs();
+  await scheduleModerationJobs();
   const lockDuration = env().WORKER_LOCK_MS;
   const workers = queueNames.map((name) => {
     const { processor, concurrency } = processors[name];

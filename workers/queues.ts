@@ -12,8 +12,14 @@ export const catalogue = {
   notifications: {
     welcome: z.object({ userId: id }),
     'member-invited': z.object({ invitationId: id }),
-    // A notification event (app/notify/notify.server.ts): resolve recipients and deliver.
+    // A notification event (app/notify/notify.server.ts): resolve recipients and preferences, write the deliveries.
     event: z.object({ eventId: id }),
+    // One delivery (recipient × channel: inbox, e-mail or webhook), and each retry of it after a failure.
+    deliver: z.object({ deliveryId: id }),
+    // Gathers the day's low-priority items into digests; scheduled daily by the worker, so it carries nothing.
+    digest: z.object({}),
+    // Sends one user's daily digest e-mail.
+    'send-digest': z.object({ digestId: id }),
   },
   orders: {
     // Cancels the order if it is still unpaid when it runs (delayed to the order's pay-by time).
@@ -36,17 +42,31 @@ export const catalogue = {
     expire: z.object({}),
   },
   // Auctions issue (#5): closing, second chance. Jobs of the auctions area only.
-  auctions: {},
+  auctions: {
+    // Closes an auction at its end (re-checks it: soft close and clock restarts move it); idempotent.
+    close: z.object({ auctionId: id }),
+    // The winner did not pay: offer the lot to the runner-up at its own price.
+    'second-chance': z.object({ auctionId: id }),
+  },
   // Demand and matching issue (#6): recompute matches of a demand or a listing.
   matching: {
     'listing-changed': z.object({ listingId: id }),
     'demand-changed': z.object({ demandId: id }),
   },
   // Cold chain issue (#7): vehicle-cargo matching, excursion checks.
-  coldchain: {},
+  coldchain: {
+    // Finds a vehicle for a booking request (again after a carrier declines); a no-op once it is placed.
+    'match-booking': z.object({ bookingId: id }),
+  },
   // Operator console issue (#8): screening, credit recomputation, sanction expiry.
   moderation: {
     'screen-listing': z.object({ listingId: id }),
+    // Recomputes one org's credit score and quality class after an order event or a rating.
+    'recompute-credit': z.object({ orgId: id, trigger: z.string().min(1).max(64) }),
+    // The nightly sweep over every org (a repeatable job, so it carries nothing).
+    'recompute-all-credit': z.object({}),
+    // Delayed to a suspension's end: resumes the lots it paused and tells the org (no-op if lifted earlier).
+    'end-suspension': z.object({ sanctionId: id }),
   },
 } as const;
 

@@ -2,9 +2,8 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { and, eq, isNull } from 'drizzle-orm';
 import { db } from '../db/client';
-import { type Order, invoices, ledgerEntries, ledgerTransactions, orderEvents, orders } from '../db/schema';
+import { type Order, invoices, ledgerEntries, ledgerTransactions, orders } from '../db/schema';
 import { failpoint } from '../app/lib/failpoint.server';
-import { newId } from '../app/lib/ids';
 import { OrderError, actOnOrder, addEvent } from '../app/orders/orders.server';
 import { paymentProvider, providerFor } from '../app/payments/providers.server';
 // Registers the Stripe provider in every process that runs settlement jobs (the worker, tests, benchmarks).

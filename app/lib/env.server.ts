@@ -26,6 +26,14 @@ const schema = z
     STRIPE_SECRET_KEY: z.string().optional(),
     STRIPE_WEBHOOK_SECRET: z.string().optional(),
     SMTP_URL: z.string().optional(),
+    /** The sender of notification e-mails. */
+    MAIL_FROM: z.string().default('码头 Wharf <no-reply@wharf.test>'),
+    /** 1 lets org webhooks point at private, loopback or link-local addresses (tests, closed networks). */
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+    /** First retry delay of a failed e-mail or webhook delivery; doubles each attempt (tests shorten it). */
+    NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+    /** Attempts per e-mail or webhook delivery before it is marked failed. */
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
     WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
     ORDER_PAYMENT_HOURS: z.coerce
@@ -36,6 +44,10 @@ const schema = z
     /** Shortens every category's inspection window (demos and end-to-end tests); unset in production. */
     INSPECTION_SECONDS_OVERRIDE: z.coerce.number().int().min(1).optional(),
     STRIPE_API_BASE: z.string().url('must be a URL such as http://127.0.0.1:12111').optional(),
+    /** Auction bids one user may place per 10 seconds before it is answered 429 (a bid flood). */
+    AUCTION_BIDS_PER_10S: z.coerce.number().int().min(1).default(20),
+    /** How old (or early) a signed telemetry batch may be before it is refused as stale. */
+    TELEMETRY_MAX_SKEW_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {

@@ -2,6 +2,7 @@
 // Called inside the transaction that wrote the listing, so each reaction commits (or not) with it.
 import type { DbOrTx } from '../../db/client';
 import type { ListingStatus } from '../../db/schema';
+import { coldChainAfterListingChange } from '../coldchain/hooks.server';
 import { enqueue } from '../lib/outbox.server';
 
 export type ListingChange = {
@@ -17,6 +18,13 @@ export async function afterListingChange(tx: DbOrTx, change: ListingChange): Pro
   // Matching: a lot that appears, changes or leaves the market changes which demands it fits.
   await enqueue(tx, 'matching', 'listing-changed', { listingId: change.listingId });
   // Screening: every create and edit is checked for banned words, outlier prices and duplicates.
-  if (change.kind === 'created' || change.kind === 'edited')
+  // A draft or withdrawn lot submitted again is screened too (its last edit may predate new banned words).
+  const resubmitted =
+    change.kind === 'status' &&
+    (change.from === 'draft' || change.from === 'withdrawn') &&
+    (change.to === 'live' || change.to === 'pending_review');
+  if (change.kind === 'created' || change.kind === 'edited' || resubmitted)
     await enqueue(tx, 'moderation', 'screen-listing', { listingId: change.listingId });
+  // Trace: a new lot is its harvest or catch; a certificate added is an inspection.
+  await coldChainAfterListingChange(tx, change);
 }

@@ -19,7 +19,9 @@ import { buyerRefusal } from '~/orders/pages.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { getListingForViewer } from '~/listings/queries.server';
+import { sellerStanding } from '~/trust/credit.server';
 import { localeOf, pageTitle } from '~/lib/meta';
+import { liveAuctionOfListing } from '~/auctions/pages.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -50,6 +52,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     buyBlocked,
     payHours: env().ORDER_PAYMENT_HOURS,
     signedIn: Boolean(viewer),
+    auction: await liveAuctionOfListing(db, detail.listing.id),
+    standing: await sellerStanding(db, detail.seller.id),
   });
 }
 
@@ -84,6 +88,7 @@ export default function MarketListing() {
     signedIn,
     buyBlocked,
     payHours,
+    standing,
   } = data;
   const t = useT();
   const locale = useLocale();
@@ -123,6 +128,15 @@ export default function MarketListing() {
         </p>
       ) : null}
 
+      {data.auction ? (
+        <Link
+          to={`/auctions/${data.auction.id}`}
+          data-testid="live-auction-banner"
+          className="mt-3 block rounded-md border border-sea-200 bg-sea-50 px-3 py-2 text-sm font-medium text-sea-800"
+        >
+          {t('auctions.banner', { type: t(`auctions.type.${data.auction.type}`) })}
+        </Link>
+      ) : null}
       <div className="mt-4 grid gap-6 lg:grid-cols-2">
         <section aria-label={t('market.detail.photos')} data-testid="gallery">
           {current ? (
@@ -289,7 +303,30 @@ export default function MarketListing() {
               <dl className="mt-2 text-sm">
                 {seller.city ? <Fact label={t('market.detail.city')}>{seller.city}</Fact> : null}
                 <Fact label={t('market.detail.memberSince')}>{seller.memberSince}</Fact>
+                {standing ? (
+                  <>
+                    <Fact label={t('trust.credit.label')}>
+                      <span data-testid="credit-score">{standing.creditScore}</span>
+                    </Fact>
+                    <Fact label={t('trust.credit.quality')}>
+                      <span title={t(`trust.quality.${standing.qualityClass}`)}>{standing.qualityClass}</span>
+                    </Fact>
+                  </>
+                ) : null}
               </dl>
+              {signedIn && !data.viewerIsSeller ? (
+                <p className="mt-2 flex gap-3 text-xs">
+                  <Link
+                    to={`/reports/new?subject=listing&id=${listing.id}`}
+                    className="text-slate-500 underline"
+                  >
+                    {t('trust.report.link')}
+                  </Link>
+                  <Link to={`/reports/new?subject=org&id=${seller.id}`} className="text-slate-500 underline">
+                    {t('trust.report.linkOrg')}
+                  </Link>
+                </p>
+              ) : null}
             </div>
           </Card>
           <Card title={t('market.detail.certificates')}>

@@ -7,8 +7,12 @@ import { Field, FieldError, FormAlert, SelectField, SubmitButton, TextareaField 
 import { listingTitle } from '~/components/listing-form';
 import { formatTime } from '~/components/notification';
 import { OrderStatusBadge, OrderTimeline, percentOfBps } from '~/components/order-timeline';
+import { ExcursionList, ShipmentPanel } from '~/components/shipment-panel';
 import { Card } from '~/components/ui';
-import { requireUser } from '~/lib/auth.server';
+import { shipmentForOrder } from '~/coldchain/shipment.server';
+import { requireOrgRole, requireUser } from '~/lib/auth.server';
+import { TrustError } from '~/trust/moderation.server';
+import { mayRate, rateOrder, ratingOf, ratingSchema } from '~/trust/ratings.server';
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
 import { formError, formValues, parseForm } from '~/lib/forms.server';
@@ -95,6 +99,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     weighUnits: weighingUnits(lot.baseUnit, lot.caseNetGrams),
     timeline: await timelineOf(db, order),
     now: new Date().toISOString(),
+    // Cold chain (#7): the booking, its temperatures and excursions; buyer or seller may ask for transport once paid.
+    shipment: await shipmentForOrder(db, order.id),
+    canBook: order.status === 'paid' && (parties.includes('buyer') || parties.includes('seller')),
+    // Buyers rate a finished order once (credit score, app/trust).
+    rating: await ratingOf(db, order.id),
+    canRate: parties.includes('buyer') && mayRate(order.status),
   });
 }
 
@@ -114,6 +124,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (Object.keys(read.errors).length > 0) return formError(read.errors, formValues(formData));
     photos = read.uploads;
   } else formData = await request.formData();
+  if (formData.get('intent') === 'rate') {
+    await requireOrgRole(request, order.buyerOrgId, 'trader');
+    const rated = parseForm(formData, ratingSchema);
+    if (!rated.ok) return formError({ rate: rated.errors.comment ?? 'trust.errors.stars' }, rated.values);
+    try {
+      await db.transaction((tx) => rateOrder(tx, { orderId, userId: viewer.user.id, ...rated.data }));
+    } catch (error) {
+      if (!(error instanceof TrustError)) throw error;
+      return formError({ rate: error.messageKey }, formValues(formData), error.status);
+    }
+    return redirectWithToast(`/orders/${orderId}`, 'trust.rating.saved');
+  }
   if (formData.get('intent') === 'pay_online') {
     // Paying is the buyer's step: a seller or a viewer-role member of the buyer may not start it.
     if (!partiesOf(viewer, order).includes('buyer')) throw new Response('Forbidden', { status: 403 });
@@ -399,6 +421,12 @@ export default function OrderPage() {
             <p className="mt-1 text-sm break-words whitespace-pre-line text-slate-800">
               {data.dispute.reason}
             </p>
+            {data.shipment.excursions.length ? (
+              <div className="mt-3" data-testid="dispute-evidence">
+                <p className="mb-1 text-xs text-slate-600">{t('coldchain.excursion.evidence')}</p>
+                <ExcursionList excursions={data.shipment.excursions} />
+              </div>
+            ) : null}
             {data.dispute.photos.length > 0 ? (
               <ul className="mt-3 flex flex-wrap gap-2" data-testid="dispute-photos">
                 {data.dispute.photos.map((photo, index) => {
@@ -510,6 +538,12 @@ export default function OrderPage() {
               ? step(
                   'open_dispute',
                   <>
+                    {data.shipment.excursions.length ? (
+                      <div data-testid="dispute-excursions">
+                        <p className="mb-1 text-xs text-slate-600">{t('coldchain.excursion.evidence')}</p>
+                        <ExcursionList excursions={data.shipment.excursions} />
+                      </div>
+                    ) : null}
                     <TextareaField
                       name="reason"
                       label={t('orders.field.disputeReason')}
@@ -598,6 +632,44 @@ export default function OrderPage() {
               : null}
           </div>
         </Card>
+
+        <Card title={t('coldchain.shipment.title')} className="lg:col-span-2">
+          <ShipmentPanel
+            shipment={data.shipment}
+            requestHref={
+              data.canBook &&
+              (!data.shipment.booking || ['unmatched', 'cancelled'].includes(data.shipment.booking.status))
+                ? `/orders/${order.id}/booking`
+                : null
+            }
+          />
+        </Card>
+
+        {data.rating || data.canRate ? (
+          <Card title={t('trust.rating.title')} className="lg:col-span-2">
+            {data.rating ? (
+              <p className="text-sm" data-testid="rating">
+                {t('trust.rating.yours', { stars: data.rating.stars })}
+                {data.rating.comment ? ` · ${data.rating.comment}` : ''}
+              </p>
+            ) : (
+              <Form method="post" className="space-y-3" noValidate>
+                <FormAlert error={failed?.errors.rate} />
+                <fieldset className="flex flex-wrap gap-3 text-sm">
+                  <legend className="mb-1 font-medium text-slate-700">{t('trust.rating.stars')}</legend>
+                  {[5, 4, 3, 2, 1].map((n) => (
+                    <label key={n} className="flex items-center gap-1">
+                      <input type="radio" name="stars" value={n} defaultChecked={n === 5} />
+                      {t('trust.rating.star', { n })}
+                    </label>
+                  ))}
+                </fieldset>
+                <Field name="comment" label={t('trust.rating.comment')} required={false} />
+                <SubmitButton intent="rate">{t('trust.rating.submit')}</SubmitButton>
+              </Form>
+            )}
+          </Card>
+        ) : null}
 
         <Card title={t('orders.timeline.title')} className="lg:col-span-2">
           <OrderTimeline

@@ -107,6 +107,16 @@ export default function EditListing() {
           </p>
         ) : null}
         {canEdit ? null : <p className="text-sm text-slate-600">{t('sell.edit.readOnly')}</p>}
+        <div className="flex flex-wrap gap-x-5 gap-y-2">
+          {canEdit && listing.status === 'live' ? (
+            <Link to={`/sell/${listing.id}/auction`} className="text-sm text-sea-700 underline">
+              {t('auctions.new.link')}
+            </Link>
+          ) : null}
+          <Link to={`/sell/${listing.id}/label`} className="text-sm text-sea-700 underline">
+            {t('sell.edit.labelLink')}
+          </Link>
+        </div>
       </div>
       <ListingFiles files={files} canEdit={canEdit} />
       <ListingForm

@@ -1,14 +1,14 @@
 // Settings: interface language and the devices signed in to this account, each revocable.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, useLoaderData } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import { SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { Card, PageHeader } from '~/components/ui';
 import { db } from '~/lib/db.server';
 import { sessions, users } from '~/lib/db.server';
-import { requireUser } from '~/lib/auth.server';
+import { roleAtLeast, requireUser } from '~/lib/auth.server';
 import { LOCALES, isLocale, useLocale, useT } from '~/lib/i18n';
 import { redirectWithToast } from '~/lib/toast.server';
 import { revokeSession } from '~/lib/session.server';
@@ -33,8 +33,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ),
     )
     .orderBy(desc(sessions.lastSeenAt));
+  const org = viewer.activeOrg;
   return json({
     locale: viewer.user.locale,
+    // Links to the other settings this user may open (each page checks again).
+    links: {
+      verification: Boolean(org && (org.kind === 'seller' || org.kind === 'both')),
+      webhooks: org && roleAtLeast(org.role, 'admin') ? org.orgId : null,
+    },
     devices: devices.map((d) => ({
       ...d,
       userAgent: describeDevice(d.userAgent),
@@ -84,12 +90,30 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Settings() {
-  const { locale: saved, devices } = useLoaderData<typeof loader>();
+  const { locale: saved, devices, links } = useLoaderData<typeof loader>();
   const locale = useLocale();
   const t = useT();
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <PageHeader title={t('settings.title')} />
+      <nav aria-label={t('settings.more')} className="flex flex-wrap gap-x-5 gap-y-2 text-sm">
+        <Link to="/settings/notifications" className="text-sea-700 underline">
+          {t('settings.notificationsLink')}
+        </Link>
+        {links.verification ? (
+          <Link to="/settings/verification" className="text-sea-700 underline">
+            {t('settings.verificationLink')}
+          </Link>
+        ) : null}
+        {links.webhooks ? (
+          <Link to={`/orgs/${links.webhooks}/webhooks`} className="text-sea-700 underline">
+            {t('settings.webhooksLink')}
+          </Link>
+        ) : null}
+        <Link to="/reports" className="text-sea-700 underline">
+          {t('settings.reportsLink')}
+        </Link>
+      </nav>
       <Card title={t('settings.language')}>
         <Form method="post" className="flex flex-wrap items-center gap-4">
           {LOCALES.map((l) => (

@@ -24,6 +24,9 @@ type Bench = { run: (context: BenchContext) => Promise<void> };
 const BENCHES: Record<string, () => Promise<Bench>> = {
   search: () => import('./search'),
   settlement: () => import('./settlement'),
+  booking: () => import('./booking'),
+  matching: () => import('./matching'),
+  auction: () => import('./auction'),
 };
 
 const { values: options, positionals } = parseArgs({

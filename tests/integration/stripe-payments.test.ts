@@ -111,7 +111,10 @@ async function onboardedSeller(): Promise<Seller> {
 
 /** Buys 10 kg (¥420.00) and waits for the create-payment job to make the PaymentIntent. */
 async function placeOrder(seller: Seller) {
-  const lot = await liveShrimpLot(db, seller, '100');
+  // Each order its own batch: the same title twice from one seller is screened as a duplicate listing.
+  const lot = await liveShrimpLot(db, seller, '100', {
+    titleZh: `南美白对虾 40/50 头 鲜活 批次 ${randomBytes(3).toString('hex')}`,
+  });
   const buyer = await buyerOrg();
   const placed = await placeBuyNow({
     buyerOrgId: buyer.orgId,

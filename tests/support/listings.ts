@@ -36,13 +36,22 @@ export async function buyerOrg(db: DbOrTx = defaultDb): Promise<Seller> {
   return buyer;
 }
 
-/** A live lot of whiteleg shrimp, `quantityKg` of it, harvested today. */
-export async function liveShrimpLot(db: DbOrTx, seller: Seller, quantityKg = '1000'): Promise<string> {
+/**
+ * A live lot of whiteleg shrimp, `quantityKg` of it, harvested today. A seller listing it twice with the
+ * same title is a near-duplicate to screening: tests that list several while a worker runs pass a
+ * `titleZh` of their own (a batch number, as sellers write).
+ */
+export async function liveShrimpLot(
+  db: DbOrTx,
+  seller: Seller,
+  quantityKg = '1000',
+  options: { titleZh?: string } = {},
+): Promise<string> {
   const categoriesById = new Map((await db.select().from(categories)).map((c) => [c.id, c]));
   const parsed = parseListingForm(
     {
       categoryId: 'whiteleg-shrimp',
-      titleZh: '南美白对虾 40/50 头 鲜活',
+      titleZh: options.titleZh ?? '南美白对虾 40/50 头 鲜活',
       originName: '湛江东海岛',
       originRegion: '广东',
       harvestDate: marketToday(),
