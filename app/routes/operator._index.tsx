@@ -32,6 +32,8 @@ const PAGES = [
   ['/operator/categories', 'operator.categories.link'],
   ['/operator/payments', 'payments.title'],
   ['/operator/audit', 'console.nav.audit'],
+  // E-mails kept when SMTP_URL is unset (app/notify/mailbox.server.ts).
+  ['/mailbox', 'mailbox.title'],
 ] as const;
 
 export default function OperatorConsole() {
