@@ -54,7 +54,10 @@ test('a seller with the inbox open sees a new order’s notification appear with
   await expect(item).toBeVisible({ timeout: 15_000 });
   await expect(item).toContainText('新订单待付款');
   await expect(item).toContainText('南美白对虾 30/40 头 大规格 鲜活');
-  await expect(bell.getByTestId('unread-count')).toHaveText(String(unreadBefore + 1));
+  // At least one more: the demo seller trades in other tests running beside this one, so others may land too.
+  await expect
+    .poll(async () => Number((await bell.getByTestId('unread-count').textContent()) ?? 0))
+    .toBeGreaterThan(unreadBefore);
   expect(await seller.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
 });
 
