@@ -30,6 +30,10 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   workers: 2,
+  // Two browsers, two markets, their workers and PostgreSQL share two cores: a flow of a dozen pages that takes
+  // 20 s on a quiet machine took 32 s in one CI run, past Playwright's default 30 s. Long flows set their own.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   retries: process.env.CI ? 1 : 0,
   reporter: 'list',
   use: {
