@@ -1,29 +1,16 @@
 // Cold chain in the browser: a paid order's seller books transport, the carrier accepts, picks up and delivers while the
 // buyer watches each step, and an anonymous visitor opens the lot's public trace from its label's QR URL.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { type Page, expect, test } from '@playwright/test';
 import { signTelemetry } from '../../app/coldchain/signature';
-import { DEMO, press, signedIn, waitForHydration } from './helpers';
+import { DEMO, press, signedIn, waitForHydration, pageShots } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
 const LOT_TITLE = '湛江南美白对虾 40/50 头 塘头鲜活';
 
 /** With WHARF_COLDCHAIN_SHOTS=<dir>, the test also saves each page it passes at desktop and phone width. */
-const shotsDir = process.env.WHARF_COLDCHAIN_SHOTS;
-async function shoot(page: Page, name: string) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  for (const [size, viewport] of [
-    ['1280', { width: 1280, height: 800 }],
-    ['390', { width: 390, height: 844 }],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+const shots = pageShots('WHARF_COLDCHAIN_SHOTS');
+const shoot = shots.shoot;
 
 /** Reloads until the buyer's shipment section shows `status` (the worker and the carrier act elsewhere). */
 async function expectShipment(page: Page, status: string) {

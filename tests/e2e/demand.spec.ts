@@ -1,28 +1,15 @@
 // A demand's life in the browser: the restaurant posts 2 t of pineapple for Guangzhou, the Xuwen grower finds it among
 // its matches and quotes ¥4.20/斤, the restaurant counters ¥3.90, the grower accepts, and both see the order.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Page, expect, test } from '@playwright/test';
-import { DEMO, signedIn, uniqueTag, waitForHydration } from './helpers';
+import { expect, test } from '@playwright/test';
+import { DEMO, signedIn, uniqueTag, waitForHydration, pageShots } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
 const GROWER = 'pineapple@wharf.test';
 
 /** With WHARF_DEMAND_SHOTS=<dir>, the test also saves each page it passes at desktop and phone width. */
-const shotsDir = process.env.WHARF_DEMAND_SHOTS;
-async function shoot(page: Page, name: string) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  for (const [size, viewport] of [
-    ['1280', { width: 1280, height: 800 }],
-    ['390', { width: 390, height: 844 }],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+const shots = pageShots('WHARF_DEMAND_SHOTS');
+const shoot = shots.shoot;
 
 test('post a demand, get matched, quote, counter, accept: both sides see the order', async ({ browser }) => {
   test.setTimeout(120_000);

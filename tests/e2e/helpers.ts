@@ -1,5 +1,7 @@
 // Shared helpers for the end-to-end tests: unique test data, the demo accounts, and the register/login forms.
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { type Browser, type Page, type Response, expect } from '@playwright/test';
 
 /** Password of every seeded demo user (db/seed.ts). */
@@ -157,4 +159,25 @@ export async function press(page: Page, name: string, within = page.locator('mai
     within.getByRole('button', { name, exact: true }).click(),
   ]);
   await waitForHydration(page);
+}
+
+/**
+ * Screenshots of each page a flow passes, at desktop and phone width, when the environment variable `envName`
+ * names a folder (e.g. WHARF_ORDER_SHOTS=/tmp/shots); otherwise `shoot` does nothing and `enabled` is false.
+ */
+export function pageShots(envName: string) {
+  const dir = process.env[envName];
+  const shoot = async (page: Page, name: string): Promise<void> => {
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    for (const [size, viewport] of [
+      ['1280', { width: 1280, height: 800 }],
+      ['390', { width: 390, height: 844 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: path.join(dir, `${name}-${size}.png`), fullPage: true });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+  };
+  return { enabled: Boolean(dir), shoot };
 }

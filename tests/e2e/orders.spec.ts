@@ -1,28 +1,24 @@
 // A trader's day in the browser: buy 500 kg of shrimp, the operator records the transfer, the seller ships and weighs
 // 492 kg, the buyer confirms, the inspection window (4 s in the tests) passes, and the money lands where it should.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { type Page, expect, test } from '@playwright/test';
-import { DEMO, DEMO_PASSWORD, logIn, newAccount, press, signedIn, waitForHydration } from './helpers';
+import { expect, test } from '@playwright/test';
+import {
+  DEMO,
+  DEMO_PASSWORD,
+  logIn,
+  newAccount,
+  press,
+  signedIn,
+  waitForHydration,
+  pageShots,
+} from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
 const LOT_TITLE = '湛江南美白对虾 40/50 头 塘头鲜活';
 
 /** With WHARF_ORDER_SHOTS=<dir>, the test also saves each page it passes at desktop and phone width. */
-const shotsDir = process.env.WHARF_ORDER_SHOTS;
-async function shoot(page: Page, name: string) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  for (const [size, viewport] of [
-    ['1280', { width: 1280, height: 800 }],
-    ['390', { width: 390, height: 844 }],
-  ] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(shotsDir, `${name}-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+const shots = pageShots('WHARF_ORDER_SHOTS');
+const shoot = shots.shoot;
 
 test('buy, pay, ship, weigh, confirm, settle: the seller is paid for 492 kg less the fee, the buyer refunded 8 kg', async ({
   browser,
@@ -33,7 +29,7 @@ test('buy, pay, ship, weigh, confirm, settle: the seller is paid for 492 kg less
   const operator = await signedIn(browser, DEMO.operator.email);
   let orderId = '';
 
-  if (shotsDir) {
+  if (shots.enabled) {
     // A buyer with no orders yet: the empty state says what to do.
     const newcomer = await signedIn(browser, 'supermarket@wharf.test');
     await newcomer.goto('/orders');
