@@ -9,32 +9,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { dropDatabase, ensureDatabase } from '../../scripts/databases';
-import { ensurePostgres, ensureRedis, repoRoot } from '../../scripts/services';
-import { migrateDatabase } from '../../db/migrate';
+import { dropDatabase } from '../../scripts/databases';
+import { ensureRedis } from '../../scripts/services';
 import type { BenchContext, BenchResult } from './run';
+import { ensureAppBuild } from '../support/app-build';
+import { freshBenchDatabase, percentile, positiveInt, round } from './support';
 
 const DATABASE = 'wharf_bench_auction';
 const PASSWORD = 'bench-password-2026';
-
-function positiveInt(
-  value: string | boolean | undefined,
-  fallback: number,
-  name: string,
-  max: number,
-): number {
-  if (value === undefined || value === false) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new Error(`${name} must be a whole number from 1 to ${max}`);
-  return n;
-}
-
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
 
 type Pass = { seconds: number; accepted: number; attempted: number; latencies: number[] };
 
@@ -97,7 +79,7 @@ function pgbenchHotRow(url: string, clients: number, seconds: number, log: (m: s
   if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr || run.error?.message}`);
   const tps = Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1] ?? 'NaN');
   const latency = Number(/latency average = ([\d.]+) ms/.exec(run.stdout)?.[1] ?? 'NaN');
-  log(`  pgbench: ${round(tps)} tps, average latency ${latency} ms`);
+  log(`  pgbench: ${round(tps, 1)} tps, average latency ${latency} ms`);
   return { tps, latency };
 }
 
@@ -110,10 +92,8 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     256,
   );
 
-  const pg = await ensurePostgres(log);
   const redisService = await ensureRedis(log);
-  const url = await ensureDatabase(pg.url, DATABASE, { fresh: true });
-  await migrateDatabase(url);
+  const { pg, url } = await freshBenchDatabase(DATABASE, log);
   Object.assign(process.env, {
     DATABASE_URL: url,
     DATABASE_POOL_MAX: String(clients + 8),
@@ -201,12 +181,12 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       3_000,
     );
     log(
-      `  ${service.seconds.toFixed(2)} s → ${round(service.accepted / service.seconds)} accepted bids/s (${service.accepted} of ${n})`,
+      `  ${service.seconds.toFixed(2)} s → ${round(service.accepted / service.seconds, 1)} accepted bids/s (${service.accepted} of ${n})`,
     );
 
     log(`(b) HTTP: ${n.toLocaleString('en')} bids through the Remix action…`);
     const { createApp } = await import('../../server');
-    const build = await import(path.join(repoRoot, 'build/index.js'));
+    const build = await import(ensureAppBuild());
     const { app } = await createApp(build);
     server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -250,7 +230,7 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       3_000,
     );
     log(
-      `  ${http.seconds.toFixed(2)} s → ${round(http.accepted / http.seconds)} accepted bids/s (${http.accepted} of ${n})`,
+      `  ${http.seconds.toFixed(2)} s → ${round(http.accepted / http.seconds, 1)} accepted bids/s (${http.accepted} of ${n})`,
     );
 
     // What was measured happened: every bid is on record, and the ledger still balances.
@@ -269,15 +249,15 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       const result: BenchResult = {
         bench,
         metric: 'accepted bids/s (higher is better)',
-        value: round(value),
+        value: round(value, 1),
         baseline: baselineLabel,
-        baseline_value: round(baseline.tps),
+        baseline_value: round(baseline.tps, 1),
         ratio: round(value / baseline.tps, 4),
-        p50_ms: round(percentile(measured.latencies, 50)),
-        p99_ms: round(percentile(measured.latencies, 99)),
+        p50_ms: round(percentile(measured.latencies, 50), 1),
+        p99_ms: round(percentile(measured.latencies, 99), 1),
         baseline_avg_ms: baseline.latency,
         bids: measured.attempted,
-        bids_per_s: round(measured.attempted / measured.seconds),
+        bids_per_s: round(measured.attempted / measured.seconds, 1),
         accepted: measured.accepted,
         concurrency: clients,
       };

@@ -5,22 +5,11 @@ import { CITIES, cityOf } from '../../app/geo/cities';
 import type { TempClass } from '../../app/coldchain/classes';
 import { type Cargo, type VehicleSlot, assignAll, planRoute } from '../../app/coldchain/matching';
 import type { BenchContext } from './run';
+import { random, round } from './support';
 
 const DEFAULT_N = 1_000;
 const H = 3_600_000;
 const DAY0 = Date.parse('2026-12-01T00:00:00+08:00');
-
-/** A small seeded generator (mulberry32), so every run books the same cargo onto the same fleet. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const place = (name: string) => {
   const city = cityOf(name);
@@ -54,7 +43,7 @@ function pickClass(rnd: () => number): TempClass {
 }
 
 export function fleet(n: number, seed = 7): VehicleSlot[] {
-  const rnd = random(seed);
+  const rnd = random(seed).next;
   return Array.from({ length: n }, (_, i) => {
     const pallets = 4 + Math.floor(rnd() * 13);
     return {
@@ -69,7 +58,7 @@ export function fleet(n: number, seed = 7): VehicleSlot[] {
 }
 
 export function requests(n: number, seed = 11): Cargo[] {
-  const rnd = random(seed);
+  const rnd = random(seed).next;
   return Array.from({ length: n }, (_, i) => {
     const weightKg = 100 + Math.floor(rnd() * 1100);
     const pickupFrom = DAY0 + (4 + Math.floor(rnd() * 10)) * H;
@@ -117,8 +106,6 @@ function measure(slots: VehicleSlot[], cargo: Cargo[], strategy: 'best' | 'first
   };
 }
 
-const round = (value: number, digits = 3) => Number(value.toFixed(digits));
-
 export async function run({ options, emit, log }: BenchContext): Promise<void> {
   const n = Number(options.n ?? DEFAULT_N);
   if (!Number.isInteger(n) || n < 10 || n > 100_000)
@@ -145,15 +132,15 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     metric: 'vehicles used (lower is better; ratio = baseline / value)',
     value: best.used,
     baseline_value: firstFit.used,
-    ratio: round(firstFit.used / best.used),
+    ratio: round(firstFit.used / best.used, 3),
     ...common,
   });
   emit({
     bench: 'booking',
     metric: 'capacity utilisation of the vehicles used (kg loaded / kg capacity; ratio = value / baseline)',
-    value: round(best.utilisation),
-    baseline_value: round(firstFit.utilisation),
-    ratio: round(best.utilisation / firstFit.utilisation),
+    value: round(best.utilisation, 3),
+    baseline_value: round(firstFit.utilisation, 3),
+    ratio: round(best.utilisation / firstFit.utilisation, 3),
     ...common,
   });
   emit({
@@ -161,7 +148,7 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     metric: 'route km driven (lower is better; ratio = baseline / value)',
     value: Math.round(best.km),
     baseline_value: Math.round(firstFit.km),
-    ratio: round(firstFit.km / best.km),
+    ratio: round(firstFit.km / best.km, 3),
     ...common,
   });
   emit({
@@ -169,7 +156,7 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     metric: 'planning time ms for all requests (lower is better; ratio = baseline / value)',
     value: round(best.ms, 1),
     baseline_value: round(firstFit.ms, 1),
-    ratio: round(firstFit.ms / best.ms),
+    ratio: round(firstFit.ms / best.ms, 3),
     ...common,
   });
 }

@@ -5,33 +5,15 @@ import { sql } from 'drizzle-orm';
 import { CATALOGUE, type CategoryDefinition } from '../../app/listings/catalogue';
 import { marketToday } from '../../app/listings/form.server';
 import { CITIES } from '../../app/geo/cities';
-import { migrateDatabase } from '../../db/migrate';
 import { seedCatalogue } from '../../db/seed';
-import { ensureDatabase } from '../../scripts/databases';
-import { ensurePostgres } from '../../scripts/services';
 import type { BenchContext, BenchResult } from './run';
+import { freshBenchDatabase, percentile, positiveInt, random, round } from './support';
 
 const DATABASE = 'wharf_bench_matching';
 const DEFAULTS = { n: 100_000, demands: 1_000, sample: 20 };
 const BATCH = 1_000;
 const SELLERS = 300;
 const BUYERS = 50;
-
-/** A small seeded PRNG (mulberry32), so every run generates the same market. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const chance = (p: number) => next() < p;
-  return { next, int, pick, chance };
-}
 
 /** Fen per kg (per piece for oysters): the usual wholesale range of each category. */
 const PRICE_RANGE: Record<string, [number, number]> = {
@@ -85,26 +67,6 @@ function wantedSpec(r: ReturnType<typeof random>, category: CategoryDefinition) 
   return wanted;
 }
 
-function positiveInt(
-  value: string | boolean | undefined,
-  fallback: number,
-  name: string,
-  max: number,
-): number {
-  if (value === undefined || value === false) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new Error(`${name} must be a whole number from 1 to ${max}`);
-  return n;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
-
 export async function run({ options, emit, log }: BenchContext): Promise<void> {
   const n = positiveInt(options.n ?? process.env.BENCH_MATCHING_N, DEFAULTS.n, '--n', 1_000_000);
   const demandCount = positiveInt(
@@ -118,9 +80,7 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     positiveInt(process.env.BENCH_MATCHING_SAMPLE, DEFAULTS.sample, 'BENCH_MATCHING_SAMPLE', 10_000),
   );
 
-  const pg = await ensurePostgres(log);
-  const url = await ensureDatabase(pg.url, DATABASE, { fresh: true });
-  await migrateDatabase(url);
+  const { pg, url } = await freshBenchDatabase(DATABASE, log);
   // The app's own client (and so the matcher's exact SQL), pointed at the benchmark's database.
   process.env.DATABASE_URL = url;
   process.env.DATABASE_POOL_MAX = '4';
@@ -308,10 +268,10 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       baseline_value: round(baselineValue, 2),
       ratio: round(value / baselineValue, 1),
       total_s: round(indexedSeconds, 1),
-      p50_ms: round(percentile(indexedMs, 50)),
-      p99_ms: round(percentile(indexedMs, 99)),
-      baseline_p50_ms: round(percentile(scanMs, 50)),
-      baseline_p99_ms: round(percentile(scanMs, 99)),
+      p50_ms: round(percentile(indexedMs, 50), 2),
+      p99_ms: round(percentile(indexedMs, 99), 2),
+      baseline_p50_ms: round(percentile(scanMs, 50), 2),
+      baseline_p99_ms: round(percentile(scanMs, 99), 2),
       mean_candidates: Math.round(candidates / sample),
       sellable_lots: all.length,
       same_top_n: compared === 0 ? 1 : round(same / compared, 4),

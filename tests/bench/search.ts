@@ -8,12 +8,10 @@ import { marketToday } from '../../app/listings/form.server';
 import { marketConditions, marketSearch } from '../../app/listings/queries.server';
 import { documentLexemes, queryText, tsvectorText } from '../../app/listings/search-text';
 import type { Db } from '../../db/client';
-import { migrateDatabase } from '../../db/migrate';
 import { categories, listings, organisations, priceTiers, users } from '../../db/schema';
 import { seedCatalogue } from '../../db/seed';
-import { ensureDatabase } from '../../scripts/databases';
-import { ensurePostgres } from '../../scripts/services';
 import type { BenchContext, BenchResult } from './run';
+import { freshBenchDatabase, percentile, positiveInt, random, round } from './support';
 
 const DATABASE = 'wharf_bench_search';
 const DEFAULT_N = 50_000;
@@ -23,22 +21,6 @@ const SELLERS = 300;
 
 // ---------------------------------------------------------------------------------------------
 // Generated lots: titles and descriptions from the catalogue's own words, places of the region.
-
-/** A small seeded PRNG (mulberry32), so every run generates the same market. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const chance = (p: number) => next() < p;
-  return { next, int, pick, chance };
-}
 
 type Place = { name: string; region: string; en: string };
 
@@ -381,14 +363,6 @@ const QUERIES: Record<string, string[]> = {
   ],
 };
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-}
-
-const round = (value: number, places = 2) => Math.round(value * 10 ** places) / 10 ** places;
-
 /** `%q%` with LIKE's wildcards taken literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -444,26 +418,11 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - start, value };
 }
 
-function positiveInt(
-  value: string | boolean | undefined,
-  fallback: number,
-  name: string,
-  max: number,
-): number {
-  if (value === undefined || value === false) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new Error(`${name} must be a whole number from 1 to ${max}`);
-  return n;
-}
-
 export async function run({ options, emit, log }: BenchContext): Promise<void> {
   const n = positiveInt(options.n ?? process.env.BENCH_SEARCH_N, DEFAULT_N, '--n', MAX_N);
   const repeats = positiveInt(options.repeats ?? process.env.BENCH_SEARCH_REPEATS, 5, '--repeats', 100);
 
-  const pg = await ensurePostgres(log);
-  const url = await ensureDatabase(pg.url, DATABASE, { fresh: true });
-  await migrateDatabase(url);
+  const { pg, url } = await freshBenchDatabase(DATABASE, log);
   // The app's own client (and so marketSearch's exact SQL), pointed at the benchmark's database.
   process.env.DATABASE_URL = url;
   process.env.DATABASE_POOL_MAX = '4';
@@ -541,14 +500,14 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       const result: BenchResult = {
         bench,
         metric: 'p50 latency ms (lower is better; ratio = baseline_value / value)',
-        value: round(p50),
+        value: round(p50, 2),
         baseline: 'sequential ILIKE scan',
-        baseline_value: round(baselineP50),
+        baseline_value: round(baselineP50, 2),
         ratio: round(baselineP50 / p50, 1),
-        p50_ms: round(p50),
-        p99_ms: round(percentile(indexedMs, 99)),
-        baseline_p50_ms: round(baselineP50),
-        baseline_p99_ms: round(percentile(baselineMs, 99)),
+        p50_ms: round(p50, 2),
+        p99_ms: round(percentile(indexedMs, 99), 2),
+        baseline_p50_ms: round(baselineP50, 2),
+        baseline_p99_ms: round(percentile(baselineMs, 99), 2),
         recall: expected === 0 ? 1 : round(found / expected, 4),
         mean_matches: Math.round(matches / queries.length),
         queries: queries.length,

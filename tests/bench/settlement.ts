@@ -3,11 +3,11 @@
 //   npm run bench -- settlement --n 20000 --concurrency 16   (or BENCH_SETTLEMENT_N / BENCH_SETTLEMENT_CONCURRENCY)
 import { randomBytes } from 'node:crypto';
 import type { Job, Processor, Queue, Worker } from 'bullmq';
-import { ensureDatabase, dropDatabase } from '../../scripts/databases';
-import { ensurePostgres, ensureRedis } from '../../scripts/services';
-import { migrateDatabase } from '../../db/migrate';
+import { dropDatabase } from '../../scripts/databases';
+import { ensureRedis } from '../../scripts/services';
 import type { Seller } from '../support/listings';
 import type { BenchContext, BenchResult } from './run';
+import { freshBenchDatabase, percentile, positiveInt, round } from './support';
 
 const DATABASE = 'wharf_bench_settlement';
 const DEFAULT_N = 4_000;
@@ -20,26 +20,6 @@ const BATCH = 1_000;
 /** A run that makes no progress for this long is stuck (a job failing for good), not slow. */
 const STALL_MS = 60_000;
 
-function positiveInt(
-  value: string | boolean | undefined,
-  fallback: number,
-  name: string,
-  max: number,
-): number {
-  if (value === undefined || value === false) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new Error(`${name} must be a whole number from 1 to ${max}`);
-  return n;
-}
-
-const round = (value: number, digits = 1) => Number(value.toFixed(digits));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 type Pass = { seconds: number; processingMs: number[]; failedAttempts: number };
 
 export async function run({ options, emit, log }: BenchContext): Promise<void> {
@@ -51,10 +31,8 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     256,
   );
 
-  const pg = await ensurePostgres(log);
   const redisService = await ensureRedis(log);
-  const url = await ensureDatabase(pg.url, DATABASE, { fresh: true });
-  await migrateDatabase(url);
+  const { pg, url } = await freshBenchDatabase(DATABASE, log);
   // The app's own modules, pointed at the benchmark's database, Redis and a queue prefix of this run only;
   // no Stripe key, so the offline provider: what is measured is the queue, the ledger and the invoice.
   const prefix = `bench-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -237,7 +215,7 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       async () => ({}),
       (i) => ({ i }),
     );
-    log(`  ${noop.seconds.toFixed(2)} s → ${round(n / noop.seconds)} jobs/s`);
+    log(`  ${noop.seconds.toFixed(2)} s → ${round(n / noop.seconds, 1)} jobs/s`);
 
     log(`settlement: ${n.toLocaleString('en')} release-escrow jobs at concurrency ${concurrency}…`);
     const settled = await pass(
@@ -247,7 +225,7 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       processSettlementJob,
       (i) => ({ orderId: ids[i] }),
     );
-    log(`  ${settled.seconds.toFixed(2)} s → ${round(n / settled.seconds)} settlements/s`);
+    log(`  ${settled.seconds.toFixed(2)} s → ${round(n / settled.seconds, 1)} settlements/s`);
 
     // What was measured really happened, once per order, and the ledger still balances.
     const [completed] = await db
@@ -274,9 +252,9 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     const result: BenchResult = {
       bench: 'settlement-offline',
       metric: 'settlements/s (higher is better)',
-      value: round(value),
+      value: round(value, 1),
       baseline: 'no-op BullMQ job, same Redis, same concurrency',
-      baseline_value: round(baselineValue),
+      baseline_value: round(baselineValue, 1),
       ratio: round(value / baselineValue, 4),
       n,
       concurrency,

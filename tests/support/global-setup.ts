@@ -1,11 +1,9 @@
 // Once per integration run: find or start PostgreSQL and Redis, build the app, and migrate a template database.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../../db/migrate';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../../scripts/databases';
-import { ensurePostgres, ensureRedis, repoRoot } from '../../scripts/services';
+import { ensurePostgres, ensureRedis } from '../../scripts/services';
+import { ensureAppBuild } from './app-build';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,13 +21,7 @@ export default async function setup(project: TestProject) {
   const redis = await ensureRedis(quiet);
 
   // The HTTP tests serve the real build; make one if this run has none.
-  if (!existsSync(path.join(repoRoot, 'build/index.js'))) {
-    const build = spawnSync(path.join(repoRoot, 'node_modules/.bin/remix'), ['build'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-    });
-    if (build.status !== 0) throw new Error('remix build failed');
-  }
+  ensureAppBuild();
 
   const template = `wharf_tpl_${process.pid}`;
   await ensureDatabase(pg.url, template, { fresh: true });
