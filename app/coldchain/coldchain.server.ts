@@ -291,15 +291,23 @@ async function storePhotos(bookingId: string, photos: HandoverPhoto[]) {
   return stored;
 }
 
-/** Runs an order step for the carrier's hand-over; a step the order has already passed is fine (a retry). */
+/**
+ * Runs an order step for the carrier's hand-over; a step the order has already passed is fine (a retry).
+ * The step is the seller's or the operator's in the order's rules, taken by the carrier's user for them, so the
+ * timeline names the carrier's person and org.
+ */
 async function orderStep(
   orderId: string,
   input: Parameters<typeof actOnOrder>[2],
   party: 'seller' | 'operator',
+  carrier: { userId: string; carrierOrgId: string },
 ) {
   try {
-    // No acting user: the step is the hand-over the carrier recorded, and the timeline says "system".
-    await actOnOrder(orderId, { userId: null, parties: [party] }, input);
+    await actOnOrder(
+      orderId,
+      { userId: carrier.userId, orgId: carrier.carrierOrgId, parties: [party] },
+      input,
+    );
   } catch (error) {
     if (error instanceof OrderError && error.messageKey === 'orders.errors.wrongState') return;
     throw error;
@@ -401,15 +409,16 @@ export async function recordPickup(input: HandoverInput): Promise<void> {
       booking.orderId,
       { action: 'record_weight', quantity: String(input.weightGrams / 1000), unit: 'kg' },
       'seller',
+      input,
     );
-  await orderStep(booking.orderId, { action: 'ship' }, 'seller');
+  await orderStep(booking.orderId, { action: 'ship' }, 'seller', input);
   await writeHandover(input, booking, 'pickup');
 }
 
 /** The carrier hands the goods to the buyer: the order is delivered (its inspection window opens). */
 export async function recordDelivery(input: HandoverInput): Promise<void> {
   const booking = await lockedForHandover(input, 'delivery');
-  await orderStep(booking.orderId, { action: 'confirm_delivery' }, 'operator');
+  await orderStep(booking.orderId, { action: 'confirm_delivery' }, 'operator', input);
   await writeHandover(input, booking, 'delivery');
 }
 

@@ -246,7 +246,8 @@ export type ActionInput =
   | { action: 'complete' }
   | { action: 'expire_unpaid' };
 
-type Actor = { userId: string | null; parties: Party[] };
+/** Who takes a step; `orgId` names an org that acts for a party (a carrier's hand-over moves the seller's order). */
+type Actor = { userId: string | null; parties: Party[]; orgId?: string };
 
 function pickParty(action: OrderAction, status: OrderStatus, parties: Party[]): Party {
   const allowed = parties.filter((party) => RULES[action].parties.includes(party));
@@ -462,7 +463,8 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
     await addEvent(tx, order, {
       kind: input.action,
       actorUserId: actor.userId,
-      actorOrgId: party === 'buyer' ? order.buyerOrgId : party === 'seller' ? order.sellerOrgId : null,
+      actorOrgId:
+        actor.orgId ?? (party === 'buyer' ? order.buyerOrgId : party === 'seller' ? order.sellerOrgId : null),
       fromStatus: rule.to ? order.status : null,
       toStatus: rule.to,
       reason,

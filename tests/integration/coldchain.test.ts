@@ -130,6 +130,7 @@ async function statusOf(orderId: string) {
 type OrderPage = {
   shipment: { booking: { status: string; plate: string | null } | null };
   canBook: boolean;
+  timeline: { kind: string; actorName: string | null; actorOrgName: string | null }[];
 };
 const orderPage = async (orderId: string, cookie = cookies.buyer) =>
   (await (
@@ -329,6 +330,13 @@ describe('a booking from request to delivery', () => {
     expect(await statusOf(orderId)).toBe('delivered');
     expect((await bookingOf(orderId)).status).toBe('delivered');
     expect((await orderPage(orderId)).shipment.booking?.status).toBe('delivered');
+    // The buyer's timeline names the carrier's person and org for the steps its hand-overs took.
+    const carrierSteps = (await orderPage(orderId)).timeline.filter((e) =>
+      ['record_weight', 'ship', 'confirm_delivery'].includes(e.kind),
+    );
+    expect(carrierSteps.map((e) => e.kind)).toEqual(['record_weight', 'ship', 'confirm_delivery']);
+    for (const step of carrierSteps)
+      expect(step).toMatchObject({ actorName: '周建国', actorOrgName: '南粤冷链物流' });
 
     const steps = (
       await db.select({ step: traceEvents.step }).from(traceEvents).where(eq(traceEvents.orderId, orderId))
