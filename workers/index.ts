@@ -6,7 +6,7 @@ import { startHeartbeat } from '../app/lib/heartbeat.server';
 import { log } from '../app/lib/log.server';
 import { redisConnection } from '../app/lib/redis.server';
 import { processAuctionJob } from './auctions';
-import { processColdChainJob } from './coldchain';
+import { processColdChainJob, scheduleColdChainJobs } from './coldchain';
 import { processListingJob, scheduleListingJobs } from './listings';
 import { processMatchingJob } from './matching';
 import { processModerationJob, scheduleModerationJobs } from './moderation';
@@ -33,6 +33,7 @@ export async function startWorkers() {
   await scheduleListingJobs();
   await scheduleNotificationJobs();
   await scheduleModerationJobs();
+  await scheduleColdChainJobs();
   const lockDuration = env().WORKER_LOCK_MS;
   const workers = queueNames.map((name) => {
     const { processor, concurrency } = processors[name];

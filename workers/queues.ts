@@ -57,6 +57,8 @@ export const catalogue = {
   coldchain: {
     // Finds a vehicle for a booking request (again after a carrier declines); a no-op once it is placed.
     'match-booking': z.object({ bookingId: id }),
+    // The scheduled second look at bookings no vehicle fitted, while their pickup window is open (carries nothing).
+    'retry-unmatched': z.object({}),
   },
   // Operator console issue (#8): screening, credit recomputation, sanction expiry.
   moderation: {

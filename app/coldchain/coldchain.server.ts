@@ -24,7 +24,7 @@ import { notify } from '../notify/notify.server';
 import { OrderError, actOnOrder } from '../orders/orders.server';
 import { recordTraceStep } from '../trace/trace.server';
 import type { BookingInput, ColdRoomInput, VehicleInput } from './forms.server';
-import { shortId } from './matcher.server';
+import { routeLabel, shortId } from './matcher.server';
 
 export class ColdChainError extends Error {
   constructor(
@@ -245,28 +245,87 @@ export async function declineBooking(carrierOrgId: string, bookingId: string): P
     const booking = await carrierBooking(tx, carrierOrgId, bookingId);
     if (booking.status !== 'offered' && booking.status !== 'accepted')
       throw new ColdChainError('coldchain.errors.wrongState', 409);
-    if (booking.tripId) {
-      await tx
-        .update(trips)
-        .set({
-          usedKg: sql`${trips.usedKg} - ${booking.weightKg}`,
-          usedPallets: sql`${trips.usedPallets} - ${booking.pallets}`,
-        })
-        .where(eq(trips.id, booking.tripId));
-    }
-    await tx
-      .update(bookings)
-      .set({
-        status: 'requested',
-        tripId: null,
-        vehicleId: null,
-        carrierOrgId: null,
-        extraKm: null,
-        declinedVehicleIds: sql`array_append(${bookings.declinedVehicleIds}, ${booking.vehicleId})`,
-        version: sql`${bookings.version} + 1`,
-      })
-      .where(eq(bookings.id, booking.id));
+    await takeOffTrip(tx, booking, {
+      status: 'requested',
+      declinedVehicleIds: sql`array_append(${bookings.declinedVehicleIds}, ${booking.vehicleId})`,
+    });
     await enqueue(tx, 'coldchain', 'match-booking', { bookingId: booking.id });
+  });
+}
+
+/** Gives a booking's room on its trip back (the same guarded row the matcher raised) and unlinks it from the trip. */
+async function takeOffTrip(
+  tx: DbOrTx,
+  booking: Booking,
+  set: { status: 'requested' | 'cancelled' } & Partial<Record<'declinedVehicleIds', ReturnType<typeof sql>>>,
+) {
+  if (booking.tripId) {
+    await tx
+      .update(trips)
+      .set({
+        usedKg: sql`${trips.usedKg} - ${booking.weightKg}`,
+        usedPallets: sql`${trips.usedPallets} - ${booking.pallets}`,
+      })
+      .where(eq(trips.id, booking.tripId));
+  }
+  await tx
+    .update(bookings)
+    .set({
+      ...set,
+      tripId: null,
+      vehicleId: null,
+      carrierOrgId: null,
+      extraKm: null,
+      version: sql`${bookings.version} + 1`,
+    })
+    .where(eq(bookings.id, booking.id));
+}
+
+/** Bookings the requester may still call off: nothing has been picked up. */
+export const CANCELLABLE_BOOKING = ['requested', 'unmatched', 'offered', 'accepted'] as const;
+
+/** Whether the viewer may call the booking off now: a trader (or more) of the org that asked for it, before pickup. */
+export function mayCancelBooking(
+  viewer: Viewer,
+  booking: { status: string; requestedByOrgId: string },
+): boolean {
+  return (
+    (CANCELLABLE_BOOKING as readonly string[]).includes(booking.status) &&
+    viewer.memberships.some((m) => m.orgId === booking.requestedByOrgId && m.role !== 'viewer')
+  );
+}
+
+/**
+ * The org that asked for transport calls it off before pickup: its room on the trip is given back, a carrier that
+ * had been offered or had accepted it is told, and the order may ask for transport again. Only traders of the
+ * requesting org may do it (403 for the order's other side, 404 for everyone else).
+ */
+export async function cancelBooking(viewer: Viewer, orderId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [booking] = await tx.select().from(bookings).where(eq(bookings.orderId, orderId)).for('update');
+    const order = booking ? await partiesOfOrder(tx, orderId) : undefined;
+    const mayView =
+      order &&
+      (viewer.isOperator ||
+        viewer.memberships.some((m) => m.orgId === order.buyerOrgId || m.orgId === order.sellerOrgId));
+    if (!booking || !mayView) throw notFound();
+    if (!viewer.memberships.some((m) => m.orgId === booking.requestedByOrgId && m.role !== 'viewer'))
+      throw new ColdChainError('errors.forbidden', 403);
+    if (!mayCancelBooking(viewer, booking)) throw new ColdChainError('coldchain.errors.wrongState', 409);
+    await takeOffTrip(tx, booking, { status: 'cancelled' });
+    if (booking.carrierOrgId)
+      await notify(tx, {
+        type: 'booking-cancelled',
+        orgId: booking.carrierOrgId,
+        minRole: 'trader',
+        params: {
+          order: shortId(booking.orderId),
+          route: routeLabel(booking.pickupPlace, booking.dropoffPlace),
+        },
+        link: '/logistics',
+        subject: { type: 'booking', id: booking.id },
+        dedupeKey: `booking-cancelled:${booking.id}:${booking.version}`,
+      });
   });
 }
 

@@ -1,10 +1,11 @@
 // The booking matcher: places one booking request on the vehicle that adds the least distance, with capacity guarded by the trip row.
-import { and, eq, inArray, isNull, lte, or, gte, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { db } from '../../db/client';
 import { type Booking, bookings, orders, trips, vehicles } from '../../db/schema';
 import { cityOf } from '../geo/cities';
 import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
+import { enqueue } from '../lib/outbox.server';
 import { notify } from '../notify/notify.server';
 import type { TempClass } from './classes';
 import { type Cargo, type VehicleSlot, fitOnto, rankVehicles } from './matching';
@@ -226,7 +227,7 @@ async function markUnmatched(booking: Booking): Promise<MatchOutcome> {
     if (changed.length === 0) return 'noop';
     const [order] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, booking.orderId));
     await notify(tx, {
-      type: 'booking-declined',
+      type: 'booking-unmatched',
       orgId: booking.requestedByOrgId,
       params: { order: shortId(order?.id ?? booking.orderId) },
       link: `/orders/${booking.orderId}`,
@@ -235,4 +236,41 @@ async function markUnmatched(booking: Booking): Promise<MatchOutcome> {
     });
     return 'unmatched';
   });
+}
+
+/** Whether some vehicle could take the booking now (class, availability, room, windows), without placing it. */
+async function couldPlace(booking: Booking): Promise<boolean> {
+  const cargo = cargoOf(booking);
+  if (!cargo) return false;
+  const serviceDate = marketDate(booking.pickupFrom, env().MARKET_TIME_ZONE);
+  return rankVehicles(await slotsFor(booking, serviceDate), cargo).length > 0;
+}
+
+/**
+ * The scheduled second look at bookings that found no vehicle while their pickup window is open: room freed by a
+ * cancellation or a decline, or a vehicle back on the road. Only a booking some vehicle could take now goes back
+ * to the worker, so a booking that still fits nowhere stays as it is and its requester is not told again.
+ */
+export async function retryUnmatchedBookings(now = new Date()): Promise<number> {
+  const waiting = await db
+    .select()
+    .from(bookings)
+    .where(and(eq(bookings.status, 'unmatched'), gt(bookings.pickupUntil, now)))
+    .orderBy(bookings.pickupFrom)
+    .limit(500);
+  let retried = 0;
+  for (const booking of waiting) {
+    if (!(await couldPlace(booking))) continue;
+    retried += await db.transaction(async (tx) => {
+      const changed = await tx
+        .update(bookings)
+        .set({ status: 'requested', version: sql`${bookings.version} + 1` })
+        .where(and(eq(bookings.id, booking.id), eq(bookings.status, 'unmatched')))
+        .returning({ id: bookings.id });
+      if (changed.length === 0) return 0;
+      await enqueue(tx, 'coldchain', 'match-booking', { bookingId: booking.id });
+      return 1;
+    });
+  }
+  return retried;
 }

@@ -38,6 +38,7 @@ export async function shipmentForOrder(tx: DbOrTx, orderId: string) {
     booking: {
       id: b.id,
       status: b.status,
+      requestedByOrgId: b.requestedByOrgId,
       tempClass,
       route: routeLabel(b.pickupPlace, b.dropoffPlace),
       pickupPlace: b.pickupPlace,

@@ -1,5 +1,6 @@
 // An order's shipment: booking status, vehicle, pickup and delivery, the temperature chart with the class's band, excursions.
-import { Link } from '@remix-run/react';
+import { Form, Link } from '@remix-run/react';
+import { SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { BookingStatusBadge } from '~/components/shipment-card';
 import { useLocale, useT } from '~/lib/i18n';
@@ -8,6 +9,7 @@ export type ShipmentView = {
   booking: {
     id: string;
     status: string;
+    requestedByOrgId: string;
     tempClass: string;
     route: string;
     pickupPlace: string;
@@ -132,12 +134,18 @@ export function ExcursionList({ excursions }: { excursions: ExcursionView[] }) {
   );
 }
 
+/**
+ * `requestHref` links to the booking form (a first request, or a new one after no vehicle fitted or it was called
+ * off); `canCancel` shows the requester's form that calls the booking off before pickup.
+ */
 export function ShipmentPanel({
   shipment,
   requestHref,
+  canCancel = false,
 }: {
   shipment: ShipmentView;
   requestHref: string | null;
+  canCancel?: boolean;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -206,6 +214,26 @@ export function ShipmentPanel({
       <p className="text-slate-600 break-words">
         {t('coldchain.booking.deliverBy')} {time(b.deliverBy)} · {b.dropoffPlace}
       </p>
+      {requestHref || canCancel ? (
+        <div className="flex flex-wrap items-center gap-3">
+          {requestHref ? (
+            <Link
+              to={requestHref}
+              className="inline-block rounded-md bg-sea-700 px-4 py-2 font-semibold text-white"
+              data-testid="request-booking"
+            >
+              {t('coldchain.request.again')}
+            </Link>
+          ) : null}
+          {canCancel ? (
+            <Form method="post" data-testid="cancel-booking">
+              <SubmitButton intent="cancel_booking" variant="secondary">
+                {t('coldchain.cancel.submit')}
+              </SubmitButton>
+            </Form>
+          ) : null}
+        </div>
+      ) : null}
       {b.pickup ? hand(t('coldchain.shipment.pickedUp'), b.pickup) : null}
       {b.delivery ? hand(t('coldchain.shipment.delivered'), b.delivery) : null}
       <div>

@@ -44,6 +44,8 @@ export const NOTIFICATION_TYPES = {
   'booking-requested': { params: ['order', 'route'], priority: 'normal' },
   'booking-confirmed': { params: ['order', 'vehicle'], priority: 'normal' },
   'booking-declined': { params: ['order'], priority: 'normal' },
+  'booking-unmatched': { params: ['order'], priority: 'normal' },
+  'booking-cancelled': { params: ['order', 'route'], priority: 'normal' },
   'temperature-excursion': { params: ['order', 'minutes', 'maxC'], priority: 'high' },
   'org-suspended': { params: ['org', 'until', 'reason'], priority: 'high' },
   'org-reinstated': { params: ['org'], priority: 'high' },

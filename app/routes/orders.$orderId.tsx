@@ -9,6 +9,7 @@ import { formatTime } from '~/components/notification';
 import { OrderStatusBadge, OrderTimeline, percentOfBps } from '~/components/order-timeline';
 import { ExcursionList, ShipmentPanel } from '~/components/shipment-panel';
 import { Card } from '~/components/ui';
+import { ColdChainError, cancelBooking, mayCancelBooking } from '~/coldchain/coldchain.server';
 import { shipmentForOrder } from '~/coldchain/shipment.server';
 import { requireOrgRole, requireUser } from '~/lib/auth.server';
 import { TrustError } from '~/trust/moderation.server';
@@ -48,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const sellerSide = viewer.isOperator || memberOf(order.sellerOrgId);
   const buyerSide = viewer.isOperator || memberOf(order.buyerOrgId);
   const figures = orderFigures(order);
+  const shipment = await shipmentForOrder(db, order.id);
   return json({
     order: {
       id: order.id,
@@ -100,8 +102,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     timeline: await timelineOf(db, order),
     now: new Date().toISOString(),
     // Cold chain (#7): the booking, its temperatures and excursions; buyer or seller may ask for transport once paid.
-    shipment: await shipmentForOrder(db, order.id),
+    shipment,
     canBook: order.status === 'paid' && (parties.includes('buyer') || parties.includes('seller')),
+    canCancelBooking: shipment.booking ? mayCancelBooking(viewer, shipment.booking) : false,
     // Buyers rate a finished order once (credit score, app/trust).
     rating: await ratingOf(db, order.id),
     canRate: parties.includes('buyer') && mayRate(order.status),
@@ -124,6 +127,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (Object.keys(read.errors).length > 0) return formError(read.errors, formValues(formData));
     photos = read.uploads;
   } else formData = await request.formData();
+  if (formData.get('intent') === 'cancel_booking') {
+    try {
+      await cancelBooking(viewer, orderId);
+    } catch (error) {
+      if (!(error instanceof ColdChainError)) throw error;
+      if (error.status === 404) throw new Response('Not found', { status: 404 });
+      return formError({ booking: error.messageKey }, formValues(formData), error.status);
+    }
+    return redirectWithToast(`/orders/${orderId}`, 'coldchain.toast.cancelled');
+  }
   if (formData.get('intent') === 'rate') {
     await requireOrgRole(request, order.buyerOrgId, 'trader');
     const rated = parseForm(formData, ratingSchema);
@@ -642,7 +655,9 @@ export default function OrderPage() {
                 ? `/orders/${order.id}/booking`
                 : null
             }
+            canCancel={data.canCancelBooking}
           />
+          <FormAlert error={failed?.values.intent === 'cancel_booking' ? failed.errors.booking : undefined} />
         </Card>
 
         {data.rating || data.canRate ? (

@@ -20,7 +20,9 @@ import {
   memberships,
   orders,
   organisations,
+  notificationEvents,
   traceEvents,
+  trips,
   users,
   vehicles,
 } from '../../db/schema';
@@ -28,13 +30,14 @@ import { seedDemoMarket } from '../../db/seed';
 import { action as bookingAction, loader as bookingLoader } from '../../app/routes/orders_.$orderId.booking';
 import { action as logisticsAction, loader as logisticsLoader } from '../../app/routes/logistics';
 import { action as paymentsAction } from '../../app/routes/operator.payments';
-import { loader as orderLoader } from '../../app/routes/orders.$orderId';
+import { action as orderAction, loader as orderLoader } from '../../app/routes/orders.$orderId';
 import { action as buyAction } from '../../app/routes/orders.new';
 import { loader as traceLoader } from '../../app/routes/01.$gtin.10.$lot';
 import { loader as exportLoader } from '../../app/routes/trace.export';
 import { loader as photoLoader } from '../../app/routes/logistics_.handovers.$handoverId.$n';
 import { epcisValidator } from '../../app/trace/validate.server';
 import { categoryGtin, lotCodeOf } from '../../app/trace/epcis';
+import { retryUnmatchedBookings } from '../../app/coldchain/matcher.server';
 import { processColdChainJob } from '../../workers/coldchain';
 import { ORIGIN, call, formRequest, getRequest, logInAs } from '../support/http';
 import { demoShrimpLotId } from '../support/listings';
@@ -131,6 +134,7 @@ type OrderPage = {
   shipment: { booking: { status: string; plate: string | null } | null };
   canBook: boolean;
   timeline: { kind: string; actorName: string | null; actorOrgName: string | null }[];
+  canCancelBooking: boolean;
 };
 const orderPage = async (orderId: string, cookie = cookies.buyer) =>
   (await (
@@ -406,5 +410,89 @@ describe('a booking from request to delivery', () => {
       traceLoader(args(getRequest(`/01/${gtin}/10/zzz`), { gtin, lot: 'zzz' })),
     );
     expect(unknown.status).toBe(404);
+  });
+});
+
+describe('calling a booking off, and the scheduled second look at unmatched ones', () => {
+  const cancel = (orderId: string, cookie: string) =>
+    call(() =>
+      orderAction(
+        args(formRequest(`/orders/${orderId}`, { intent: 'cancel_booking' }, { cookie }), { orderId }),
+      ),
+    );
+  const usedKg = async (tripId: string) =>
+    (await db.select({ usedKg: trips.usedKg }).from(trips).where(eq(trips.id, tripId)))[0].usedKg;
+  const eventsAbout = (bookingId: string, type: string) =>
+    db
+      .select()
+      .from(notificationEvents)
+      .where(and(eq(notificationEvents.subjectId, bookingId), eq(notificationEvents.type, type)));
+
+  it('the requester calls an offered booking off: the room comes back and the carrier hears; others may not', async () => {
+    const orderId = await paidOrder();
+    expect((await requestBooking(orderId, bookingForm())).status).toBe(302);
+    const { id } = await bookingOf(orderId);
+    await processColdChainJob({ name: 'match-booking', data: { bookingId: id } });
+    const offered = await bookingOf(orderId);
+    expect(offered.status).toBe('offered');
+    const tripId = offered.tripId ?? '';
+    const loaded = await usedKg(tripId);
+
+    // The seller asked for it: the buyer may not call it off, another carrier does not see the order.
+    expect((await cancel(orderId, cookies.buyer)).status).toBe(403);
+    expect((await cancel(orderId, cookies.otherCarrier)).status).toBe(404);
+    expect((await bookingOf(orderId)).status).toBe('offered');
+    expect((await orderPage(orderId, cookies.seller)).canCancelBooking).toBe(true);
+    expect((await orderPage(orderId, cookies.buyer)).canCancelBooking).toBe(false);
+
+    expect((await cancel(orderId, cookies.seller)).status).toBe(302);
+    expect(await bookingOf(orderId)).toMatchObject({ status: 'cancelled', tripId: null, vehicleId: null });
+    expect(await usedKg(tripId)).toBe(loaded - 100);
+    const told = await eventsAbout(id, 'booking-cancelled');
+    expect(told.map((e) => e.orgId)).toEqual([offered.carrierOrgId]);
+    // Twice is refused, and the order may ask for transport again.
+    expect((await cancel(orderId, cookies.seller)).status).toBe(409);
+    expect((await requestBooking(orderId, bookingForm())).status).toBe(302);
+    expect((await bookingOf(orderId)).status).toBe('requested');
+  });
+
+  it('a picked-up booking can no longer be called off', async () => {
+    const orderId = await paidOrder();
+    expect((await requestBooking(orderId, bookingForm())).status).toBe(302);
+    const { id } = await bookingOf(orderId);
+    await processColdChainJob({ name: 'match-booking', data: { bookingId: id } });
+    expect((await desk({ intent: 'accept', bookingId: id })).status).toBe(302);
+    expect((await handover('pickup', id, '100', [])).status).toBe(302);
+    const refused = await cancel(orderId, cookies.seller);
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as Refused).errors.booking).toBe('coldchain.errors.wrongState');
+    expect((await bookingOf(orderId)).status).toBe('picked_up');
+  });
+
+  it('retries an unmatched booking some vehicle can now take, and leaves one that fits nowhere without a second notice', async () => {
+    const fits = await paidOrder();
+    expect((await requestBooking(fits, bookingForm())).status).toBe(302);
+    const tooHeavy = await paidOrder();
+    expect((await requestBooking(tooHeavy, bookingForm({ weightKg: '60000' }))).status).toBe(302);
+    const heavy = await bookingOf(tooHeavy);
+    expect(await processColdChainJob({ name: 'match-booking', data: { bookingId: heavy.id } })).toEqual({
+      outcome: 'unmatched',
+    });
+    expect(await eventsAbout(heavy.id, 'booking-unmatched')).toHaveLength(1);
+    // As if the first look had found every vehicle full: the booking waits, unmatched.
+    const waiting = await bookingOf(fits);
+    await db.update(bookings).set({ status: 'unmatched' }).where(eq(bookings.id, waiting.id));
+
+    expect(await retryUnmatchedBookings()).toBeGreaterThanOrEqual(1);
+    expect((await bookingOf(fits)).status).toBe('requested');
+    expect((await bookingOf(tooHeavy)).status).toBe('unmatched');
+    expect(await processColdChainJob({ name: 'match-booking', data: { bookingId: waiting.id } })).toEqual({
+      outcome: 'placed',
+    });
+    // Run again: nothing new for either, and the heavy one's requester was told once.
+    await retryUnmatchedBookings();
+    expect((await bookingOf(fits)).status).toBe('offered');
+    expect((await bookingOf(tooHeavy)).status).toBe('unmatched');
+    expect(await eventsAbout(heavy.id, 'booking-unmatched')).toHaveLength(1);
   });
 });

@@ -74,6 +74,11 @@ export const zhCN = {
   'notification.booking-confirmed.body': '订单 {order} 的运输已确认，车辆：{vehicle}。',
   'notification.booking-declined.title': '冷链预订被拒绝',
   'notification.booking-declined.body': '订单 {order} 的运输预订被承运商拒绝，系统会重新为你找车。',
+  'notification.booking-unmatched.title': '暂时没有合适的冷链车',
+  'notification.booking-unmatched.body':
+    '订单 {order} 的运输暂时没有符合温区、载重和时间的车辆。有车空出时系统会自动重试；你也可以修改预约或自行安排运输。',
+  'notification.booking-cancelled.title': '运输预约已取消',
+  'notification.booking-cancelled.body': '订单 {order}（{route}）的运输预约已被货主取消，车上的位置已释放。',
   'notification.temperature-excursion.title': '温度超标警报',
   'notification.temperature-excursion.body':
     '订单 {order} 的货物温度超标 {minutes} 分钟，最高 {maxC}°C，记录已作为证据保存。',
@@ -250,6 +255,12 @@ export const en: Record<keyof typeof zhCN, string> = {
   'notification.booking-declined.title': 'Booking declined',
   'notification.booking-declined.body':
     'The carrier declined the booking for order {order}; we are finding another vehicle.',
+  'notification.booking-unmatched.title': 'No vehicle fits yet',
+  'notification.booking-unmatched.body':
+    'No vehicle fits the class, weight and windows of the transport for order {order} yet. We try again as room frees up; you can also change the request or arrange transport yourself.',
+  'notification.booking-cancelled.title': 'Booking cancelled',
+  'notification.booking-cancelled.body':
+    'The transport for order {order} ({route}) was cancelled by the shipper; its room on the trip is free again.',
   'notification.temperature-excursion.title': 'Temperature excursion',
   'notification.temperature-excursion.body':
     'The cargo of order {order} was out of range for {minutes} minutes, up to {maxC} °C; the record is kept as evidence.',
