@@ -180,6 +180,49 @@ export function TextareaField({
   );
 }
 
+/** One field of a form as data: an input, a select (with `options`) or a multi-line field (`multiline`). */
+export type FieldSpec =
+  | Omit<FieldProps, 'error' | 'defaultValue'>
+  | { name: string; label: string; options: { value: string; label: string }[] }
+  | { name: string; label: string; multiline: true; hint?: string; required?: boolean; rows?: number };
+
+/**
+ * A form's fields in order, each refilled from `values` (what was typed before an error) and showing its
+ * message from `errors`. A nested list is a row: its fields stand side by side on wider screens.
+ */
+export function FormFields({
+  fields,
+  values,
+  errors,
+}: {
+  fields: (FieldSpec | FieldSpec[])[];
+  values: Record<string, string | undefined>;
+  errors: Record<string, string | undefined>;
+}) {
+  const one = (spec: FieldSpec) => {
+    const filled = { defaultValue: values[spec.name], error: errors[spec.name] };
+    if ('options' in spec) return <SelectField key={spec.name} {...spec} {...filled} />;
+    if ('multiline' in spec) {
+      const { multiline: _, ...textarea } = spec;
+      return <TextareaField key={spec.name} {...textarea} {...filled} />;
+    }
+    return <Field key={spec.name} {...spec} {...filled} />;
+  };
+  return (
+    <>
+      {fields.map((field) =>
+        Array.isArray(field) ? (
+          <div key={field.map((spec) => spec.name).join(' ')} className="grid gap-4 sm:grid-cols-2">
+            {field.map(one)}
+          </div>
+        ) : (
+          one(field)
+        ),
+      )}
+    </>
+  );
+}
+
 function describedBy(name: string, hint?: string, error?: string): string | undefined {
   return (
     [hint ? `${name}-hint` : null, error ? `${name}-error` : null].filter(Boolean).join(' ') || undefined

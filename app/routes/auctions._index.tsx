@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { formatLeft, priceText } from '~/components/auction-live';
+import { hrefWith } from '~/components/filter-panel';
 import { formatTime } from '~/components/notification';
 import { listingTitle } from '~/components/listing-card';
 import { Pager } from '~/components/pager';
@@ -31,15 +32,12 @@ export default function Auctions() {
   const t = useT();
   const locale = useLocale();
   const now = Date.parse(serverTime);
-  const href = (p: number) => {
-    const params = new URLSearchParams();
-    if (query.type) params.set('type', query.type);
-    if (query.category) params.set('category', query.category);
-    if (query.sort !== 'ending') params.set('sort', query.sort);
-    if (p > 1) params.set('page', String(p));
-    const search = params.toString();
-    return search ? `/auctions?${search}` : '/auctions';
-  };
+  const href = (p: number) =>
+    hrefWith(
+      '/auctions',
+      { type: query.type, category: query.category, sort: query.sort === 'ending' ? null : query.sort },
+      { page: p > 1 ? String(p) : null },
+    );
   const filtered = Boolean(query.type || query.category);
 
   return (

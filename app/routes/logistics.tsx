@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { Field, FormAlert, SelectField, SubmitButton } from '~/components/forms';
+import { Field, type FieldSpec, FormAlert, FormFields, SubmitButton } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';
 import { ShipmentCard, type ShipmentCardData } from '~/components/shipment-card';
 import { Badge, Card, EmptyState, PageHeader } from '~/components/ui';
@@ -367,11 +367,53 @@ function CarrierDesk({ data }: { data: CarrierData }) {
       )}
     </section>
   );
-  const vehicleErrors = errorsFor('add_vehicle');
-  const vehicleValues = failed?.values.intent === 'add_vehicle' ? failed.values : {};
-  const roomErrors = errorsFor('add_room');
-  const roomValues = failed?.values.intent === 'add_room' ? failed.values : {};
-  const classOptions = TEMP_CLASSES.map((c) => ({ value: c, label: t(`coldchain.class.${c}`) }));
+  // The form to register a vehicle or a cold room, refilled with what was typed when it was refused.
+  const addForm = (
+    intent: 'add_vehicle' | 'add_room',
+    testId: string,
+    title: string,
+    fields: FieldSpec[],
+  ) => {
+    const errors = errorsFor(intent);
+    return (
+      <>
+        <h3 className="mt-5 font-semibold">{title}</h3>
+        <Form method="post" noValidate className="mt-3 space-y-3" data-testid={testId}>
+          <FormAlert error={errors.form} />
+          <div className="grid gap-3 sm:grid-cols-2">
+            <FormFields
+              fields={fields}
+              values={failed?.values.intent === intent ? failed.values : {}}
+              errors={errors}
+            />
+          </div>
+          <SubmitButton intent={intent}>{title}</SubmitButton>
+        </Form>
+      </>
+    );
+  };
+  // Vehicles and cold rooms are asked for their class and capacity alike.
+  const capacityFields: FieldSpec[] = [
+    {
+      name: 'tempClass',
+      label: t('coldchain.vehicles.class'),
+      options: TEMP_CLASSES.map((c) => ({ value: c, label: t(`coldchain.class.${c}`) })),
+    },
+    { name: 'capacityKg', label: t('coldchain.vehicles.capacityKg'), inputMode: 'numeric' },
+    { name: 'capacityPallets', label: t('coldchain.vehicles.capacityPallets'), inputMode: 'numeric' },
+  ];
+  const vehicleFields: FieldSpec[] = [
+    { name: 'plate', label: t('coldchain.vehicles.plate'), hint: t('coldchain.vehicles.plateHint') },
+    ...capacityFields,
+    { name: 'homeBase', label: t('coldchain.vehicles.homeBase'), hint: t('coldchain.vehicles.homeBaseHint') },
+    { name: 'availableFrom', type: 'date', label: t('coldchain.vehicles.availableFrom'), required: false },
+    { name: 'availableUntil', type: 'date', label: t('coldchain.vehicles.availableUntil'), required: false },
+  ];
+  const roomFields: FieldSpec[] = [
+    { name: 'name', label: t('coldchain.rooms.name') },
+    { name: 'place', label: t('coldchain.rooms.place') },
+    ...capacityFields,
+  ];
   return (
     <div className="space-y-8">
       <p className="text-sm text-slate-600">{t('coldchain.desk.carrierIntro')}</p>
@@ -454,64 +496,7 @@ function CarrierDesk({ data }: { data: CarrierData }) {
               ))}
             </ul>
           )}
-          <h3 className="mt-5 font-semibold">{t('coldchain.vehicles.add')}</h3>
-          <Form method="post" noValidate className="mt-3 space-y-3" data-testid="vehicle-form">
-            <FormAlert error={vehicleErrors.form} />
-            <div className="grid gap-3 sm:grid-cols-2">
-              <Field
-                name="plate"
-                label={t('coldchain.vehicles.plate')}
-                hint={t('coldchain.vehicles.plateHint')}
-                defaultValue={vehicleValues.plate}
-                error={vehicleErrors.plate}
-              />
-              <SelectField
-                name="tempClass"
-                label={t('coldchain.vehicles.class')}
-                options={classOptions}
-                defaultValue={vehicleValues.tempClass}
-                error={vehicleErrors.tempClass}
-              />
-              <Field
-                name="capacityKg"
-                label={t('coldchain.vehicles.capacityKg')}
-                inputMode="numeric"
-                defaultValue={vehicleValues.capacityKg}
-                error={vehicleErrors.capacityKg}
-              />
-              <Field
-                name="capacityPallets"
-                label={t('coldchain.vehicles.capacityPallets')}
-                inputMode="numeric"
-                defaultValue={vehicleValues.capacityPallets}
-                error={vehicleErrors.capacityPallets}
-              />
-              <Field
-                name="homeBase"
-                label={t('coldchain.vehicles.homeBase')}
-                hint={t('coldchain.vehicles.homeBaseHint')}
-                defaultValue={vehicleValues.homeBase}
-                error={vehicleErrors.homeBase}
-              />
-              <Field
-                name="availableFrom"
-                type="date"
-                label={t('coldchain.vehicles.availableFrom')}
-                required={false}
-                defaultValue={vehicleValues.availableFrom}
-                error={vehicleErrors.availableFrom}
-              />
-              <Field
-                name="availableUntil"
-                type="date"
-                label={t('coldchain.vehicles.availableUntil')}
-                required={false}
-                defaultValue={vehicleValues.availableUntil}
-                error={vehicleErrors.availableUntil}
-              />
-            </div>
-            <SubmitButton intent="add_vehicle">{t('coldchain.vehicles.add')}</SubmitButton>
-          </Form>
+          {addForm('add_vehicle', 'vehicle-form', t('coldchain.vehicles.add'), vehicleFields)}
         </Card>
 
         <Card title={t('coldchain.rooms.title')}>
@@ -531,46 +516,7 @@ function CarrierDesk({ data }: { data: CarrierData }) {
               ))}
             </ul>
           )}
-          <h3 className="mt-5 font-semibold">{t('coldchain.rooms.add')}</h3>
-          <Form method="post" noValidate className="mt-3 space-y-3" data-testid="room-form">
-            <FormAlert error={roomErrors.form} />
-            <div className="grid gap-3 sm:grid-cols-2">
-              <Field
-                name="name"
-                label={t('coldchain.rooms.name')}
-                defaultValue={roomValues.name}
-                error={roomErrors.name}
-              />
-              <Field
-                name="place"
-                label={t('coldchain.rooms.place')}
-                defaultValue={roomValues.place}
-                error={roomErrors.place}
-              />
-              <SelectField
-                name="tempClass"
-                label={t('coldchain.vehicles.class')}
-                options={classOptions}
-                defaultValue={roomValues.tempClass}
-                error={roomErrors.tempClass}
-              />
-              <Field
-                name="capacityKg"
-                label={t('coldchain.vehicles.capacityKg')}
-                inputMode="numeric"
-                defaultValue={roomValues.capacityKg}
-                error={roomErrors.capacityKg}
-              />
-              <Field
-                name="capacityPallets"
-                label={t('coldchain.vehicles.capacityPallets')}
-                inputMode="numeric"
-                defaultValue={roomValues.capacityPallets}
-                error={roomErrors.capacityPallets}
-              />
-            </div>
-            <SubmitButton intent="add_room">{t('coldchain.rooms.add')}</SubmitButton>
-          </Form>
+          {addForm('add_room', 'room-form', t('coldchain.rooms.add'), roomFields)}
         </Card>
       </div>
     </div>

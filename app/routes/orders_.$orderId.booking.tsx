@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { eq } from 'drizzle-orm';
 import { orders } from '../../db/schema';
-import { Field, FormAlert, SelectField, SubmitButton, TextareaField } from '~/components/forms';
+import { FormAlert, FormFields, SubmitButton } from '~/components/forms';
 import { Card, PageHeader } from '~/components/ui';
 import { TEMP_CLASSES } from '~/coldchain/classes';
 import {
@@ -89,70 +89,28 @@ export default function RequestBooking() {
         <p className="mb-4 text-sm text-slate-600">{t('coldchain.request.intro', { id: order.shortId })}</p>
         <Form method="post" noValidate className="space-y-4" data-testid="booking-form">
           <FormAlert error={errors.form ?? notPaid} />
-          <SelectField
-            name="tempClass"
-            label={t('coldchain.request.class')}
-            defaultValue={values.tempClass}
-            error={errors.tempClass}
-            options={TEMP_CLASSES.map((c) => ({ value: c, label: t(`coldchain.class.${c}`) }))}
-          />
-          <div className="grid gap-4 sm:grid-cols-2">
-            <Field
-              name="weightKg"
-              label={t('coldchain.request.weightKg')}
-              inputMode="numeric"
-              defaultValue={values.weightKg}
-              error={errors.weightKg}
-            />
-            <Field
-              name="pallets"
-              label={t('coldchain.request.pallets')}
-              inputMode="numeric"
-              defaultValue={values.pallets}
-              error={errors.pallets}
-            />
-          </div>
-          <Field
-            name="pickupPlace"
-            label={t('coldchain.request.pickupPlace')}
-            defaultValue={values.pickupPlace}
-            error={errors.pickupPlace}
-          />
-          <div className="grid gap-4 sm:grid-cols-2">
-            <Field
-              name="pickupFrom"
-              type="datetime-local"
-              label={t('coldchain.request.pickupFrom')}
-              defaultValue={values.pickupFrom}
-              error={errors.pickupFrom}
-            />
-            <Field
-              name="pickupUntil"
-              type="datetime-local"
-              label={t('coldchain.request.pickupUntil')}
-              defaultValue={values.pickupUntil}
-              error={errors.pickupUntil}
-            />
-          </div>
-          <Field
-            name="dropoffPlace"
-            label={t('coldchain.request.dropoffPlace')}
-            defaultValue={values.dropoffPlace}
-            error={errors.dropoffPlace}
-          />
-          <Field
-            name="deliverBy"
-            type="datetime-local"
-            label={t('coldchain.request.deliverBy')}
-            defaultValue={values.deliverBy}
-            error={errors.deliverBy}
-          />
-          <TextareaField
-            name="note"
-            label={t('coldchain.booking.note')}
-            required={false}
-            defaultValue={values.note}
-            error={errors.note}
+          <FormFields
+            values={values}
+            errors={errors}
+            fields={[
+              {
+                name: 'tempClass',
+                label: t('coldchain.request.class'),
+                options: TEMP_CLASSES.map((c) => ({ value: c, label: t(`coldchain.class.${c}`) })),
+              },
+              [
+                { name: 'weightKg', label: t('coldchain.request.weightKg'), inputMode: 'numeric' },
+                { name: 'pallets', label: t('coldchain.request.pallets'), inputMode: 'numeric' },
+              ],
+              { name: 'pickupPlace', label: t('coldchain.request.pickupPlace') },
+              [
+                { name: 'pickupFrom', type: 'datetime-local', label: t('coldchain.request.pickupFrom') },
+                { name: 'pickupUntil', type: 'datetime-local', label: t('coldchain.request.pickupUntil') },
+              ],
+              { name: 'dropoffPlace', label: t('coldchain.request.dropoffPlace') },
+              { name: 'deliverBy', type: 'datetime-local', label: t('coldchain.request.deliverBy') },
+              { name: 'note', label: t('coldchain.booking.note'), multiline: true, required: false },
+            ]}
           />
           <SubmitButton>{t('coldchain.request.submit')}</SubmitButton>
         </Form>
