@@ -2,57 +2,44 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { z } from 'zod';
 import { FieldError, SubmitButton } from '~/components/forms';
 import { Badge, Card, EmptyState, PageHeader } from '~/components/ui';
 import { formatTime } from '~/components/notification';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formValues } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
-import { TrustError, decideListing, reviewQueue } from '~/trust/moderation.server';
+import { parseDecision, refusedDecision } from '~/trust/decision-form.server';
+import { decideListing, reviewQueue } from '~/trust/moderation.server';
+import { wordList } from '~/trust/screening';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
   return json({ items: await reviewQueue(db) });
 }
 
-const decisionSchema = z.object({
-  listingId: z.string().min(3).max(64),
-  intent: z.enum(['approve', 'reject', 'remove']),
-  reason: z.string().max(1000, 'errors.tooLong').optional(),
-});
+const reviewDecision = { idField: 'listingId', intents: ['approve', 'reject', 'remove'] } as const;
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const formData = await request.formData();
-  const values = formValues(formData);
-  const parsed = decisionSchema.safeParse(values);
-  if (!parsed.success)
-    return json(
-      { listingId: values.listingId ?? null, errors: { reason: 'errors.invalid' }, values },
-      { status: 400 },
-    );
+  const parsed = parseDecision(await request.formData(), reviewDecision);
+  if (!parsed.ok) return parsed.response;
+  const { decision } = parsed;
   try {
     await db.transaction((tx) =>
       decideListing(tx, {
-        listingId: parsed.data.listingId,
+        listingId: decision.id,
         operatorUserId: viewer.user.id,
-        decision: parsed.data.intent,
-        reason: parsed.data.reason,
+        decision: decision.intent,
+        reason: decision.reason,
       }),
     );
   } catch (error) {
-    if (!(error instanceof TrustError)) throw error;
-    return json(
-      { listingId: parsed.data.listingId, errors: { [error.field]: error.messageKey }, values },
-      { status: error.status },
-    );
+    return refusedDecision(error, parsed);
   }
-  return redirectWithToast('/operator/reviews', `console.review.done.${parsed.data.intent}`);
+  return redirectWithToast('/operator/reviews', `console.review.done.${decision.intent}`);
 }
 
 export default function Reviews() {
@@ -122,14 +109,15 @@ export default function Reviews() {
                       {item.flags.map((flag) => (
                         <li key={flag.kind} data-flag={flag.kind}>
                           {t(`console.flag.${flag.kind}`)}
+                          {locale === 'en' ? ': ' : '：'}
                           {flag.kind === 'banned_word'
-                            ? `：${((flag.detail.words as string[]) ?? []).join('、')}`
+                            ? wordList((flag.detail.words as string[]) ?? [], locale)
                             : flag.kind === 'price_outlier'
-                              ? `：${t('console.flag.priceDetail', {
+                              ? t('console.flag.priceDetail', {
                                   median: formatMoney(Number(flag.detail.medianFen ?? 0), 'CNY', locale),
                                   mads: String(flag.detail.distanceMads ?? ''),
-                                })}`
-                              : `：${String(flag.detail.duplicateOf ?? '')}`}
+                                })
+                              : String(flag.detail.duplicateOf ?? '')}
                         </li>
                       ))}
                       {item.reports.map((report) => (

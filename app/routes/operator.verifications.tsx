@@ -2,17 +2,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { z } from 'zod';
 import { FieldError, SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { Card, EmptyState, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formValues } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
-import { TrustError } from '~/trust/moderation.server';
+import { parseDecision, refusedDecision } from '~/trust/decision-form.server';
 import { decideApplication, pendingApplications } from '~/trust/verification.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -20,40 +18,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ applications: await pendingApplications(db) });
 }
 
-const decisionSchema = z.object({
-  applicationId: z.string().min(3).max(64),
-  intent: z.enum(['approve', 'reject']),
-  reason: z.string().max(1000, 'errors.tooLong').optional(),
-});
+const verificationDecision = { idField: 'applicationId', intents: ['approve', 'reject'] } as const;
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const values = formValues(await request.formData());
-  const parsed = decisionSchema.safeParse(values);
-  if (!parsed.success)
-    return json(
-      { applicationId: values.applicationId ?? null, errors: { reason: 'errors.invalid' }, values },
-      { status: 400 },
-    );
+  const parsed = parseDecision(await request.formData(), verificationDecision);
+  if (!parsed.ok) return parsed.response;
+  const { decision } = parsed;
   try {
     await db.transaction((tx) =>
       decideApplication(tx, {
-        applicationId: parsed.data.applicationId,
+        applicationId: decision.id,
         operatorUserId: viewer.user.id,
-        decision: parsed.data.intent,
-        reason: parsed.data.reason,
+        decision: decision.intent,
+        reason: decision.reason,
       }),
     );
   } catch (error) {
-    if (!(error instanceof TrustError)) throw error;
-    return json(
-      { applicationId: parsed.data.applicationId, errors: { [error.field]: error.messageKey }, values },
-      { status: error.status },
-    );
+    return refusedDecision(error, parsed);
   }
   return redirectWithToast(
     '/operator/verifications',
-    parsed.data.intent === 'approve' ? 'console.verify.approved' : 'console.verify.rejected',
+    decision.intent === 'approve' ? 'console.verify.approved' : 'console.verify.rejected',
   );
 }
 

@@ -15,6 +15,7 @@ import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
 import { formError } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
+import { resolveLocale } from '~/lib/locale.server';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity } from '~/lib/units';
 import { removeFile } from '~/listings/files.server';
@@ -28,17 +29,21 @@ import {
   toastFor,
 } from '~/listings/sell.server';
 import { pageTitle } from '~/lib/meta';
+import { statusReasons } from '~/trust/moderation.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { listing, membership } = await requireOwnListing(request, params.listingId ?? '', 'viewer');
-  const lot = await listingForEdit(db, listing);
+  const [lot, reasons] = await Promise.all([
+    listingForEdit(db, listing),
+    statusReasons(db, [listing.id], await resolveLocale(request)),
+  ]);
   return json({
     listing: {
       id: listing.id,
       titleZh: listing.titleZh,
       titleEn: listing.titleEn,
       status: listing.status,
-      statusReason: listing.statusReason,
+      statusReason: reasons.get(listing.id) ?? null,
       displayUnit: listing.displayUnit,
       caseNetGrams: listing.caseNetGrams,
     },

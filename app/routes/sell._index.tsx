@@ -9,6 +9,7 @@ import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { parseForm } from '~/lib/forms.server';
 import { type Locale, useLocale, useT } from '~/lib/i18n';
+import { resolveLocale } from '~/lib/locale.server';
 import { formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, unitLabel } from '~/lib/units';
@@ -18,16 +19,28 @@ import { pageTitle } from '~/lib/meta';
 import { Pager } from '~/components/pager';
 import { DemandsYourLotsFit } from '~/components/demand-card';
 import { demandsForSeller } from '~/demand/queries.server';
+import { statusReasons } from '~/trust/moderation.server';
+import type { ListingStatus } from '../../db/schema';
+
+// Where the reason is what the seller waits on or has to fix; an expiry or a pause already says itself in the row.
+const REASON_ON_DESK: ListingStatus[] = ['draft', 'pending_review', 'removed'];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'both']);
   const query = deskQuery(new URL(request.url));
-  const [desk, matchedDemands] = await Promise.all([
+  const [desk, matchedDemands, locale] = await Promise.all([
     sellerDesk(db, viewer.activeOrg.orgId, query),
     demandsForSeller(db, viewer.activeOrg.orgId),
+    resolveLocale(request),
   ]);
+  const reasons = await statusReasons(
+    db,
+    desk.rows.filter((row) => REASON_ON_DESK.includes(row.status)).map((row) => row.id),
+    locale,
+  );
   return json({
     ...desk,
+    rows: desk.rows.map((row) => ({ ...row, statusReason: reasons.get(row.id) ?? null })),
     matchedDemands,
     tab: query.tab,
     sort: query.sort,
@@ -240,6 +253,11 @@ function ListingRow({
         <p className="text-sm text-slate-500">
           {localName({ nameZh: row.categoryZh, nameEn: row.categoryEn }, locale)}
         </p>
+        {row.statusReason ? (
+          <p className="text-sm break-words text-amber-800">
+            {t('sell.edit.statusReason', { reason: row.statusReason })}
+          </p>
+        ) : null}
       </div>
       <dl className="col-start-2 grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 text-sm lg:contents">
         <dt className="text-slate-500 lg:sr-only">{t('sell.col.available')}</dt>

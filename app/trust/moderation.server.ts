@@ -14,14 +14,21 @@ import {
   screeningFlags,
 } from '../../db/schema';
 import { appendAudit } from '../lib/audit.server';
-import { translator } from '../lib/i18n';
+import { type Locale, translator } from '../lib/i18n';
 import { newId } from '../lib/ids';
 import { formatMoney } from '../lib/money';
 import { afterListingChange } from '../listings/hooks.server';
 import { ListingError, moderateListing } from '../listings/listings.server';
 import { getMarketSetting } from '../market/settings.server';
 import { notify } from '../notify/notify.server';
-import { findBannedWords, findNearDuplicate, normaliseWord, priceOutlier, wordLang } from './screening';
+import {
+  findBannedWords,
+  findNearDuplicate,
+  normaliseWord,
+  priceOutlier,
+  wordLang,
+  wordList,
+} from './screening';
 
 export class TrustError extends Error {
   constructor(
@@ -119,15 +126,11 @@ export async function screeningFindings(tx: DbOrTx, listingId: string): Promise<
   return findings;
 }
 
-/** One flag in words, in the market's first language (it is stored as the listing's status reason). */
-export function describeFlag(
-  kind: ScreeningKind,
-  detail: Record<string, unknown>,
-  locale: 'zh-CN' | 'en' = 'zh-CN',
-) {
+/** One flag in words: in the market's first language when stored as the status reason, else the reader's. */
+export function describeFlag(kind: ScreeningKind, detail: Record<string, unknown>, locale: Locale = 'zh-CN') {
   const t = translator(locale);
   if (kind === 'banned_word')
-    return t('trust.flag.banned_word', { words: ((detail.words as string[]) ?? []).join('、') });
+    return t('trust.flag.banned_word', { words: wordList((detail.words as string[]) ?? [], locale) });
   if (kind === 'price_outlier')
     return t('trust.flag.price_outlier', {
       price: formatMoney(Number(detail.priceFen ?? 0), 'CNY', locale),
@@ -135,6 +138,57 @@ export function describeFlag(
       mads: String(detail.distanceMads ?? ''),
     });
   return t('trust.flag.duplicate', { id: String(detail.duplicateOf ?? '') });
+}
+
+// No flag's text holds the Chinese one (banned words are stored without punctuation), so a stored reason
+// splits back into its flags.
+const REASON_SEPARATOR: Record<Locale, string> = { 'zh-CN': '；', en: '; ' };
+
+/** Flags as one status reason: how a screening run stores them (in Chinese), and how a reader sees them. */
+function screeningReason(flags: Finding[], locale: Locale = 'zh-CN'): string {
+  return flags.map((f) => describeFlag(f.kind, f.detail, locale)).join(REASON_SEPARATOR[locale]);
+}
+
+/**
+ * Each lot's status reason as a reader in `locale` should see it. Screening stores its reason in Chinese;
+ * when the stored reason is exactly that text for open flags of the lot's current version, the reader gets
+ * those flags in their language. Anything else (an operator's own words, a system note, a reason whose
+ * flags were superseded) is shown as stored, which is also what the history and the audit keep.
+ */
+export async function statusReasons(
+  tx: DbOrTx,
+  listingIds: string[],
+  locale: Locale,
+): Promise<Map<string, string | null>> {
+  const reasons = new Map<string, string | null>();
+  if (listingIds.length === 0) return reasons;
+  const [lots, flags] = await Promise.all([
+    tx
+      .select({ id: listings.id, version: listings.version, statusReason: listings.statusReason })
+      .from(listings)
+      .where(inArray(listings.id, listingIds)),
+    tx
+      .select({
+        listingId: screeningFlags.listingId,
+        version: screeningFlags.listingVersion,
+        kind: screeningFlags.kind,
+        detail: screeningFlags.detail,
+      })
+      .from(screeningFlags)
+      .where(and(inArray(screeningFlags.listingId, listingIds), isNull(screeningFlags.resolvedAt))),
+  ]);
+  for (const lot of lots) {
+    reasons.set(lot.id, lot.statusReason);
+    if (!lot.statusReason || locale === 'zh-CN') continue;
+    const open = flags
+      .filter((f) => f.listingId === lot.id && f.version === lot.version)
+      .map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> }));
+    const named = lot.statusReason
+      .split(REASON_SEPARATOR['zh-CN'])
+      .map((part) => open.find((f) => describeFlag(f.kind, f.detail) === part));
+    if (named.every((f) => f !== undefined)) reasons.set(lot.id, screeningReason(named, locale));
+  }
+  return reasons;
 }
 
 async function setStatus(
@@ -208,7 +262,9 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
   let status: ListingStatus = lot.status;
   const title = listingTitleOf(lot);
   if (inserted.length) {
-    const reason = inserted.map((f) => describeFlag(f.kind, f.detail as Record<string, unknown>)).join('；');
+    const reason = screeningReason(
+      inserted.map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> })),
+    );
     if (lot.status === 'live') {
       status = 'pending_review';
       await setStatus(tx, lot, 'pending_review', reason, null);
@@ -310,8 +366,9 @@ export async function reviewQueue(tx: DbOrTx, limit = 50) {
       ...row,
       waitingSince: row.waitingSince ? new Date(row.waitingSince).toISOString() : null,
       priceFen: tiers.find((t) => t.listingId === row.id)?.unitPriceFen ?? null,
+      // A version edited since it was flagged waits for its own screening; the old flags no longer apply.
       flags: flags
-        .filter((f) => f.listingId === row.id)
+        .filter((f) => f.listingId === row.id && f.listingVersion === row.version)
         .map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> })),
       reports: openReports.filter((r) => r.listingId === row.id).map((r) => ({ id: r.id, reason: r.reason })),
       history: {

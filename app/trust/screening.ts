@@ -16,6 +16,11 @@ export function wordLang(word: string): 'zh' | 'en' {
   return HAN.test(word) ? 'zh' : 'en';
 }
 
+/** The banned words a flag found, as a reader of `locale` lists them. */
+export function wordList(words: readonly string[], locale: 'zh-CN' | 'en'): string {
+  return words.join(locale === 'en' ? ', ' : '、');
+}
+
 /**
  * The banned words found in `text`. Chinese has no word boundaries, so a word with Han characters is
  * a substring of the text with spaces and punctuation removed (高-仿 and 高 仿 still match); an English
