@@ -261,9 +261,22 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
     : [];
   let status: ListingStatus = lot.status;
   const title = listingTitleOf(lot);
-  if (inserted.length) {
+  // The version's open flags, not only the ones this run added: a draft flagged when it was saved and then
+  // submitted keeps its version, so its screening adds nothing, yet it must not stay live. A version an
+  // operator approved has its flags resolved, so it stays live.
+  const open = await tx
+    .select({ kind: screeningFlags.kind, detail: screeningFlags.detail })
+    .from(screeningFlags)
+    .where(
+      and(
+        eq(screeningFlags.listingId, lot.id),
+        eq(screeningFlags.listingVersion, lot.version),
+        isNull(screeningFlags.resolvedAt),
+      ),
+    );
+  if (open.length && (inserted.length || lot.status === 'live')) {
     const reason = screeningReason(
-      inserted.map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> })),
+      open.map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> })),
     );
     if (lot.status === 'live') {
       status = 'pending_review';

@@ -126,6 +126,37 @@ describe('screening', () => {
     expect(await db.select().from(screeningFlags).where(eq(screeningFlags.listingId, id))).toHaveLength(1);
   });
 
+  it('sends a verified seller’s draft that was flagged to review when it is submitted, not live', async () => {
+    const seller = await verifiedSeller(db);
+    const { id, status } = await db.transaction(async (tx) =>
+      createListing(tx, {
+        orgId: seller.orgId,
+        actorUserId: seller.userId,
+        draft: await draftOf({ titleZh: '南美白对虾高仿草稿 40/50' }),
+        submit: false,
+      }),
+    );
+    expect(status).toBe('draft');
+    expect(await screen(id)).toMatchObject({ flagged: ['banned_word'], status: 'draft' });
+    // Submitting does not change the version, so its screening finds the flags already there.
+    const submitted = await db.transaction((tx) =>
+      changeListingStatus(tx, {
+        listingId: id,
+        orgId: seller.orgId,
+        actorUserId: seller.userId,
+        action: 'submit',
+      }),
+    );
+    expect(submitted).toBe('live');
+    expect(await screen(id)).toMatchObject({ flagged: [], status: 'pending_review' });
+    const lot = await statusOf(id);
+    expect(lot.status).toBe('pending_review');
+    expect(lot.statusReason).toContain('高仿');
+    const notices = await db.select().from(notificationEvents).where(eq(notificationEvents.subjectId, id));
+    expect(notices.filter((n) => n.type === 'listing-flagged')).toHaveLength(1);
+    expect(await screen(id)).toMatchObject({ status: 'pending_review' });
+  });
+
   it('flags English words whole, ignoring case', async () => {
     const seller = await unverifiedSeller();
     const { id, status } = await list(seller, { titleZh: '白对虾', titleEn: 'Premium REPLICA shrimp' });
