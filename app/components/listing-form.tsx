@@ -1,4 +1,5 @@
 // The seller's listing form (new lot and edit lot alike), the category step before it, and the lot's files and history.
+import { reasonText } from '~/listings/system-reasons';
 import { Form, Link } from '@remix-run/react';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import {
@@ -761,7 +762,7 @@ export function ListingHistory({ events }: { events: ListingEventView[] }) {
               <span aria-hidden>→</span>
               <StatusBadge status={event.toStatus} />
             </span>
-            {event.reason ? <span className="text-slate-600">{event.reason}</span> : null}
+            {event.reason ? <span className="text-slate-600">{reasonText(event.reason, t)}</span> : null}
           </li>
         ))}
       </ol>

@@ -1,4 +1,5 @@
 // Edit a lot: the listing form filled from the lot, its photos and certificates, and the history of its states.
+import { reasonText } from '~/listings/system-reasons';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
@@ -108,7 +109,7 @@ export default function EditListing() {
         </div>
         {listing.statusReason ? (
           <p className="-mt-4 text-sm text-slate-600">
-            {t('sell.edit.statusReason', { reason: listing.statusReason })}
+            {t('sell.edit.statusReason', { reason: reasonText(listing.statusReason, t) })}
           </p>
         ) : null}
         {canEdit ? null : <p className="text-sm text-slate-600">{t('sell.edit.readOnly')}</p>}

@@ -1,4 +1,5 @@
 // The seller's desk: the active organisation's lots by state, sorted and paged, with the day's actions on each.
+import { reasonText } from '~/listings/system-reasons';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
@@ -255,7 +256,7 @@ function ListingRow({
         </p>
         {row.statusReason ? (
           <p className="text-sm break-words text-amber-800">
-            {t('sell.edit.statusReason', { reason: row.statusReason })}
+            {t('sell.edit.statusReason', { reason: reasonText(row.statusReason, t) })}
           </p>
         ) : null}
       </div>
