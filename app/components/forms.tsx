@@ -5,6 +5,9 @@ import { useT } from '~/lib/i18n';
 
 type FieldProps = {
   name: string;
+  /** The element's id, and the stem of its hint's and message's ids; the name by default (two forms on a page
+   * that share field names give one of them a prefix). */
+  id?: string;
   label: string;
   type?: string;
   hint?: string;
@@ -20,6 +23,7 @@ export const inputClass =
 
 export function Field({
   name,
+  id = name,
   label,
   type = 'text',
   hint,
@@ -30,16 +34,16 @@ export function Field({
   inputMode,
 }: FieldProps) {
   return (
-    <FieldFrame name={name} label={label} hint={hint} error={error} required={required}>
+    <FieldFrame id={id} label={label} hint={hint} error={error} required={required}>
       <input
-        id={name}
+        id={id}
         name={name}
         type={type}
         defaultValue={defaultValue}
         autoComplete={autoComplete}
         inputMode={inputMode}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(name, hint, error)}
+        aria-describedby={describedBy(id, hint, error)}
         className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
       />
     </FieldFrame>
@@ -48,12 +52,14 @@ export function Field({
 
 export function SelectField({
   name,
+  id = name,
   label,
   options,
   error,
   defaultValue,
 }: {
   name: string;
+  id?: string;
   label: string;
   options: { value: string; label: string }[];
   error?: string;
@@ -61,15 +67,15 @@ export function SelectField({
 }) {
   return (
     <div>
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
       <select
-        id={name}
+        id={id}
         name={name}
         defaultValue={defaultValue}
         aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${name}-error` : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
         className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
       >
         {options.map((option) => (
@@ -78,7 +84,7 @@ export function SelectField({
           </option>
         ))}
       </select>
-      <FieldError name={name} error={error} />
+      <FieldError name={id} error={error} />
     </div>
   );
 }
@@ -148,6 +154,7 @@ export function SubmitButton({
 /** A labelled multi-line field with hint and message, like Field. */
 export function TextareaField({
   name,
+  id = name,
   label,
   hint,
   error,
@@ -157,6 +164,7 @@ export function TextareaField({
   className,
 }: {
   name: string;
+  id?: string;
   label: string;
   hint?: string;
   error?: string;
@@ -166,14 +174,14 @@ export function TextareaField({
   className?: string;
 }) {
   return (
-    <FieldFrame name={name} label={label} hint={hint} error={error} required={required} className={className}>
+    <FieldFrame id={id} label={label} hint={hint} error={error} required={required} className={className}>
       <textarea
-        id={name}
+        id={id}
         name={name}
         rows={rows}
         defaultValue={defaultValue}
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(name, hint, error)}
+        aria-describedby={describedBy(id, hint, error)}
         className={`${inputClass} ${error ? 'border-red-500' : 'border-slate-300'}`}
       />
     </FieldFrame>
@@ -194,13 +202,20 @@ export function FormFields({
   fields,
   values,
   errors,
+  idPrefix = '',
 }: {
   fields: (FieldSpec | FieldSpec[])[];
   values: Record<string, string | undefined>;
   errors: Record<string, string | undefined>;
+  /** Prefixes the fields' ids, for a second form on the page with the same field names. */
+  idPrefix?: string;
 }) {
   const one = (spec: FieldSpec) => {
-    const filled = { defaultValue: values[spec.name], error: errors[spec.name] };
+    const filled = {
+      id: `${idPrefix}${spec.name}`,
+      defaultValue: values[spec.name],
+      error: errors[spec.name],
+    };
     if ('options' in spec) return <SelectField key={spec.name} {...spec} {...filled} />;
     if ('multiline' in spec) {
       const { multiline: _, ...textarea } = spec;
@@ -231,7 +246,7 @@ function describedBy(name: string, hint?: string, error?: string): string | unde
 
 /** The label ("optional" when not required), the hint and the message around one control. */
 function FieldFrame({
-  name,
+  id,
   label,
   hint,
   error,
@@ -239,7 +254,7 @@ function FieldFrame({
   className,
   children,
 }: {
-  name: string;
+  id: string;
   label: string;
   hint?: string;
   error?: string;
@@ -250,7 +265,7 @@ function FieldFrame({
   const t = useT();
   return (
     <div className={className}>
-      <label htmlFor={name} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
         {required === false ? (
           <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
@@ -258,11 +273,11 @@ function FieldFrame({
       </label>
       {children}
       {hint ? (
-        <p id={`${name}-hint`} className="mt-1 text-xs text-slate-500">
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
           {hint}
         </p>
       ) : null}
-      <FieldError name={name} error={error} />
+      <FieldError name={id} error={error} />
     </div>
   );
 }

@@ -385,6 +385,8 @@ function CarrierDesk({ data }: { data: CarrierData }) {
               fields={fields}
               values={failed?.values.intent === intent ? failed.values : {}}
               errors={errors}
+              // The cold-room form shares field names with the vehicle form above it; ids must stay unique.
+              idPrefix={intent === 'add_room' ? 'room-' : ''}
             />
           </div>
           <SubmitButton intent={intent}>{title}</SubmitButton>
