@@ -226,11 +226,18 @@ export function ShipmentPanel({
             </Link>
           ) : null}
           {canCancel ? (
-            <Form method="post" data-testid="cancel-booking">
-              <SubmitButton intent="cancel_booking" variant="secondary">
+            // Two steps, so a stray tap on the market floor does not give the truck's room away; no script needed.
+            <details className="group" data-testid="cancel-booking">
+              <summary className="inline-block cursor-pointer list-none rounded-md border border-slate-300 bg-white px-4 py-2 font-semibold text-slate-800 shadow-sm hover:bg-slate-50 group-open:mb-2">
                 {t('coldchain.cancel.submit')}
-              </SubmitButton>
-            </Form>
+              </summary>
+              <Form method="post" className="space-y-2 rounded-md border border-red-200 bg-red-50 p-3">
+                <p className="text-slate-700">{t('coldchain.cancel.confirmText')}</p>
+                <SubmitButton intent="cancel_booking" variant="danger">
+                  {t('coldchain.cancel.confirm')}
+                </SubmitButton>
+              </Form>
+            </details>
           ) : null}
         </div>
       ) : null}

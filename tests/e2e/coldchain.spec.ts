@@ -77,15 +77,18 @@ test('a paid order is booked, accepted, picked up and delivered; the lot’s QR 
     ]);
     await expect(seller.getByRole('status')).toContainText('已提交运输申请');
     // The seller asked, so the seller (and not the buyer) may call it off before pickup.
-    await expect(
-      seller.getByTestId('cancel-booking').getByRole('button', { name: '取消运输预约' }),
-    ).toBeVisible();
+    // It asks once more before giving the room away.
+    const cancel = seller.getByTestId('cancel-booking');
+    await expect(cancel.getByRole('button', { name: '确认取消预约' })).toBeHidden();
+    await cancel.getByText('取消运输预约').click();
+    await expect(cancel.getByRole('button', { name: '确认取消预约' })).toBeVisible();
     await shoot(seller, 'order-booking-requested');
   });
 
   await test.step('the worker finds the live-water tanker; the buyer sees it waiting for the carrier', async () => {
     await buyer.goto(`/orders/${orderId}`);
     await expectShipment(buyer, '待承运商确认');
+    await expect(buyer.getByTestId('cancel-booking')).toHaveCount(0);
   });
 
   const shortId = orderId.slice(-8).toUpperCase();
@@ -142,7 +145,6 @@ test('a paid order is booked, accepted, picked up and delivered; the lot’s QR 
     await expect(carrier.getByRole('status')).toContainText('已确认送达');
     await expectShipment(buyer, '已送达');
     await expect(buyer.getByTestId('order-status')).toHaveText('已收货·验货中');
-    await expect(buyer.getByTestId('cancel-booking')).toHaveCount(0);
     // The hand-overs moved the order; the timeline says who did it.
     await expect(buyer.getByTestId('order-timeline')).toContainText('南粤冷链物流');
     await shoot(buyer, 'order-buyer-delivered');

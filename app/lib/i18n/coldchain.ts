@@ -83,6 +83,8 @@ export const zhCN = {
   'coldchain.request.link': '申请冷链运输',
   'coldchain.request.again': '修改并重新申请运输',
   'coldchain.cancel.submit': '取消运输预约',
+  'coldchain.cancel.confirmText': '取消后，车上为这单货留的位置会释放给别人；需要时可以重新申请。',
+  'coldchain.cancel.confirm': '确认取消预约',
   'coldchain.toast.cancelled': '运输预约已取消，车上的位置已释放。',
   'coldchain.request.class': '温区',
   'coldchain.request.weightKg': '重量（公斤）',
@@ -258,6 +260,9 @@ export const en: Record<keyof typeof zhCN, string> = {
   'coldchain.request.link': 'Request cold-chain transport',
   'coldchain.request.again': 'Change and request transport again',
   'coldchain.cancel.submit': 'Cancel the transport booking',
+  'coldchain.cancel.confirmText':
+    'The room kept for this cargo on the truck goes to others; you can ask for transport again later.',
+  'coldchain.cancel.confirm': 'Yes, cancel the booking',
   'coldchain.toast.cancelled': 'Transport booking cancelled; its room on the trip is free again.',
   'coldchain.request.class': 'Temperature class',
   'coldchain.request.weightKg': 'Weight (kg)',
