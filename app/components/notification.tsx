@@ -23,7 +23,7 @@ export function formatTime(iso: string, locale: string): string {
 export function NotificationText({ item }: { item: NotificationView }) {
   const t = useT();
   const locale = useLocale();
-  const params = localizeParams(t, item.params);
+  const params = localizeParams(t, item.params, locale);
   const title = t(`notification.${item.type}.title`, params);
   return (
     <div className="min-w-0">

@@ -21,6 +21,7 @@ import { afterListingChange } from '../listings/hooks.server';
 import { ListingError, moderateListing } from '../listings/listings.server';
 import { getMarketSetting } from '../market/settings.server';
 import { notify } from '../notify/notify.server';
+import { inEachLanguage } from '../notify/render';
 import {
   findBannedWords,
   findNearDuplicate,
@@ -275,9 +276,8 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
       ),
     );
   if (open.length && (inserted.length || lot.status === 'live')) {
-    const reason = screeningReason(
-      open.map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> })),
-    );
+    const flags = open.map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> }));
+    const reason = screeningReason(flags);
     if (lot.status === 'live') {
       status = 'pending_review';
       await setStatus(tx, lot, 'pending_review', reason, null);
@@ -289,7 +289,11 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
         type: 'listing-flagged',
         orgId: lot.sellerOrgId,
         minRole: 'trader',
-        params: { listing: title, reason },
+        // The stored reason is Chinese; the notice reads in each recipient's language.
+        params: {
+          listing: title,
+          reason: inEachLanguage({ 'zh-CN': reason, en: screeningReason(flags, 'en') }),
+        },
         link: `/sell/${lot.id}/edit`,
         subject: { type: 'listing', id: lot.id },
         dedupeKey: `listing-flagged:${lot.id}:${lot.version}`,

@@ -19,6 +19,7 @@ import { changeListingStatus, createListing, updateListing } from '../../app/lis
 import { setMarketSetting } from '../../app/market/settings.server';
 import { action as reviewsAction, loader as reviewsLoader } from '../../app/routes/operator.reviews';
 import { action as wordsAction } from '../../app/routes/operator.words';
+import { renderNotification } from '../../app/notify/render';
 import { screenListing } from '../../app/trust/moderation.server';
 import { processModerationJob } from '../../workers/moderation';
 import { call, formRequest, getRequest, logInAs } from '../support/http';
@@ -121,6 +122,13 @@ describe('screening', () => {
     expect(flag).toMatchObject({ kind: 'banned_word', detail: { words: ['高仿'] } });
     const notices = await db.select().from(notificationEvents).where(eq(notificationEvents.subjectId, id));
     expect(notices.map((n) => n.type)).toContain('listing-flagged');
+    // The notice reads in each recipient's language, though the stored reason is Chinese.
+    const flagged = notices.find((n) => n.type === 'listing-flagged');
+    const params = (flagged?.params ?? {}) as Record<string, string>;
+    expect(renderNotification('zh-CN', 'listing-flagged', params).body).toContain('高仿');
+    expect(renderNotification('en', 'listing-flagged', params).body).toContain(
+      'banned or counterfeit-suspect',
+    );
     // Run again, as a retried job would: nothing more.
     expect(await screen(id)).toMatchObject({ flagged: [] });
     expect(await db.select().from(screeningFlags).where(eq(screeningFlags.listingId, id))).toHaveLength(1);

@@ -12,7 +12,7 @@ import {
 import { retryDelayMs } from '../../app/notify/deliver.server';
 import { composeMail } from '../../app/notify/mail.server';
 import { checkPreferenceChanges } from '../../app/notify/preferences.server';
-import { localizeParams, renderNotification } from '../../app/notify/render';
+import { inEachLanguage, localizeParams, renderNotification } from '../../app/notify/render';
 import {
   checkWebhookUrl,
   isPrivateAddress,
@@ -50,6 +50,20 @@ describe('templates', () => {
     expect(localizeParams(translator('en'), { role: 'trader', org: 'x' })).toEqual({
       role: 'Trader',
       org: 'x',
+    });
+  });
+
+  it('shows a parameter written in both languages in the reader’s', () => {
+    const params = {
+      listing: '白虾',
+      reason: inEachLanguage({ 'zh-CN': '含违禁用语：高仿', en: 'Banned words: fake' }),
+    };
+    expect(renderNotification('zh-CN', 'listing-flagged', params).body).toContain('含违禁用语：高仿');
+    const en = renderNotification('en', 'listing-flagged', params).body;
+    expect(en).toContain('Banned words: fake');
+    expect(en).not.toContain('高仿');
+    expect(localizeParams(translator('en'), { reason: 'l:not json' }, 'en')).toEqual({
+      reason: 'l:not json',
     });
   });
 });
