@@ -150,6 +150,14 @@ function screeningReason(flags: Finding[], locale: Locale = 'zh-CN'): string {
   return flags.map((f) => describeFlag(f.kind, f.detail, locale)).join(REASON_SEPARATOR[locale]);
 }
 
+/** The flags a stored reason is screening's text of, or null when it is anything else (a person's words). */
+function flagsNamedBy(reason: string, flags: Finding[]): Finding[] | null {
+  const named = reason
+    .split(REASON_SEPARATOR['zh-CN'])
+    .map((part) => flags.find((f) => describeFlag(f.kind, f.detail) === part));
+  return named.every((f) => f !== undefined) ? named : null;
+}
+
 /**
  * Each lot's status reason as a reader in `locale` should see it. Screening stores its reason in Chinese;
  * when the stored reason is exactly that text for open flags of the lot's current version, the reader gets
@@ -184,10 +192,8 @@ export async function statusReasons(
     const open = flags
       .filter((f) => f.listingId === lot.id && f.version === lot.version)
       .map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> }));
-    const named = lot.statusReason
-      .split(REASON_SEPARATOR['zh-CN'])
-      .map((part) => open.find((f) => describeFlag(f.kind, f.detail) === part));
-    if (named.every((f) => f !== undefined)) reasons.set(lot.id, screeningReason(named, locale));
+    const named = flagsNamedBy(lot.statusReason, open);
+    if (named) reasons.set(lot.id, screeningReason(named, locale));
   }
   return reasons;
 }
@@ -232,6 +238,7 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
       titleZh: listings.titleZh,
       titleEn: listings.titleEn,
       sellerOrgId: listings.sellerOrgId,
+      statusReason: listings.statusReason,
       verification: organisations.verification,
     })
     .from(listings)
@@ -249,7 +256,7 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
         isNull(screeningFlags.resolvedAt),
       ),
     )
-    .returning({ id: screeningFlags.id });
+    .returning({ kind: screeningFlags.kind, detail: screeningFlags.detail });
   const findings = await screeningFindings(tx, lot.id);
   const inserted = findings.length
     ? await tx
@@ -301,11 +308,22 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
   } else if (
     superseded.length > 0 &&
     lot.status === 'pending_review' &&
-    lot.verification === 'verified' &&
     (await openFlagCount(tx, lot.id)) === 0
   ) {
-    status = 'live';
-    await setStatus(tx, lot, 'live', null, null);
+    if (lot.verification === 'verified') {
+      status = 'live';
+      await setStatus(tx, lot, 'live', null, null);
+    } else if (
+      lot.statusReason &&
+      flagsNamedBy(
+        lot.statusReason,
+        superseded.map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> })),
+      )
+    ) {
+      // The fixed version still waits for an operator (the seller is unverified), but no longer for what
+      // screening found in the old one.
+      await tx.update(listings).set({ statusReason: null }).where(eq(listings.id, lot.id));
+    }
   }
   return { flagged: inserted.map((f) => f.kind), status };
 }

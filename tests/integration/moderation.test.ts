@@ -253,6 +253,24 @@ describe('screening', () => {
       .where(and(eq(screeningFlags.listingId, id), isNull(screeningFlags.resolvedAt)));
     expect(open).toHaveLength(0);
   });
+
+  it('drops screening’s reason from an unverified seller’s fixed lot, which still waits for an operator', async () => {
+    const seller = await unverifiedSeller();
+    const { id } = await list(seller, { titleZh: '白对虾 高仿进口 待修改' });
+    await screen(id);
+    expect(await statusOf(id)).toMatchObject({ status: 'pending_review' });
+    expect((await statusOf(id)).statusReason).toContain('高仿');
+    await db.transaction(async (tx) =>
+      updateListing(tx, {
+        listingId: id,
+        orgId: seller.orgId,
+        actorUserId: seller.userId,
+        draft: await draftOf({ titleZh: '白对虾 国产塘头 已修改' }),
+      }),
+    );
+    expect(await screen(id)).toMatchObject({ flagged: [], status: 'pending_review' });
+    expect(await statusOf(id)).toMatchObject({ status: 'pending_review', statusReason: null });
+  });
 });
 
 describe('the review queue', () => {
