@@ -21,6 +21,7 @@ export function marketTime(at: Date, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
     day: '2-digit',
     hour: '2-digit',
     minute: '2-digit',
-    hour12: false,
+    // h23, not hour12: false, which prints midnight as 24:00 in English.
+    hourCycle: 'h23',
   }).format(at);
 }

@@ -34,7 +34,7 @@ afterEach(async () => {
   await Promise.all([...running].map(stopWorker));
 });
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000) {
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();

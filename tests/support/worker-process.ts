@@ -39,7 +39,7 @@ export async function stopAllWorkers(): Promise<void> {
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined | null | false>,
-  { timeoutMs = 20_000, everyMs = 50 }: { timeoutMs?: number; everyMs?: number } = {},
+  { timeoutMs = 45_000, everyMs = 50 }: { timeoutMs?: number; everyMs?: number } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
