@@ -92,7 +92,14 @@ describe('matching a demand', () => {
       'the worker stores the matches',
       async () => (await stored(demandId)).length === expected.length,
     );
-    expect(await stored(demandId)).toEqual(expected);
+    // The same lots with the same scores; freshness moves with the clock between the worker's run and this
+    // one, so a score may round one point apart (about 3e-5 points a second), never more.
+    const kept = await stored(demandId);
+    expect(kept.map((m) => m.listingId).sort()).toEqual(expected.map((m) => m.listingId).sort());
+    for (const m of kept) {
+      const want = expected.find((e) => e.listingId === m.listingId)?.score ?? -10;
+      expect(Math.abs(m.score - want), m.listingId).toBeLessThanOrEqual(1);
+    }
     // Every part is kept for the pages, each 0–1.
     const [one] = await db.select().from(matches).where(eq(matches.demandId, demandId));
     expect(Object.keys(one.parts as object)).toEqual(
