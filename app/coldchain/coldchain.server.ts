@@ -24,7 +24,7 @@ import { notify } from '../notify/notify.server';
 import { OrderError, actOnOrder } from '../orders/orders.server';
 import { recordTraceStep } from '../trace/trace.server';
 import type { BookingInput, ColdRoomInput, VehicleInput } from './forms.server';
-import { routeLabel, shortId } from './matcher.server';
+import { shortId, tellCarrier } from './matcher.server';
 
 export class ColdChainError extends Error {
   constructor(
@@ -313,19 +313,7 @@ export async function cancelBooking(viewer: Viewer, orderId: string): Promise<vo
       throw new ColdChainError('errors.forbidden', 403);
     if (!mayCancelBooking(viewer, booking)) throw new ColdChainError('coldchain.errors.wrongState', 409);
     await takeOffTrip(tx, booking, { status: 'cancelled' });
-    if (booking.carrierOrgId)
-      await notify(tx, {
-        type: 'booking-cancelled',
-        orgId: booking.carrierOrgId,
-        minRole: 'trader',
-        params: {
-          order: shortId(booking.orderId),
-          route: routeLabel(booking.pickupPlace, booking.dropoffPlace),
-        },
-        link: '/logistics',
-        subject: { type: 'booking', id: booking.id },
-        dedupeKey: `booking-cancelled:${booking.id}:${booking.version}`,
-      });
+    if (booking.carrierOrgId) await tellCarrier(tx, 'booking-cancelled', booking.carrierOrgId, booking);
   });
 }
 

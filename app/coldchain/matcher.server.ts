@@ -1,6 +1,6 @@
 // The booking matcher: places one booking request on the vehicle that adds the least distance, with capacity guarded by the trip row.
 import { and, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import { db } from '../../db/client';
+import { type DbOrTx, db } from '../../db/client';
 import { type Booking, bookings, orders, trips, vehicles } from '../../db/schema';
 import { cityOf } from '../geo/cities';
 import { env } from '../lib/env.server';
@@ -174,18 +174,7 @@ async function tryVehicle(bookingId: string, vehicleId: string, serviceDate: str
         version: sql`${bookings.version} + 1`,
       })
       .where(and(eq(bookings.id, booking.id), eq(bookings.status, 'requested')));
-    await notify(tx, {
-      type: 'booking-requested',
-      orgId: vehicle.carrierOrgId,
-      minRole: 'trader',
-      params: {
-        order: shortId(booking.orderId),
-        route: routeLabel(booking.pickupPlace, booking.dropoffPlace),
-      },
-      link: '/logistics',
-      subject: { type: 'booking', id: booking.id },
-      dedupeKey: `booking-offered:${booking.id}:${booking.version}`,
-    });
+    await tellCarrier(tx, 'booking-requested', vehicle.carrierOrgId, booking);
     return 'placed';
   });
 }
@@ -215,6 +204,25 @@ export async function matchBooking(bookingId: string): Promise<MatchOutcome> {
   }
   const [booking] = await db.select().from(bookings).where(eq(bookings.id, bookingId));
   return booking?.status === 'requested' ? markUnmatched(booking) : 'noop';
+}
+
+/** Tells a carrier's traders of a booking offered to it or called off, once per version of the booking. */
+export async function tellCarrier(
+  tx: DbOrTx,
+  type: 'booking-requested' | 'booking-cancelled',
+  carrierOrgId: string,
+  booking: Booking,
+) {
+  await notify(tx, {
+    type,
+    orgId: carrierOrgId,
+    minRole: 'trader',
+    params: { order: shortId(booking.orderId), route: routeLabel(booking.pickupPlace, booking.dropoffPlace) },
+    link: '/logistics',
+    subject: { type: 'booking', id: booking.id },
+    // 'booking-offered:…' is the key offers were stored under before this helper; kept so none is sent twice.
+    dedupeKey: `${type === 'booking-requested' ? 'booking-offered' : type}:${booking.id}:${booking.version}`,
+  });
 }
 
 async function markUnmatched(booking: Booking): Promise<MatchOutcome> {

@@ -134,6 +134,26 @@ export function ExcursionList({ excursions }: { excursions: ExcursionView[] }) {
   );
 }
 
+function RequestLink({
+  href,
+  className = '',
+  children,
+}: {
+  href: string;
+  className?: string;
+  children: string;
+}) {
+  return (
+    <Link
+      to={href}
+      className={`inline-block rounded-md bg-sea-700 px-4 py-2 font-semibold text-white ${className}`}
+      data-testid="request-booking"
+    >
+      {children}
+    </Link>
+  );
+}
+
 /**
  * `requestHref` links to the booking form (a first request, or a new one after no vehicle fitted or it was called
  * off); `canCancel` shows the requester's form that calls the booking off before pickup.
@@ -156,13 +176,9 @@ export function ShipmentPanel({
       <div className="text-sm" data-testid="shipment">
         <p className="text-slate-600">{t('coldchain.shipment.none')}</p>
         {requestHref ? (
-          <Link
-            to={requestHref}
-            className="mt-3 inline-block rounded-md bg-sea-700 px-4 py-2 font-semibold text-white"
-            data-testid="request-booking"
-          >
+          <RequestLink href={requestHref} className="mt-3">
             {t('coldchain.request.link')}
-          </Link>
+          </RequestLink>
         ) : null}
       </div>
     );
@@ -216,15 +232,7 @@ export function ShipmentPanel({
       </p>
       {requestHref || canCancel ? (
         <div className="flex flex-wrap items-center gap-3">
-          {requestHref ? (
-            <Link
-              to={requestHref}
-              className="inline-block rounded-md bg-sea-700 px-4 py-2 font-semibold text-white"
-              data-testid="request-booking"
-            >
-              {t('coldchain.request.again')}
-            </Link>
-          ) : null}
+          {requestHref ? <RequestLink href={requestHref}>{t('coldchain.request.again')}</RequestLink> : null}
           {canCancel ? (
             // Two steps, so a stray tap on the market floor does not give the truck's room away; no script needed.
             <details className="group" data-testid="cancel-booking">
