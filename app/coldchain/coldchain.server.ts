@@ -253,7 +253,10 @@ export async function declineBooking(carrierOrgId: string, bookingId: string): P
   });
 }
 
-/** Gives a booking's room on its trip back (the same guarded row the matcher raised) and unlinks it from the trip. */
+/**
+ * Gives a booking's room on its trip back (the same guarded row the matcher raised) and unlinks it from the trip;
+ * the room freed is offered at once to bookings that found none (the scheduled sweep, run now).
+ */
 async function takeOffTrip(
   tx: DbOrTx,
   booking: Booking,
@@ -267,6 +270,7 @@ async function takeOffTrip(
         usedPallets: sql`${trips.usedPallets} - ${booking.pallets}`,
       })
       .where(eq(trips.id, booking.tripId));
+    await enqueue(tx, 'coldchain', 'retry-unmatched', {});
   }
   await tx
     .update(bookings)

@@ -21,6 +21,7 @@ import {
   orders,
   organisations,
   notificationEvents,
+  outbox,
   traceEvents,
   trips,
   users,
@@ -422,6 +423,13 @@ describe('calling a booking off, and the scheduled second look at unmatched ones
     );
   const usedKg = async (tripId: string) =>
     (await db.select({ usedKg: trips.usedKg }).from(trips).where(eq(trips.id, tripId)))[0].usedKg;
+  const sweepsQueued = async () =>
+    (
+      await db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.queue, 'coldchain'), eq(outbox.name, 'retry-unmatched')))
+    ).length;
   const eventsAbout = (bookingId: string, type: string) =>
     db
       .select()
@@ -445,11 +453,14 @@ describe('calling a booking off, and the scheduled second look at unmatched ones
     expect((await orderPage(orderId, cookies.seller)).canCancelBooking).toBe(true);
     expect((await orderPage(orderId, cookies.buyer)).canCancelBooking).toBe(false);
 
+    const sweepsBefore = await sweepsQueued();
     expect((await cancel(orderId, cookies.seller)).status).toBe(302);
     expect(await bookingOf(orderId)).toMatchObject({ status: 'cancelled', tripId: null, vehicleId: null });
     expect(await usedKg(tripId)).toBe(loaded - 100);
     const told = await eventsAbout(id, 'booking-cancelled');
     expect(told.map((e) => e.orgId)).toEqual([offered.carrierOrgId]);
+    // The room it freed is offered at once to bookings that found none, not only at the next sweep.
+    expect(await sweepsQueued()).toBe(sweepsBefore + 1);
     // Twice is refused, and the order may ask for transport again.
     expect((await cancel(orderId, cookies.seller)).status).toBe(409);
     expect((await requestBooking(orderId, bookingForm())).status).toBe(302);
