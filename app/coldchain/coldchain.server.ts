@@ -288,14 +288,18 @@ async function takeOffTrip(
 /** Bookings the requester may still call off: nothing has been picked up. */
 export const CANCELLABLE_BOOKING = ['requested', 'unmatched', 'offered', 'accepted'] as const;
 
-/** Whether the viewer may call the booking off now: a trader (or more) of the org that asked for it, before pickup. */
+/** A trader (or more) of the org that asked for the transport. */
+function actsForRequester(viewer: Viewer, booking: { requestedByOrgId: string }): boolean {
+  return viewer.memberships.some((m) => m.orgId === booking.requestedByOrgId && m.role !== 'viewer');
+}
+
+/** Whether the viewer may call the booking off now: it acts for the requester, and nothing is picked up yet. */
 export function mayCancelBooking(
   viewer: Viewer,
   booking: { status: string; requestedByOrgId: string },
 ): boolean {
   return (
-    (CANCELLABLE_BOOKING as readonly string[]).includes(booking.status) &&
-    viewer.memberships.some((m) => m.orgId === booking.requestedByOrgId && m.role !== 'viewer')
+    (CANCELLABLE_BOOKING as readonly string[]).includes(booking.status) && actsForRequester(viewer, booking)
   );
 }
 
@@ -313,8 +317,7 @@ export async function cancelBooking(viewer: Viewer, orderId: string): Promise<vo
       (viewer.isOperator ||
         viewer.memberships.some((m) => m.orgId === order.buyerOrgId || m.orgId === order.sellerOrgId));
     if (!booking || !mayView) throw notFound();
-    if (!viewer.memberships.some((m) => m.orgId === booking.requestedByOrgId && m.role !== 'viewer'))
-      throw new ColdChainError('errors.forbidden', 403);
+    if (!actsForRequester(viewer, booking)) throw new ColdChainError('errors.forbidden', 403);
     if (!mayCancelBooking(viewer, booking)) throw new ColdChainError('coldchain.errors.wrongState', 409);
     await takeOffTrip(tx, booking, { status: 'cancelled' });
     if (booking.carrierOrgId) await tellCarrier(tx, 'booking-cancelled', booking.carrierOrgId, booking);

@@ -271,7 +271,8 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
   const title = listingTitleOf(lot);
   // The version's open flags, not only the ones this run added: a draft flagged when it was saved and then
   // submitted keeps its version, so its screening adds nothing, yet it must not stay live. A version an
-  // operator approved has its flags resolved, so it stays live.
+  // operator approved has its flags resolved, so it stays live. Older versions' flags were resolved above,
+  // so these are all the lot's open flags.
   const open = await tx
     .select({ kind: screeningFlags.kind, detail: screeningFlags.detail })
     .from(screeningFlags)
@@ -305,11 +306,7 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
         subject: { type: 'listing', id: lot.id },
         dedupeKey: `listing-flagged:${lot.id}:${lot.version}`,
       });
-  } else if (
-    superseded.length > 0 &&
-    lot.status === 'pending_review' &&
-    (await openFlagCount(tx, lot.id)) === 0
-  ) {
+  } else if (superseded.length > 0 && lot.status === 'pending_review' && open.length === 0) {
     if (lot.verification === 'verified') {
       status = 'live';
       await setStatus(tx, lot, 'live', null, null);
@@ -326,14 +323,6 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
     }
   }
   return { flagged: inserted.map((f) => f.kind), status };
-}
-
-async function openFlagCount(tx: DbOrTx, listingId: string): Promise<number> {
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(screeningFlags)
-    .where(and(eq(screeningFlags.listingId, listingId), isNull(screeningFlags.resolvedAt)));
-  return row?.n ?? 0;
 }
 
 export type ReviewItem = Awaited<ReturnType<typeof reviewQueue>>[number];
