@@ -16,7 +16,7 @@ import { env, isProduction } from './app/lib/env.server';
 import { auctionChannel, currentAuctionState } from './app/auctions/live.server';
 import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
 import { liveWorkers } from './app/lib/heartbeat.server';
-import { log } from './app/lib/log.server';
+import { log, safeError } from './app/lib/log.server';
 import { redis } from './app/lib/redis.server';
 import { findSession, readSessionToken } from './app/lib/session.server';
 import { unreadCount } from './app/notify/inbox.server';
@@ -99,6 +99,7 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
         res: (res) => ({ statusCode: res.statusCode }),
+        err: safeError,
       },
     }),
   );
