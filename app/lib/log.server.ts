@@ -57,14 +57,17 @@ function destination() {
 }
 
 export const log = remember('log', () =>
-  pino({
-    level: process.env.LOG_LEVEL ?? 'info',
-    base: { service: process.env.WHARF_SERVICE ?? 'web' },
-    redact: {
-      paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.email'],
-      remove: true,
+  pino(
+    {
+      level: process.env.LOG_LEVEL ?? 'info',
+      base: { service: process.env.WHARF_SERVICE ?? 'web' },
+      redact: {
+        paths: ['req.headers.cookie', 'req.headers.authorization', '*.password', '*.email'],
+        remove: true,
+      },
+      serializers: { err: safeError, error: safeError },
+      timestamp: pino.stdTimeFunctions.isoTime,
     },
-    serializers: { err: safeError, error: safeError },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  }, destination()),
+    destination(),
+  ),
 );

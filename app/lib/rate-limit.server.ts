@@ -67,7 +67,9 @@ export async function attempt(windows: Window[]): Promise<string | null> {
 /** Takes back one counted attempt (a login that turned out right should not use up the budget). */
 export async function refund(bucket: string, key: string): Promise<void> {
   const name = redisKey('rl', bucket, key);
-  await withRedis(() => redis().eval("if redis.call('GET', KEYS[1]) then redis.call('DECR', KEYS[1]) end", 1, name));
+  await withRedis(() =>
+    redis().eval("if redis.call('GET', KEYS[1]) then redis.call('DECR', KEYS[1]) end", 1, name),
+  );
 }
 
 /** Marks a flag (a known sign-in address) for a while; `isMarked` reads it. */

@@ -23,7 +23,10 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   let result: Awaited<ReturnType<typeof login>>;
   try {
-    result = await login(parsed.data, { ip: clientIp(request), userAgent: request.headers.get('user-agent') });
+    result = await login(parsed.data, {
+      ip: clientIp(request),
+      userAgent: request.headers.get('user-agent'),
+    });
   } catch (error) {
     // Attempts cannot be counted without Redis: refuse (fail closed) with a message, not a 500.
     if (error instanceof RateLimitUnavailable)

@@ -136,7 +136,11 @@ describe('recording a payout', () => {
     });
     if (!placed.ok) throw new Error('buy failed');
     const id = placed.orderId;
-    await actOnOrder(id, { userId: null, parties: ['operator'] }, { action: 'record_payment', reference: 'P1' });
+    await actOnOrder(
+      id,
+      { userId: null, parties: ['operator'] },
+      { action: 'record_payment', reference: 'P1' },
+    );
     await actOnOrder(id, { userId: seller.userId, parties: ['seller'] }, { action: 'ship' });
     await actOnOrder(
       id,
@@ -144,7 +148,10 @@ describe('recording a payout', () => {
       { action: 'record_weight', quantity: '100', unit: 'kg' },
     );
     await actOnOrder(id, { userId: buyer.userId, parties: ['buyer'] }, { action: 'confirm_delivery' });
-    await db.update(orders).set({ inspectionEndsAt: sql`now() - interval '1 second'` }).where(eq(orders.id, id));
+    await db
+      .update(orders)
+      .set({ inspectionEndsAt: sql`now() - interval '1 second'` })
+      .where(eq(orders.id, id));
     expect(await processSettlementJob({ name: 'release-escrow', data: { orderId: id } })).toEqual({
       completed: true,
     });
@@ -184,4 +191,3 @@ describe('recording a payout', () => {
     expect(events).toHaveLength(1);
   });
 });
-

@@ -56,7 +56,9 @@ describe('the web log of a few flows', () => {
     expect((await post('/register', account('shrimp@wharf.test'))).status).toBe(400);
     const failed = await post('/register', account(nulEmail, '王\u0000明'));
     expect(failed.status).toBeGreaterThanOrEqual(400);
-    expect((await post('/login', { email: 'restaurant@wharf.test', password: 'wrong one' })).status).toBe(400);
+    expect((await post('/login', { email: 'restaurant@wharf.test', password: 'wrong one' })).status).toBe(
+      400,
+    );
     const login = await post('/login', { email: 'restaurant@wharf.test', password: 'wharf-demo-2026' });
     expect(login.status).toBe(302);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];

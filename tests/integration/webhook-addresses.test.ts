@@ -36,7 +36,11 @@ afterAll(async () => {
 function save(url: string) {
   return call(() =>
     action({
-      request: formRequest(`/orgs/${ORG}/webhooks`, { intent: 'save', url, enabled: 'on' }, { cookie: admin }),
+      request: formRequest(
+        `/orgs/${ORG}/webhooks`,
+        { intent: 'save', url, enabled: 'on' },
+        { cookie: admin },
+      ),
       params: { orgId: ORG },
       context: {},
     }),
@@ -59,7 +63,9 @@ describe('saving a webhook URL', () => {
     const before = await db.select().from(orgWebhooks).where(eq(orgWebhooks.orgId, ORG));
     const response = await save(url);
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { errors: { url: string } }).errors.url).toBe('webhooks.errors.private');
+    expect(((await response.json()) as { errors: { url: string } }).errors.url).toBe(
+      'webhooks.errors.private',
+    );
     expect(await db.select().from(orgWebhooks).where(eq(orgWebhooks.orgId, ORG))).toEqual(before);
   });
 

@@ -15,7 +15,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export type WebProcess = { base: string; child: ChildProcess; output: () => string; stop: () => Promise<void> };
+export type WebProcess = {
+  base: string;
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 /** Starts `server.ts` on a free port and waits until /healthz answers; `output()` is its stdout and stderr. */
 export async function startWeb(extraEnv: Record<string, string> = {}): Promise<WebProcess> {

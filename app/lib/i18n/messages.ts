@@ -333,7 +333,8 @@ export const en: Record<MessageKey, string> = {
   'errors.chooseOne': 'Choose one',
   'errors.badCredentials': 'Wrong e-mail or password',
   'errors.tooManyAttempts': 'Too many attempts — try again in a minute',
-  'errors.emailUnavailable': 'This e-mail cannot be used to register. If you already have an account, log in.',
+  'errors.emailUnavailable':
+    'This e-mail cannot be used to register. If you already have an account, log in.',
   'errors.tooManyRegistrations': 'Too many registrations from this network — try again in an hour',
   'errors.serviceUnavailable': 'The service is briefly unavailable — try again in a moment',
   'errors.alreadyMember': 'Already a member of this organisation',
