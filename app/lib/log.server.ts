@@ -33,6 +33,8 @@ function scrub(text: string): string {
  * (issue #21.7). Causes are followed, scrubbed the same way.
  */
 export function safeError(error: unknown, depth = 0): unknown {
+  // Some callers log only `err: error.message`: a drizzle message repeats the query's values too.
+  if (typeof error === 'string') return scrub(error);
   if (!(error instanceof Error) && (typeof error !== 'object' || error === null)) return error;
   const source = error as Record<string, unknown>;
   const out: Record<string, unknown> = {};

@@ -109,6 +109,9 @@ describe('the error serializer', () => {
     });
     const logger = pino({ serializers: { err: safeError } }, sink);
     for (const err of errors) logger.error({ err }, 'unhandled error in loader or action');
+    // The worker's "job failed" line logs only the message, which drizzle fills with the values.
+    for (const err of errors) logger.warn({ err: (err as Error).message }, 'job failed');
+    expect(lines).toHaveLength(4);
     const text = lines.join('');
     expect(text).toContain('23505');
     expect(text).toContain('users_pkey');
