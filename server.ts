@@ -1,5 +1,5 @@
 // The web process: Express around Remix, with security headers, request logs, health, metrics and live events.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,8 @@ import { env, isProduction } from './app/lib/env.server';
 import { auctionChannel, currentAuctionState } from './app/auctions/live.server';
 import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
 import { liveWorkers } from './app/lib/heartbeat.server';
-import { log } from './app/lib/log.server';
+import { log, safeError } from './app/lib/log.server';
+import { RateLimitUnavailable, withRedis } from './app/lib/rate-limit.server';
 import { redis } from './app/lib/redis.server';
 import { findSession, readSessionToken } from './app/lib/session.server';
 import { unreadCount } from './app/notify/inbox.server';
@@ -70,6 +71,26 @@ function sameOriginOnly(req: Request, res: Response, next: NextFunction) {
   next();
 }
 
+/**
+ * Who may read /metrics: with METRICS_TOKEN set, a caller sending `Authorization: Bearer <token>`;
+ * without it, anyone in development and tests, no one in production (404).
+ */
+function metricsAccess(req: Request): 'allowed' | 401 | 404 {
+  const token = env().METRICS_TOKEN;
+  if (!token) return isProduction() ? 404 : 'allowed';
+  // Compared as digests: equal lengths for timingSafeEqual, and no early exit on the first wrong byte.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(req.get('authorization') ?? ''), digest(`Bearer ${token}`)) ? 'allowed' : 401;
+}
+
+/** Redis answers a ping within 1.5 s (false rather than a hang while it is down). */
+async function redisAnswers(): Promise<boolean> {
+  return withRedis(() => redis().ping()).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function readiness(): Promise<{ postgres: boolean; redis: boolean }> {
   const timeout = <T>(p: Promise<T>) =>
     Promise.race([
@@ -99,6 +120,7 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       serializers: {
         req: (req) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
         res: (res) => ({ statusCode: res.statusCode }),
+        err: safeError,
       },
     }),
   );
@@ -141,10 +163,20 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
     }
     res.status(ready ? 200 : 503).json(checks);
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    const access = metricsAccess(req);
+    if (access === 404) {
+      res.status(404).type('text/plain').send('Not found');
+      return;
+    }
+    if (access === 401) {
+      res.status(401).set('WWW-Authenticate', 'Bearer').type('text/plain').send('Bearer token required');
+      return;
+    }
     try {
-      const counts = await Promise.all(
-        queueNames.map(async (name) => [name, await queue(name).getJobCounts()] as const),
+      // Queue depths live in Redis: without it, a quick 503 instead of a scrape that hangs.
+      const counts = await withRedis(() =>
+        Promise.all(queueNames.map(async (name) => [name, await queue(name).getJobCounts()] as const)),
       );
       const lines = counts.flatMap(([name, c]) =>
         Object.entries(c).map(([state, n]) => `wharf_queue_jobs{queue="${name}",state="${state}"} ${n}`),
@@ -154,8 +186,9 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
         .send(
           `${await registry.metrics()}\n# HELP wharf_queue_jobs Jobs per queue and state\n# TYPE wharf_queue_jobs gauge\n${lines.join('\n')}\n`,
         );
-    } catch {
-      res.type(registry.contentType).send(await registry.metrics());
+    } catch (error) {
+      if (!(error instanceof RateLimitUnavailable)) throw error;
+      res.status(503).type('text/plain').send('Redis is unavailable: queue metrics cannot be read');
     }
   });
 
@@ -175,6 +208,11 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       res.status(401).end();
       return;
     }
+    // Live updates travel through Redis: without it, say so at once (the page retries) instead of hanging.
+    if (!(await redisAnswers())) {
+      res.status(503).set('Retry-After', '10').type('text/plain').send('Live updates are unavailable');
+      return;
+    }
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -184,15 +222,26 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
     const send = (type: string, data: unknown) =>
       res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     const unsubscribes: (() => Promise<void>)[] = [];
-    if (session) {
-      send('inbox', { type: 'inbox', unread: await unreadCount(db, session.userId) });
-      unsubscribes.push(await subscribe(userChannel(session.userId), (event) => send(event.type, event)));
-    }
-    if (auctionId) {
-      unsubscribes.push(await subscribe(auctionChannel(auctionId), (event) => send(event.type, event)));
-      // Subscribed first, then the state now: a page never misses a bid placed while it connected.
-      const state = await currentAuctionState(auctionId);
-      if (state) send('auction', state);
+    try {
+      if (session) {
+        send('inbox', { type: 'inbox', unread: await unreadCount(db, session.userId) });
+        unsubscribes.push(
+          await withRedis(() => subscribe(userChannel(session.userId), (event) => send(event.type, event))),
+        );
+      }
+      if (auctionId) {
+        unsubscribes.push(
+          await withRedis(() => subscribe(auctionChannel(auctionId), (event) => send(event.type, event))),
+        );
+        // Subscribed first, then the state now: a page never misses a bid placed while it connected.
+        const state = await currentAuctionState(auctionId);
+        if (state) send('auction', state);
+      }
+    } catch {
+      // Redis went away between the check and the subscription: end the stream; the page reconnects.
+      for (const unsubscribe of unsubscribes) void unsubscribe().catch(() => {});
+      res.end();
+      return;
     }
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
     streams.add(res);

@@ -2,12 +2,34 @@
 //   npm test                 everything
 //   npm test -- --unit-only  vitest only (unit and integration), no browser
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureChromium, ensurePostgres, ensureRedis, repoRoot } from './services';
 
 const say = (msg: string) => process.stderr.write(`\x1b[36m[test]\x1b[0m ${msg}\n`);
 const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
 const vitestOnly = process.argv.includes('--unit-only');
+
+const logFile = path.join(repoRoot, '.wharf/test-logs', `run-${Date.now()}.log`);
+
+/** Personal data that must never reach a log: e-mails of the demo and test accounts, phones, hashes. */
+const LEAKS: [string, RegExp][] = [
+  ['an e-mail address', /[\w.+-]+@(?:wharf|example)\.test\b/],
+  ['a phone number', /(?<!\d)1[3-9]\d{9}(?!\d)/],
+  ['an argon2 hash', /\$argon2/],
+];
+
+/** The log lines of this run that hold personal data (first five per kind). */
+function leaksInLog(): string[] {
+  if (!existsSync(logFile)) return [];
+  const lines = readFileSync(logFile, 'utf8').split('\n');
+  return LEAKS.flatMap(([what, pattern]) =>
+    lines
+      .filter((line) => pattern.test(line))
+      .slice(0, 5)
+      .map((line) => `${what}: ${line.slice(0, 300)}`),
+  );
+}
 
 const pg = await ensurePostgres(say);
 const redis = await ensureRedis(say);
@@ -21,6 +43,8 @@ try {
     ...(chromium ? { CHROMIUM_PATH: chromium } : {}),
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
     NODE_ENV: 'test' as const,
+    // Every web and worker process the tests start appends its log here; grepped at the end (issue #21.7).
+    WHARF_LOG_FILE: logFile,
   };
   // Asynchronous on purpose: this process owns the embedded PostgreSQL and must keep reading its output,
   // or PostgreSQL blocks writing its log and every backend stalls (a synchronous spawn froze a whole run).
@@ -39,6 +63,11 @@ try {
       await run('playwright: end-to-end tests in Chromium', bin('playwright'), ['test']);
     }
   }
+  const leaks = leaksInLog();
+  if (leaks.length > 0) {
+    code = code || 1;
+    say(`personal data in the services' logs (${logFile}):\n${leaks.join('\n')}`);
+  } else say(`no personal data in the services' logs (${logFile})`);
 } finally {
   await redis.stop();
   await pg.stop();

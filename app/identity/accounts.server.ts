@@ -10,7 +10,7 @@ import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { newId } from '../lib/ids';
 import { enqueue } from '../lib/outbox.server';
-import { clear, hit, isLimited } from '../lib/rate-limit.server';
+import { attempt, clear, isMarked, mark, refund } from '../lib/rate-limit.server';
 import { createSession, hashToken } from '../lib/session.server';
 import { marketTime, sanctionState } from '../trust/sanction-state.server';
 import { PASSWORD_MIN } from './rules';
@@ -70,10 +70,23 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === UNIQUE_VIOLATION || cause?.code === UNIQUE_VIOLATION;
 }
 
+/** What a refused registration of an e-mail that has an account says: no more than any other refusal (ADR 0025). */
+const EMAIL_UNAVAILABLE = { ok: false, errors: { email: 'errors.emailUnavailable' }, status: 400 } as const;
+
 export async function register(
   input: RegisterInput,
-  meta: { userAgent?: string | null } = {},
+  meta: { userAgent?: string | null; ip?: string } = {},
 ): Promise<Result<{ userId: string; orgId: string; token: string }>> {
+  // Every valid POST costs an argon2 hash: counted per address before it is paid (throws when Redis is down).
+  const full = await attempt([
+    {
+      bucket: 'register-ip',
+      key: meta.ip ?? 'unknown',
+      limit: env().REGISTRATIONS_PER_IP_PER_HOUR,
+      windowSeconds: 3600,
+    },
+  ]);
+  if (full) return { ok: false, errors: { form: 'errors.tooManyRegistrations' }, status: 429 };
   const passwordHash = await hash(input.password);
   try {
     return await db.transaction(async (tx) => {
@@ -81,7 +94,7 @@ export async function register(
         .select({ id: users.id })
         .from(users)
         .where(sql`lower(${users.email}) = ${input.email}`);
-      if (taken) return { ok: false, errors: { email: 'errors.emailTaken' }, status: 409 } as const;
+      if (taken) return EMAIL_UNAVAILABLE;
 
       const userId = newId('usr');
       const orgId = newId('org');
@@ -111,7 +124,7 @@ export async function register(
     });
   } catch (error) {
     // Two registrations racing for one e-mail: the unique index decides, the loser gets the same message.
-    if (isUniqueViolation(error)) return { ok: false, errors: { email: 'errors.emailTaken' }, status: 409 };
+    if (isUniqueViolation(error)) return EMAIL_UNAVAILABLE;
     throw error;
   }
 }
@@ -146,29 +159,69 @@ async function acceptPendingInvitations(
 // A fixed hash to verify against when the e-mail is unknown, so both cases take the same time.
 let dummyHash: Promise<string> | undefined;
 
+/** Passwords verified by this process: the concurrency tests' evidence that a limit held. */
+let passwordChecks = 0;
+export const passwordChecksSoFar = () => passwordChecks;
+
+const KNOWN_ADDRESS_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Counts a login attempt before its password is checked, atomically (ADR 0025): per (e-mail, address)
+ * pair a minute, per address across e-mails a minute, and per e-mail an hour — the last one skipped for
+ * an address this e-mail signed in from before, so a stranger cannot lock its owner out. A right
+ * password gives the attempt back.
+ */
+async function countLoginAttempt(
+  loginEmail: string,
+  ip: string,
+): Promise<{ ok: false } | { ok: true; succeeded: () => Promise<void> }> {
+  const perPair = env().LOGIN_ATTEMPTS_PER_MINUTE;
+  // One hash tag per e-mail keeps its counters in one Redis Cluster slot, for the one script.
+  const tag = `{${hashToken(loginEmail).slice(0, 32)}}`;
+  const pair = `${tag}:${ip}`;
+  const known = await isMarked('login-known', pair);
+  // Per address, across e-mails: wide enough for a market floor behind one NAT.
+  if (await attempt([{ bucket: 'login-ip', key: ip, limit: perPair * 10, windowSeconds: 60 }]))
+    return { ok: false };
+  const full = await attempt([
+    { bucket: 'login-pair', key: pair, limit: perPair, windowSeconds: 60 },
+    {
+      bucket: 'login-email',
+      key: tag,
+      limit: known ? 0 : env().LOGIN_ATTEMPTS_PER_EMAIL_PER_HOUR,
+      windowSeconds: 3600,
+    },
+  ]);
+  if (full) {
+    await refund('login-ip', ip);
+    return { ok: false };
+  }
+  return {
+    ok: true,
+    succeeded: async () => {
+      await clear('login-pair', pair);
+      await refund('login-email', tag);
+      await refund('login-ip', ip);
+      await mark('login-known', pair, KNOWN_ADDRESS_SECONDS);
+    },
+  };
+}
+
 export async function login(
   input: z.infer<typeof loginSchema>,
   meta: { ip: string; userAgent?: string | null },
 ): Promise<Result<{ userId: string; token: string }>> {
-  const limit = env().LOGIN_ATTEMPTS_PER_MINUTE;
-  const keys = [`email:${hashToken(input.email)}`, `ip:${meta.ip}`];
-  // Per address, failures across all e-mails: wide enough for a market floor behind one NAT.
-  const ipLimit = limit * 10;
-  if ((await isLimited('login', keys[0], limit)) || (await isLimited('login', keys[1], ipLimit))) {
-    return { ok: false, errors: { form: 'errors.tooManyAttempts' }, status: 429 };
-  }
+  const gate = await countLoginAttempt(input.email, meta.ip);
+  if (!gate.ok) return { ok: false, errors: { form: 'errors.tooManyAttempts' }, status: 429 };
   const [user] = await db
     .select({ id: users.id, passwordHash: users.passwordHash })
     .from(users)
     .where(sql`lower(${users.email}) = ${input.email}`);
   dummyHash ??= hash('not-a-real-password-0000');
   const valid = await verify(user?.passwordHash ?? (await dummyHash), input.password).catch(() => false);
-  if (!user || !valid) {
-    await hit('login', keys[0], 60);
-    await hit('login', keys[1], 60);
-    return { ok: false, errors: { form: 'errors.badCredentials' }, status: 400 };
-  }
-  await clear('login', keys[0]);
+  passwordChecks += 1;
+  if (!user || !valid) return { ok: false, errors: { form: 'errors.badCredentials' }, status: 400 };
+  await gate.succeeded();
   const orgs = await db
     .select({
       orgId: memberships.orgId,

@@ -34,7 +34,14 @@ const schema = z
     NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
     /** Attempts per e-mail or webhook delivery before it is marked failed. */
     NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    /** Login attempts per (e-mail, client address) pair per minute; ten times this per address across e-mails. */
     LOGIN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).default(5),
+    /** Login attempts per e-mail per hour from addresses it never signed in from (ADR 0025). */
+    LOGIN_ATTEMPTS_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(50),
+    /** Registrations (each an argon2 hash) one client address may submit per hour. */
+    REGISTRATIONS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    /** Bearer token for /metrics; unset, /metrics is 404 in production and open in development and tests. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     WORKER_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
     ORDER_PAYMENT_HOURS: z.coerce
       .number()

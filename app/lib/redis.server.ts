@@ -6,7 +6,13 @@ import { remember } from './remember.server';
 export function redisConnection(role: 'producer' | 'worker' | 'subscriber' | 'client'): Redis {
   const options: RedisOptions =
     role === 'producer' || role === 'client'
-      ? { enableOfflineQueue: role === 'client', maxRetriesPerRequest: 2, connectTimeout: 5_000 }
+      ? // A command waits at most 1.5 s (a web request answers 503 rather than hang while Redis is away).
+        {
+          enableOfflineQueue: role === 'client',
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2_000,
+          commandTimeout: 1_500,
+        }
       : { maxRetriesPerRequest: null };
   return new Redis(env().REDIS_URL, { ...options, lazyConnect: false });
 }

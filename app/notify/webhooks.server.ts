@@ -4,7 +4,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { lookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { orgWebhooks } from '../../db/schema';
@@ -16,38 +17,49 @@ export const TIMESTAMP_HEADER = 'x-wharf-timestamp';
 export const DELIVERY_HEADER = 'x-wharf-delivery';
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** Addresses a webhook may not reach: private, loopback, link-local, CGNAT, multicast, reserved. */
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const)
-  blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  blocked.addSubnet(net, prefix, 'ipv6');
+/**
+ * The outbound address policy (ADR 0025): a webhook may reach only globally routable unicast addresses,
+ * as ipaddr.js names them. IPv4 written inside IPv6 (mapped ::ffff:a.b.c.d, the deprecated compatible
+ * ::a.b.c.d, NAT64 64:ff9b::/96) is judged as the IPv4 address it carries.
+ */
+export function isPublicAddress(address: string): boolean {
+  if (!isIP(address)) return false;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address);
+  } catch {
+    return false;
+  }
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    const parts = v6.parts;
+    const embedded = () => ipaddr.fromByteArray(v6.toByteArray().slice(12)) as ipaddr.IPv4;
+    if (v6.isIPv4MappedAddress()) parsed = v6.toIPv4Address();
+    else if (v6.range() === 'rfc6052') parsed = embedded();
+    // ::a.b.c.d (RFC 4291's deprecated IPv4-compatible form): the first 96 bits are zero.
+    else if (parts.slice(0, 6).every((part) => part === 0)) parsed = embedded();
+    // 64:ff9b:1::/48, local-use NAT64 (RFC 8215): the IPv4 address may sit anywhere; never public.
+    else if (parts[0] === 0x64 && parts[1] === 0xff9b && parts[2] === 1) return false;
+  }
+  return parsed.range() === 'unicast';
+}
 
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family !== 6) return true;
-  // An IPv4 address written as IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it is.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return blocked.check(mapped[1], 'ipv4');
-  return blocked.check(address, 'ipv6');
+  return !isPublicAddress(address);
+}
+
+type LookupAll = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+const systemLookup: LookupAll = (hostname) =>
+  new Promise((resolve, reject) =>
+    lookup(hostname, { all: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
+  );
+
+let resolver: LookupAll = systemLookup;
+
+/** Replaces DNS for webhook URLs (the tests' rebinding resolver); without an argument restores the system's. */
+export function setWebhookResolver(next?: LookupAll): void {
+  resolver = next ?? systemLookup;
 }
 
 const allowPrivate = () => env().WEBHOOK_ALLOW_PRIVATE === '1';
@@ -58,12 +70,8 @@ export type UrlRefusal =
   | 'webhooks.errors.private'
   | 'webhooks.errors.unresolvable';
 
-function resolveAll(host: string): Promise<string[]> {
-  return new Promise((resolve, reject) =>
-    lookup(host, { all: true }, (error, addresses) =>
-      error ? reject(error) : resolve(addresses.map((a) => a.address)),
-    ),
-  );
+async function resolveAll(host: string): Promise<string[]> {
+  return (await resolver(host)).map((a) => a.address);
 }
 
 /** The save-time check: null when the URL may be used, else the message key of why not. */
@@ -89,7 +97,7 @@ export async function checkWebhookUrl(
   }
   if (addresses.length === 0) return 'webhooks.errors.unresolvable';
   // Every address counts: a name with one public and one private address could be steered to the private one.
-  return addresses.some(isPrivateAddress) ? 'webhooks.errors.private' : null;
+  return addresses.some((address) => !isPublicAddress(address)) ? 'webhooks.errors.private' : null;
 }
 
 /** `v1=` + hex HMAC-SHA256 over `${timestamp}.${body}`, keyed with the org's secret. */
@@ -161,7 +169,7 @@ export class BlockedAddressError extends Error {}
 
 /**
  * The send-time check against DNS rebinding: the address is judged inside the socket's own lookup,
- * so the address checked is the address connected to.
+ * so the address checked is the address connected to (the connection is pinned to it).
  */
 const guardedLookup: typeof lookup = ((
   hostname: string,
@@ -172,14 +180,16 @@ const guardedLookup: typeof lookup = ((
     family?: number,
   ) => void,
 ) => {
-  lookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, '', 0);
-    const list = addresses as { address: string; family: number }[];
-    if (!allowPrivate() && list.some((a) => isPrivateAddress(a.address)))
-      return callback(new BlockedAddressError(`blocked address for ${hostname}`), '', 0);
-    if ((options as { all?: boolean }).all) return callback(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
+  resolver(hostname).then(
+    (list) => {
+      if (list.length === 0) return callback(new Error(`no address for ${hostname}`), '', 0);
+      if (!allowPrivate() && list.some((a) => !isPublicAddress(a.address)))
+        return callback(new BlockedAddressError(`blocked address for ${hostname}`), '', 0);
+      if ((options as { all?: boolean }).all) return callback(null, list);
+      callback(null, list[0].address, list[0].family);
+    },
+    (error: Error) => callback(error, '', 0),
+  );
 }) as typeof lookup;
 
 export type PostResult = { statusCode: number | null; error: string | null; durationMs: number };
@@ -204,7 +214,7 @@ export function postSigned(
     }
     // A literal IP skips DNS, so the send-time rule is applied to it here.
     const literal = url.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) && !allowPrivate() && isPrivateAddress(literal)) return done(null, 'blocked address');
+    if (isIP(literal) && !allowPrivate() && !isPublicAddress(literal)) return done(null, 'blocked address');
     const client = url.protocol === 'https:' ? https : http;
     const request = client.request(
       url,

@@ -7,6 +7,7 @@ import {
   disputes,
   invoiceCounters,
   invoices,
+  ledgerTransactions,
   listings,
   orderEvents,
   orders,
@@ -487,6 +488,13 @@ export async function recordOfflinePayout(
       throw new OrderError('orders.errors.wrongState', 409);
     const [invoice] = await tx.select().from(invoices).where(eq(invoices.orderId, order.id));
     if (!invoice) throw new OrderError('orders.errors.nothingToPay', 409);
+    // Under the order's row lock: a payout already posted (by an earlier submission or the provider's
+    // payout job) is refused, so the timeline gets one payout_recorded event per ledger posting.
+    const [earlier] = await tx
+      .select({ id: ledgerTransactions.id })
+      .from(ledgerTransactions)
+      .where(eq(ledgerTransactions.idempotencyKey, `order:${order.id}:payout`));
+    if (earlier) throw new OrderError('orders.errors.payoutAlreadyRecorded', 409);
     await recordPayout(tx, {
       sellerOrgId: order.sellerOrgId,
       orderId: order.id,

@@ -7,6 +7,7 @@ import { Card } from '~/components/ui';
 import { login, loginSchema } from '~/identity/accounts.server';
 import { clientIp, requireAnonymous, safeRedirect } from '~/lib/auth.server';
 import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { RateLimitUnavailable } from '~/lib/rate-limit.server';
 import { useT } from '~/lib/i18n';
 import { commitSessionCookie } from '~/lib/session.server';
 import { pageTitle } from '~/lib/meta';
@@ -20,10 +21,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const parsed = parseForm(formData, loginSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
-  const result = await login(parsed.data, {
-    ip: clientIp(request),
-    userAgent: request.headers.get('user-agent'),
-  });
+  let result: Awaited<ReturnType<typeof login>>;
+  try {
+    result = await login(parsed.data, {
+      ip: clientIp(request),
+      userAgent: request.headers.get('user-agent'),
+    });
+  } catch (error) {
+    // Attempts cannot be counted without Redis: refuse (fail closed) with a message, not a 500.
+    if (error instanceof RateLimitUnavailable)
+      return formError({ form: 'errors.serviceUnavailable' }, formValues(formData), 503);
+    throw error;
+  }
   if (!result.ok) {
     // A sanctioned account's message says until when (app/identity/accounts.server.ts).
     if (result.params)

@@ -6,8 +6,9 @@ import { Field, FormAlert, SelectField, SubmitButton } from '~/components/forms'
 import { Card } from '~/components/ui';
 import { register, registerSchema } from '~/identity/accounts.server';
 import { PASSWORD_MIN } from '~/identity/rules';
-import { requireAnonymous } from '~/lib/auth.server';
+import { clientIp, requireAnonymous } from '~/lib/auth.server';
 import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { RateLimitUnavailable } from '~/lib/rate-limit.server';
 import { useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { commitSessionCookie } from '~/lib/session.server';
@@ -23,10 +24,17 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await request.formData();
   const parsed = parseForm(formData, registerSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
-  const result = await register(
-    { ...parsed.data, locale: parsed.data.locale ?? (await resolveLocale(request)) },
-    { userAgent: request.headers.get('user-agent') },
-  );
+  let result: Awaited<ReturnType<typeof register>>;
+  try {
+    result = await register(
+      { ...parsed.data, locale: parsed.data.locale ?? (await resolveLocale(request)) },
+      { userAgent: request.headers.get('user-agent'), ip: clientIp(request) },
+    );
+  } catch (error) {
+    if (error instanceof RateLimitUnavailable)
+      return formError({ form: 'errors.serviceUnavailable' }, formValues(formData), 503);
+    throw error;
+  }
   if (!result.ok) return formError(result.errors, formValues(formData), result.status);
   return redirect('/dashboard', { headers: { 'Set-Cookie': await commitSessionCookie(result.value.token) } });
 }
@@ -43,7 +51,11 @@ export default function Register() {
         <h1 className="text-xl font-bold">{t('register.title')}</h1>
         <p className="mt-1 text-sm text-slate-600">{t('register.lead')}</p>
         <Form method="post" className="mt-6 space-y-4" noValidate>
-          {Object.keys(errors).length > 0 ? <FormAlert error="common.formHasErrors" /> : null}
+          {errors.form ? (
+            <FormAlert error={errors.form} />
+          ) : Object.keys(errors).length > 0 ? (
+            <FormAlert error="common.formHasErrors" />
+          ) : null}
           <Field
             name="orgName"
             label={t('register.orgName')}

@@ -46,15 +46,17 @@ test('registration shows a message per field, keeps what was typed (but not the 
     await expect(form.getByLabel('机构类型')).toHaveValue('buyer');
   });
 
-  await test.step('a taken e-mail: 409 with the message on the e-mail field', async () => {
+  await test.step('a taken e-mail: 400 like any refusal, a message that does not confirm the account (ADR 0025)', async () => {
     await fillRegisterForm(page, { orgName: account.orgName, password: account.password });
     const [response] = await Promise.all([
       page.waitForResponse((r) => isRegisterPost(r.url(), r.request().method())),
       form.getByRole('button', { name: '注册并进入工作台' }).click(),
     ]);
-    expect(response.status()).toBe(409);
+    expect(response.status()).toBe(400);
     expect(await response.text()).not.toContain(account.password);
-    await expect(page.locator('#email-error')).toHaveText('这个邮箱已经注册过，请直接登录');
+    await expect(page.locator('#email-error')).toHaveText(
+      '这个邮箱不能用来注册。如果你已经有账号，请直接登录。',
+    );
     await expect(page.locator('#orgName-error')).toHaveCount(0);
     await expect(page.locator('#password-error')).toHaveCount(0);
     await expect(form.getByLabel('机构名称')).toHaveValue(account.orgName);
@@ -74,9 +76,9 @@ test('registration shows a message per field, keeps what was typed (but not the 
       },
       maxRedirects: 0,
     });
-    expect(response.status()).toBe(409);
+    expect(response.status()).toBe(400);
     const html = await response.text();
-    expect(html).toContain('这个邮箱已经注册过，请直接登录');
+    expect(html).toContain('这个邮箱不能用来注册。如果你已经有账号，请直接登录。');
     expect(html).not.toContain(account.password);
   });
 });

@@ -76,7 +76,13 @@ describe('register', () => {
   });
 
   it.each([
-    ['an e-mail already taken (any case)', { email: 'SHRIMP@wharf.test' }, 409, 'email', 'errors.emailTaken'],
+    [
+      'an e-mail already taken (any case)',
+      { email: 'SHRIMP@wharf.test' },
+      400,
+      'email',
+      'errors.emailUnavailable',
+    ],
     ['a short password', { password: 'short' }, 400, 'password', 'errors.passwordTooShort'],
     ['an empty organisation name', { orgName: '   ' }, 400, 'orgName', 'errors.orgNameRequired'],
     ['a malformed e-mail', { email: 'not-an-email' }, 400, 'email', 'errors.emailInvalid'],

@@ -155,7 +155,11 @@ describe('the offline flow with catch weight', () => {
     expect(refundJobs.some((j) => (j.payload as { orderId: string }).orderId === id)).toBe(true);
 
     await recordOfflinePayout(id, shrimpSeller.userId, 'BOC 889');
-    await recordOfflinePayout(id, shrimpSeller.userId, 'BOC 889');
+    // A second submission changes nothing and says why (tests/integration/guards.test.ts races 20).
+    await expect(recordOfflinePayout(id, shrimpSeller.userId, 'BOC 889')).rejects.toMatchObject({
+      messageKey: 'orders.errors.payoutAlreadyRecorded',
+      status: 409,
+    });
     const events = await db.select().from(orderEvents).where(eq(orderEvents.orderId, id));
     expect(events.map((e) => e.kind)).toEqual(
       expect.arrayContaining([

@@ -21,6 +21,8 @@ Object.assign(process.env, {
   QUEUE_PREFIX: `t-${suffix}`,
   LOG_LEVEL: process.env.WHARF_TEST_LOG_LEVEL ?? 'silent',
   STORAGE_DIR: storageDir,
+  // Test files register dozens of accounts from one address; tests/integration/guards.test.ts lowers it.
+  REGISTRATIONS_PER_IP_PER_HOUR: process.env.REGISTRATIONS_PER_IP_PER_HOUR ?? '10000',
 });
 
 // Every test leaves the ledger balanced, with no overdrawn account: a test that breaks it fails.

@@ -161,7 +161,8 @@ export const zhCN = {
   'webhooks.signing3': '返回 2xx 表示收到；其他状态码或超时（10 秒）会按指数退避重试，最多 {max} 次。',
   'webhooks.errors.scheme': '地址必须以 http:// 或 https:// 开头。',
   'webhooks.errors.invalid': '这不是一个有效的网址。',
-  'webhooks.errors.private': '这个地址指向内网、本机或链路本地地址，出于安全不允许推送。',
+  'webhooks.errors.private':
+    '这个地址不是公网地址（内网、本机、链路本地、保留或文档示例网段），出于安全不允许推送。',
   'webhooks.errors.unresolvable': '无法解析这个域名，请检查拼写。',
   'webhooks.errors.none': '请先保存一个 Webhook 地址。',
 
@@ -348,7 +349,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'webhooks.errors.scheme': 'The URL must start with http:// or https://.',
   'webhooks.errors.invalid': 'This is not a valid URL.',
   'webhooks.errors.private':
-    'This address points to a private, loopback or link-local network; webhooks may not be sent there.',
+    'This address is not a public one (private, loopback, link-local, reserved or documentation ranges), so Wharf will not send to it.',
   'webhooks.errors.unresolvable': 'This host name does not resolve; check its spelling.',
   'webhooks.errors.none': 'Save a webhook URL first.',
 

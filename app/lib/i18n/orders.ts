@@ -27,6 +27,7 @@ export const zhCN = {
   'orders.errors.reasonRequired': '请写明原因（至少 5 个字）。',
   'orders.errors.refundInvalid': '退款金额必须大于零且不超过订单金额。',
   'orders.errors.nothingToPay': '这笔订单没有应付给卖家的款项。',
+  'orders.errors.payoutAlreadyRecorded': '这笔订单的付款已经登记过了，无需重复登记。',
   'orders.errors.buyerOnly': '只有买家机构可以下单。',
   'orders.errors.traderOnly': '你在这个机构是只读成员，请让交易员或管理员下单。',
   'orders.status.pending_payment': '待付款',
@@ -260,6 +261,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'orders.errors.reasonRequired': 'Give the reason (at least 5 characters).',
   'orders.errors.refundInvalid': 'The refund must be more than zero and no more than the order’s amount.',
   'orders.errors.nothingToPay': 'Nothing is owed to the seller on this order.',
+  'orders.errors.payoutAlreadyRecorded': 'The payout for this order is already recorded.',
   'orders.errors.buyerOnly': 'Only buyer organisations can buy.',
   'orders.errors.traderOnly':
     'You are a read-only member of this organisation: ask a trader or an admin to order.',
