@@ -9,6 +9,7 @@ import { appendAudit } from '../lib/audit.server';
 import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { newId } from '../lib/ids';
+import { assertOrgMayAct } from '../lib/auth.server';
 import { enqueue } from '../lib/outbox.server';
 import { clear, hit, isLimited } from '../lib/rate-limit.server';
 import { createSession, hashToken } from '../lib/session.server';
@@ -225,6 +226,7 @@ export async function invite(
   input: { email: string; role: Exclude<MemberRole, 'owner'> },
 ): Promise<Result<{ invitationId: string }>> {
   return db.transaction(async (tx) => {
+    await assertOrgMayAct(tx, orgId);
     const [member] = await tx
       .select({ userId: users.id })
       .from(memberships)
