@@ -10,6 +10,7 @@ import {
   categories,
   listings,
 } from '../../db/schema';
+import { assertOrgMayAct } from '../lib/auth.server';
 import { newId } from '../lib/ids';
 import { type Currency, formatMoney } from '../lib/money';
 import { enqueue } from '../lib/outbox.server';
@@ -109,6 +110,7 @@ export function priceLabel(auction: Pick<Auction, 'currency' | 'priceUnit'>, fen
  * copied in, and the closing job is scheduled for the end (it re-checks the end when it runs).
  */
 export async function createAuction(tx: DbOrTx, input: NewAuction): Promise<string> {
+  await assertOrgMayAct(tx, input.sellerOrgId);
   const [lot] = await tx
     .select({ listing: listings, baseUnit: categories.baseUnit })
     .from(listings)

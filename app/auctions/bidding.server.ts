@@ -14,6 +14,7 @@ import {
   ledgerAccounts,
   listings,
 } from '../../db/schema';
+import { assertOrgMayAct } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
 import { lineTotal } from '../lib/money';
@@ -191,6 +192,7 @@ export async function placeBid(
     db.transaction(async (tx) => {
       const auction = await lockAuction(tx, input.auctionId);
       if (auction.sellerOrgId === input.orgId) throw new AuctionError('auctions.errors.ownLot', 403);
+      await assertOrgMayAct(tx, input.orgId);
       const now = input.now ?? new Date();
       const wrongType = (auction.type === 'sealed') !== (input.kind === 'sealed') || auction.type === 'dutch';
       if (wrongType) return refusal('wrong_type');
@@ -367,6 +369,7 @@ export async function pressClock(
     db.transaction(async (tx) => {
       const auction = await lockAuction(tx, input.auctionId);
       if (auction.sellerOrgId === input.orgId) throw new AuctionError('auctions.errors.ownLot', 403);
+      await assertOrgMayAct(tx, input.orgId);
       if (auction.type !== 'dutch') return refusal('wrong_type');
       const now = input.now ?? new Date();
       await ensureParticipant(tx, auction, input.orgId);

@@ -14,7 +14,7 @@ import {
   trips,
   vehicles,
 } from '../../db/schema';
-import type { Viewer } from '../lib/auth.server';
+import { type Viewer, assertOrgMayAct } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import { newId, newToken } from '../lib/ids';
 import type { MultipartUpload } from '../lib/multipart.server';
@@ -160,6 +160,7 @@ export async function requestBooking(viewer: Viewer, orderId: string, input: Boo
     if (!mayView) throw notFound();
     const orgId = requesterOrg(viewer, order);
     if (!orgId) throw new ColdChainError('errors.forbidden', 403);
+    await assertOrgMayAct(tx, orgId);
     if (order.status !== 'paid') throw new ColdChainError('coldchain.errors.orderNotPaid', 409);
     const [existing] = await tx.select().from(bookings).where(eq(bookings.orderId, orderId)).for('update');
     if (existing && !['unmatched', 'cancelled'].includes(existing.status))
@@ -192,6 +193,7 @@ export async function requestBooking(viewer: Viewer, orderId: string, input: Boo
 
 /** The booking of a carrier's own (any other carrier's answers 404), locked for the step. */
 async function carrierBooking(tx: DbOrTx, carrierOrgId: string, bookingId: string): Promise<Booking> {
+  await assertOrgMayAct(tx, carrierOrgId);
   const [booking] = await tx
     .select()
     .from(bookings)
@@ -318,6 +320,7 @@ export async function cancelBooking(viewer: Viewer, orderId: string): Promise<vo
         viewer.memberships.some((m) => m.orgId === order.buyerOrgId || m.orgId === order.sellerOrgId));
     if (!booking || !mayView) throw notFound();
     if (!actsForRequester(viewer, booking)) throw new ColdChainError('errors.forbidden', 403);
+    await assertOrgMayAct(tx, booking.requestedByOrgId);
     if (!mayCancelBooking(viewer, booking)) throw new ColdChainError('coldchain.errors.wrongState', 409);
     await takeOffTrip(tx, booking, { status: 'cancelled' });
     if (booking.carrierOrgId) await tellCarrier(tx, 'booking-cancelled', booking.carrierOrgId, booking);

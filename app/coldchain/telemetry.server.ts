@@ -79,9 +79,8 @@ export async function ingestBatch(input: {
     lat: r.lat ?? null,
     lng: r.lng ?? null,
   }));
-  // A logger's clock may run a little ahead, never far: a reading from the future is refused.
-  if (rows.some((r) => r.at.getTime() > now + env().TELEMETRY_MAX_SKEW_SECONDS * 1000))
-    return { status: 400, error: 'reading in the future' };
+  const refused = outOfWindow(rows, now);
+  if (refused) return { status: 400, error: refused };
   const first = new Date(Math.min(...rows.map((r) => r.at.getTime())));
   return db.transaction(async (tx) => {
     const stored = await tx
@@ -110,6 +109,23 @@ export async function ingestBatch(input: {
     for (const { id } of aboard) raised += await checkExcursions(tx, id);
     return { status: 202 as const, stored: stored.length, excursions: raised };
   });
+}
+
+/**
+ * The first reading outside what a logger can honestly send, named by its place in the batch and its time:
+ * a clock may run a little ahead (TELEMETRY_MAX_SKEW_SECONDS), and an offline logger uploads its buffer
+ * later, but not from further back than TELEMETRY_MAX_AGE_HOURS. Null when every reading fits.
+ */
+export function outOfWindow(readings: readonly { at: Date }[], now: number): string | null {
+  const latest = now + env().TELEMETRY_MAX_SKEW_SECONDS * 1000;
+  const earliest = now - env().TELEMETRY_MAX_AGE_HOURS * 3_600_000;
+  for (const [i, r] of readings.entries()) {
+    const at = r.at.getTime();
+    if (at > latest) return `reading ${i} at ${r.at.toISOString()} is in the future`;
+    if (at < earliest)
+      return `reading ${i} at ${r.at.toISOString()} is older than ${env().TELEMETRY_MAX_AGE_HOURS} hours`;
+  }
+  return null;
 }
 
 /** The shipment's readings: its vehicle's between pickup and delivery (or now). */

@@ -31,6 +31,8 @@ export type BuyBoxProps = {
   blockedReason?: string | null;
   /** Hours the buyer has to pay (ORDER_PAYMENT_HOURS), for the note under the button. */
   payHours?: number;
+  /** The form's one-time token (made by the loader): posting the same form twice gives one order. */
+  buyToken?: string;
 };
 
 /** The units a buyer may order in: no grams (nobody buys shrimp by the gram), cases only with a declared weight. */
@@ -61,6 +63,7 @@ export function BuyBox(props: BuyBoxProps) {
   return (
     <Form method="post" action={action} className="space-y-4" data-testid="buy-box" noValidate>
       <input type="hidden" name="listingId" value={props.listingId} />
+      {props.buyToken ? <input type="hidden" name="buyToken" value={props.buyToken} /> : null}
       <FormAlert error={errors.form} />
       <div className="grid grid-cols-[minmax(0,1fr)_auto] gap-3">
         <div>

@@ -2,6 +2,7 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { type DemandStatus, demands } from '../../db/schema';
+import { assertOrgMayAct } from '../lib/auth.server';
 import { newId } from '../lib/ids';
 import { enqueue } from '../lib/outbox.server';
 import type { DemandDraft } from './form.server';
@@ -44,6 +45,7 @@ export async function createDemand(
   tx: DbOrTx,
   input: { orgId: string; actorUserId: string; draft: DemandDraft },
 ): Promise<string> {
+  await assertOrgMayAct(tx, input.orgId);
   const id = newId('dmd');
   await tx
     .insert(demands)
@@ -57,6 +59,7 @@ export async function updateDemand(
   tx: DbOrTx,
   input: { demandId: string; orgId: string; draft: DemandDraft },
 ): Promise<void> {
+  await assertOrgMayAct(tx, input.orgId);
   const [current] = await tx
     .select({ status: demands.status })
     .from(demands)
@@ -78,6 +81,7 @@ export async function changeDemandStatus(
   tx: DbOrTx,
   input: { demandId: string; orgId: string; action: DemandAction; now?: Date },
 ): Promise<DemandStatus> {
+  await assertOrgMayAct(tx, input.orgId);
   const from: DemandStatus = input.action === 'close' ? 'open' : 'closed';
   const to: DemandStatus = input.action === 'close' ? 'closed' : 'open';
   const [row] = await tx

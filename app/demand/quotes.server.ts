@@ -14,6 +14,7 @@ import {
   quoteVersions,
   quotes,
 } from '../../db/schema';
+import { assertOrgMayAct } from '../lib/auth.server';
 import { newId } from '../lib/ids';
 import { enqueue } from '../lib/outbox.server';
 import { lineTotal } from '../lib/money';
@@ -76,6 +77,7 @@ export async function createQuote(
   tx: DbOrTx,
   input: { demandId: string; seller: Party; listingId: string | null; draft: OfferDraft },
 ): Promise<string> {
+  await assertOrgMayAct(tx, input.seller.orgId);
   const demand = await demandForQuoting(tx, input.demandId, input.seller.orgId);
   if (input.listingId) await checkBackingListing(tx, input.listingId, input.seller.orgId, demand);
   const id = newId('quo');
@@ -147,6 +149,7 @@ async function lockThread(tx: DbOrTx, quoteId: string, actorOrgId: string): Prom
   const side: QuoteSide | null =
     row.demand.buyerOrgId === actorOrgId ? 'buyer' : row.quote.sellerOrgId === actorOrgId ? 'seller' : null;
   if (!side) throw new DemandError('errors.notFound', 404);
+  await assertOrgMayAct(tx, actorOrgId);
   const [latest] = await tx
     .select()
     .from(quoteVersions)

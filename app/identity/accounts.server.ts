@@ -9,6 +9,7 @@ import { appendAudit } from '../lib/audit.server';
 import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { newId } from '../lib/ids';
+import { assertOrgMayAct } from '../lib/auth.server';
 import { enqueue } from '../lib/outbox.server';
 import { attempt, clear, isMarked, mark, refund } from '../lib/rate-limit.server';
 import { createSession, hashToken } from '../lib/session.server';
@@ -278,6 +279,7 @@ export async function invite(
   input: { email: string; role: Exclude<MemberRole, 'owner'> },
 ): Promise<Result<{ invitationId: string }>> {
   return db.transaction(async (tx) => {
+    await assertOrgMayAct(tx, orgId);
     const [member] = await tx
       .select({ userId: users.id })
       .from(memberships)

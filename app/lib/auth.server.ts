@@ -1,7 +1,7 @@
 // Who is calling: the signed-in user, its organisations, and guards that throw a Response when it may not.
 import { json, redirect } from '@remix-run/node';
 import { eq } from 'drizzle-orm';
-import { db } from '../../db/client';
+import { type DbOrTx, db } from '../../db/client';
 import {
   type Locale,
   type MemberRole,
@@ -106,10 +106,15 @@ export async function requireAnonymous(request: Request): Promise<void> {
  */
 function refuseSanctioned(membership: OrgMembership, role: MemberRole): void {
   if (!roleAtLeast(role, 'trader')) return;
-  const state = sanctionState({
+  refuseIfSanctioned({
     suspendedUntil: membership.suspendedUntil ?? null,
     bannedAt: membership.bannedAt ?? null,
   });
+}
+
+/** Throws the sanctioned org's 403 (messageKey and until when, for the error page) if the sanction bars it now. */
+function refuseIfSanctioned(org: { suspendedUntil: Date | null; bannedAt: Date | null }): void {
+  const state = sanctionState(org);
   if (!state.blocked) return;
   throw json(
     state.until
@@ -117,6 +122,49 @@ function refuseSanctioned(membership: OrgMembership, role: MemberRole): void {
       : { messageKey: 'trust.sanction.banned', params: {} },
     { status: 403 },
   );
+}
+
+/**
+ * The one check every write made for an org passes, inside the write's own transaction (ADR 0026): the
+ * org's sanction as the database holds it now, not as the request's viewer read it. The row is
+ * share-locked until commit, so a suspension (whose first step locks this row for update) either landed
+ * before and the write is refused, or waits for the write to commit and then pauses what it made.
+ * Callers take it before locking the org's other rows (lots), in the same order as the suspension.
+ * Throws the same 403 Response as the guards, so no caller needs to catch it.
+ */
+export async function assertOrgMayAct(tx: DbOrTx, orgId: string): Promise<void> {
+  const org = await lockedSanction(tx, orgId);
+  if (!org) throw new Response('Not found', { status: 404 });
+  refuseIfSanctioned(org);
+}
+
+/** Whether the other side of a trade (a lot's seller) may trade now; share-locked like assertOrgMayAct. */
+export async function orgMayTrade(tx: DbOrTx, orgId: string): Promise<boolean> {
+  const org = await lockedSanction(tx, orgId);
+  return Boolean(org) && !sanctionState(org as NonNullable<typeof org>).blocked;
+}
+
+async function lockedSanction(tx: DbOrTx, orgId: string) {
+  const [org] = await tx
+    .select({ suspendedUntil: organisations.suspendedUntil, bannedAt: organisations.bannedAt })
+    .from(organisations)
+    .where(eq(organisations.id, orgId))
+    .for('share');
+  return org;
+}
+
+/**
+ * The caller acts for `orgId` (which need not be its active org: an order's seller, a lot's owner): it must
+ * belong to it with at least `role`, and the org must not be sanctioned. The same answers as requireOrgRole,
+ * without the operator's read-only pass.
+ */
+export async function requireActingOrg(request: Request, orgId: string, role: MemberRole = 'trader') {
+  const viewer = await requireUser(request);
+  const membership = viewer.memberships.find((m) => m.orgId === orgId);
+  if (!membership) throw new Response('Not found', { status: 404 });
+  if (!roleAtLeast(membership.role, role)) throw new Response('Forbidden', { status: 403 });
+  refuseSanctioned(membership, role);
+  return { ...viewer, membership };
 }
 
 /**

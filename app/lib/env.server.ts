@@ -55,6 +55,13 @@ const schema = z
     AUCTION_BIDS_PER_10S: z.coerce.number().int().min(1).default(20),
     /** How old (or early) a signed telemetry batch may be before it is refused as stale. */
     TELEMETRY_MAX_SKEW_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+    /** How old a reading in a batch may be: a logger that was offline uploads what it buffered, not years of it. */
+    TELEMETRY_MAX_AGE_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(72),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {

@@ -11,6 +11,7 @@ import {
   priceTiers,
 } from '../../db/schema';
 import { afterListingChange } from './hooks.server';
+import { assertOrgMayAct } from '../lib/auth.server';
 import { newId } from '../lib/ids';
 import { documentLexemes, tsvectorText } from './search-text';
 import type { ListingDraft } from './form.server';
@@ -107,6 +108,7 @@ export async function createListing(
   tx: DbOrTx,
   input: { orgId: string; actorUserId: string; draft: ListingDraft; submit: boolean },
 ): Promise<{ id: string; status: ListingStatus }> {
+  await assertOrgMayAct(tx, input.orgId);
   const id = newId('lst');
   const status = input.submit ? await submittedStatus(tx, input.orgId) : 'draft';
   await tx.insert(listings).values({
@@ -140,6 +142,8 @@ export async function updateListing(
   tx: DbOrTx,
   input: { listingId: string; orgId: string; actorUserId: string; draft: ListingDraft },
 ): Promise<void> {
+  // The org before its lot, in the order a suspension locks them.
+  await assertOrgMayAct(tx, input.orgId);
   const [current] = await tx
     .select()
     .from(listings)
@@ -206,6 +210,7 @@ export async function changeListingStatus(
     reason?: string | null;
   },
 ): Promise<ListingStatus> {
+  await assertOrgMayAct(tx, input.orgId);
   const [current] = await tx
     .select()
     .from(listings)

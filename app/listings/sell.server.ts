@@ -15,7 +15,7 @@ import {
   users,
 } from '../../db/schema';
 import { db } from '../../db/client';
-import { requireUser, roleAtLeast } from '../lib/auth.server';
+import { requireActingOrg, requireUser } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
 import type { MessageKey } from '../lib/i18n';
@@ -164,9 +164,9 @@ export async function requireOwnListing(request: Request, listingId: string, rol
           .from(listings)
           .where(and(eq(listings.id, listingId), inArray(listings.sellerOrgId, orgIds)))
       : [];
-  const membership = viewer.memberships.find((m) => m.orgId === listing?.sellerOrgId);
-  if (!listing || !membership) throw new Response('Not found', { status: 404 });
-  if (!roleAtLeast(membership.role, role)) throw new Response('Forbidden', { status: 403 });
+  if (!listing) throw new Response('Not found', { status: 404 });
+  // A sanctioned seller may still open its lots, not change them (ADR 0017, 0026).
+  const { membership } = await requireActingOrg(request, listing.sellerOrgId, role);
   return { viewer, listing, membership };
 }
 

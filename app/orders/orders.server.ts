@@ -12,13 +12,14 @@ import {
   orderEvents,
   orders,
   priceTiers,
+  buyTokens,
 } from '../../db/schema';
 import type { Order } from '../../db/schema';
-import type { Viewer } from '../lib/auth.server';
+import { type Viewer, assertOrgMayAct, orgMayTrade } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { afterOrderEvent } from './hooks.server';
-import { newId } from '../lib/ids';
+import { newId, newToken } from '../lib/ids';
 import { parseMoney } from '../lib/money';
 import { enqueue } from '../lib/outbox.server';
 import { type QuantityUnit, toBase } from '../lib/units';
@@ -61,7 +62,29 @@ export const buySchema = z.object({
     .min(0, 'errors.outOfRange')
     .max(20, 'errors.outOfRange')
     .default(0),
+  /** The form's one-time token (BUY_TOKEN_PATTERN): a repeat of the same post answers with the first order. */
+  buyToken: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/, 'errors.invalid')
+      .optional(),
+  ),
 });
+
+/** A fresh one-time token for a buy-now form, made when the form is rendered. */
+export function newBuyToken(): string {
+  return newToken();
+}
+
+/** The order a buyer org's token already bought, if any. */
+async function orderOfBuyToken(tx: DbOrTx, buyerOrgId: string, token: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ orderId: buyTokens.orderId })
+    .from(buyTokens)
+    .where(and(eq(buyTokens.buyerOrgId, buyerOrgId), eq(buyTokens.token, token)));
+  return row?.orderId ?? null;
+}
 
 /** Writes one entry of an order's timeline and tells the areas that follow orders (app/orders/hooks.server.ts). */
 export async function addEvent(
@@ -158,11 +181,22 @@ export async function createOrderInTx(tx: DbOrTx, order: NewOrder): Promise<stri
  * The order and the stock reservation are one transaction; the stock update is a conditional write,
  * so concurrent buyers can never take the same kilogram.
  */
-export async function placeBuyNow(input: {
-  buyerOrgId: string;
-  actorUserId: string;
-  form: z.infer<typeof buySchema>;
-}): Promise<{ ok: true; orderId: string } | { ok: false; errors: FieldErrors; status: number }> {
+type BuyInput = { buyerOrgId: string; actorUserId: string; form: z.infer<typeof buySchema> };
+type BuyResult = { ok: true; orderId: string } | { ok: false; errors: FieldErrors; status: number };
+
+export async function placeBuyNow(input: BuyInput): Promise<BuyResult> {
+  const token = input.form.buyToken;
+  if (!token) return buyNowOnce(input);
+  // A repeat of a post that already bought answers with that order, even if the lot has sold out since.
+  const first = await orderOfBuyToken(db, input.buyerOrgId, token);
+  if (first) return { ok: true, orderId: first };
+  const result = await buyNowOnce(input);
+  if (result.ok) return result;
+  const meanwhile = await orderOfBuyToken(db, input.buyerOrgId, token);
+  return meanwhile ? { ok: true, orderId: meanwhile } : result;
+}
+
+async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
   const refuse = (field: string, key: string, status = 400) => ({
     ok: false as const,
     errors: { [field]: key },
@@ -189,8 +223,27 @@ export async function placeBuyNow(input: {
 
   try {
     const orderId = await db.transaction(async (tx) => {
+      // Both orgs before the lot, in the order a suspension locks them: a sanctioned buyer may not buy,
+      // and a sanctioned seller's lot is not for sale (its live lots are paused, ADR 0017).
+      await assertOrgMayAct(tx, input.buyerOrgId);
+      if (!(await orgMayTrade(tx, listing.sellerOrgId)))
+        throw new ListingError('orders.errors.notOnSale', 409);
+      const token = input.form.buyToken;
+      if (token) {
+        // The claim waits for a concurrent claim of the same token to commit, then finds it taken.
+        const claimed = await tx
+          .insert(buyTokens)
+          .values({ buyerOrgId: input.buyerOrgId, token })
+          .onConflictDoNothing()
+          .returning({ token: buyTokens.token });
+        if (claimed.length === 0) {
+          const first = await orderOfBuyToken(tx, input.buyerOrgId, token);
+          if (first) return first;
+          throw new ListingError('errors.invalid', 409);
+        }
+      }
       await reserveStock(tx, listing.id, quantity);
-      return createOrderInTx(tx, {
+      const id = await createOrderInTx(tx, {
         listingId: listing.id,
         buyerOrgId: input.buyerOrgId,
         sellerOrgId: listing.sellerOrgId,
@@ -204,11 +257,20 @@ export async function placeBuyNow(input: {
         toleranceBps: Math.round(input.form.tolerancePercent * 100),
         createdBy: input.actorUserId,
       });
+      if (token)
+        await tx
+          .update(buyTokens)
+          .set({ orderId: id })
+          .where(and(eq(buyTokens.buyerOrgId, input.buyerOrgId), eq(buyTokens.token, token)));
+      return id;
     });
     return { ok: true, orderId };
   } catch (error) {
     // Someone else bought the last of it between our read and our write: the conditional update said no.
-    if (error instanceof ListingError) return refuse('quantity', error.messageKey, 409);
+    if (error instanceof ListingError)
+      return ['orders.errors.notOnSale', 'errors.invalid'].includes(error.messageKey)
+        ? refuse('form', error.messageKey, 409)
+        : refuse('quantity', error.messageKey, 409);
     throw error;
   }
 }
@@ -334,6 +396,10 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
     const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
     if (!order) throw new OrderError('errors.notFound', 404);
     const party = pickParty(input.action, order.status, actor.parties);
+    // The org that takes the step (a carrier for its hand-over, else the party's side) may not be sanctioned now.
+    const actingOrgId =
+      actor.orgId ?? (party === 'buyer' ? order.buyerOrgId : party === 'seller' ? order.sellerOrgId : null);
+    if (actingOrgId) await assertOrgMayAct(tx, actingOrgId);
     const rule = RULES[input.action];
     const patch: Partial<typeof orders.$inferInsert> = {};
     let reason: string | null = null;

@@ -15,6 +15,14 @@ import { type PaymentProvider, registerStripeProvider } from './providers.server
 
 /** Stripe's own default; an older signature is refused, so a captured request can't be replayed later. */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
+/** How far ahead of our clock a signature's timestamp may be (clock drift); Stripe's library checks only the past. */
+const WEBHOOK_FUTURE_SKEW_SECONDS = 60;
+
+/** The signed timestamp (`t=`, unix seconds) of a Stripe-Signature header, or null without one. */
+function signedAt(header: string): number | null {
+  const t = /(?:^|,)\s*t=(\d{1,12})(?:,|$)/.exec(header)?.[1];
+  return t ? Number(t) : null;
+}
 /** Stripe's events are a few kilobytes; anything far larger is not from Stripe. */
 export const WEBHOOK_MAX_BYTES = 512 * 1024;
 
@@ -283,6 +291,12 @@ export async function receiveStripeWebhook(raw: string, signature: string | null
   } catch (error) {
     log.warn({ err: error instanceof Error ? error.message : String(error) }, 'stripe webhook refused');
     return { status: 400, message: 'invalid signature' };
+  }
+  // A valid signature dated ahead of us is refused too: otherwise a captured delivery stays replayable for longer.
+  const at = signedAt(signature);
+  if (at === null || at > Math.floor(Date.now() / 1000) + WEBHOOK_FUTURE_SKEW_SECONDS) {
+    log.warn({ eventId: event.id }, 'stripe webhook refused: signature timestamp in the future');
+    return { status: 400, message: 'signature timestamp in the future' };
   }
   const object = event.data.object as { id?: unknown };
   const objectId = typeof object.id === 'string' ? object.id : null;

@@ -16,6 +16,7 @@ import { BuyBox } from '~/components/buy-box';
 import { getViewer } from '~/lib/auth.server';
 import { env } from '~/lib/env.server';
 import { buyerRefusal } from '~/orders/pages.server';
+import { newBuyToken } from '~/orders/orders.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { getListingForViewer } from '~/listings/queries.server';
@@ -51,6 +52,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     asBuyer,
     buyBlocked,
     payHours: env().ORDER_PAYMENT_HOURS,
+    // Only for a would-be buyer: the page stays the same for everyone else.
+    buyToken: asBuyer && !buyBlocked ? newBuyToken() : null,
     signedIn: Boolean(viewer),
     auction: await liveAuctionOfListing(db, detail.listing.id),
     standing: await sellerStanding(db, detail.seller.id),
@@ -239,6 +242,7 @@ export default function MarketListing() {
                   currency={listing.currency}
                   blockedReason={buyBlocked}
                   payHours={payHours}
+                  buyToken={data.buyToken ?? undefined}
                 />
               </section>
             </Card>

@@ -11,7 +11,7 @@ import { ExcursionList, ShipmentPanel } from '~/components/shipment-panel';
 import { Card } from '~/components/ui';
 import { ColdChainError, cancelBooking, mayCancelBooking } from '~/coldchain/coldchain.server';
 import { shipmentForOrder } from '~/coldchain/shipment.server';
-import { requireOrgRole, requireUser } from '~/lib/auth.server';
+import { requireActingOrg, requireOrgRole, requireUser } from '~/lib/auth.server';
 import { TrustError } from '~/trust/moderation.server';
 import { mayRate, rateOrder, ratingOf, ratingSchema } from '~/trust/ratings.server';
 import { db } from '~/lib/db.server';
@@ -152,6 +152,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (formData.get('intent') === 'pay_online') {
     // Paying is the buyer's step: a seller or a viewer-role member of the buyer may not start it.
     if (!partiesOf(viewer, order).includes('buyer')) throw new Response('Forbidden', { status: 403 });
+    await requireActingOrg(request, order.buyerOrgId, 'trader');
     // Stripe sends the buyer back to an absolute URL; behind a proxy the configured origin is the true one.
     const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
     try {

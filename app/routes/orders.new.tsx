@@ -14,7 +14,7 @@ import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity } from '~/lib/units';
 import { buyerRefusal, lotForBuying } from '~/orders/pages.server';
-import { buySchema, placeBuyNow } from '~/orders/orders.server';
+import { buySchema, newBuyToken, placeBuyNow } from '~/orders/orders.server';
 import { quoteBuy } from '~/orders/pricing';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -37,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const value = url.searchParams.get(key);
     if (value) prefill[key] = value.slice(0, 32);
   }
-  return json({ lot, blockedReason, prefill, payHours: env().ORDER_PAYMENT_HOURS });
+  return json({ lot, blockedReason, prefill, payHours: env().ORDER_PAYMENT_HOURS, buyToken: newBuyToken() });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -69,7 +69,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewOrder() {
-  const { lot, blockedReason, prefill, payHours } = useLoaderData<typeof loader>();
+  const { lot, blockedReason, prefill, payHours, buyToken } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -122,6 +122,7 @@ export default function NewOrder() {
             errors={refused?.errors}
             blockedReason={blockedReason}
             payHours={payHours}
+            buyToken={buyToken}
           />
         </Card>
       </div>

@@ -83,6 +83,23 @@ export const orders = pgTable(
   ],
 );
 
+/**
+ * One-time tokens of the buy-now form, claimed per buyer org: a repeated post of the same form (a double
+ * click, a retry, five tabs) finds its token taken and answers with the first order instead of a second.
+ */
+export const buyTokens = pgTable(
+  'buy_tokens',
+  {
+    buyerOrgId: text('buyer_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    token: text('token').notNull(),
+    orderId: text('order_id').references(() => orders.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.buyerOrgId, t.token] })],
+);
+
 /** Every step of an order: who (user and org), when, from which state to which, and why. */
 export const orderEvents = pgTable(
   'order_events',

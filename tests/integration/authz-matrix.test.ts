@@ -2,17 +2,19 @@
 // A route file without a row here fails the test, so a new page cannot ship without saying who may use it.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import { memberships, organisations, users, verificationApplications } from '../../db/schema';
+import { categories, memberships, organisations, users, verificationApplications } from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
 import { commitSessionCookie, createSession } from '../../app/lib/session.server';
 import { storage } from '../../app/lib/storage.server';
-import { placeBuyNow } from '../../app/orders/orders.server';
+import { createDemand } from '../../app/demand/demands.server';
+import { parseDemandForm } from '../../app/demand/form.server';
+import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
 import { repoRoot } from '../../scripts/services';
 import { ORIGIN, call } from '../support/http';
-import { buyerOrg, liveShrimpLot } from '../support/listings';
+import { buyerOrg, liveShrimpLot, shrimpLot, shrimpLotFields, verifiedSeller } from '../support/listings';
 
 /** Who calls: nobody, a viewer and a trader of the org that owns the thing, a trader of another org, a suspended org's trader, an operator. */
 const PERSONAS = ['anon', 'viewer', 'trader', 'other', 'suspended', 'operator'] as const;
@@ -399,4 +401,346 @@ describe('the authorization matrix', () => {
   }
 
   for (const file of NOT_YET_COVERED) it.todo(`${file}: needs a row`);
+});
+
+/**
+ * A person in two orgs, one of them suspended: signed in through the active one, it acts on the suspended
+ * org's own objects (its orders as seller and as buyer, its lots, demands, quotes, bookings, members,
+ * webhooks, payouts) — directly, or after switching to it. Every action is refused with the sanction's 403,
+ * and no row of the database changes (ADR 0017: a sanctioned org may read but not act; ADR 0026).
+ */
+describe('a member of a suspended org and of an active one', () => {
+  const S = 'org_azdualsusp';
+  const A = 'org_azdualok';
+  const userId = 'usr_azdual';
+  /** The same person, acting for the active org (A) or switched to the suspended one (S). */
+  const as = { A: '', S: '' };
+  const ids = {
+    liveLot: '',
+    draftLot: '',
+    soldPaid: '',
+    boughtPending: '',
+    boughtShipping: '',
+    demand: '',
+    quote: '',
+  };
+
+  const post = async (
+    file: string,
+    url: string,
+    params: Record<string, string>,
+    cookie: string,
+    fields: Record<string, string>,
+  ) => {
+    const mod = (await import(`../../app/routes/${file}`)) as RouteModule;
+    const headers = new Headers({ 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie });
+    headers.set('x-wharf-client-ip', '203.0.113.60');
+    const req = new Request(`${ORIGIN}${url}`, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams(fields).toString(),
+    });
+    return call(() =>
+      (mod.action as NonNullable<RouteModule['action']>)({ request: req, params, context: {} }),
+    );
+  };
+
+  beforeAll(async () => {
+    for (const [id, name] of [
+      [S, '权限测试停业双身份水产'],
+      [A, '权限测试正常双身份水产'],
+    ] as const)
+      await db.insert(organisations).values({ id, name, kind: 'both', verification: 'verified' });
+    await db
+      .insert(users)
+      .values({ id: userId, email: 'authz-dual@example.test', name: '权限测试', passwordHash: 'x' });
+    // An admin of S, so that neither role nor membership is what refuses it: only the sanction.
+    await db.insert(memberships).values([
+      { orgId: S, userId, role: 'admin' },
+      { orgId: A, userId, role: 'trader' },
+    ]);
+    as.A = await sessionCookie(userId, A);
+    as.S = await sessionCookie(userId, S);
+    const seller = { orgId: S, userId };
+    ids.liveLot = await liveShrimpLot(db, seller, '500', { titleZh: '双身份测试 南美白对虾 A1' });
+    ids.draftLot = (await shrimpLot(db, seller, { titleZh: '双身份测试 南美白对虾 草稿', submit: false })).id;
+    const buyer = await buyerOrg();
+    const sold = await placeBuyNow({
+      buyerOrgId: buyer.orgId,
+      actorUserId: buyer.userId,
+      form: { listingId: ids.liveLot, quantity: '10', unit: 'kg', tolerancePercent: 3 },
+    });
+    if (!sold.ok) throw new Error('fixture order refused');
+    ids.soldPaid = sold.orderId;
+    await actOnOrder(ids.soldPaid, { userId: null, parties: ['system'] }, { action: 'record_payment' });
+    // S buys from another org's lot: one order waiting for payment, one on its way.
+    const other = await verifiedSeller(db);
+    const otherLot = await liveShrimpLot(db, other, '500', { titleZh: '双身份测试 卖家对虾 B1' });
+    for (const key of ['boughtPending', 'boughtShipping'] as const) {
+      const bought = await placeBuyNow({
+        buyerOrgId: S,
+        actorUserId: userId,
+        form: { listingId: otherLot, quantity: '10', unit: 'kg', tolerancePercent: 3 },
+      });
+      if (!bought.ok) throw new Error('fixture order refused');
+      ids[key] = bought.orderId;
+    }
+    await actOnOrder(ids.boughtShipping, { userId: null, parties: ['system'] }, { action: 'record_payment' });
+    await actOnOrder(ids.boughtShipping, { userId: other.userId, parties: ['seller'] }, { action: 'ship' });
+    // S's demand, and the other seller's quote on it.
+    const [category] = await db.select().from(categories).where(eq(categories.id, 'whiteleg-shrimp'));
+    const parsed = parseDemandForm(
+      {
+        categoryId: 'whiteleg-shrimp',
+        'spec.count': '40/50',
+        quantity: '200',
+        unit: 'kg',
+        targetPrice: '41',
+        priceUnit: 'kg',
+        deliveryCity: 'guangzhou',
+        deliverBy: new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10),
+        coldChain: 'live',
+        visibility: 'all',
+      },
+      category,
+    );
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const { draft } = parsed;
+    ids.demand = await db.transaction((tx) => createDemand(tx, { orgId: S, actorUserId: userId, draft }));
+    const quoted = await post(
+      'demands.$demandId.tsx',
+      `/demands/${ids.demand}`,
+      { demandId: ids.demand },
+      (
+        await commitSessionCookie(await createSession(db, { userId: other.userId, activeOrgId: other.orgId }))
+      ).split(';')[0],
+      {
+        intent: 'quote',
+        listingId: otherLot,
+        price: '41.50',
+        priceUnit: 'kg',
+        quantity: '200',
+        unit: 'kg',
+        deliverBy: new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10),
+        validDays: '2',
+      },
+    );
+    ids.quote = /\/quotes\/(quo_[a-z0-9]+)/.exec(quoted.headers.get('Location') ?? '')?.[1] ?? '';
+    if (!ids.quote) throw new Error(`fixture quote refused: ${quoted.status}`);
+    await db
+      .update(organisations)
+      .set({ suspendedUntil: new Date(Date.now() + 3 * 24 * 3600 * 1000) })
+      .where(eq(organisations.id, S));
+  });
+
+  /** Every table's rows but the sessions', as one digest per table. */
+  async function snapshot(): Promise<Record<string, string>> {
+    const tables = (await db.execute(
+      sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'sessions' order by 1`,
+    )) as unknown as { name: string }[];
+    const out: Record<string, string> = {};
+    for (const { name } of tables) {
+      const [row] = (await db.execute(
+        sql.raw(
+          `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${name}" t`,
+        ),
+      )) as unknown as { digest: string }[];
+      out[name] = row.digest;
+    }
+    return out;
+  }
+
+  const lotFields = (intent: string) => ({
+    ...shrimpLotFields({ titleZh: '双身份测试 改过的标题' }),
+    intent,
+  });
+  const steps: [
+    string,
+    string,
+    (f: typeof ids) => string,
+    (f: typeof ids) => Record<string, string>,
+    'A' | 'S',
+    Record<string, string>,
+  ][] = [
+    [
+      'order as seller: record the weight',
+      'orders.$orderId.tsx',
+      (f) => `/orders/${f.soldPaid}`,
+      (f) => ({ orderId: f.soldPaid }),
+      'A',
+      { intent: 'record_weight', quantity: '9.8', unit: 'kg' },
+    ],
+    [
+      'order as seller: ship',
+      'orders.$orderId.tsx',
+      (f) => `/orders/${f.soldPaid}`,
+      (f) => ({ orderId: f.soldPaid }),
+      'A',
+      { intent: 'ship' },
+    ],
+    [
+      'order as seller: ask for transport',
+      'orders_.$orderId.booking.tsx',
+      (f) => `/orders/${f.soldPaid}/booking`,
+      (f) => ({ orderId: f.soldPaid }),
+      'A',
+      {},
+    ],
+    [
+      'order as buyer: cancel',
+      'orders.$orderId.tsx',
+      (f) => `/orders/${f.boughtPending}`,
+      (f) => ({ orderId: f.boughtPending }),
+      'A',
+      { intent: 'cancel' },
+    ],
+    [
+      'order as buyer: pay online',
+      'orders.$orderId.tsx',
+      (f) => `/orders/${f.boughtPending}`,
+      (f) => ({ orderId: f.boughtPending }),
+      'A',
+      { intent: 'pay_online' },
+    ],
+    [
+      'order as buyer: confirm delivery',
+      'orders.$orderId.tsx',
+      (f) => `/orders/${f.boughtShipping}`,
+      (f) => ({ orderId: f.boughtShipping }),
+      'A',
+      { intent: 'confirm_delivery' },
+    ],
+    [
+      'lot: save an edit',
+      'sell.$listingId.edit.tsx',
+      (f) => `/sell/${f.liveLot}/edit`,
+      (f) => ({ listingId: f.liveLot }),
+      'A',
+      lotFields('save'),
+    ],
+    [
+      'lot: publish a draft',
+      'sell.$listingId.edit.tsx',
+      (f) => `/sell/${f.draftLot}/edit`,
+      (f) => ({ listingId: f.draftLot }),
+      'A',
+      lotFields('publish'),
+    ],
+    [
+      'lot: put up for auction',
+      'sell.$listingId.auction.tsx',
+      (f) => `/sell/${f.liveLot}/auction`,
+      (f) => ({ listingId: f.liveLot }),
+      'A',
+      {},
+    ],
+    [
+      'lot: pause (switched to S)',
+      'sell._index.tsx',
+      () => '/sell',
+      () => ({}),
+      'S',
+      { intent: 'pause', listingId: ids.liveLot },
+    ],
+    [
+      'lot: list a new one (switched to S)',
+      'sell.new.tsx',
+      () => '/sell/new',
+      () => ({}),
+      'S',
+      lotFields('publish'),
+    ],
+    [
+      'auction: bid (switched to S)',
+      'auctions.$auctionId.tsx',
+      () => '/auctions/auc_none',
+      () => ({ auctionId: 'auc_none' }),
+      'S',
+      { intent: 'bid', amount: '50' },
+    ],
+    ['demand: post one (switched to S)', 'demands.new.tsx', () => '/demands/new', () => ({}), 'S', {}],
+    [
+      'demand: edit (switched to S)',
+      'demands.$demandId_.edit.tsx',
+      (f) => `/demands/${f.demand}/edit`,
+      (f) => ({ demandId: f.demand }),
+      'S',
+      {},
+    ],
+    [
+      'demand: close (switched to S)',
+      'demands.$demandId.tsx',
+      (f) => `/demands/${f.demand}`,
+      (f) => ({ demandId: f.demand }),
+      'S',
+      { intent: 'close' },
+    ],
+    [
+      'quote: accept (switched to S)',
+      'demands.$demandId_.quotes.$quoteId.tsx',
+      (f) => `/demands/${f.demand}/quotes/${f.quote}`,
+      (f) => ({ demandId: f.demand, quoteId: f.quote }),
+      'S',
+      { intent: 'accept', version: '1' },
+    ],
+    [
+      'members: invite',
+      'orgs.$orgId.members.tsx',
+      () => `/orgs/${S}/members`,
+      () => ({ orgId: S }),
+      'A',
+      { intent: 'invite', email: 'newcomer@example.test', role: 'trader' },
+    ],
+    [
+      'webhooks: add one',
+      'orgs.$orgId.webhooks.tsx',
+      () => `/orgs/${S}/webhooks`,
+      () => ({ orgId: S }),
+      'A',
+      { intent: 'create', url: 'https://hooks.example.test/wharf' },
+    ],
+    [
+      'payouts (switched to S)',
+      'balance_.payouts.tsx',
+      () => '/balance/payouts',
+      () => ({}),
+      'S',
+      { intent: 'onboard' },
+    ],
+  ];
+
+  it('is refused every action with the sanction’s 403, and nothing in the database changes', async () => {
+    const before = await snapshot();
+    const answers: string[] = [];
+    for (const [name, file, url, params, who, fields] of steps) {
+      // A step that throws (say, paying online without Stripe configured) got past the guards: it counts as a failure.
+      const response = await post(file, url(ids), params(ids), as[who], fields).catch(
+        (error: Error) => new Response(error.message, { status: 500 }),
+      );
+      const body =
+        response.status === 403 ? ((await response.json().catch(() => ({}))) as { messageKey?: string }) : {};
+      answers.push(`${name}: ${response.status} ${body.messageKey ?? ''}`.trim());
+    }
+    expect(answers).toEqual(steps.map(([name]) => `${name}: 403 trust.sanction.suspended`));
+    const after = await snapshot();
+    const changed = Object.keys(before).filter((table) => before[table] !== after[table]);
+    expect(changed).toEqual([]);
+  });
+
+  it('may still read them: the order, the lot and the demand open', async () => {
+    const get = async (file: string, url: string, params: Record<string, string>) => {
+      const mod = (await import(`../../app/routes/${file}`)) as RouteModule;
+      const req = request(url, 'anon', 'GET');
+      req.headers.set('Cookie', as.A);
+      return (
+        await call(() =>
+          (mod.loader as NonNullable<RouteModule['loader']>)({ request: req, params, context: {} }),
+        )
+      ).status;
+    };
+    expect(await get('orders.$orderId.tsx', `/orders/${ids.soldPaid}`, { orderId: ids.soldPaid })).toBe(200);
+    expect(
+      await get('sell.$listingId.edit.tsx', `/sell/${ids.liveLot}/edit`, { listingId: ids.liveLot }),
+    ).toBe(200);
+  });
 });

@@ -186,3 +186,76 @@ describe('suspending an org', () => {
     await logInAs('restaurant@wharf.test');
   });
 });
+
+describe('a suspension landing while a request is under way', () => {
+  it('holds the write at the org row and refuses it once the suspension commits: no publish, no shipment', async () => {
+    const { liveShrimpLot, shrimpLot, shrimpLotFields, buyerOrg } = await import('../support/listings');
+    const { actOnOrder, placeBuyNow } = await import('../../app/orders/orders.server');
+    const { action: editAction } = await import('../../app/routes/sell.$listingId.edit');
+    const { action: orderAction } = await import('../../app/routes/orders.$orderId');
+    const { memberships, orders, users } = await import('../../db/schema');
+    const [S, A, userId] = ['org_racesusp', 'org_raceok', 'usr_racedual'];
+    await db.insert(organisations).values([
+      { id: S, name: '竞态测试停业水产', kind: 'both', verification: 'verified' },
+      { id: A, name: '竞态测试正常水产', kind: 'both', verification: 'verified' },
+    ]);
+    await db
+      .insert(users)
+      .values({ id: userId, email: 'race-dual@example.test', name: '竞态', passwordHash: 'x' });
+    await db.insert(memberships).values([
+      { orgId: S, userId, role: 'trader' },
+      { orgId: A, userId, role: 'trader' },
+    ]);
+    const seller = { orgId: S, userId };
+    const draft = (await shrimpLot(db, seller, { titleZh: '竞态测试 对虾 草稿', submit: false })).id;
+    const live = await liveShrimpLot(db, seller, '300', { titleZh: '竞态测试 对虾 在售' });
+    const buyer = await buyerOrg();
+    const placed = await placeBuyNow({
+      buyerOrgId: buyer.orgId,
+      actorUserId: buyer.userId,
+      form: { listingId: live, quantity: '10', unit: 'kg', tolerancePercent: 3 },
+    });
+    if (!placed.ok) throw new Error('fixture order refused');
+    await actOnOrder(placed.orderId, { userId: null, parties: ['system'] }, { action: 'record_payment' });
+    const cookie = await cookieFor(userId, A);
+
+    // The suspension's first step (as sanctionOrg takes it): the org row locked for update, the column set.
+    let publish: Promise<Response> | undefined;
+    let ship: Promise<Response> | undefined;
+    await db.transaction(async (tx) => {
+      await tx.select().from(organisations).where(eq(organisations.id, S)).for('update');
+      await tx
+        .update(organisations)
+        .set({ suspendedUntil: new Date(Date.now() + 24 * 3600 * 1000) })
+        .where(eq(organisations.id, S));
+      // The requests start now: their guards read the org as still trading.
+      publish = call(() =>
+        editAction({
+          request: formRequest(
+            `/sell/${draft}/edit`,
+            { ...shrimpLotFields(), intent: 'publish' },
+            { cookie },
+          ),
+          params: { listingId: draft },
+          context: {},
+        }),
+      );
+      ship = call(() =>
+        orderAction({
+          request: formRequest(`/orders/${placed.orderId}`, { intent: 'ship' }, { cookie }),
+          params: { orderId: placed.orderId },
+          context: {},
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    });
+    const [published, shipped] = await Promise.all([publish, ship]);
+    expect(published?.status).toBe(403);
+    expect(await published?.json()).toMatchObject({ messageKey: 'trust.sanction.suspended' });
+    expect(shipped?.status).toBe(403);
+    const [lot] = await db.select().from(listings).where(eq(listings.id, draft));
+    expect(lot.status).toBe('draft');
+    const [order] = await db.select().from(orders).where(eq(orders.id, placed.orderId));
+    expect(order.status).toBe('paid');
+  });
+});

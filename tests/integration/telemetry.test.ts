@@ -190,6 +190,21 @@ describe('the telemetry endpoint', () => {
     expect(stored).toHaveLength(0);
   });
 
+  it('refuses a signed batch holding a reading from years back or from the future with a 400 naming it, storing nothing', async () => {
+    const fresh = run(0, 2, 3);
+    const yearsBack = await post([...fresh, { at: '2019-03-01T08:00:00+08:00', tempC: 3 }]);
+    expect(yearsBack.status).toBe(400);
+    expect(await yearsBack.json()).toEqual({
+      error: 'reading 2 at 2019-03-01T00:00:00.000Z is older than 72 hours',
+    });
+    const ahead = new Date(Date.now() + 10 * MINUTE);
+    const future = await post([{ at: ahead.toISOString(), tempC: 3 }, ...fresh]);
+    expect(future.status).toBe(400);
+    expect(await future.json()).toEqual({ error: `reading 0 at ${ahead.toISOString()} is in the future` });
+    const stored = await db.select().from(telemetryReadings).where(eq(telemetryReadings.deviceId, device.id));
+    expect(stored).toHaveLength(0);
+  });
+
   it('stores a fresh signed batch once, however often it is posted', async () => {
     const batch = run(0, 5, 2.5);
     const first = await post(batch);

@@ -47,37 +47,50 @@ export async function liveShrimpLot(
   quantityKg = '1000',
   options: { titleZh?: string } = {},
 ): Promise<string> {
+  const { id, status } = await shrimpLot(db, seller, { ...options, quantityKg, submit: true });
+  if (status !== 'live') throw new Error(`fixture lot is ${status}, not live`);
+  return id;
+}
+
+/** A lot of whiteleg shrimp entered through the listing form: a draft, or submitted (`submit`). */
+export async function shrimpLot(
+  db: DbOrTx,
+  seller: Seller,
+  options: { titleZh?: string; quantityKg?: string; submit: boolean },
+) {
   const categoriesById = new Map((await db.select().from(categories)).map((c) => [c.id, c]));
-  const parsed = parseListingForm(
-    {
-      categoryId: 'whiteleg-shrimp',
-      titleZh: options.titleZh ?? '南美白对虾 40/50 头 鲜活',
-      originName: '湛江东海岛',
-      originRegion: '广东',
-      harvestDate: marketToday(),
-      shelfLifeDays: '3',
-      quantity: quantityKg,
-      unit: 'kg',
-      moq: '0.3',
-      priceUnit: 'kg',
-      'tiers.0.price': '42',
-      saleMode: 'fixed',
-      coldChain: 'live',
-      pickupPlace: '湛江霞山水产品批发市场 3 号冷库',
-      'spec.count': '40/50',
-      'spec.state': 'live',
-    },
-    categoriesById,
-  );
+  const parsed = parseListingForm(shrimpLotFields(options), categoriesById);
   if (!parsed.ok) throw new Error(`fixture lot fails the form: ${JSON.stringify(parsed.errors)}`);
-  const { id, status } = await createListing(db, {
+  return createListing(db, {
     orgId: seller.orgId,
     actorUserId: seller.userId,
     draft: parsed.draft,
-    submit: true,
+    submit: options.submit,
   });
-  if (status !== 'live') throw new Error(`fixture lot is ${status}, not live`);
-  return id;
+}
+
+/** The listing form's fields for a shrimp lot, as a seller posts them. */
+export function shrimpLotFields(
+  options: { titleZh?: string; quantityKg?: string } = {},
+): Record<string, string> {
+  return {
+    categoryId: 'whiteleg-shrimp',
+    titleZh: options.titleZh ?? '南美白对虾 40/50 头 鲜活',
+    originName: '湛江东海岛',
+    originRegion: '广东',
+    harvestDate: marketToday(),
+    shelfLifeDays: '3',
+    quantity: options.quantityKg ?? '1000',
+    unit: 'kg',
+    moq: '0.3',
+    priceUnit: 'kg',
+    'tiers.0.price': '42',
+    saleMode: 'fixed',
+    coldChain: 'live',
+    pickupPlace: '湛江霞山水产品批发市场 3 号冷库',
+    'spec.count': '40/50',
+    'spec.state': 'live',
+  };
 }
 
 /** The seeded demo lot most tests trade: 海兴's live 40/50 whiteleg shrimp (db/seed-listings.ts). */
