@@ -19,6 +19,7 @@ import { lineTotal } from '../../app/lib/money';
 import { escrowHeldForOrder } from '../../app/ledger/ledger.server';
 import { invoiceForViewer } from '../../app/orders/invoice.server';
 import { getViewer } from '../../app/lib/auth.server';
+import { loader as balanceLoader } from '../../app/routes/balance';
 import { action as bookingAction } from '../../app/routes/orders_.$orderId.booking';
 import { action as logisticsAction } from '../../app/routes/logistics';
 import { action as paymentsAction } from '../../app/routes/operator.payments';
@@ -259,5 +260,49 @@ describe('the last weighing in the chain settles the order', () => {
     expect(await eventsOf(orderId, 'record_weight')).toHaveLength(2);
     expect(await eventsOf(orderId, 'deliver')).toHaveLength(1);
     expect(await db.select().from(handovers).where(eq(handovers.bookingId, bookingId))).toHaveLength(2);
+  });
+});
+
+describe('money in escrow on the balance page', () => {
+  type Escrow = {
+    rows: { orderId: string; heldFen: number; toSellerFen: number }[];
+    totals: { heldFen: number }[];
+  };
+  const balanceOf = async (cookie: string) =>
+    (
+      (await (await call(() => balanceLoader(args(getRequest('/balance', { cookie }))))).json()) as {
+        escrow: { buying: Escrow; selling: Escrow };
+      }
+    ).escrow;
+
+  it('shows a paid order’s escrow to the buyer (its money) and the seller (incoming), until it settles', async () => {
+    const { orderId, bookingId } = await acceptedBooking('35');
+    const order = await orderOf(orderId);
+    const buyer = await balanceOf(cookies.buyer);
+    expect(buyer.buying.rows).toContainEqual(
+      expect.objectContaining({ orderId, heldFen: order.subtotalFen }),
+    );
+    expect(buyer.selling.rows.map((r) => r.orderId)).not.toContain(orderId);
+    expect(buyer.buying.totals[0].heldFen).toBeGreaterThanOrEqual(order.subtotalFen);
+    const seller = await balanceOf(cookies.seller);
+    const incoming = seller.selling.rows.find((r) => r.orderId === orderId);
+    expect(incoming?.heldFen).toBe(order.subtotalFen);
+    expect(incoming?.toSellerFen).toBe(
+      order.subtotalFen - Math.round((order.subtotalFen * order.feeBps) / 10_000),
+    );
+
+    // Weighed short at delivery: the seller's incoming follows the weight.
+    expect((await handover('pickup', bookingId, '35')).status).toBe(302);
+    expect((await handover('deliver', bookingId, '34')).status).toBe(302);
+    const weighed = await orderOf(orderId);
+    const after = (await balanceOf(cookies.seller)).selling.rows.find((r) => r.orderId === orderId);
+    expect(after?.heldFen).toBe(order.subtotalFen);
+    expect(after?.toSellerFen).toBe(
+      (weighed.finalTotalFen ?? 0) - Math.round(((weighed.finalTotalFen ?? 0) * order.feeBps) / 10_000),
+    );
+
+    expect((await act(orderId, { intent: 'accept' })).status).toBe(302);
+    expect((await balanceOf(cookies.buyer)).buying.rows.map((r) => r.orderId)).not.toContain(orderId);
+    expect((await balanceOf(cookies.seller)).selling.rows.map((r) => r.orderId)).not.toContain(orderId);
   });
 });
