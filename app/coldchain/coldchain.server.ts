@@ -1,6 +1,6 @@
 // Carriers' vehicles and cold rooms, booking requests for paid orders, and the carrier's steps: accept, decline, pick up, deliver.
 import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
-import { db, type DbOrTx } from '../../db/client';
+import { db, type DbOrTx, type Tx } from '../../db/client';
 import {
   type Booking,
   bookings,
@@ -21,7 +21,7 @@ import type { MultipartUpload } from '../lib/multipart.server';
 import { enqueue } from '../lib/outbox.server';
 import { type SniffedType, storage } from '../lib/storage.server';
 import { notify } from '../notify/notify.server';
-import { OrderError, actOnOrder } from '../orders/orders.server';
+import { OrderError, actOnOrderInTx } from '../orders/orders.server';
 import { recordTraceStep } from '../trace/trace.server';
 import type { BookingInput, ColdRoomInput, VehicleInput } from './forms.server';
 import { shortId, tellCarrier } from './matcher.server';
@@ -348,29 +348,6 @@ async function storePhotos(bookingId: string, photos: HandoverPhoto[]) {
   return stored;
 }
 
-/**
- * Runs an order step for the carrier's hand-over; a step the order has already passed is fine (a retry).
- * The step is the seller's or the operator's in the order's rules, taken by the carrier's user for them, so the
- * timeline names the carrier's person and org.
- */
-async function orderStep(
-  orderId: string,
-  input: Parameters<typeof actOnOrder>[2],
-  party: 'seller' | 'operator',
-  carrier: { userId: string; carrierOrgId: string },
-) {
-  try {
-    await actOnOrder(
-      orderId,
-      { userId: carrier.userId, orgId: carrier.carrierOrgId, parties: [party] },
-      input,
-    );
-  } catch (error) {
-    if (error instanceof OrderError && error.messageKey === 'orders.errors.wrongState') return;
-    throw error;
-  }
-}
-
 type HandoverInput = {
   carrierOrgId: string;
   userId: string;
@@ -380,14 +357,17 @@ type HandoverInput = {
   note: string | null;
 };
 
-async function lockedForHandover(input: HandoverInput, kind: 'pickup' | 'delivery') {
+const HANDOVER_FROM = { pickup: ['accepted', 'picked_up'], delivery: ['picked_up', 'delivered'] } as const;
+
+/** A quick refusal before any photo is stored (the locked check inside the hand-over's transaction decides). */
+async function handoverBooking(input: HandoverInput, kind: 'pickup' | 'delivery') {
   const [booking] = await db
     .select()
     .from(bookings)
     .where(and(eq(bookings.id, input.bookingId), eq(bookings.carrierOrgId, input.carrierOrgId)));
   if (!booking) throw notFound();
-  const allowed = kind === 'pickup' ? ['accepted', 'picked_up'] : ['picked_up', 'delivered'];
-  if (!allowed.includes(booking.status)) throw new ColdChainError('coldchain.errors.wrongState', 409);
+  if (!(HANDOVER_FROM[kind] as readonly string[]).includes(booking.status))
+    throw new ColdChainError('coldchain.errors.wrongState', 409);
   const [done] = await db
     .select({ id: handovers.id })
     .from(handovers)
@@ -396,15 +376,56 @@ async function lockedForHandover(input: HandoverInput, kind: 'pickup' | 'deliver
   return booking;
 }
 
-async function writeHandover(input: HandoverInput, booking: Booking, kind: 'pickup' | 'delivery') {
+/**
+ * Runs an order step for the carrier inside the hand-over's transaction; a step the order has already passed is
+ * fine (the seller marked it shipped, the buyer confirmed arrival). The refusal comes before the step writes
+ * anything, so the transaction goes on. The timeline names the carrier's person and org.
+ */
+async function orderStep(
+  tx: Tx,
+  orderId: string,
+  input: Parameters<typeof actOnOrderInTx>[3],
+  carrier: { userId: string; carrierOrgId: string },
+): Promise<boolean> {
+  try {
+    await actOnOrderInTx(
+      tx,
+      orderId,
+      { userId: carrier.userId, orgId: carrier.carrierOrgId, parties: ['carrier'] },
+      input,
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof OrderError && error.messageKey === 'orders.errors.wrongState') return false;
+    throw error;
+  }
+}
+
+/**
+ * Records a hand-over and the order's steps in one transaction (ADR 0028). The order's row, then the booking's,
+ * are locked (the order steps' own lock order), and the hand-over's unique key admits one record per booking and
+ * kind: of concurrent submissions one writes the hand-over, weighs the order and moves it, and the others get 409
+ * and change nothing. The weight the hand-over keeps is the weight the order is charged for.
+ */
+async function recordHandover(input: HandoverInput, kind: 'pickup' | 'delivery'): Promise<void> {
+  const booking = await handoverBooking(input, kind);
   const photos = await storePhotos(booking.id, input.photos);
   try {
     await db.transaction(async (tx) => {
+      await tx.select({ id: orders.id }).from(orders).where(eq(orders.id, booking.orderId)).for('update');
+      const [locked] = await tx
+        .select()
+        .from(bookings)
+        .where(and(eq(bookings.id, booking.id), eq(bookings.carrierOrgId, input.carrierOrgId)))
+        .for('update');
+      if (!locked) throw notFound();
+      if (!(HANDOVER_FROM[kind] as readonly string[]).includes(locked.status))
+        throw new ColdChainError('coldchain.errors.wrongState', 409);
       const inserted = await tx
         .insert(handovers)
         .values({
           id: newId('hov'),
-          bookingId: booking.id,
+          bookingId: locked.id,
           kind,
           recordedBy: input.userId,
           weightGrams: input.weightGrams,
@@ -414,6 +435,23 @@ async function writeHandover(input: HandoverInput, booking: Booking, kind: 'pick
         .onConflictDoNothing({ target: [handovers.bookingId, handovers.kind] })
         .returning({ id: handovers.id });
       if (inserted.length === 0) throw new ColdChainError('coldchain.errors.alreadyRecorded', 409);
+
+      const [lot] = await tx
+        .select({ baseUnit: categories.baseUnit, listingId: orders.listingId })
+        .from(orders)
+        .innerJoin(listings, eq(listings.id, orders.listingId))
+        .innerJoin(categories, eq(categories.id, listings.categoryId))
+        .where(eq(orders.id, locked.orderId));
+      // The last weighing in the chain settles: the pickup's, then the delivery's over it (catch weight, ADR 0007).
+      if (input.weightGrams !== null && lot?.baseUnit === 'g')
+        await orderStep(
+          tx,
+          locked.orderId,
+          { action: 'record_weight', quantity: String(input.weightGrams / 1000), unit: 'kg', handover: kind },
+          input,
+        );
+      await orderStep(tx, locked.orderId, { action: kind === 'pickup' ? 'ship' : 'deliver' }, input);
+
       // The order's step normally moved the booking already (app/coldchain/hooks.server.ts); make sure.
       const from = kind === 'pickup' ? (['accepted'] as const) : (['picked_up'] as const);
       await tx
@@ -423,17 +461,16 @@ async function writeHandover(input: HandoverInput, booking: Booking, kind: 'pick
             ? { status: 'picked_up', pickedUpAt: new Date(), version: sql`${bookings.version} + 1` }
             : { status: 'delivered', deliveredAt: new Date(), version: sql`${bookings.version} + 1` },
         )
-        .where(and(eq(bookings.id, booking.id), inArray(bookings.status, [...from])));
-      const order = await partiesOfOrder(tx, booking.orderId);
-      if (input.weightGrams !== null) {
+        .where(and(eq(bookings.id, locked.id), inArray(bookings.status, [...from])));
+      if (input.weightGrams !== null && lot) {
         await recordTraceStep(tx, {
           step: 'weighing',
-          listingId: order.listingId,
-          dedupeKey: `weighing:${booking.id}:${kind}`,
+          listingId: lot.listingId,
+          dedupeKey: `weighing:${locked.id}:${kind}`,
           quantity: input.weightGrams,
-          place: kind === 'pickup' ? booking.pickupPlace : booking.dropoffPlace,
-          orderId: booking.orderId,
-          bookingId: booking.id,
+          place: kind === 'pickup' ? locked.pickupPlace : locked.dropoffPlace,
+          orderId: locked.orderId,
+          bookingId: locked.id,
         });
       }
     });
@@ -454,29 +491,15 @@ async function writeHandover(input: HandoverInput, booking: Booking, kind: 'pick
  * still be weighed), the order moves to shipping, and the hand-over is kept with its photos.
  */
 export async function recordPickup(input: HandoverInput): Promise<void> {
-  const booking = await lockedForHandover(input, 'pickup');
-  const [lot] = await db
-    .select({ baseUnit: categories.baseUnit })
-    .from(orders)
-    .innerJoin(listings, eq(listings.id, orders.listingId))
-    .innerJoin(categories, eq(categories.id, listings.categoryId))
-    .where(eq(orders.id, booking.orderId));
-  if (input.weightGrams !== null && lot?.baseUnit === 'g')
-    await orderStep(
-      booking.orderId,
-      { action: 'record_weight', quantity: String(input.weightGrams / 1000), unit: 'kg' },
-      'seller',
-      input,
-    );
-  await orderStep(booking.orderId, { action: 'ship' }, 'seller', input);
-  await writeHandover(input, booking, 'pickup');
+  await recordHandover(input, 'pickup');
 }
 
-/** The carrier hands the goods to the buyer: the order is delivered (its inspection window opens). */
+/**
+ * The carrier hands the goods to the buyer (送达): a weight taken here replaces the pickup's on the order, and
+ * the order is delivered (its inspection window opens).
+ */
 export async function recordDelivery(input: HandoverInput): Promise<void> {
-  const booking = await lockedForHandover(input, 'delivery');
-  await orderStep(booking.orderId, { action: 'confirm_delivery' }, 'operator', input);
-  await writeHandover(input, booking, 'delivery');
+  await recordHandover(input, 'delivery');
 }
 
 // ---- Reading ---------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ export async function coldChainAfterOrderEvent(
   orderId: string,
   event: OrderEventHook,
 ): Promise<void> {
-  if (!['record_payment', 'ship', 'confirm_delivery'].includes(event.kind)) return;
+  if (!['record_payment', 'ship', 'confirm_delivery', 'deliver'].includes(event.kind)) return;
   const [order] = await tx.select().from(orders).where(eq(orders.id, orderId));
   if (!order) return;
   const [booking] = await tx.select().from(bookings).where(eq(bookings.orderId, orderId));
@@ -75,7 +75,7 @@ export async function coldChainAfterOrderEvent(
     return;
   }
 
-  // confirm_delivery: received where the booking drops off, else in the buyer's city.
+  // confirm_delivery or the carrier's deliver: received where the booking drops off, else in the buyer's city.
   const [buyerOrg] = await tx
     .select({ city: organisations.city })
     .from(organisations)

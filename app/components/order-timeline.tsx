@@ -56,6 +56,7 @@ export type TimelineEntryView = {
   refundFen: number | null;
   shortfall: number | null;
   outcome: string | null;
+  handover?: string | null;
 };
 
 export function OrderTimeline({
@@ -92,7 +93,13 @@ export function OrderTimeline({
             className="absolute top-1.5 -left-[7px] size-3 rounded-full border-2 border-white bg-sea-600 ring-1 ring-sea-600"
           />
           <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
-            <p className="font-semibold text-slate-900">{t(`orders.event.${entry.kind}`)}</p>
+            <p className="font-semibold text-slate-900">
+              {t(
+                entry.handover
+                  ? `orders.event.${entry.kind}.${entry.handover}`
+                  : `orders.event.${entry.kind}`,
+              )}
+            </p>
             {entry.fromStatus && entry.toStatus ? (
               <p className="text-xs text-slate-500">
                 {t(`orders.status.${entry.fromStatus}`)} → {t(`orders.status.${entry.toStatus}`)}

@@ -25,6 +25,7 @@ export const NAV: NavItem[] = [
   { to: '/auctions', label: 'nav.auctions', show: () => true },
   { to: '/demands', label: 'nav.demands', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   { to: '/orders', label: 'nav.orders', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
+  { to: '/balance', label: 'nav.balance', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   {
     to: '/logistics',
     label: 'nav.logistics',

@@ -344,6 +344,65 @@ export async function escrowHeldForOrder(
   return row?.held ?? 0;
 }
 
+/** One order whose money sits in escrow, as one of its two sides sees it. */
+export type EscrowedOrder = {
+  orderId: string;
+  side: 'buyer' | 'seller';
+  status: string;
+  currency: Currency;
+  titleZh: string | null;
+  titleEn: string | null;
+  /** What the escrow holds for the order now (the buyer's money, paid in minus released and refunded). */
+  heldFen: number;
+  /** What the seller stands to receive when it releases: the weighed total (capped at the escrow), less the fee. */
+  toSellerFen: number;
+};
+
+/**
+ * The orders an org buys or sells whose escrow holds money, from the ledger's escrow entries grouped by order:
+ * the buyer's money held for each, and what the seller will receive from it.
+ */
+export async function escrowByOrder(tx: DbOrTx, orgId: string): Promise<EscrowedOrder[]> {
+  const rows = await tx.execute<{
+    order_id: string;
+    buyer_org_id: string;
+    status: string;
+    currency: string;
+    title_zh: string | null;
+    title_en: string | null;
+    held: string;
+    final_total_fen: string | null;
+    fee_bps: number;
+  }>(sql`
+    select o.id as order_id, o.buyer_org_id, o.status, e.currency, l.title_zh, l.title_en,
+           sum(e.amount) as held, o.final_total_fen, o.fee_bps
+    from ledger_entries e
+    join ledger_accounts a on a.id = e.account_id and a.kind = 'escrow'
+    join ledger_transactions t on t.id = e.transaction_id
+    join orders o on o.id = t.order_id
+    join listings l on l.id = o.listing_id
+    where o.buyer_org_id = ${orgId} or o.seller_org_id = ${orgId}
+    group by o.id, e.currency, l.title_zh, l.title_en
+    having sum(e.amount) > 0
+    order by min(e.id) desc
+    limit 200
+  `);
+  return rows.map((row) => {
+    const heldFen = Number(row.held);
+    const due = Math.min(heldFen, row.final_total_fen === null ? heldFen : Number(row.final_total_fen));
+    return {
+      orderId: row.order_id,
+      side: row.buyer_org_id === orgId ? 'buyer' : 'seller',
+      status: row.status,
+      currency: row.currency as Currency,
+      titleZh: row.title_zh,
+      titleEn: row.title_en,
+      heldFen,
+      toSellerFen: due > 0 ? escrowReleaseSplit(due, row.fee_bps).toSeller : 0,
+    };
+  });
+}
+
 export type StatementEntry = {
   entryId: number;
   at: Date;

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client';
 import type { ListingStatus } from '../../db/schema';
 import { coldChainAfterListingChange } from '../coldchain/hooks.server';
 import { enqueue } from '../lib/outbox.server';
+import { withdrawListingMatches } from '../matching/matches.server';
 
 export type ListingChange = {
   listingId: string;
@@ -15,16 +16,25 @@ export type ListingChange = {
 };
 
 export async function afterListingChange(tx: DbOrTx, change: ListingChange): Promise<void> {
-  // Matching: a lot that appears, changes or leaves the market changes which demands it fits.
-  await enqueue(tx, 'matching', 'listing-changed', { listingId: change.listingId });
   // Screening: every create and edit is checked for banned words, outlier prices and duplicates.
   // A draft or withdrawn lot submitted again is screened too (its last edit may predate new banned words).
   const resubmitted =
     change.kind === 'status' &&
     (change.from === 'draft' || change.from === 'withdrawn') &&
     (change.to === 'live' || change.to === 'pending_review');
-  if (change.kind === 'created' || change.kind === 'edited' || resubmitted)
-    await enqueue(tx, 'moderation', 'screen-listing', { listingId: change.listingId });
+  const screened = change.kind === 'created' || change.kind === 'edited' || resubmitted;
+  if (screened) await enqueue(tx, 'moderation', 'screen-listing', { listingId: change.listingId });
+  // Matching: a lot that appears, changes or leaves the market changes which demands it fits. A lot being
+  // screened is matched once screening clears it (app/trust/moderation.server.ts screenListing), never before.
+  else await enqueue(tx, 'matching', 'listing-changed', { listingId: change.listingId });
+  // A lot taken to review, rejected or removed: what matching told buyers about it is taken back.
+  if (
+    change.kind === 'status' &&
+    (change.to === 'pending_review' ||
+      change.to === 'removed' ||
+      (change.to === 'draft' && change.from === 'pending_review'))
+  )
+    await withdrawListingMatches(tx, change.listingId);
   // Trace: a new lot is its harvest or catch; a certificate added is an inspection.
   await coldChainAfterListingChange(tx, change);
 }

@@ -1,7 +1,7 @@
 // Storing matches: the top lots of a demand and the top demands of a lot, recomputed when either changes, strong new ones notified once.
 import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { demands, matches } from '../../db/schema';
+import { demands, matches, notificationEvents, notifications } from '../../db/schema';
 import { getMarketSetting } from '../market/settings.server';
 import { notify } from '../notify/notify.server';
 import {
@@ -181,4 +181,28 @@ export async function storedMatchesOf(tx: DbOrTx, demandIds: string[]) {
     .from(matches)
     .where(inArray(matches.demandId, demandIds))
     .orderBy(desc(matches.score), matches.listingId);
+}
+
+/**
+ * Takes back what matching said about a lot that screening took to review or an operator rejected or removed: its
+ * stored matches, and the demand-matched notices both sides got (the events, their deliveries not yet sent and the
+ * inbox items). A lot approved later is matched, and announced, afresh.
+ */
+export async function withdrawListingMatches(tx: DbOrTx, listingId: string): Promise<number> {
+  await lockSubject(tx, `match:listing:${listingId}`);
+  await tx.delete(matches).where(eq(matches.listingId, listingId));
+  // Dedupe keys read match:<demand>:<listing>:<org> (notifyStrong above).
+  const events = await tx
+    .delete(notificationEvents)
+    .where(
+      and(
+        eq(notificationEvents.type, 'demand-matched'),
+        sql`split_part(${notificationEvents.dedupeKey}, ':', 1) = 'match'`,
+        sql`split_part(${notificationEvents.dedupeKey}, ':', 3) = ${listingId}`,
+      ),
+    )
+    .returning({ id: notificationEvents.id });
+  for (const { id } of events)
+    await tx.delete(notifications).where(sql`split_part(${notifications.dedupeKey}, ':', 1) = ${id}`);
+  return events.length;
 }

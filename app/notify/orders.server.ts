@@ -22,9 +22,11 @@ const RULES: Record<string, { type: NotificationType; to: Side[] }> = {
   ship: { type: 'order-shipped', to: ['buyer'] },
   record_weight: { type: 'catch-weight-adjusted', to: ['buyer'] },
   confirm_delivery: { type: 'order-delivered', to: ['buyer', 'seller'] },
+  deliver: { type: 'order-delivered', to: ['buyer', 'seller'] },
   open_dispute: { type: 'dispute-opened', to: ['seller'] },
   resolve_dispute: { type: 'dispute-resolved', to: ['buyer', 'seller'] },
   complete: { type: 'order-completed', to: ['seller', 'buyer'] },
+  accept: { type: 'order-completed', to: ['seller', 'buyer'] },
   cancel: { type: 'order-cancelled', to: ['buyer', 'seller'] },
   expire_unpaid: { type: 'order-cancelled', to: ['buyer', 'seller'] },
   payout_recorded: { type: 'payout-sent', to: ['seller'] },
@@ -57,6 +59,7 @@ export async function notifyOrderEvent(tx: DbOrTx, orderId: string, event: Order
       params.amount = money(order.subtotalFen);
       break;
     case 'record_weight':
+    case 'accept':
     case 'complete':
       params.amount = money(Number(event.data?.finalTotalFen ?? order.finalTotalFen ?? order.subtotalFen));
       break;

@@ -9,7 +9,8 @@ export type OrderStatus =
   | 'resolved'
   | 'cancelled';
 
-export type Party = 'buyer' | 'seller' | 'operator' | 'system';
+/** `carrier`: the cold-chain org's driver taking a hand-over step for the order (never a viewer's side on the order page). */
+export type Party = 'buyer' | 'seller' | 'operator' | 'system' | 'carrier';
 
 export type OrderAction =
   | 'cancel'
@@ -17,6 +18,8 @@ export type OrderAction =
   | 'ship'
   | 'record_weight'
   | 'confirm_delivery'
+  | 'deliver'
+  | 'accept'
   | 'open_dispute'
   | 'resolve_dispute'
   | 'complete'
@@ -29,9 +32,14 @@ export const RULES: Record<OrderAction, Rule> = {
   cancel: { from: ['pending_payment'], to: 'cancelled', parties: ['buyer', 'seller', 'operator'] },
   expire_unpaid: { from: ['pending_payment'], to: 'cancelled', parties: ['system'] },
   record_payment: { from: ['pending_payment'], to: 'paid', parties: ['operator', 'system'] },
-  ship: { from: ['paid'], to: 'shipping', parties: ['seller'] },
-  record_weight: { from: ['paid', 'shipping'], to: null, parties: ['seller'] },
+  ship: { from: ['paid'], to: 'shipping', parties: ['seller', 'carrier'] },
+  record_weight: { from: ['paid', 'shipping'], to: null, parties: ['seller', 'carrier'] },
+  // The buyer (or the operator) says the goods arrived: the inspection window opens.
   confirm_delivery: { from: ['shipping'], to: 'delivered', parties: ['buyer', 'operator'] },
+  // The carrier hands the goods over (送达): the inspection window opens, as above.
+  deliver: { from: ['shipping'], to: 'delivered', parties: ['carrier'] },
+  // The buyer accepts the goods during the window (确认收货): the escrow is released at once.
+  accept: { from: ['delivered'], to: 'completed', parties: ['buyer'] },
   open_dispute: { from: ['delivered'], to: 'disputed', parties: ['buyer'] },
   resolve_dispute: { from: ['disputed'], to: 'resolved', parties: ['operator'] },
   complete: { from: ['delivered'], to: 'completed', parties: ['system'] },
@@ -50,6 +58,8 @@ export function refusal(action: OrderAction, status: OrderStatus, party: Party):
 /** The actions a party could take now, for the buttons an order page shows. */
 export function availableActions(status: OrderStatus, parties: Party[]): OrderAction[] {
   return (Object.keys(RULES) as OrderAction[]).filter((action) =>
-    parties.some((party) => party !== 'system' && refusal(action, status, party) === null),
+    parties.some(
+      (party) => party !== 'system' && party !== 'carrier' && refusal(action, status, party) === null,
+    ),
   );
 }

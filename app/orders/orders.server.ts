@@ -1,10 +1,12 @@
 // Orders: buy now with stock reserved in the same step, then every step of the lifecycle with its ledger postings.
-import { and, desc, eq, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db, type DbOrTx, type Tx } from '../../db/client';
 import {
+  bookings,
   categories,
   disputes,
+  handovers,
   invoiceCounters,
   invoices,
   ledgerTransactions,
@@ -297,8 +299,16 @@ export type ActionInput =
   | { action: 'cancel'; reason?: string | null }
   | { action: 'record_payment'; reference?: string | null }
   | { action: 'ship' }
-  | { action: 'record_weight'; quantity: string; unit: QuantityUnit }
+  | {
+      action: 'record_weight';
+      quantity: string;
+      unit: QuantityUnit;
+      /** Set when the carrier weighs at a hand-over (the timeline says which). */
+      handover?: 'pickup' | 'delivery';
+    }
   | { action: 'confirm_delivery' }
+  | { action: 'deliver' }
+  | { action: 'accept' }
   | { action: 'open_dispute'; reason: string; photos?: DisputePhoto[] }
   | {
       action: 'resolve_dispute';
@@ -391,8 +401,17 @@ export async function actOnOrder(orderId: string, actor: Actor, input: ActionInp
   }
 }
 
-function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, written: string[]) {
-  return db.transaction(async (tx) => {
+/**
+ * Takes one step inside the caller's transaction (a carrier's hand-over writes its record and the order's steps
+ * together); the order's row is locked here if the caller does not hold it yet.
+ */
+export function actOnOrderInTx(tx: Tx, orderId: string, actor: Actor, input: ActionInput): Promise<Order> {
+  return stepInTransaction(orderId, actor, input, [], tx);
+}
+
+function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, written: string[], outer?: Tx) {
+  const inTransaction = (step: (tx: Tx) => Promise<Order>) => (outer ? step(outer) : db.transaction(step));
+  return inTransaction(async (tx) => {
     const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for('update');
     if (!order) throw new OrderError('errors.notFound', 404);
     const party = pickParty(input.action, order.status, actor.parties);
@@ -424,6 +443,16 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
         if (input.reference) data.reference = input.reference.slice(0, 80);
         break;
       case 'record_weight': {
+        // Once the carrier has weighed at a hand-over, its scale settles the order (ADR 0028), not the seller's.
+        if (party === 'seller') {
+          const [carrierWeighed] = await tx
+            .select({ id: handovers.id })
+            .from(handovers)
+            .innerJoin(bookings, eq(bookings.id, handovers.bookingId))
+            .where(and(eq(bookings.orderId, order.id), isNotNull(handovers.weightGrams)))
+            .limit(1);
+          if (carrierWeighed) throw new OrderError('orders.errors.carrierWeighed', 409);
+        }
         const [listing] = await tx
           .select({ caseNetGrams: listings.caseNetGrams, baseUnit: categories.baseUnit })
           .from(listings)
@@ -445,8 +474,10 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
           withinTolerance: result.withinTolerance,
           deviationBps: result.deviationBps,
         });
+        if (input.handover) data.handover = input.handover;
         break;
       }
+      case 'deliver':
       case 'confirm_delivery': {
         const [category] = await tx
           .select({ hours: categories.inspectionHours })
@@ -508,9 +539,11 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
         Object.assign(data, { outcome: input.outcome, refundFen });
         break;
       }
+      case 'accept':
       case 'complete': {
         // The release job may run early or twice; only a delivered order whose window has passed completes.
-        if (!order.inspectionEndsAt || order.inspectionEndsAt > now)
+        // The buyer may accept before then (确认收货); the job then finds the order completed and does nothing.
+        if (input.action === 'complete' && (!order.inspectionEndsAt || order.inspectionEndsAt > now))
           throw new OrderError('orders.errors.windowOpen', 409);
         const finalTotal = order.finalTotalFen ?? order.subtotalFen;
         await settle(tx, order, order.subtotalFen - finalTotal, actor.userId);

@@ -189,6 +189,8 @@ export type TimelineEntry = {
   /** The quantity short of the order that a catch-weight refund pays back, in base units. */
   shortfall: number | null;
   outcome: string | null;
+  /** The hand-over a carrier's weighing was taken at ('pickup' or 'delivery'). */
+  handover: string | null;
 };
 
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
@@ -218,7 +220,8 @@ export async function timelineOf(tx: DbOrTx, order: Order): Promise<TimelineEntr
     const finalTotal = num(data.finalTotalFen);
     let settledFen: number | null = null;
     let refundFen: number | null = null;
-    if (event.kind === 'complete' && finalTotal !== null) {
+    const settles = event.kind === 'complete' || event.kind === 'accept';
+    if (settles && finalTotal !== null) {
       settledFen = finalTotal;
       refundFen = order.subtotalFen - finalTotal;
     } else if (event.kind === 'resolve_dispute') {
@@ -247,12 +250,11 @@ export async function timelineOf(tx: DbOrTx, order: Order): Promise<TimelineEntr
       settledFen,
       refundFen: refundFen !== null && refundFen > 0 ? refundFen : null,
       shortfall:
-        event.kind === 'complete' &&
-        order.deliveredQuantity !== null &&
-        order.deliveredQuantity < order.quantity
+        settles && order.deliveredQuantity !== null && order.deliveredQuantity < order.quantity
           ? order.quantity - order.deliveredQuantity
           : null,
       outcome: str(data.outcome),
+      handover: event.kind === 'record_weight' ? str(data.handover) : null,
     };
   });
 }
@@ -407,6 +409,7 @@ export const orderActionSchema = z.discriminatedUnion(
       unit: z.enum(quantityUnits, chooseOne),
     }),
     z.object({ intent: z.literal('confirm_delivery') }),
+    z.object({ intent: z.literal('accept') }),
     // Too short a reason is the domain's to refuse (with its own message), so it is only capped here.
     z.object({
       intent: z.literal('open_dispute'),
@@ -454,6 +457,7 @@ export const ACTION_TOASTS = {
   ship: 'orders.toast.ship',
   record_weight: 'orders.toast.record_weight',
   confirm_delivery: 'orders.toast.confirm_delivery',
+  accept: 'orders.toast.accept',
   open_dispute: 'orders.toast.open_dispute',
   resolve_dispute: 'orders.toast.resolve_dispute',
 } as const satisfies Partial<Record<OrderAction, string>>;

@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { formatTime } from '~/components/notification';
 import { Card, EmptyState, PageHeader } from '~/components/ui';
-import { balances, orgStatement } from '~/ledger/ledger.server';
+import { type EscrowedOrder, balances, escrowByOrder, orgStatement } from '~/ledger/ledger.server';
 import { requireActiveOrg } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
@@ -17,9 +17,10 @@ import { maySetUpPayouts } from '~/payments/payouts.server';
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireActiveOrg(request);
   const orgId = viewer.activeOrg.orgId;
-  const [all, statement] = await Promise.all([
+  const [all, statement, escrowed] = await Promise.all([
     balances(db, orgId),
     orgStatement(db, orgId, { page: pageParam(new URL(request.url)), pageSize: STATEMENT_PAGE_SIZE }),
+    escrowByOrder(db, orgId),
   ]);
   // One row per currency the org holds money in; a new org sees its zero yuan rather than nothing.
   const currencies = [...new Set([DEFAULT_CURRENCY, ...all.map((b) => b.currency)])];
@@ -32,6 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     orgName: viewer.activeOrg.orgName,
     showPayouts: maySetUpPayouts(viewer.activeOrg),
     totals,
+    escrow: escrowSides(escrowed),
     page: statement.page,
     hasMore: statement.hasMore,
     entries: statement.entries.map((entry) => ({
@@ -41,8 +43,87 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
+/** Orders in escrow by side, with each side's totals per currency (buying: the org's money held; selling: incoming). */
+function escrowSides(escrowed: EscrowedOrder[]) {
+  const side = (which: 'buyer' | 'seller') => {
+    const rows = escrowed
+      .filter((row) => row.side === which)
+      .map((row) => ({ ...row, shortId: shortOrderId(row.orderId) }));
+    const currencies = [...new Set(rows.map((row) => row.currency))];
+    const totals = currencies.map((currency) => ({
+      currency,
+      heldFen: rows.filter((r) => r.currency === currency).reduce((sum, r) => sum + r.heldFen, 0),
+      toSellerFen: rows.filter((r) => r.currency === currency).reduce((sum, r) => sum + r.toSellerFen, 0),
+    }));
+    return { rows, totals };
+  };
+  return { buying: side('buyer'), selling: side('seller') };
+}
+
+type EscrowSide = ReturnType<typeof escrowSides>['buying'];
+
+function EscrowList({ side, which }: { side: EscrowSide; which: 'buying' | 'selling' }) {
+  const t = useT();
+  const locale = useLocale();
+  const money = (fen: number, currency: Currency) => formatMoney(fen, currency, locale);
+  return (
+    <section className="space-y-2" data-testid={`escrow-${which}`}>
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h3 className="font-semibold text-slate-900">{t(`balance.escrow.${which}`)}</h3>
+        <p className="text-sm text-slate-600">
+          {side.totals.length === 0
+            ? money(0, DEFAULT_CURRENCY)
+            : side.totals.map((total) => (
+                <span
+                  key={total.currency}
+                  className="ml-2 font-semibold tabular-nums"
+                  data-testid="escrow-total"
+                >
+                  {t('balance.escrow.total', {
+                    amount: money(which === 'buying' ? total.heldFen : total.toSellerFen, total.currency),
+                  })}
+                </span>
+              ))}
+        </p>
+      </div>
+      <p className="text-xs text-slate-500">{t(`balance.escrow.${which}Hint`)}</p>
+      {side.rows.length === 0 ? (
+        <p className="text-sm text-slate-500">{t(`balance.escrow.${which}Empty`)}</p>
+      ) : (
+        <ul className="divide-y divide-slate-100 text-sm">
+          {side.rows.map((row) => (
+            <li
+              key={row.orderId}
+              className="grid grid-cols-[6rem_minmax(0,1fr)_auto] items-baseline gap-3 py-2"
+              data-testid="escrow-row"
+            >
+              <Link to={`/orders/${row.orderId}`} className="font-mono text-sea-700 underline">
+                {row.shortId}
+              </Link>
+              <span className="min-w-0 truncate">
+                {(locale === 'en' ? (row.titleEn ?? row.titleZh) : (row.titleZh ?? row.titleEn)) ?? ''}
+                <span className="ml-1.5 text-xs text-slate-500">
+                  {t(`orders.status.${row.status}` as 'orders.status.paid')}
+                </span>
+              </span>
+              <span className="text-right tabular-nums">
+                <span className="font-semibold text-slate-900">{money(row.heldFen, row.currency)}</span>
+                {which === 'selling' ? (
+                  <span className="block text-xs text-slate-500">
+                    {t('balance.escrow.toSeller', { amount: money(row.toSellerFen, row.currency) })}
+                  </span>
+                ) : null}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export default function Balance() {
-  const { orgName, showPayouts, totals, entries, page, hasMore } = useLoaderData<typeof loader>();
+  const { orgName, showPayouts, totals, escrow, entries, page, hasMore } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const money = (fen: number, currency: Currency) => formatMoney(fen, currency, locale);
@@ -94,6 +175,13 @@ export default function Balance() {
           </div>,
         ])}
       </div>
+
+      <Card title={t('balance.escrow.title')}>
+        <div className="space-y-6" data-testid="escrow">
+          <EscrowList side={escrow.buying} which="buying" />
+          <EscrowList side={escrow.selling} which="selling" />
+        </div>
+      </Card>
 
       <Card title={t('balance.statement')}>
         {entries.length === 0 && page === 1 ? (

@@ -548,6 +548,13 @@ export default function OrderPage() {
                   t('orders.action.confirm_delivery.hint'),
                 )
               : null}
+            {actions.includes('accept')
+              ? step(
+                  'accept',
+                  <SubmitButton intent="accept">{t('orders.action.accept')}</SubmitButton>,
+                  t('orders.action.accept.hint'),
+                )
+              : null}
             {actions.includes('open_dispute')
               ? step(
                   'open_dispute',

@@ -119,6 +119,8 @@ export async function recomputeCredit(tx: DbOrTx, orgId: string, trigger: string
 /** Order events that change someone's record. */
 const CREDIT_EVENTS = new Set([
   'confirm_delivery',
+  'deliver',
+  'accept',
   'complete',
   'open_dispute',
   'resolve_dispute',

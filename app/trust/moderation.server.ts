@@ -16,6 +16,7 @@ import {
 import { appendAudit } from '../lib/audit.server';
 import { type Locale, translator } from '../lib/i18n';
 import { newId } from '../lib/ids';
+import { enqueue } from '../lib/outbox.server';
 import { formatMoney } from '../lib/money';
 import { afterListingChange } from '../listings/hooks.server';
 import { ListingError, moderateListing } from '../listings/listings.server';
@@ -322,6 +323,9 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
       await tx.update(listings).set({ statusReason: null }).where(eq(listings.id, lot.id));
     }
   }
+  // Matching waits for screening: a lot that is live after its screening (clean, or a version an operator
+  // approved) is matched now; one taken to review had its matches withdrawn by the status change.
+  if (status === 'live') await enqueue(tx, 'matching', 'listing-changed', { listingId: lot.id });
   return { flagged: inserted.map((f) => f.kind), status };
 }
 

@@ -144,7 +144,7 @@ test('a paid order is booked, accepted, picked up and delivered; the lot’s QR 
     await press(carrier, '确认送达', card());
     await expect(carrier.getByRole('status')).toContainText('已确认送达');
     await expectShipment(buyer, '已送达');
-    await expect(buyer.getByTestId('order-status')).toHaveText('已收货·验货中');
+    await expect(buyer.getByTestId('order-status')).toHaveText('已送达·验货中');
     // The hand-overs moved the order; the timeline says who did it.
     await expect(buyer.getByTestId('order-timeline')).toContainText('南粤冷链物流');
     await shoot(buyer, 'order-buyer-delivered');

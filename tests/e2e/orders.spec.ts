@@ -106,8 +106,8 @@ test('buy, pay, ship, weigh, confirm, settle: the seller is paid for 492 kg less
     await waitForHydration(buyer);
     await expect(buyer.getByTestId('order-seller-receives')).toHaveCount(0);
     await shoot(buyer, 'order-buyer-view');
-    await press(buyer, '确认收货');
-    await expect(buyer.getByTestId('order-status')).toHaveText('已收货·验货中');
+    await press(buyer, '确认到货');
+    await expect(buyer.getByTestId('order-status')).toHaveText('已送达·验货中');
     await expect(buyer.getByTestId('order-inspection')).toBeVisible();
   });
 

@@ -129,8 +129,8 @@ test('with Stripe: buy, pay on Checkout, ship, weigh, confirm, settle: one Trans
   await test.step('the buyer confirms delivery; the window passes and the order completes', async () => {
     await buyer.goto(`/orders/${orderId}`);
     await waitForHydration(buyer);
-    await press(buyer, '确认收货');
-    await expect(buyer.getByTestId('order-status')).toHaveText('已收货·验货中');
+    await press(buyer, '确认到货');
+    await expect(buyer.getByTestId('order-status')).toHaveText('已送达·验货中');
     await expect(async () => {
       await buyer.reload();
       await expect(buyer.getByTestId('order-status')).toHaveText('已完成', { timeout: 1000 });

@@ -337,9 +337,11 @@ describe('a booking from request to delivery', () => {
     expect((await orderPage(orderId)).shipment.booking?.status).toBe('delivered');
     // The buyer's timeline names the carrier's person and org for the steps its hand-overs took.
     const carrierSteps = (await orderPage(orderId)).timeline.filter((e) =>
-      ['record_weight', 'ship', 'confirm_delivery'].includes(e.kind),
+      ['record_weight', 'ship', 'deliver', 'confirm_delivery'].includes(e.kind),
     );
-    expect(carrierSteps.map((e) => e.kind)).toEqual(['record_weight', 'ship', 'confirm_delivery']);
+    // 送达 (deliver), not the buyer's 确认收货: the delivery's weighing replaced the pickup's.
+    expect(carrierSteps.map((e) => e.kind)).toEqual(['record_weight', 'ship', 'record_weight', 'deliver']);
+    expect((await db.select().from(orders).where(eq(orders.id, orderId)))[0].deliveredQuantity).toBe(99_200);
     for (const step of carrierSteps)
       expect(step).toMatchObject({ actorName: '周建国', actorOrgName: '南粤冷链物流' });
 

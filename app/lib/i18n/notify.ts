@@ -52,9 +52,9 @@ export const zhCN = {
   'notification.order-paid.body': '订单 {order} 已付款 {amount}，货款由平台托管，卖家可以安排发货了。',
   'notification.order-shipped.title': '订单已发货',
   'notification.order-shipped.body': '订单 {order} 已发货，请留意收货并及时验货。',
-  'notification.order-delivered.title': '订单已收货，进入验货期',
+  'notification.order-delivered.title': '订单已送达，进入验货期',
   'notification.order-delivered.body':
-    '订单 {order} 已确认收货。验货期内有问题可以发起争议，过期后货款自动结算给卖家。',
+    '订单 {order} 已送达。买家验货无误可确认收货放款；有问题在验货期内发起争议，期满后货款自动结算给卖家。',
   'notification.order-completed.title': '订单已完成',
   'notification.order-completed.body': '订单 {order} 已完成，结算金额 {amount}。',
   'notification.order-cancelled.title': '订单已取消',
@@ -234,7 +234,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'notification.order-shipped.body': 'Order {order} is on its way; inspect it when it arrives.',
   'notification.order-delivered.title': 'Order delivered: inspection window open',
   'notification.order-delivered.body':
-    'Order {order} is delivered. Open a dispute within the inspection window if something is wrong; afterwards the seller is paid.',
+    'Order {order} is delivered. The buyer may confirm receipt to pay the seller now, or open a dispute within the inspection window if something is wrong; when it passes the seller is paid.',
   'notification.order-completed.title': 'Order completed',
   'notification.order-completed.body': 'Order {order} is complete; settled amount {amount}.',
   'notification.order-cancelled.title': 'Order cancelled',
