@@ -33,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
       );
     return formError(result.errors, formValues(formData), result.status);
   }
-  return redirect(safeRedirect(formData.get('next')), {
+  return redirect(safeRedirect(formData.get('next'), '/dashboard'), {
     headers: { 'Set-Cookie': await commitSessionCookie(result.value.token) },
   });
 }

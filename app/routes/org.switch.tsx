@@ -11,7 +11,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (typeof orgId !== 'string' || !(await switchOrg(viewer.sessionId, viewer.user.id, orgId))) {
     throw new Response('Not a member of that organisation', { status: 404 });
   }
-  return redirect(safeRedirect(formData.get('redirectTo')));
+  return redirect(safeRedirect(formData.get('redirectTo'), '/dashboard'));
 }
 
 export async function loader() {
