@@ -7,7 +7,7 @@ import { Card } from '~/components/ui';
 import { register, registerSchema } from '~/identity/accounts.server';
 import { PASSWORD_MIN } from '~/identity/rules';
 import { requireAnonymous } from '~/lib/auth.server';
-import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { commitSessionCookie } from '~/lib/session.server';
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireAnonymous(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(formData, registerSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   const result = await register(
