@@ -41,7 +41,8 @@ export const MAX_IMAGE_PIXELS = 50_000_000;
 export async function imageProblem(bytes: Uint8Array): Promise<string | null> {
   const options = { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' as const };
   try {
-    const { width, height } = await sharp(bytes, options).metadata();
+    // The header only (no decode), so an image over the limit gets its own message.
+    const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();
     if (!width || !height) return 'errors.imageUnreadable';
     if (width * height > MAX_IMAGE_PIXELS) return 'errors.imageTooManyPixels';
     await sharp(bytes, options).resize(64, 64, { fit: 'inside' }).raw().toBuffer();
