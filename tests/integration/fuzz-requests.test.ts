@@ -320,11 +320,14 @@ const describeRequest = (method: string, url: string, who: Persona, sent?: Body)
 // ---- The tests -----------------------------------------------------------------------------------------
 
 describe('the requests of issue 21', () => {
+  it('answers a long run of ㌀ in /market?q= (a search like any other: 200, not 500)', async () => {
+    expect(await send('GET', `/market?q=${encodeURIComponent('㌀'.repeat(200))}`, 'anon')).toBe(200);
+  });
+
   const vectors: [string, string, Persona, Body?][] = [
     ['GET', '/market?category=%00', 'anon'],
     ['GET', '/market?state=%00', 'anon'],
     ['GET', '/market?region=%00', 'anon'],
-    ['GET', `/market?q=${encodeURIComponent('㌀'.repeat(200))}`, 'anon'],
     ['GET', '/operator/orgs?q=%00', 'operator'],
     ['GET', '/files/listings/lst_x/x.png%00.html', 'anon'],
     [
@@ -375,6 +378,8 @@ describe('fuzzing', () => {
       fc.asyncProperty(fc.constantFrom(...actionRoutes), persona, body, async (file, who, sent) => {
         const url = routePath(file);
         const status = await send('POST', url, who, sent);
+        // Without Stripe keys (as here) the webhook is switched off and says so with 503 (authz matrix).
+        if (file === 'webhooks.stripe.tsx' && status === 503) return;
         expect(status, `${file}: ${describeRequest('POST', url, who, sent)}`).toBeLessThan(500);
       }),
       { seed: SEED, numRuns: RUNS * 2, endOnFailure: true },
