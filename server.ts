@@ -13,6 +13,8 @@ import client from 'prom-client';
 import { closeDb, db } from './db/client';
 import { sql } from 'drizzle-orm';
 import { env, isProduction } from './app/lib/env.server';
+import { bodyLimitFor, limitBody } from './app/lib/body-limit.server';
+import { refuseBadRequestTargets } from './app/lib/request-guard.server';
 import { auctionChannel, currentAuctionState } from './app/auctions/live.server';
 import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
 import { liveWorkers } from './app/lib/heartbeat.server';
@@ -149,6 +151,8 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
     }),
   );
   app.use(compression({ filter: (req, res) => req.path !== '/events' && compression.filter(req, res) }));
+  // A NUL or control character in the address, or a path that does not decode: 400 before any route runs.
+  app.use(refuseBadRequestTargets);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -260,6 +264,11 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
   app.use(sameOriginOnly);
   // The queue dashboard (operator console): the session is checked before bull-board sees the request.
   app.use(BULL_BOARD_PATH, operatorsOnly, bullBoardRouter());
+  const remix = createRequestHandler({
+    build,
+    mode: isProduction() ? 'production' : 'development',
+    getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+  });
   app.all(
     '*',
     (req, _res, next) => {
@@ -267,11 +276,12 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       req.headers['x-wharf-client-ip'] = req.ip ?? 'unknown';
       next();
     },
-    createRequestHandler({
-      build,
-      mode: isProduction() ? 'production' : 'development',
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
-    }),
+    (req, res, next) => {
+      if (req.method === 'GET' || req.method === 'HEAD') return remix(req, res, next);
+      // Every body is capped by its route's class while it streams in (app/lib/body-limit.server.ts, ADR 0024).
+      const limited = limitBody(req, res, bodyLimitFor(req.path));
+      if (limited) return remix(limited, res, next);
+    },
   );
 
   const closeStreams = () => {

@@ -214,12 +214,5 @@ export function clientIp(request: Request): string {
   return request.headers.get('x-wharf-client-ip') ?? 'unknown';
 }
 
-/** Only same-site paths are accepted as redirect targets (no open redirects). */
-export function safeRedirect(
-  to: FormDataEntryValue | string | null | undefined,
-  fallback = '/dashboard',
-): string {
-  if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\'))
-    return fallback;
-  return to;
-}
+/** Redirect targets from input: see app/lib/redirect.server.ts. */
+export { safeRedirect } from './redirect.server';

@@ -42,6 +42,17 @@ export function storage(): FileStorage {
   return remember(`storage:${env().STORAGE_DIR}`, () => localStorage(path.resolve(env().STORAGE_DIR)));
 }
 
+/** Removes files a transaction wrote but did not commit; a missing file is fine. */
+export async function removeStoredFiles(keys: string[]): Promise<void> {
+  await Promise.all(
+    keys.map((key) =>
+      storage()
+        .delete(key)
+        .catch(() => undefined),
+    ),
+  );
+}
+
 export type SniffedType = 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf';
 
 /** The file's type from its first bytes, whatever its name says. */

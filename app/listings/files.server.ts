@@ -6,7 +6,7 @@ import { type ListingStatus, listingFiles, listings } from '../../db/schema';
 import type { FieldErrors } from '../lib/forms.server';
 import { afterListingChange } from './hooks.server';
 import { newId } from '../lib/ids';
-import { type MultipartUpload, readMultipart } from '../lib/multipart.server';
+import { MAX_IMAGE_PIXELS, type MultipartUpload, readMultipart } from '../lib/multipart.server';
 import { type SniffedType, storage } from '../lib/storage.server';
 import { MAX_CERTIFICATES, MAX_PHOTO_BYTES, MAX_PHOTOS } from './form.server';
 
@@ -55,7 +55,11 @@ export async function checkFileRoom(
   return errors;
 }
 
-/** Stores the files and their thumbnails, and records them on the listing in the caller's transaction. */
+/**
+ * Stores the files and their thumbnails, and records them on the listing in the caller's transaction.
+ * Each key is pushed to `written` before it is stored, so the caller can remove the files when the
+ * transaction does not commit.
+ */
 export async function attachFiles(
   tx: DbOrTx,
   listingId: string,
@@ -64,6 +68,7 @@ export async function attachFiles(
     type: 'inspection',
     number: null,
   },
+  written: string[] = [],
 ): Promise<void> {
   const [{ n: already }] = await tx
     .select({ n: count() })
@@ -73,15 +78,21 @@ export async function attachFiles(
   for (const upload of uploads) {
     const id = newId('fil');
     const key = `listings/${listingId}/${id}.${EXTENSION[upload.type]}`;
-    await storage().put(key, upload.bytes, upload.type);
     let thumbKey: string | null = null;
-    if (upload.type !== 'application/pdf') {
+    // The thumbnail first: an image that fails to render leaves nothing stored (readMultipart decoded it already).
+    const thumb =
+      upload.type === 'application/pdf'
+        ? null
+        : await sharp(upload.bytes, { limitInputPixels: MAX_IMAGE_PIXELS })
+            .rotate()
+            .resize(480, 360, { fit: 'cover' })
+            .webp({ quality: 78 })
+            .toBuffer();
+    written.push(key);
+    await storage().put(key, upload.bytes, upload.type);
+    if (thumb) {
       thumbKey = `listings/${listingId}/${id}.thumb.webp`;
-      const thumb = await sharp(upload.bytes)
-        .rotate()
-        .resize(480, 360, { fit: 'cover' })
-        .webp({ quality: 78 })
-        .toBuffer();
+      written.push(thumbKey);
       await storage().put(thumbKey, thumb, 'image/webp');
     }
     const isPhoto = upload.field === 'photos';

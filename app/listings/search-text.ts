@@ -1,14 +1,19 @@
 // Search text for Chinese and English without a database extension: words, Han unigrams and bigrams as lexemes.
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+/** The longest Latin or digit word a document indexes. */
+const MAX_WORD = 40;
 
 function normalise(text: string): string {
   return text.normalize('NFKC').toLowerCase();
 }
 
-/** Runs of Han characters, and Latin/digit words, in order. */
-function runs(text: string): { han: boolean; text: string }[] {
+/** Runs of Han characters, and Latin/digit words, in order; `maxLength` bounds the normalised text. */
+function runs(text: string, maxLength = Number.POSITIVE_INFINITY): { han: boolean; text: string }[] {
   const out: { han: boolean; text: string }[] = [];
-  for (const match of normalise(text).matchAll(/(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu)) {
+  for (const match of [...normalise(text)]
+    .slice(0, maxLength)
+    .join('')
+    .matchAll(/(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu)) {
     if (match[1]) out.push({ han: true, text: match[1] });
     else if (match[2]) out.push({ han: false, text: match[2] });
   }
@@ -34,7 +39,7 @@ export function documentLexemes(...texts: (string | null | undefined)[]): string
     if (!text) continue;
     for (const run of runs(text)) {
       if (run.han) for (const gram of hanGrams(run.text)) lexemes.add(gram);
-      else if (run.text.length <= 40) lexemes.add(run.text);
+      else if (run.text.length <= MAX_WORD) lexemes.add(run.text);
     }
   }
   return [...lexemes];
@@ -57,13 +62,16 @@ export function tsvectorText(lexemes: string[], weight: 'A' | 'B' | 'C' | 'D'): 
  */
 export function queryText(input: string): string | null {
   const parts: string[] = [];
-  for (const run of runs(input.slice(0, 200))) {
+  // Bounded after normalising too: NFKC makes one character (㌀) several (アパート).
+  for (const run of runs(input.slice(0, 200), 200)) {
     if (run.han) {
       const chars = [...run.text];
       if (chars.length === 1) parts.push(`'${chars[0]}'`);
       for (let i = 0; i + 1 < chars.length; i++) parts.push(`'${chars[i]}${chars[i + 1]}'`);
     } else {
-      parts.push(`'${run.text}':*`);
+      // A document indexes words of at most MAX_WORD characters; a longer word asks for its prefix
+      // (PostgreSQL refuses a lexeme over 2 KB, which a run of ㌀ reaches).
+      parts.push(`'${[...run.text].slice(0, MAX_WORD).join('')}':*`);
     }
   }
   return parts.length ? [...new Set(parts)].join(' & ') : null;

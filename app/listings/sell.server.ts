@@ -17,9 +17,10 @@ import {
 import { db } from '../../db/client';
 import { requireActingOrg, requireUser } from '../lib/auth.server';
 import { env } from '../lib/env.server';
-import type { FieldErrors } from '../lib/forms.server';
+import { type FieldErrors, readFormData } from '../lib/forms.server';
 import type { MessageKey } from '../lib/i18n';
 import { toDecimalString } from '../lib/money';
+import { removeStoredFiles } from '../lib/storage.server';
 import { type QuantityUnit, fromBase, pricePerUnit, unitsFor } from '../lib/units';
 import { type AttributeDefinition, parseAttributes } from './catalogue';
 import { type Upload, attachFiles, checkFileRoom, readListingMultipart } from './files.server';
@@ -298,7 +299,7 @@ export async function readListingRequest(
   if ((request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data'))
     return readListingMultipart(request);
   const fields: Record<string, string> = {};
-  for (const [key, value] of (await request.formData()).entries())
+  for (const [key, value] of (await readFormData(request)).entries())
     if (typeof value === 'string') fields[key] = value;
   return { fields, uploads: [], errors: {} };
 }
@@ -362,6 +363,7 @@ export async function saveListingForm(
     return { ok: false, errors, status: 400 };
 
   const { draft } = parsed;
+  const written: string[] = [];
   try {
     return await database.transaction(async (tx) => {
       let id: string;
@@ -401,10 +403,18 @@ export async function saveListingForm(
             .set({ certificateNumber: draft.certificateNumber })
             .where(and(eq(listingFiles.listingId, id), eq(listingFiles.kind, 'certificate')));
       }
-      await attachFiles(tx, id, uploads, { type: certificateType.data, number: draft.certificateNumber });
+      await attachFiles(
+        tx,
+        id,
+        uploads,
+        { type: certificateType.data, number: draft.certificateNumber },
+        written,
+      );
       return { ok: true as const, id, status };
     });
   } catch (error) {
+    // Nothing committed, so nothing stays stored.
+    await removeStoredFiles(written);
     if (!(error instanceof ListingError)) throw error;
     const field = error.messageKey === 'listing.errors.belowSold' ? 'quantity' : 'form';
     return { ok: false, errors: { [field]: error.messageKey }, status: error.status };

@@ -60,16 +60,8 @@ export async function attachDisputePhotos(
   }
 }
 
-/** Removes files a transaction wrote but did not commit; a missing file is fine. */
-export async function removeStoredFiles(keys: string[]): Promise<void> {
-  await Promise.all(
-    keys.map((key) =>
-      storage()
-        .delete(key)
-        .catch(() => undefined),
-    ),
-  );
-}
+/** Removes files a transaction wrote but did not commit (app/lib/storage.server.ts). */
+export { removeStoredFiles } from '../lib/storage.server';
 
 /** The photos of a dispute, oldest first, as the order page lists them. */
 export async function disputePhotos(tx: DbOrTx, disputeId: string) {

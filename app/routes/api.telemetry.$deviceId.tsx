@@ -2,6 +2,7 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { ingestBatch } from '~/coldchain/telemetry.server';
+import { bodyRefusal } from '~/lib/forms.server';
 
 /** Two thousand readings with positions fit well within this. */
 const MAX_BODY_BYTES = 256 * 1024;
@@ -14,7 +15,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return new Response('Payload too large', { status: 413 });
   }
   // The raw text, byte for byte: the signature covers it.
-  const body = await request.text();
+  const body = await request.text().catch((error: unknown) => {
+    // Over the route's body limit while it streamed in (app/lib/body-limit.server.ts): 413, not 500.
+    throw bodyRefusal(error) ?? error;
+  });
   if (body.length > MAX_BODY_BYTES) return new Response('Payload too large', { status: 413 });
   const result = await ingestBatch({
     deviceId: params.deviceId ?? null,

@@ -25,7 +25,7 @@ import {
 } from '~/auctions/pages.server';
 import { getViewer, requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formValues } from '~/lib/forms.server';
+import { formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney, toDecimalString } from '~/lib/money';
@@ -70,7 +70,7 @@ function refused(
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both'], 'trader');
   const auctionId = params.auctionId ?? '';
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formValues(formData);
   // A flood of bids from one user is cut off before it reaches the auction's row lock.
   if (await bidRateLimited(viewer.user.id)) return refused('form', 'auctions.errors.tooMany', values, 429);

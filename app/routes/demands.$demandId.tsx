@@ -14,7 +14,7 @@ import { lotChoices, newOfferValues, saveQuoteForm } from '~/demand/pages.server
 import { demandForViewer, listingsForDemand, quotesOfDemand } from '~/demand/queries.server';
 import { requireActiveOrg, requireUser, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formError } from '~/lib/forms.server';
+import { formError, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { pageTitle } from '~/lib/meta';
@@ -56,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireActiveOrg(request, 'trader');
   const demandId = params.demandId ?? '';
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = demandFormValues(formData);
   if (values.intent === 'quote') {
     const result = await saveQuoteForm(db, {

@@ -16,7 +16,7 @@ import {
 import { requireActiveOrg } from '~/lib/auth.server';
 import { db, demands } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
-import { formError } from '~/lib/forms.server';
+import { formError, readFormData } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -49,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, demand } = await ownDemand(request, params.demandId ?? '');
-  const values = { ...demandFormValues(await request.formData()), categoryId: demand.categoryId };
+  const values = { ...demandFormValues(await readFormData(request)), categoryId: demand.categoryId };
   const result = await saveDemandForm(db, {
     orgId: viewer.activeOrg.orgId,
     actorUserId: viewer.user.id,

@@ -14,7 +14,7 @@ import { threadForViewer } from '~/demand/queries.server';
 import { acceptQuote, counterQuote, postMessage, withdrawQuote } from '~/demand/quotes.server';
 import { requireActiveOrg, requireUser, roleAtLeast } from '~/lib/auth.server';
 import { categories, db, demands, quotes } from '~/lib/db.server';
-import { formError } from '~/lib/forms.server';
+import { formError, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -45,7 +45,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireActiveOrg(request, 'trader');
   const demandId = params.demandId ?? '';
   const quoteId = params.quoteId ?? '';
-  const values = demandFormValues(await request.formData());
+  const values = demandFormValues(await readFormData(request));
   const [row] = await db
     .select({ baseUnit: categories.baseUnit })
     .from(quotes)

@@ -16,7 +16,7 @@ import {
 import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
-import { formError } from '~/lib/forms.server';
+import { formError, readFormData } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -41,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both'], 'trader');
-  const values = demandFormValues(await request.formData());
+  const values = demandFormValues(await readFormData(request));
   const result = await saveDemandForm(db, {
     orgId: viewer.activeOrg.orgId,
     actorUserId: viewer.user.id,

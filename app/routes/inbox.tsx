@@ -12,6 +12,7 @@ import { requireUser } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
 import { announceInbox, listInbox, markRead, unreadCount } from '~/notify/inbox.server';
 import { pageTitle } from '~/lib/meta';
+import { readFormData } from '~/lib/forms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -33,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
   if (intent === 'read-all') await markRead(db, viewer.user.id);
   else if (intent === 'read') {

@@ -9,6 +9,7 @@ import { requireUser } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
 import { redirectWithToast } from '~/lib/toast.server';
 import { pageTitle } from '~/lib/meta';
+import { readFormData } from '~/lib/forms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -17,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const id = (await request.formData()).get('invitationId');
+  const id = (await readFormData(request)).get('invitationId');
   if (typeof id !== 'string') return json({ error: 'errors.invalid' }, { status: 400 });
   const orgId = await acceptInvitation(viewer.user.id, id);
   if (!orgId) return redirectWithToast('/invitations', 'invitations.gone', { status: 303 });

@@ -7,9 +7,10 @@ import { users } from '~/lib/db.server';
 import { getViewer, safeRedirect } from '~/lib/auth.server';
 import { isLocale } from '~/lib/i18n';
 import { localeCookie } from '~/lib/locale.server';
+import { readFormData } from '~/lib/forms.server';
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const locale = formData.get('locale');
   if (!isLocale(locale)) return new Response('Unknown language', { status: 400 });
   const viewer = await getViewer(request);

@@ -6,7 +6,7 @@ import { Field, FormAlert, SubmitButton } from '~/components/forms';
 import { Card } from '~/components/ui';
 import { login, loginSchema } from '~/identity/accounts.server';
 import { clientIp, requireAnonymous, safeRedirect } from '~/lib/auth.server';
-import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { RateLimitUnavailable } from '~/lib/rate-limit.server';
 import { useT } from '~/lib/i18n';
 import { commitSessionCookie } from '~/lib/session.server';
@@ -18,7 +18,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(formData, loginSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   let result: Awaited<ReturnType<typeof login>>;
@@ -42,7 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
       );
     return formError(result.errors, formValues(formData), result.status);
   }
-  return redirect(safeRedirect(formData.get('next')), {
+  return redirect(safeRedirect(formData.get('next'), '/dashboard'), {
     headers: { 'Set-Cookie': await commitSessionCookie(result.value.token) },
   });
 }

@@ -25,7 +25,7 @@ import { labelledLots } from '~/trace/trace.server';
 import { routeLabel, shortId } from '~/coldchain/matcher.server';
 import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formError, formValues } from '~/lib/forms.server';
+import { formError, formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { readMultipart } from '~/lib/multipart.server';
@@ -141,7 +141,7 @@ export async function action({ request }: ActionFunctionArgs) {
     if (Object.keys(read.errors).length) return formError(read.errors, fields);
     photos = read.uploads;
   } else {
-    formData = await request.formData();
+    formData = await readFormData(request);
     fields = formValues(formData);
   }
   const intent = fields.intent as keyof typeof TOASTS;

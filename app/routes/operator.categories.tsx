@@ -6,7 +6,7 @@ import { Field, FieldError, FormAlert, SelectField, SubmitButton } from '~/compo
 import { Badge, Card, PageHeader } from '~/components/ui';
 import { allCategories, parseCategoryForm, saveCategory } from '~/listings/categories.server';
 import { requireOperator } from '~/lib/auth.server';
-import { formError, formValues } from '~/lib/forms.server';
+import { formError, formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -41,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formValues(formData);
   const parsed = parseCategoryForm(values);
   if (!parsed.ok)

@@ -7,7 +7,7 @@ import { formatTime } from '~/components/notification';
 import { Badge, Card, EmptyState, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formValues } from '~/lib/forms.server';
+import { formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -33,7 +33,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const values = formValues(await request.formData());
+  const values = formValues(await readFormData(request));
   try {
     if (values.intent === 'lift') {
       await db.transaction((tx) =>

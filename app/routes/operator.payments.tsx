@@ -9,7 +9,7 @@ import { formatTime } from '~/components/notification';
 import { Card, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney } from '~/lib/money';
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(formData, paymentsSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   const { intent, orderId, reference } = parsed.data;

@@ -14,6 +14,7 @@ import { redirectWithToast } from '~/lib/toast.server';
 import { parseDecision, refusedDecision } from '~/trust/decision-form.server';
 import { decideListing, reviewQueue } from '~/trust/moderation.server';
 import { wordList } from '~/trust/screening';
+import { readFormData } from '~/lib/forms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
@@ -24,7 +25,7 @@ const reviewDecision = { idField: 'listingId', intents: ['approve', 'reject', 'r
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const parsed = parseDecision(await request.formData(), reviewDecision);
+  const parsed = parseDecision(await readFormData(request), reviewDecision);
   if (!parsed.ok) return parsed.response;
   const { decision } = parsed;
   try {

@@ -6,7 +6,7 @@ import { Field, FieldError, FormAlert, SubmitButton } from '~/components/forms';
 import { Card, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formValues } from '~/lib/forms.server';
+import { formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const values = formValues(await request.formData());
+  const values = formValues(await readFormData(request));
   if (values.intent === 'market') {
     const saved = await db.transaction((tx) =>
       saveMarketSettings(tx, { values, operatorUserId: viewer.user.id }),

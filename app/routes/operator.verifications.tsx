@@ -12,6 +12,7 @@ import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { parseDecision, refusedDecision } from '~/trust/decision-form.server';
 import { decideApplication, pendingApplications } from '~/trust/verification.server';
+import { readFormData } from '~/lib/forms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
@@ -22,7 +23,7 @@ const verificationDecision = { idField: 'applicationId', intents: ['approve', 'r
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const parsed = parseDecision(await request.formData(), verificationDecision);
+  const parsed = parseDecision(await readFormData(request), verificationDecision);
   if (!parsed.ok) return parsed.response;
   const { decision } = parsed;
   try {

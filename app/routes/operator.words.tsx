@@ -6,7 +6,7 @@ import { Field, SubmitButton } from '~/components/forms';
 import { Badge, Card, EmptyState, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formValues } from '~/lib/forms.server';
+import { formValues, readFormData } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -19,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOperator(request);
-  const values = formValues(await request.formData());
+  const values = formValues(await readFormData(request));
   try {
     if (values.intent === 'remove') {
       await db.transaction((tx) =>

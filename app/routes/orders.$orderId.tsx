@@ -16,7 +16,7 @@ import { TrustError } from '~/trust/moderation.server';
 import { mayRate, rateOrder, ratingOf, ratingSchema } from '~/trust/ratings.server';
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
-import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { type Translate, useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney } from '~/lib/money';
@@ -126,7 +126,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     for (const [key, value] of Object.entries(read.fields)) formData.set(key, value);
     if (Object.keys(read.errors).length > 0) return formError(read.errors, formValues(formData));
     photos = read.uploads;
-  } else formData = await request.formData();
+  } else formData = await readFormData(request);
   if (formData.get('intent') === 'cancel_booking') {
     try {
       await cancelBooking(viewer, orderId);

@@ -8,7 +8,7 @@ import { Card, PageHeader } from '~/components/ui';
 import { requireActiveOrg } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
-import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireActiveOrg(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formValues(formData);
   const refusal = buyerRefusal(viewer.activeOrg);
   if (refusal) return formError({ form: refusal }, values, 403);

@@ -18,7 +18,7 @@ import { shortId } from '~/coldchain/matcher.server';
 import { toMarketDateTime } from '~/coldchain/time';
 import { requireOrgRole, requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formError, formValues } from '~/lib/forms.server';
+import { formError, formValues, readFormData } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -59,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     viewer.memberships.some((m) => m.orgId === orgId && m.role !== 'viewer'),
   );
   await requireOrgRole(request, side ?? order.buyerOrgId, 'trader');
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = readBookingForm(formData);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   try {

@@ -7,7 +7,7 @@ import { formatTime } from '~/components/notification';
 import { Card, Notice, PageHeader } from '~/components/ui';
 import { invite, inviteSchema, orgInvitations, orgMembers } from '~/identity/accounts.server';
 import { requireOrgRole, roleAtLeast } from '~/lib/auth.server';
-import { formError, parseForm } from '~/lib/forms.server';
+import { formError, parseForm, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 
@@ -30,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const orgId = params.orgId ?? '';
   const viewer = await requireOrgRole(request, orgId, 'admin');
-  const parsed = parseForm(await request.formData(), inviteSchema);
+  const parsed = parseForm(await readFormData(request), inviteSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   const result = await invite(viewer.user.id, orgId, parsed.data);
   if (!result.ok)

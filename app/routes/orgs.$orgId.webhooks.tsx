@@ -10,7 +10,7 @@ import { db } from '~/lib/db.server';
 import { orgWebhooks } from '~/lib/db.server';
 import { requireOrgRole } from '~/lib/auth.server';
 import { env } from '~/lib/env.server';
-import { formError, formValues } from '~/lib/forms.server';
+import { formError, formValues, readFormData } from '~/lib/forms.server';
 import { type MessageKey, useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { queueWebhookTest, webhookLog } from '~/notify/deliver.server';
@@ -55,7 +55,7 @@ type ActionData = {
 export async function action({ request, params }: ActionFunctionArgs) {
   const orgId = params.orgId ?? '';
   const viewer = await requireOrgRole(request, orgId, 'admin');
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
   const done = (data: Omit<ActionData, 'ok' | 'errors' | 'values'>) =>
     json<ActionData>({ ok: true, errors: {}, values: {}, ...data });

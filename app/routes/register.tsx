@@ -7,7 +7,7 @@ import { Card } from '~/components/ui';
 import { register, registerSchema } from '~/identity/accounts.server';
 import { PASSWORD_MIN } from '~/identity/rules';
 import { clientIp, requireAnonymous } from '~/lib/auth.server';
-import { formError, formValues, parseForm } from '~/lib/forms.server';
+import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { RateLimitUnavailable } from '~/lib/rate-limit.server';
 import { useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
@@ -21,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireAnonymous(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(formData, registerSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   let result: Awaited<ReturnType<typeof register>>;

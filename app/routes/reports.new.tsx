@@ -6,7 +6,7 @@ import { FormAlert, SubmitButton, TextareaField } from '~/components/forms';
 import { Card, PageHeader } from '~/components/ui';
 import { requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { formValues, parseForm } from '~/lib/forms.server';
+import { formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -29,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const parsed = parseForm(formData, reportSchema);
   if (!parsed.ok) {
     const errors = { ...parsed.errors };

@@ -8,7 +8,7 @@ import { Card, PageHeader } from '~/components/ui';
 import { AuctionError, createAuction } from '~/auctions/auctions.server';
 import { newAuctionSchema, parseAuctionForm } from '~/auctions/pages.server';
 import { db } from '~/lib/db.server';
-import { formError, formValues } from '~/lib/forms.server';
+import { formError, formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { categories } from '~/lib/db.server';
@@ -42,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { viewer, listing } = await requireOwnListing(request, params.listingId ?? '', 'trader');
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const values = formValues(formData);
   const parsed = parseAuctionForm(formData, newAuctionSchema);
   if (!parsed.ok) return formError(parsed.errors, values);

@@ -8,7 +8,7 @@ import { StatusBadge, listingTitle, localName } from '~/components/listing-form'
 import { EmptyState, PageHeader } from '~/components/ui';
 import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { parseForm } from '~/lib/forms.server';
+import { parseForm, readFormData } from '~/lib/forms.server';
 import { type Locale, useLocale, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { formatMoney } from '~/lib/money';
@@ -52,7 +52,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'both'], 'trader');
-  const parsed = parseForm(await request.formData(), statusChangeSchema);
+  const parsed = parseForm(await readFormData(request), statusChangeSchema);
   if (!parsed.ok) return json({ error: 'errors.invalid', listingId: null }, { status: 400 });
   const { intent, listingId } = parsed.data;
   try {

@@ -14,6 +14,7 @@ import { redirectWithToast } from '~/lib/toast.server';
 import { revokeSession } from '~/lib/session.server';
 import { pageTitle } from '~/lib/meta';
 import { describeDevice } from '~/lib/user-agent';
+import { readFormData } from '~/lib/forms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -52,7 +53,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = formData.get('intent');
   if (intent === 'language') {
     const locale = formData.get('locale');

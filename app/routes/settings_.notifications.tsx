@@ -17,6 +17,7 @@ import {
   preferenceGrid,
   savePreferences,
 } from '~/notify/preferences.server';
+import { readFormData } from '~/lib/forms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -38,7 +39,7 @@ function splitKey(key: string): { type: string; channel: string } {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   // Every box the form showed comes as `shown`; the ticked ones also as `on` (an unticked box sends nothing).
   const shown = formData.getAll('shown').map(String);
   const on = new Set(formData.getAll('on').map(String));

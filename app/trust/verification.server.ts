@@ -49,7 +49,6 @@ export async function submitApplication(
   if (org.verification === 'pending') throw new TrustError('trust.errors.alreadyPending');
   const id = newId('vap');
   const key = `licences/${input.orgId}/${id}.${EXT[input.licence.type]}`;
-  await storage().put(key, input.licence.bytes, input.licence.type);
   await tx.insert(verificationApplications).values({
     id,
     orgId: input.orgId,
@@ -68,6 +67,8 @@ export async function submitApplication(
     subjectId: id,
     detail: { licenceType: input.licence.type },
   });
+  // Stored last, once every row of the application is written; a refused application stores nothing.
+  await storage().put(key, input.licence.bytes, input.licence.type);
   return id;
 }
 

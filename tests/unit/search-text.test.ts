@@ -42,3 +42,16 @@ describe('queryText', () => {
     );
   });
 });
+
+describe('queryText bounds', () => {
+  it('keeps every lexeme of a long or expanding query within what PostgreSQL accepts', () => {
+    // One ㌀ is four characters after NFKC: 200 of them once made an 800-character word (over 2 KB).
+    for (const input of ['㌀'.repeat(200), 'a'.repeat(5000), '㍿'.repeat(200), `${'ﷺ'.repeat(100)}虾`]) {
+      const query = queryText(input) ?? '';
+      for (const lexeme of query.matchAll(/'([^']*)'/g))
+        expect(Buffer.byteLength(lexeme[1])).toBeLessThan(2047);
+      expect(query.length).toBeLessThan(4000);
+    }
+    expect(queryText('㌀'.repeat(200))).toBe(`'${'アパート'.repeat(10)}':*`);
+  });
+});

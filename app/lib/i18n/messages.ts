@@ -167,6 +167,13 @@ export const zhCN = {
   'errors.notFound': '找不到这个页面，或者你无权查看。',
   'errors.forbidden': '你没有权限执行这个操作。',
   'errors.server': '服务器出了点问题，请稍后再试。我们已经记录了这个错误。',
+  'errors.badForm': '表单内容无法读取，请在页面上重新填写后提交。',
+  'errors.formType': '这里只接受从网页表单提交的内容。',
+  'errors.controlCharacters': '内容里有不可见的控制字符，请删除后再提交。',
+  'errors.bodyTooLarge': '提交的内容太大（上限 {limit}），未做任何处理。',
+  'errors.badAddress': '网址里有不允许的字符，请检查链接。',
+  'errors.imageUnreadable': '图片无法读取：文件可能已损坏，或者不是真正的图片',
+  'errors.imageTooManyPixels': '图片像素太多（不超过 5000 万像素），请缩小后再上传',
   'errors.goHome': '回到首页',
 } as const;
 
@@ -343,5 +350,13 @@ export const en: Record<MessageKey, string> = {
   'errors.notFound': 'This page does not exist, or you may not see it.',
   'errors.forbidden': 'You are not allowed to do that.',
   'errors.server': 'The server ran into a problem. Please try again shortly; the error was logged.',
+  'errors.badForm': 'The form could not be read. Please fill it in on the page and send it again.',
+  'errors.formType': 'Only forms sent from the page are accepted here.',
+  'errors.controlCharacters': 'The text holds invisible control characters; remove them and send it again.',
+  'errors.bodyTooLarge': 'What was sent is too large ({limit} at most); nothing was done.',
+  'errors.badAddress': 'The address holds characters that are not allowed; please check the link.',
+  'errors.imageUnreadable': 'The image could not be read: the file may be damaged or not really an image',
+  'errors.imageTooManyPixels':
+    'The image has too many pixels (50 megapixels at most); scale it down and upload it again',
   'errors.goHome': 'Back to the home page',
 };
