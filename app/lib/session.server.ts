@@ -9,8 +9,15 @@ import { newToken } from './ids';
 
 export const SESSION_COOKIE = 'wharf_session';
 
+/** The secrets cookies are signed with: SESSION_SECRET (required in production), a fixed one elsewhere. */
+export function cookieSecrets(): string[] {
+  return [env().SESSION_SECRET ?? 'wharf-development-and-test-cookie-secret-not-for-production'];
+}
+
+// Signed with SESSION_SECRET: a cookie the server did not set (or one altered) is read as no cookie.
 const sessionCookie = () =>
   createCookie(SESSION_COOKIE, {
+    secrets: cookieSecrets(),
     httpOnly: true,
     sameSite: 'lax',
     secure: isProduction(),

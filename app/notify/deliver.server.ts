@@ -1,6 +1,6 @@
 // Fan-out and delivery: an event becomes one delivery row per (recipient, channel), each sent by a job of
 // its own; a failed e-mail or webhook is retried with exponential backoff, a sent one is never sent again.
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { db, type DbOrTx, type Tx } from '../../db/client';
 import {
   type MemberRole,
@@ -99,45 +99,116 @@ export function retryDelayMs(attempts: number, base = env().NOTIFY_RETRY_BASE_MS
 /** `final` marks a failure no retry can mend (the webhook was switched off, the recipient is gone). */
 type Outcome = { ok: true } | { ok: false; error: string; final?: boolean };
 
-export type DeliverResult = 'sent' | 'already' | 'retrying' | 'failed' | 'missing';
+export type DeliverResult = 'sent' | 'already' | 'retrying' | 'failed' | 'missing' | 'leased';
 
 /**
- * Sends one delivery. The row is locked for the whole send, so a job that runs twice at once waits and
- * then finds it sent; a failure records the attempt and schedules the next one through the outbox.
+ * How long a claimed delivery is left to the worker that claimed it. Longer than the slowest send
+ * (SMTP: 10 s to connect + 10 s greeting + 20 s idle per step; webhooks: 10 s), so a live worker always
+ * records before it passes; after it, a worker that died mid-send is taken to be gone.
+ */
+export const DELIVERY_LEASE_MS = 5 * 60_000;
+
+type Claimed = { delivery: NotificationDelivery; leaseUntil: Date };
+
+/**
+ * Sends one delivery in three steps, none holding a connection during the send:
+ *  1. claim: a conditional update (pending, no live lease) sets a lease and commits;
+ *  2. send the e-mail or webhook outside any transaction;
+ *  3. record the outcome in a second short transaction, only while the lease is still ours
+ *     (`lease_until` is the claim's token), clearing the lease; a failure schedules the retry.
+ * A job that runs twice at once finds the lease and comes back when it passes; a worker that dies between
+ * 1 and 3 leaves the lease to expire, and the rescheduled job sends it then — at most one send per lease.
+ * The inbox channel has no outside I/O and runs in one transaction, as before.
  */
 export async function deliver(deliveryId: string): Promise<DeliverResult> {
+  const claim = await claimDelivery(deliveryId);
+  if (typeof claim === 'string') return claim;
+  const { delivery } = claim;
+  if (delivery.channel === 'inbox') return deliverToInbox(claim);
+  const prepared =
+    delivery.channel === 'email' ? await prepareMail(delivery) : await prepareWebhook(delivery);
+  const outcome: Outcome = 'outcome' in prepared ? prepared.outcome : await prepared.send();
+  return db.transaction(async (tx) => {
+    const [still] = await tx
+      .select({ attempts: notificationDeliveries.attempts })
+      .from(notificationDeliveries)
+      .where(
+        and(
+          eq(notificationDeliveries.id, delivery.id),
+          eq(notificationDeliveries.status, 'pending'),
+          eq(notificationDeliveries.leaseUntil, claim.leaseUntil),
+        ),
+      )
+      .for('update');
+    // Our lease passed and another worker took over (or finished): its record stands, not ours.
+    if (!still) return 'already';
+    if ('record' in prepared) await prepared.record?.(tx);
+    return finish(tx, { id: delivery.id, attempts: still.attempts }, outcome, outcome.ok || !outcome.final);
+  });
+}
+
+/** Step 1: the delivery with a fresh lease, or why there is nothing to send now. */
+async function claimDelivery(deliveryId: string): Promise<Claimed | DeliverResult> {
+  const leaseUntil = new Date(Date.now() + DELIVERY_LEASE_MS);
+  const [delivery] = await db
+    .update(notificationDeliveries)
+    .set({ leaseUntil })
+    .where(
+      and(
+        eq(notificationDeliveries.id, deliveryId),
+        eq(notificationDeliveries.status, 'pending'),
+        or(isNull(notificationDeliveries.leaseUntil), lt(notificationDeliveries.leaseUntil, sql`now()`)),
+      ),
+    )
+    .returning();
+  if (delivery) return { delivery, leaseUntil };
+  const [row] = await db
+    .select({ status: notificationDeliveries.status, leaseUntil: notificationDeliveries.leaseUntil })
+    .from(notificationDeliveries)
+    .where(eq(notificationDeliveries.id, deliveryId));
+  if (!row) return 'missing';
+  if (row.status !== 'pending' || !row.leaseUntil) return 'already';
+  // Another worker holds it: look again when its lease passes, in case that worker died mid-send.
+  await enqueue(
+    db,
+    'notifications',
+    'deliver',
+    { deliveryId },
+    { runAt: new Date(row.leaseUntil.getTime() + 1000) },
+  );
+  return 'leased';
+}
+
+async function deliverToInbox({ delivery, leaseUntil }: Claimed): Promise<DeliverResult> {
   let announce: string | null = null;
   const result = await db.transaction(async (tx): Promise<DeliverResult> => {
-    const [delivery] = await tx
-      .select()
+    const [still] = await tx
+      .select({ id: notificationDeliveries.id })
       .from(notificationDeliveries)
-      .where(eq(notificationDeliveries.id, deliveryId))
+      .where(
+        and(
+          eq(notificationDeliveries.id, delivery.id),
+          eq(notificationDeliveries.status, 'pending'),
+          eq(notificationDeliveries.leaseUntil, leaseUntil),
+        ),
+      )
       .for('update');
-    if (!delivery) return 'missing';
-    if (delivery.status !== 'pending') return 'already';
+    if (!still) return 'already';
     const [event] = delivery.eventId
       ? await tx.select().from(notificationEvents).where(eq(notificationEvents.id, delivery.eventId))
       : [null];
-    let outcome: Outcome;
-    if (delivery.channel === 'inbox') {
-      if (!event || !delivery.userId) return finish(tx, delivery, { ok: false, error: 'event gone' }, false);
-      await addToInbox(tx, {
-        userId: delivery.userId,
-        orgId: event.orgId,
-        type: event.type,
-        params: event.params as Params,
-        link: event.link,
-        // The key the first inbox-only worker used, so events raised before this change are not shown twice.
-        dedupeKey: `${event.id}:${delivery.userId}:inbox`,
-      });
-      announce = delivery.userId;
-      outcome = { ok: true };
-    } else if (delivery.channel === 'email') {
-      outcome = await sendEventMail(tx, delivery, event);
-    } else {
-      outcome = await sendWebhook(tx, delivery, event);
-    }
-    return finish(tx, delivery, outcome, outcome.ok || !outcome.final);
+    if (!event || !delivery.userId) return finish(tx, delivery, { ok: false, error: 'event gone' }, false);
+    await addToInbox(tx, {
+      userId: delivery.userId,
+      orgId: event.orgId,
+      type: event.type,
+      params: event.params as Params,
+      link: event.link,
+      // The key the first inbox-only worker used, so events raised before this change are not shown twice.
+      dedupeKey: `${event.id}:${delivery.userId}:inbox`,
+    });
+    announce = delivery.userId;
+    return finish(tx, delivery, { ok: true }, true);
   });
   if (announce) await announceInbox(db, announce).catch(() => {});
   return result;
@@ -153,14 +224,19 @@ async function finish(
   if (outcome.ok) {
     await tx
       .update(notificationDeliveries)
-      .set({ status: 'sent', attempts, sentAt: new Date(), lastError: null })
+      .set({ status: 'sent', attempts, sentAt: new Date(), lastError: null, leaseUntil: null })
       .where(eq(notificationDeliveries.id, delivery.id));
     return 'sent';
   }
   const giveUp = !retryable || attempts >= env().NOTIFY_MAX_ATTEMPTS;
   await tx
     .update(notificationDeliveries)
-    .set({ status: giveUp ? 'failed' : 'pending', attempts, lastError: outcome.error.slice(0, 500) })
+    .set({
+      status: giveUp ? 'failed' : 'pending',
+      attempts,
+      lastError: outcome.error.slice(0, 500),
+      leaseUntil: null,
+    })
     .where(eq(notificationDeliveries.id, delivery.id));
   if (giveUp) return 'failed';
   await enqueue(
@@ -173,21 +249,23 @@ async function finish(
   return 'retrying';
 }
 
+/** What step 2 does: an outcome known without sending, or a send plus what to record with its outcome. */
+type Prepared = { outcome: Outcome } | { send: () => Promise<Outcome>; record?: (tx: Tx) => Promise<void> };
+
 export function localeOf(value: string | null | undefined): Locale {
   return isLocale(value) ? value : DEFAULT_LOCALE;
 }
 
-async function sendEventMail(
-  tx: Tx,
-  delivery: NotificationDelivery,
-  event: NotificationEvent | null,
-): Promise<Outcome> {
-  if (!event || !delivery.userId) return { ok: false, error: 'event gone', final: true };
-  const [user] = await tx
+async function prepareMail(delivery: NotificationDelivery): Promise<Prepared> {
+  const [event] = delivery.eventId
+    ? await db.select().from(notificationEvents).where(eq(notificationEvents.id, delivery.eventId))
+    : [null];
+  if (!event || !delivery.userId) return { outcome: { ok: false, error: 'event gone', final: true } };
+  const [user] = await db
     .select({ email: users.email, name: users.name, locale: users.locale })
     .from(users)
     .where(eq(users.id, delivery.userId));
-  if (!user) return { ok: false, error: 'recipient gone', final: true };
+  if (!user) return { outcome: { ok: false, error: 'recipient gone', final: true } };
   const locale = localeOf(user.locale);
   const text = renderNotification(locale, event.type, event.params as Params);
   const mail = composeMail({
@@ -197,12 +275,18 @@ async function sendEventMail(
     subject: text.title,
     items: [{ ...text, link: event.link }],
   });
-  try {
-    await sendMail(tx, mail, { id: delivery.id, userId: delivery.userId });
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, error: (error as Error).message || 'SMTP error' };
-  }
+  const source = { id: delivery.id, userId: delivery.userId };
+  return {
+    async send() {
+      try {
+        // Without SMTP this writes the dev mailbox (once per delivery); with it, no connection is held.
+        await sendMail(db, mail, source);
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, error: (error as Error).message || 'SMTP error' };
+      }
+    },
+  };
 }
 
 /** The JSON an org's gateway receives: ids, the type, its parameters and the text in both languages. */
@@ -235,26 +319,33 @@ export function webhookBody(
   });
 }
 
-async function sendWebhook(
-  tx: Tx,
-  delivery: NotificationDelivery,
-  event: NotificationEvent | null,
-): Promise<Outcome> {
-  if (!delivery.webhookId) return { ok: false, error: 'no webhook' };
+async function prepareWebhook(delivery: NotificationDelivery): Promise<Prepared> {
+  if (!delivery.webhookId) return { outcome: { ok: false, error: 'no webhook' } };
   // The current URL and secret: a rotated secret or a corrected URL applies to retries too.
-  const [hook] = await tx.select().from(orgWebhooks).where(eq(orgWebhooks.id, delivery.webhookId));
-  if (!hook) return { ok: false, error: 'webhook removed', final: true };
-  if (!hook.enabled) return { ok: false, error: 'webhook switched off', final: true };
-  const body = webhookBody(delivery, event, hook.orgId);
-  const result = await postSigned(hook.url, hook.secret, delivery.id, body);
-  await tx.insert(webhookAttempts).values({
-    deliveryId: delivery.id,
-    attempt: delivery.attempts + 1,
-    statusCode: result.statusCode,
-    error: result.error,
-    durationMs: result.durationMs,
-  });
-  return result.error ? { ok: false, error: result.error } : { ok: true };
+  const [hook] = await db.select().from(orgWebhooks).where(eq(orgWebhooks.id, delivery.webhookId));
+  if (!hook) return { outcome: { ok: false, error: 'webhook removed', final: true } };
+  if (!hook.enabled) return { outcome: { ok: false, error: 'webhook switched off', final: true } };
+  const [event] = delivery.eventId
+    ? await db.select().from(notificationEvents).where(eq(notificationEvents.id, delivery.eventId))
+    : [null];
+  const body = webhookBody(delivery, event ?? null, hook.orgId);
+  let result: Awaited<ReturnType<typeof postSigned>> | undefined;
+  return {
+    async send() {
+      result = await postSigned(hook.url, hook.secret, delivery.id, body);
+      return result.error ? { ok: false, error: result.error } : { ok: true };
+    },
+    async record(tx) {
+      if (!result) return;
+      await tx.insert(webhookAttempts).values({
+        deliveryId: delivery.id,
+        attempt: delivery.attempts + 1,
+        statusCode: result.statusCode,
+        error: result.error,
+        durationMs: result.durationMs,
+      });
+    },
+  };
 }
 
 /** The "send test" button: a delivery without an event, to the org's webhook, through the same path. */

@@ -57,6 +57,11 @@ export const notificationDeliveries = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * Set while a worker sends it (outside any transaction): no other worker claims it before then, and a
+     * worker that died mid-send leaves it to be claimed again once it passes. Also the claim's token.
+     */
+    leaseUntil: timestamp('lease_until', { withTimezone: true, mode: 'date' }),
     ...timestamps,
   },
   (t) => [

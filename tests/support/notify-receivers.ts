@@ -77,11 +77,12 @@ export function parseMail(raw: string, to: string[]): ReceivedMail {
 
 /**
  * A local SMTP server keeping what it accepts. `refuse(address, n)` makes it answer the next n messages
- * to that address with a temporary failure (451), as a busy mail server does.
+ * to that address with a temporary failure (451), as a busy mail server does; `answerAfter(ms)` slows it.
  */
 export async function startSmtpServer() {
   const received: ReceivedMail[] = [];
   const refusals = new Map<string, number>();
+  let answerAfterMs = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -89,7 +90,8 @@ export async function startSmtpServer() {
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
+      stream.on('end', async () => {
+        if (answerAfterMs > 0) await new Promise((resolve) => setTimeout(resolve, answerAfterMs));
         const address = session.envelope.rcptTo[0]?.address ?? '';
         const left = refusals.get(address) ?? 0;
         if (left > 0) {
@@ -116,6 +118,10 @@ export async function startSmtpServer() {
     to: (address: string) => received.filter((mail) => mail.to.includes(address)),
     refuse(address: string, n: number) {
       refusals.set(address, n);
+    },
+    /** Answer each message only `ms` after it arrived, as a slow mail server does (0: at once). */
+    answerAfter(ms: number) {
+      answerAfterMs = ms;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
