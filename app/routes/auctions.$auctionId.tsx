@@ -29,7 +29,7 @@ import { formValues } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney, toDecimalString } from '~/lib/money';
-import { incrementAt } from '~/market/settings';
+import { incrementAt } from '~/market/increments';
 import { QUANTITY_ERRORS } from '~/orders/pricing';
 import { formatQuantity, unitLabel } from '~/lib/units';
 

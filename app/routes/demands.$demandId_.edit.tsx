@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { and, eq } from 'drizzle-orm';
+import { and, eq } from '~/lib/db.server';
 import { DemandForm } from '~/components/demand-form';
 import { PageHeader } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';

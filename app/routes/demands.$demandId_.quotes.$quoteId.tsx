@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { and, eq } from 'drizzle-orm';
+import { and, eq } from '~/lib/db.server';
 import { OfferForm } from '~/components/demand-form';
 import { FormAlert, SubmitButton, TextareaField } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';

@@ -2,8 +2,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { eq } from 'drizzle-orm';
-import { orders } from '../../db/schema';
+import { eq } from '~/lib/db.server';
+import { orders } from '~/lib/db.server';
 import { FormAlert, FormFields, SubmitButton } from '~/components/forms';
 import { Card, PageHeader } from '~/components/ui';
 import { TEMP_CLASSES } from '~/coldchain/classes';

@@ -1,7 +1,7 @@
 // Trace exports: EPCIS 2.0 JSON-LD or the CSV of key data elements, per lot or per date range of an org's lots.
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { eq } from 'drizzle-orm';
-import { listings } from '../../db/schema';
+import { eq } from '~/lib/db.server';
+import { listings } from '~/lib/db.server';
 import { requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { kdeCsv } from '~/trace/epcis';
