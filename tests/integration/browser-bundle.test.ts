@@ -24,7 +24,9 @@ function browserFiles(): { file: string; text: string }[] {
   return out;
 }
 
-const tables = Object.values(schema).filter((value): value is PgTable => is(value, PgTable));
+const tables = Object.values(schema as Record<string, unknown>).filter((value): value is PgTable =>
+  is(value, PgTable),
+);
 // Quoted as a string literal: how a table or column name sits in a bundled drizzle schema.
 const quoted = (name: string) => new RegExp(`["'\`]${name}["'\`]`);
 
