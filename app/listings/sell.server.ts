@@ -32,6 +32,7 @@ import {
   listingFilesOf,
   updateListing,
 } from './listings.server';
+import { forbidden, notFound } from '../lib/http.server';
 
 export const SELL_TABS = [
   'all',
@@ -165,8 +166,8 @@ export async function requireOwnListing(request: Request, listingId: string, rol
           .where(and(eq(listings.id, listingId), inArray(listings.sellerOrgId, orgIds)))
       : [];
   const membership = viewer.memberships.find((m) => m.orgId === listing?.sellerOrgId);
-  if (!listing || !membership) throw new Response('Not found', { status: 404 });
-  if (!roleAtLeast(membership.role, role)) throw new Response('Forbidden', { status: 403 });
+  if (!listing || !membership) throw notFound();
+  if (!roleAtLeast(membership.role, role)) throw forbidden();
   return { viewer, listing, membership };
 }
 

@@ -22,11 +22,12 @@ import { getListingForViewer } from '~/listings/queries.server';
 import { sellerStanding } from '~/trust/credit.server';
 import { localeOf, pageTitle } from '~/lib/meta';
 import { liveAuctionOfListing } from '~/auctions/pages.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const detail = await getListingForViewer(db, params.listingId ?? '', viewer);
-  if (!detail) throw new Response('Not found', { status: 404 });
+  if (!detail) throw notFound();
   const url = new URL(request.url);
   const asked = url.searchParams.get('unit');
   // Without a choice, prices read in the unit the seller lists in when that is jin; kg otherwise.

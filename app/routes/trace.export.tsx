@@ -6,8 +6,7 @@ import { requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { kdeCsv } from '~/trace/epcis';
 import { type TraceScope, exportEpcis, exportKdeRows } from '~/trace/trace.server';
-
-const notFound = () => new Response('Not found', { status: 404 });
+import { notFound } from '~/lib/http.server';
 
 function day(value: string | null, plusDays = 0): Date | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;

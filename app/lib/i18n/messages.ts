@@ -165,6 +165,9 @@ export const zhCN = {
   'errors.forbidden': '你没有权限执行这个操作。',
   'errors.server': '服务器出了点问题，请稍后再试。我们已经记录了这个错误。',
   'errors.goHome': '回到首页',
+  'errors.goUp': '返回上一级',
+  'errors.notFoundTitle': '页面不存在',
+  'errors.forbiddenTitle': '没有权限',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -337,4 +340,7 @@ export const en: Record<MessageKey, string> = {
   'errors.forbidden': 'You are not allowed to do that.',
   'errors.server': 'The server ran into a problem. Please try again shortly; the error was logged.',
   'errors.goHome': 'Back to the home page',
+  'errors.goUp': 'Up one level',
+  'errors.notFoundTitle': 'Page not found',
+  'errors.forbiddenTitle': 'Not allowed',
 };
