@@ -7,13 +7,13 @@ import {
   Outlet,
   Scripts,
   ScrollRestoration,
-  isRouteErrorResponse,
   useLoaderData,
   useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { Shell, type ShellViewer } from './components/shell';
+import { ErrorPage } from './components/error-page';
 import { Notice } from './components/ui';
 import { db } from './lib/db.server';
 import { getViewer } from './lib/auth.server';
@@ -86,34 +86,19 @@ export default function App() {
   );
 }
 
+/**
+ * Every error page renders inside the shell (ADR 0023): navigation, language switch and the viewer's org
+ * come from the root loader's data, which a child route's 404 or 403 leaves intact.
+ */
 export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>('root');
   const locale = data?.locale ?? DEFAULT_LOCALE;
-  const t = translator(locale);
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  // A 403 may say why (a sanctioned org: app/lib/auth.server.ts) with a message key and its params.
-  const said = isRouteErrorResponse(error)
-    ? (error.data as { messageKey?: unknown; params?: unknown })
-    : null;
-  const message =
-    typeof said?.messageKey === 'string'
-      ? t(said.messageKey, (said.params ?? {}) as Record<string, string>)
-      : status === 404
-        ? t('errors.notFound')
-        : status === 403
-          ? t('errors.forbidden')
-          : t('errors.server');
   return (
     <Document locale={locale}>
-      <main className="mx-auto max-w-xl px-4 py-16 text-center">
-        <p className="text-5xl font-bold text-sea-700">{status}</p>
-        <h1 className="mt-4 text-xl font-semibold">{t('errors.title')}</h1>
-        <p className="mt-2 text-slate-600">{message}</p>
-        <a href="/" className="mt-6 inline-block rounded-md bg-sea-700 px-4 py-2 text-white">
-          {t('errors.goHome')}
-        </a>
-      </main>
+      <Shell viewer={data?.viewer ?? null} locale={locale}>
+        <ErrorPage error={error} />
+      </Shell>
     </Document>
   );
 }

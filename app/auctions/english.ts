@@ -1,5 +1,5 @@
 // English auction rules: manual and proxy (maximum) bids, increments by price band, reserve, ties to the earlier bid. Pure.
-import { type IncrementBands, incrementAt } from '../market/settings';
+import { type IncrementBands, incrementAt } from '../market/increments';
 
 export type EnglishRules = {
   startPriceFen: number;

@@ -196,3 +196,44 @@ export async function saveQuoteForm(
     throw error;
   }
 }
+
+/**
+ * A live lot a buyer asks a quote on ("ask the seller for a quote" on the lot page): its category and the
+ * demand form's fields taken from the lot's spec and title. A lot not on sale, or the buyer's own, is null.
+ */
+export async function lotToAskAbout(tx: DbOrTx, listingId: string, buyerOrgId: string) {
+  const [row] = await tx
+    .select({
+      id: listings.id,
+      categoryId: listings.categoryId,
+      titleZh: listings.titleZh,
+      titleEn: listings.titleEn,
+      spec: listings.spec,
+      sellerOrgId: listings.sellerOrgId,
+      sellerName: organisations.name,
+    })
+    .from(listings)
+    .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
+    .where(and(eq(listings.id, listingId), eq(listings.status, 'live')));
+  if (!row || row.sellerOrgId === buyerOrgId) return null;
+  const category = await categoryById(tx, row.categoryId);
+  if (!category) return null;
+  const values: Record<string, string> = {};
+  const spec = (row.spec ?? {}) as Record<string, unknown>;
+  for (const attribute of parseAttributes(category.attributes)) {
+    const value = spec[attribute.key];
+    if (typeof value === 'number') {
+      values[`spec.${attribute.key}.min`] = String(value);
+      values[`spec.${attribute.key}.max`] = String(value);
+    } else if (typeof value === 'string' && value) values[`spec.${attribute.key}`] = value;
+    else if (Array.isArray(value)) values[`spec.${attribute.key}`] = value.join(',');
+  }
+  return {
+    listingId: row.id,
+    category,
+    titleZh: row.titleZh,
+    titleEn: row.titleEn,
+    sellerName: row.sellerName,
+    values,
+  };
+}

@@ -12,6 +12,7 @@ import {
 } from '../../db/schema';
 import { marketTime, sanctionState } from '../trust/sanction-state.server';
 import { findSession, readSessionToken } from './session.server';
+import { forbidden, notFound } from './http.server';
 
 export type OrgMembership = {
   orgId: string;
@@ -180,9 +181,9 @@ export async function requireOrgRole(
   const membership = viewer.memberships.find((m) => m.orgId === orgId) ?? null;
   if (!membership) {
     if (viewer.isOperator && role === 'viewer') return { ...viewer, membership: null };
-    throw new Response('Not found', { status: 404 });
+    throw notFound();
   }
-  if (!roleAtLeast(membership.role, role)) throw new Response('Forbidden', { status: 403 });
+  if (!roleAtLeast(membership.role, role)) throw forbidden();
   refuseSanctioned(membership, role);
   return { ...viewer, membership };
 }
@@ -191,21 +192,21 @@ export async function requireOrgRole(
 export async function requireActiveOrg(request: Request, role: MemberRole = 'viewer') {
   const viewer = await requireUser(request);
   if (!viewer.activeOrg) throw redirect('/dashboard');
-  if (!roleAtLeast(viewer.activeOrg.role, role)) throw new Response('Forbidden', { status: 403 });
+  if (!roleAtLeast(viewer.activeOrg.role, role)) throw forbidden();
   refuseSanctioned(viewer.activeOrg, role);
   return { ...viewer, activeOrg: viewer.activeOrg };
 }
 
 export async function requireOperator(request: Request): Promise<Viewer> {
   const viewer = await requireUser(request);
-  if (!viewer.isOperator) throw new Response('Forbidden', { status: 403 });
+  if (!viewer.isOperator) throw forbidden();
   return viewer;
 }
 
 /** The active organisation must be of one of `kinds` (sellers for Sell, carriers for Logistics…). */
 export async function requireOrgKind(request: Request, kinds: OrgKind[], role: MemberRole = 'viewer') {
   const viewer = await requireActiveOrg(request, role);
-  if (!kinds.includes(viewer.activeOrg.kind)) throw new Response('Forbidden', { status: 403 });
+  if (!kinds.includes(viewer.activeOrg.kind)) throw forbidden();
   return viewer;
 }
 

@@ -33,6 +33,7 @@ import {
   listingFilesOf,
   updateListing,
 } from './listings.server';
+import { forbidden, notFound } from '../lib/http.server';
 
 export const SELL_TABS = [
   'all',
@@ -165,7 +166,7 @@ export async function requireOwnListing(request: Request, listingId: string, rol
           .from(listings)
           .where(and(eq(listings.id, listingId), inArray(listings.sellerOrgId, orgIds)))
       : [];
-  if (!listing) throw new Response('Not found', { status: 404 });
+  if (!listing) throw notFound();
   // A sanctioned seller may still open its lots, not change them (ADR 0017, 0026).
   const { membership } = await requireActingOrg(request, listing.sellerOrgId, role);
   return { viewer, listing, membership };

@@ -53,12 +53,7 @@ export const DEFAULT_CATEGORY_SETTINGS: CategorySettings = {
   excursionMinutes: 20,
 };
 
-/** The increment that applies at `priceFen`: the step of the highest band starting at or below it. */
-export function incrementAt(bands: IncrementBands, priceFen: number): number {
-  let step = bands[0]?.stepFen ?? 1;
-  for (const band of bands) if (band.fromFen <= priceFen) step = band.stepFen;
-  return step;
-}
+export { incrementAt } from './increments';
 
 /** Market-wide settings (table `market_settings`), each with its schema and default. */
 export const MARKET_SETTINGS = {

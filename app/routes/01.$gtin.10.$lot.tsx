@@ -11,13 +11,13 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { categoryGtin, listingIdOfLot } from '~/trace/epcis';
 import { publicTrace } from '~/trace/trace.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const listingId = listingIdOfLot(params.lot ?? '');
   const trace = listingId ? await publicTrace(db, listingId) : null;
   // The GTIN must be the lot's own: a wrong one is a different product, so not found.
-  if (!trace || categoryGtin(trace.lot.categoryId) !== params.gtin)
-    throw new Response('Not found', { status: 404 });
+  if (!trace || categoryGtin(trace.lot.categoryId) !== params.gtin) throw notFound();
   const { lot } = trace;
   // Only what the page shows leaves the server: no seller id, no order or booking ids, no prices.
   return json(

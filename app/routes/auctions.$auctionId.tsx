@@ -29,14 +29,15 @@ import { formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney, toDecimalString } from '~/lib/money';
-import { incrementAt } from '~/market/settings';
+import { incrementAt } from '~/market/increments';
 import { QUANTITY_ERRORS } from '~/orders/pricing';
 import { formatQuantity, unitLabel } from '~/lib/units';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const data = await auctionForViewer(db, params.auctionId ?? '', viewer);
-  if (!data) throw new Response('Not found', { status: 404 });
+  if (!data) throw notFound();
   const kind = viewer?.activeOrg?.kind;
   const role = viewer?.activeOrg?.role;
   return json({
@@ -81,7 +82,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!parsed.ok)
         return json<ActionResult>({ ok: false, errors: parsed.errors, values }, { status: 400 });
       const data = await auctionForViewer(db, auctionId, viewer);
-      if (!data) throw new Response('Not found', { status: 404 });
+      if (!data) throw notFound();
       const quantity = pressQuantity(parsed.data.quantity, data.auction.priceUnit, data.listing.caseNetGrams);
       if (!quantity.ok) return refused('quantity', QUANTITY_ERRORS[quantity.error], values, 400);
       const result = await pressClock({

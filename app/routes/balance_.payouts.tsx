@@ -12,10 +12,11 @@ import { pageTitle } from '~/lib/meta';
 import { paymentProviderName } from '~/orders/orders.server';
 import { maySetUpPayouts, stripePayoutAccount } from '~/payments/payouts.server';
 import { startSellerOnboarding, syncPayoutAccount } from '~/payments/stripe.server';
+import { forbidden, notFound } from '~/lib/http.server';
 
 async function requirePayoutAdmin(request: Request) {
   const viewer = await requireActiveOrg(request, 'admin');
-  if (!maySetUpPayouts(viewer.activeOrg)) throw new Response('Forbidden', { status: 403 });
+  if (!maySetUpPayouts(viewer.activeOrg)) throw forbidden();
   return viewer;
 }
 
@@ -40,7 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requirePayoutAdmin(request);
-  if (paymentProviderName() !== 'stripe') throw new Response('Not found', { status: 404 });
+  if (paymentProviderName() !== 'stripe') throw notFound();
   // Stripe sends the seller back to an absolute URL; behind a proxy the configured origin is the true one.
   const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
   const { url } = await startSellerOnboarding(viewer.activeOrg.orgId, {

@@ -20,11 +20,12 @@ import { resolveLocale } from '~/lib/locale.server';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity } from '~/lib/units';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const found = await demandForViewer(db, params.demandId ?? '', viewer);
-  if (!found) throw new Response('Not found', { status: 404 });
+  if (!found) throw notFound();
   const { demand, side, ownQuote, canQuote } = found;
   const canAct = Boolean(viewer.activeOrg && roleAtLeast(viewer.activeOrg.role, 'trader'));
   const locale = await resolveLocale(request);

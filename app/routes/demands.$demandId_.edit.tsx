@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
-import { and, eq } from 'drizzle-orm';
+import { and, eq } from '~/lib/db.server';
 import { DemandForm } from '~/components/demand-form';
 import { PageHeader } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
@@ -21,6 +21,7 @@ import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { marketToday } from '~/listings/form.server';
+import { notFound } from '~/lib/http.server';
 
 /** The demand, if the active org posted it; anyone else is told it does not exist. */
 async function ownDemand(request: Request, demandId: string) {
@@ -29,14 +30,14 @@ async function ownDemand(request: Request, demandId: string) {
     .select()
     .from(demands)
     .where(and(eq(demands.id, demandId), eq(demands.buyerOrgId, viewer.activeOrg.orgId)));
-  if (!demand) throw new Response('Not found', { status: 404 });
+  if (!demand) throw notFound();
   return { viewer, demand };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { demand } = await ownDemand(request, params.demandId ?? '');
   const category = await categoryById(db, demand.categoryId);
-  if (!category) throw new Response('Not found', { status: 404 });
+  if (!category) throw notFound();
   return json({
     id: demand.id,
     title: demand.title,

@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { and, eq } from 'drizzle-orm';
+import { and, eq } from '~/lib/db.server';
 import { OfferForm } from '~/components/demand-form';
 import { FormAlert, SubmitButton, TextareaField } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';
@@ -19,11 +19,12 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, fromBase } from '~/lib/units';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const thread = await threadForViewer(db, params.demandId ?? '', params.quoteId ?? '', viewer);
-  if (!thread) throw new Response('Not found', { status: 404 });
+  if (!thread) throw notFound();
   const latest = thread.versions[thread.versions.length - 1];
   return json({
     ...thread,
@@ -52,7 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     .innerJoin(demands, eq(demands.id, quotes.demandId))
     .innerJoin(categories, eq(categories.id, demands.categoryId))
     .where(and(eq(quotes.id, quoteId), eq(quotes.demandId, demandId)));
-  if (!row) throw new Response('Not found', { status: 404 });
+  if (!row) throw notFound();
   const actor = { orgId: viewer.activeOrg.orgId, userId: viewer.user.id };
   const here = `/demands/${demandId}/quotes/${quoteId}`;
   const version = Number.parseInt(values.version ?? '', 10);
@@ -84,7 +85,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (error) {
     if (!(error instanceof DemandError)) throw error;
-    if (error.status === 404) throw new Response('Not found', { status: 404 });
+    if (error.status === 404) throw notFound();
     return formError({ [error.field]: error.messageKey }, values, error.status);
   }
   return formError({ form: 'errors.invalid' }, values, 400);

@@ -1,15 +1,16 @@
 // Post a demand: choose the category (works without JavaScript through ?category=), then what, how much, where and by when.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useActionData, useLoaderData } from '@remix-run/react';
+import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { DemandForm } from '~/components/demand-form';
 import { CategoryPicker } from '~/components/listing-form';
-import { PageHeader } from '~/components/ui';
+import { Notice, PageHeader } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
 import {
   categoryById,
   cityOptions,
   demandCategoryView,
+  lotToAskAbout,
   newDemandValues,
   saveDemandForm,
 } from '~/demand/pages.server';
@@ -17,7 +18,8 @@ import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
 import { formError, readFormData } from '~/lib/forms.server';
-import { useT } from '~/lib/i18n';
+import { translator, useT } from '~/lib/i18n';
+import { resolveLocale } from '~/lib/locale.server';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { marketToday } from '~/listings/form.server';
@@ -25,15 +27,33 @@ import { activeCategories } from '~/listings/listings.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both'], 'trader');
-  const chosen = new URL(request.url).searchParams.get('category');
+  const url = new URL(request.url);
+  const chosen = url.searchParams.get('category');
   const all = await activeCategories(db);
-  const category = await categoryById(db, chosen);
   const today = marketToday(env().MARKET_TIME_ZONE);
+  // "Ask the seller for a quote" on a lot's page: a demand shaped after that lot, which its seller can quote on.
+  const askedLot = url.searchParams.get('listing');
+  const lot = askedLot ? await lotToAskAbout(db, askedLot, viewer.activeOrg.orgId) : null;
+  const category = lot ? lot.category : await categoryById(db, chosen);
+  const initial = category ? await newDemandValues(db, category, viewer.activeOrg.orgId, today) : {};
+  let aboutLot: { id: string; title: string; seller: string } | null = null;
+  if (lot) {
+    const locale = await resolveLocale(request);
+    const t = translator(locale);
+    const title = (locale === 'en' ? (lot.titleEn ?? lot.titleZh) : (lot.titleZh ?? lot.titleEn)) ?? '';
+    aboutLot = { id: lot.listingId, title, seller: lot.sellerName };
+    Object.assign(initial, lot.values, {
+      title,
+      notes: t('demand.new.lotNote', { title, seller: lot.sellerName, url: `/market/${lot.listingId}` }),
+    });
+  }
   return json({
     categories: all.map(({ id, nameZh, nameEn, group }) => ({ id, nameZh, nameEn, group })),
     category: category ? demandCategoryView(category) : null,
-    categoryError: chosen && !category ? 'errors.chooseOne' : undefined,
-    initial: category ? await newDemandValues(db, category, viewer.activeOrg.orgId, today) : {},
+    categoryError: (chosen && !category) || (askedLot && !lot) ? 'errors.chooseOne' : undefined,
+    lotGone: Boolean(askedLot && !lot),
+    aboutLot,
+    initial,
     cities: cityOptions(),
     today,
   });
@@ -53,12 +73,22 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewDemand() {
-  const { categories, category, categoryError, initial, cities, today } = useLoaderData<typeof loader>();
+  const { categories, category, categoryError, lotGone, aboutLot, initial, cities, today } =
+    useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   return (
     <div className="mx-auto max-w-4xl">
-      <PageHeader title={t('demand.new.title')} />
+      <PageHeader title={t(aboutLot ? 'demand.new.askTitle' : 'demand.new.title')} />
+      {aboutLot ? (
+        <p className="mb-4 text-sm text-slate-700" data-testid="about-lot">
+          {t('demand.new.aboutLot', { seller: aboutLot.seller })}{' '}
+          <Link to={`/market/${aboutLot.id}`} className="text-sea-700 underline">
+            {aboutLot.title}
+          </Link>
+        </p>
+      ) : null}
+      {lotGone ? <Notice>{t('demand.new.lotGone')}</Notice> : null}
       {category ? (
         <DemandForm
           key={category.id}

@@ -6,8 +6,7 @@ import { db } from '~/lib/db.server';
 import { storage } from '~/lib/storage.server';
 import { disputeFile } from '~/orders/dispute-files.server';
 import { mayView } from '~/orders/orders.server';
-
-const notFound = () => new Response('Not found', { status: 404, headers: { 'Cache-Control': 'no-store' } });
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);

@@ -6,8 +6,7 @@ import { db } from '~/lib/db.server';
 import { storage } from '~/lib/storage.server';
 import { storedFile } from '~/listings/files.server';
 import { PUBLIC_STATUSES } from '~/listings/listings.server';
-
-const notFound = () => new Response('Not found', { status: 404, headers: { 'Cache-Control': 'no-store' } });
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const key = params['*'] ?? '';

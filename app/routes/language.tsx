@@ -1,7 +1,7 @@
 // Switch the interface language: saved on the user when signed in, and in a cookie for everyone.
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { eq } from 'drizzle-orm';
+import { eq } from '~/lib/db.server';
 import { db } from '~/lib/db.server';
 import { users } from '~/lib/db.server';
 import { getViewer, safeRedirect } from '~/lib/auth.server';

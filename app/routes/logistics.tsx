@@ -30,6 +30,7 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { readMultipart } from '~/lib/multipart.server';
 import { redirectWithToast } from '~/lib/toast.server';
+import { notFound } from '~/lib/http.server';
 
 type Row = Awaited<ReturnType<typeof traderBookings>>[number];
 
@@ -189,7 +190,7 @@ export async function action({ request }: ActionFunctionArgs) {
   } catch (error) {
     if (!(error instanceof ColdChainError)) throw error;
     // Another carrier's booking, or a vehicle that is not ours: not found, whatever the form.
-    if (error.status === 404) throw new Response('Not found', { status: 404 });
+    if (error.status === 404) throw notFound();
     return formError({ [error.field]: error.messageKey }, fields, error.status);
   }
   return redirectWithToast('/logistics', TOASTS[intent]);

@@ -5,8 +5,7 @@ import { handoverPhoto } from '~/coldchain/shipment.server';
 import { requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { storage } from '~/lib/storage.server';
-
-const notFound = () => new Response('Not found', { status: 404, headers: { 'Cache-Control': 'no-store' } });
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);

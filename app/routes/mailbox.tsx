@@ -10,11 +10,12 @@ import { requireUser } from '~/lib/auth.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { keptMails, mailboxScope } from '~/notify/mailbox.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const scope = mailboxScope(viewer);
-  if (!scope) throw new Response('Not found', { status: 404 });
+  if (!scope) throw notFound();
   const before = new URL(request.url).searchParams.get('before') ?? undefined;
   const { mails, hasMore } = await keptMails(db, scope, viewer.user.id, { before });
   return json({

@@ -23,11 +23,13 @@ import { getListingForViewer } from '~/listings/queries.server';
 import { sellerStanding } from '~/trust/credit.server';
 import { localeOf, pageTitle } from '~/lib/meta';
 import { liveAuctionOfListing } from '~/auctions/pages.server';
+import { notFound } from '~/lib/http.server';
+import { digitalLinkPath } from '~/trace/epcis';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const detail = await getListingForViewer(db, params.listingId ?? '', viewer);
-  if (!detail) throw new Response('Not found', { status: 404 });
+  if (!detail) throw notFound();
   const url = new URL(request.url);
   const asked = url.searchParams.get('unit');
   // Without a choice, prices read in the unit the seller lists in when that is jin; kg otherwise.
@@ -57,6 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     signedIn: Boolean(viewer),
     auction: await liveAuctionOfListing(db, detail.listing.id),
     standing: await sellerStanding(db, detail.seller.id),
+    tracePath: digitalLinkPath(detail.category.id, detail.listing.id),
   });
 }
 
@@ -64,6 +67,20 @@ function hrefWith(id: string, values: { unit: PriceUnitChoice; photo: number }):
   const params = new URLSearchParams({ unit: values.unit });
   if (values.photo > 0) params.set('photo', String(values.photo));
   return `/market/${id}?${params}`;
+}
+
+/** Something a reader can do with this lot, as a link: ask for a quote, bid, open its trace. */
+function LotAction({ slot, to, title, hint }: { slot: string; to: string; title: string; hint: string }) {
+  return (
+    <Link
+      to={to}
+      data-slot={slot}
+      className="block rounded-md border border-slate-300 bg-white px-3 py-2 hover:border-sea-700 hover:bg-sea-50"
+    >
+      <span className="block text-sm font-semibold text-sea-800">{title}</span>
+      <span className="block text-xs text-slate-600">{hint}</span>
+    </Link>
+  );
 }
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -92,6 +109,7 @@ export default function MarketListing() {
     buyBlocked,
     payHours,
     standing,
+    tracePath,
   } = data;
   const t = useT();
   const locale = useLocale();
@@ -105,12 +123,6 @@ export default function MarketListing() {
   const status = t(`listing.status.${listing.status}`);
   const isPublic = listing.status === 'live' || listing.status === 'sold_out';
   const current = photos[photo];
-  const slots = [
-    listing.saleMode !== 'auction' ? ('buy' as const) : null,
-    'quote' as const,
-    listing.saleMode === 'auction' ? ('bid' as const) : null,
-    'trace' as const,
-  ].filter((slot) => slot !== null);
 
   return (
     <div>
@@ -247,23 +259,33 @@ export default function MarketListing() {
               </section>
             </Card>
           ) : null}
-          {asBuyer ? (
-            <div className="mt-4 grid gap-2 sm:grid-cols-2">
-              {slots
-                .filter((slot) => !(slot === 'buy' && listing.saleMode === 'fixed'))
-                .map((slot) => (
-                  <section
-                    key={slot}
-                    data-slot={slot}
-                    aria-disabled="true"
-                    className="rounded-md border border-dashed border-slate-300 bg-slate-50 px-3 py-2"
-                  >
-                    <h2 className="text-sm font-semibold text-slate-500">{t(`market.slot.${slot}`)}</h2>
-                    <p className="text-xs text-slate-500">{t('market.slot.soon')}</p>
-                  </section>
-                ))}
-            </div>
-          ) : !signedIn ? (
+          <div className="mt-4 grid gap-2 sm:grid-cols-2">
+            {asBuyer && listing.status === 'live' ? (
+              <LotAction
+                slot="quote"
+                to={`/demands/new?listing=${encodeURIComponent(listing.id)}`}
+                title={t('market.slot.quote')}
+                hint={t('market.slot.quoteHint')}
+              />
+            ) : null}
+            {data.auction ? (
+              <LotAction
+                slot="bid"
+                to={`/auctions/${data.auction.id}`}
+                title={t('market.slot.bid')}
+                hint={t('market.slot.bidHint')}
+              />
+            ) : null}
+            {isPublic ? (
+              <LotAction
+                slot="trace"
+                to={tracePath}
+                title={t('market.slot.trace')}
+                hint={t('market.slot.traceHint')}
+              />
+            ) : null}
+          </div>
+          {!asBuyer && !signedIn ? (
             <p className="mt-4 text-sm text-slate-600">
               <Link
                 to={`/login?next=${encodeURIComponent(`/market/${listing.id}`)}`}

@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { count, isNull } from 'drizzle-orm';
+import { count, isNull } from '~/lib/db.server';
 import { Card, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db, organisations, outbox, users } from '~/lib/db.server';

@@ -20,6 +20,7 @@ import {
   saveMarketSettings,
   settingsToForm,
 } from '~/trust/settings.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
@@ -54,7 +55,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const saved = await db.transaction((tx) =>
     saveCategorySettings(tx, { categoryId, operatorUserId: viewer.user.id, settings: parsed.value }),
   );
-  if (!saved) throw new Response('Not found', { status: 404 });
+  if (!saved) throw notFound();
   return redirectWithToast(
     `/operator/settings?category=${encodeURIComponent(categoryId)}`,
     'console.settings.saved',

@@ -5,12 +5,13 @@ import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { storage } from '~/lib/storage.server';
 import { applicationById } from '~/trust/verification.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   await requireOperator(request);
   const app = await applicationById(db, params.applicationId ?? '');
   const stored = app ? await storage().get(app.licenceKey) : null;
-  if (!app || !stored) throw new Response('Not found', { status: 404 });
+  if (!app || !stored) throw notFound();
   return new Response(createReadableStreamFromReadable(stored.stream), {
     headers: {
       'Content-Type': app.licenceType,

@@ -37,12 +37,13 @@ import {
   weighingUnits,
 } from '~/orders/pages.server';
 import { startCheckout } from '~/payments/stripe.server';
+import { forbidden, notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const found = await findOrder(db, params.orderId ?? '');
   // Another organisation's order is "not found": its existence is not revealed.
-  if (!found || !mayView(viewer, found.order)) throw new Response('Not found', { status: 404 });
+  if (!found || !mayView(viewer, found.order)) throw notFound();
   const { order, lot, buyerName, sellerName, dispute, hasInvoice } = found;
   const parties = partiesOf(viewer, order);
   const memberOf = (orgId: string) => viewer.memberships.some((m) => m.orgId === orgId);
@@ -115,7 +116,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const orderId = params.orderId ?? '';
   const order = await orderParties(db, orderId);
-  if (!order || !mayView(viewer, order)) throw new Response('Not found', { status: 404 });
+  if (!order || !mayView(viewer, order)) throw notFound();
   // Only the dispute step posts multipart (its photos); every other step is a plain urlencoded form.
   const multipart = (request.headers.get('content-type') ?? '').startsWith('multipart/form-data');
   let formData: FormData;
@@ -132,7 +133,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await cancelBooking(viewer, orderId);
     } catch (error) {
       if (!(error instanceof ColdChainError)) throw error;
-      if (error.status === 404) throw new Response('Not found', { status: 404 });
+      if (error.status === 404) throw notFound();
       return formError({ booking: error.messageKey }, formValues(formData), error.status);
     }
     return redirectWithToast(`/orders/${orderId}`, 'coldchain.toast.cancelled');
@@ -151,7 +152,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   if (formData.get('intent') === 'pay_online') {
     // Paying is the buyer's step: a seller or a viewer-role member of the buyer may not start it.
-    if (!partiesOf(viewer, order).includes('buyer')) throw new Response('Forbidden', { status: 403 });
+    if (!partiesOf(viewer, order).includes('buyer')) throw forbidden();
     await requireActingOrg(request, order.buyerOrgId, 'trader');
     // Stripe sends the buyer back to an absolute URL; behind a proxy the configured origin is the true one.
     const origin = env().APP_ORIGIN ?? new URL(request.url).origin;

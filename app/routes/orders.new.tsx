@@ -16,12 +16,13 @@ import { formatQuantity } from '~/lib/units';
 import { buyerRefusal, lotForBuying } from '~/orders/pages.server';
 import { buySchema, newBuyToken, placeBuyNow } from '~/orders/orders.server';
 import { quoteBuy } from '~/orders/pricing';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireActiveOrg(request);
   const url = new URL(request.url);
   const lot = await lotForBuying(db, url.searchParams.get('listingId') ?? '');
-  if (!lot) throw new Response('Not found', { status: 404 });
+  if (!lot) throw notFound();
   const blockedReason =
     buyerRefusal(viewer.activeOrg) ??
     (lot.sellerOrgId === viewer.activeOrg.orgId

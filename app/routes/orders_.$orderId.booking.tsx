@@ -2,8 +2,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { eq } from 'drizzle-orm';
-import { orders } from '../../db/schema';
+import { eq } from '~/lib/db.server';
+import { orders } from '~/lib/db.server';
 import { FormAlert, FormFields, SubmitButton } from '~/components/forms';
 import { Card, PageHeader } from '~/components/ui';
 import { TEMP_CLASSES } from '~/coldchain/classes';
@@ -23,19 +23,20 @@ import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { mayView } from '~/orders/orders.server';
+import { notFound } from '~/lib/http.server';
 
 async function visibleOrder(request: Request, orderId: string) {
   const viewer = await requireUser(request);
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   // Another organisation's order is "not found": its existence is not revealed.
-  if (!order || !mayView(viewer, order)) throw new Response('Not found', { status: 404 });
+  if (!order || !mayView(viewer, order)) throw notFound();
   return { viewer, order };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { order } = await visibleOrder(request, params.orderId ?? '');
   const defaults = await bookingDefaults(db, order.id);
-  if (!defaults) throw new Response('Not found', { status: 404 });
+  if (!defaults) throw notFound();
   const tz = marketTimeZone();
   return json({
     order: { id: order.id, shortId: shortId(order.id), status: order.status },
@@ -66,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await requestBooking(viewer, order.id, parsed.data);
   } catch (error) {
     if (!(error instanceof ColdChainError)) throw error;
-    if (error.status === 404) throw new Response('Not found', { status: 404 });
+    if (error.status === 404) throw notFound();
     return formError({ [error.field]: error.messageKey }, formValues(formData), error.status);
   }
   return redirectWithToast(`/orders/${order.id}`, 'coldchain.toast.requested');

@@ -9,12 +9,13 @@ import { useLocale, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { pageTitle } from '~/lib/meta';
 import { type InvoiceParty, invoiceForViewer } from '~/orders/invoice.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const locale = await resolveLocale(request);
   const invoice = await invoiceForViewer(db, params.orderId ?? '', viewer, locale);
-  if (!invoice) throw new Response('Not found', { status: 404 });
+  if (!invoice) throw notFound();
   return json({ invoice });
 }
 

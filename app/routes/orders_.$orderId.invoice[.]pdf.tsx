@@ -5,12 +5,13 @@ import { db } from '~/lib/db.server';
 import { resolveLocale } from '~/lib/locale.server';
 import { pdfLocale, renderInvoicePdf } from '~/orders/invoice-pdf.server';
 import { invoiceForViewer } from '~/orders/invoice.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const locale = pdfLocale(await resolveLocale(request));
   const invoice = await invoiceForViewer(db, params.orderId ?? '', viewer, locale);
-  if (!invoice) throw new Response('Not found', { status: 404 });
+  if (!invoice) throw notFound();
   const pdf = await renderInvoicePdf(invoice);
   return new Response(new Uint8Array(pdf), {
     headers: {

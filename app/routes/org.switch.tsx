@@ -4,13 +4,14 @@ import { redirect } from '@remix-run/node';
 import { switchOrg } from '~/identity/accounts.server';
 import { requireUser, safeRedirect } from '~/lib/auth.server';
 import { readFormData } from '~/lib/forms.server';
+import { notFound } from '~/lib/http.server';
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
   const formData = await readFormData(request);
   const orgId = formData.get('orgId');
   if (typeof orgId !== 'string' || !(await switchOrg(viewer.sessionId, viewer.user.id, orgId))) {
-    throw new Response('Not a member of that organisation', { status: 404 });
+    throw notFound();
   }
   return redirect(safeRedirect(formData.get('redirectTo'), '/dashboard'));
 }

@@ -2,7 +2,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { eq } from 'drizzle-orm';
+import { eq } from '~/lib/db.server';
 import { Field, FormAlert, SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { Badge, Card, EmptyState, Notice, PageHeader } from '~/components/ui';

@@ -11,6 +11,7 @@ import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { fileReport, reportSchema, reportSubject } from '~/trust/reports.server';
+import { notFound } from '~/lib/http.server';
 
 function subjectFrom(url: URL) {
   const subject = url.searchParams.get('subject');
@@ -23,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
   const wanted = subjectFrom(new URL(request.url));
   const target = wanted ? await reportSubject(db, wanted.subject, wanted.id) : null;
-  if (!target) throw new Response('Not found', { status: 404 });
+  if (!target) throw notFound();
   return json({ target: { subject: target.subject, id: target.id, name: target.name } });
 }
 
@@ -39,7 +40,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return json({ errors, values: parsed.values }, { status: 400 });
   }
   const target = await reportSubject(db, parsed.data.subject, parsed.data.id);
-  if (!target) throw new Response('Not found', { status: 404 });
+  if (!target) throw notFound();
   await db.transaction((tx) =>
     fileReport(tx, {
       reporterUserId: viewer.user.id,

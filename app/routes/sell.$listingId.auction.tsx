@@ -16,7 +16,7 @@ import { formatQuantity, toBase, unitLabel, unitsFor } from '~/lib/units';
 import { requireOwnListing } from '~/listings/sell.server';
 import { getCategorySettings } from '~/market/settings.server';
 import { QUANTITY_ERRORS } from '~/orders/pricing';
-import { eq } from 'drizzle-orm';
+import { eq } from '~/lib/db.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { listing } = await requireOwnListing(request, params.listingId ?? '', 'trader');

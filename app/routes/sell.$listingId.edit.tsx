@@ -31,6 +31,7 @@ import {
 } from '~/listings/sell.server';
 import { pageTitle } from '~/lib/meta';
 import { statusReasons } from '~/trust/moderation.server';
+import { notFound } from '~/lib/http.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { listing, membership } = await requireOwnListing(request, params.listingId ?? '', 'viewer');
@@ -64,7 +65,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { fields, uploads, errors } = await readListingRequest(request);
   if (fields.intent === 'remove-file') {
     const removed = await db.transaction((tx) => removeFile(tx, listing.id, fields.fileId ?? ''));
-    if (!removed) throw new Response('Not found', { status: 404 });
+    if (!removed) throw notFound();
     return redirectWithToast(`/sell/${listing.id}/edit`, 'sell.toast.fileRemoved');
   }
   const result = await saveListingForm(db, {

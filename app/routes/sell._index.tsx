@@ -21,7 +21,7 @@ import { Pager } from '~/components/pager';
 import { DemandsYourLotsFit } from '~/components/demand-card';
 import { demandsForSeller } from '~/demand/queries.server';
 import { statusReasons } from '~/trust/moderation.server';
-import type { ListingStatus } from '../../db/schema';
+import type { ListingStatus } from '~/lib/db.server';
 
 // Where the reason is what the seller waits on or has to fix; an expiry or a pause already says itself in the row.
 const REASON_ON_DESK: ListingStatus[] = ['draft', 'pending_review', 'removed'];

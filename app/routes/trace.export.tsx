@@ -1,13 +1,12 @@
 // Trace exports: EPCIS 2.0 JSON-LD or the CSV of key data elements, per lot or per date range of an org's lots.
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { eq } from 'drizzle-orm';
-import { listings } from '../../db/schema';
+import { eq } from '~/lib/db.server';
+import { listings } from '~/lib/db.server';
 import { requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { kdeCsv } from '~/trace/epcis';
 import { type TraceScope, exportEpcis, exportKdeRows } from '~/trace/trace.server';
-
-const notFound = () => new Response('Not found', { status: 404 });
+import { notFound } from '~/lib/http.server';
 
 function day(value: string | null, plusDays = 0): Date | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;

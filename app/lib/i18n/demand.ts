@@ -33,6 +33,10 @@ export const zhCN = {
 
   'demand.new.title': '发布求购',
   'demand.new.submit': '发布求购',
+  'demand.new.askTitle': '向卖家询价',
+  'demand.new.aboutLot': '按这批货的品类和规格填好了求购，发布后{seller}和其他卖家都能直接报价：',
+  'demand.new.lotNote': '想要{seller}的这批货：{title}（{url}），请报价。',
+  'demand.new.lotGone': '这批货已经不在售了，可以按品类发布求购。',
   'demand.edit.title': '修改求购',
   'demand.page.title': '求购详情',
   'demand.form.what': '要什么货',
@@ -201,6 +205,11 @@ export const en: Record<keyof typeof zhCN, string> = {
 
   'demand.new.title': 'Post a demand',
   'demand.new.submit': 'Post demand',
+  'demand.new.askTitle': 'Ask the seller for a quote',
+  'demand.new.aboutLot':
+    'The demand is filled in from this lot’s category and spec; once posted, {seller} and other sellers can quote on it:',
+  'demand.new.lotNote': 'Looking for this lot from {seller}: {title} ({url}). Please quote.',
+  'demand.new.lotGone': 'That lot is no longer on sale; you can post a demand by category.',
   'demand.edit.title': 'Edit demand',
   'demand.page.title': 'Demand',
   'demand.form.what': 'What you need',

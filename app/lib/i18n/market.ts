@@ -88,7 +88,9 @@ export const zhCN = {
   'market.slot.quote': '询价',
   'market.slot.bid': '竞拍',
   'market.slot.trace': '溯源记录',
-  'market.slot.soon': '即将开放，现在还不能在线操作。',
+  'market.slot.quoteHint': '按这批货的规格发一条求购，卖家直接报价。',
+  'market.slot.bidHint': '这批货正在拍卖，去出价。',
+  'market.slot.traceHint': '从产地到交货的每一步记录，公开可查。',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -183,5 +185,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'market.slot.quote': 'Ask for a quote',
   'market.slot.bid': 'Bid',
   'market.slot.trace': 'Trace',
-  'market.slot.soon': 'Coming soon; not available online yet.',
+  'market.slot.quoteHint': 'Post a demand shaped after this lot; the seller quotes on it.',
+  'market.slot.bidHint': 'This lot is at auction now: place a bid.',
+  'market.slot.traceHint': 'Every step from origin to delivery, open to anyone.',
 };

@@ -175,6 +175,9 @@ export const zhCN = {
   'errors.imageUnreadable': '图片无法读取：文件可能已损坏，或者不是真正的图片',
   'errors.imageTooManyPixels': '图片像素太多（不超过 5000 万像素），请缩小后再上传',
   'errors.goHome': '回到首页',
+  'errors.goUp': '返回上一级',
+  'errors.notFoundTitle': '页面不存在',
+  'errors.forbiddenTitle': '没有权限',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
@@ -359,4 +362,7 @@ export const en: Record<MessageKey, string> = {
   'errors.imageTooManyPixels':
     'The image has too many pixels (50 megapixels at most); scale it down and upload it again',
   'errors.goHome': 'Back to the home page',
+  'errors.goUp': 'Up one level',
+  'errors.notFoundTitle': 'Page not found',
+  'errors.forbiddenTitle': 'Not allowed',
 };
