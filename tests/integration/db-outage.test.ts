@@ -108,7 +108,7 @@ beforeAll(async () => {
     if (webExit || Date.now() > deadline) throw new Error(`web process did not start: ${webStderr}`);
     await sleep(200);
   }
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   if (web && web.exitCode === null && web.signalCode === null) {
