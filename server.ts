@@ -11,6 +11,8 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import client from 'prom-client';
 import { closeDb, db } from './db/client';
+import { dbIsUp, installDriverCrashGuard, reportDbError, startDbWatch } from './db/health';
+import { OUTAGE_RETRY_SECONDS, outagePage } from './app/lib/outage-page.server';
 import { sql } from 'drizzle-orm';
 import { env, isProduction } from './app/lib/env.server';
 import { bodyLimitFor, limitBody } from './app/lib/body-limit.server';
@@ -99,7 +101,12 @@ async function readiness(): Promise<{ postgres: boolean; redis: boolean }> {
       p,
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000)),
     ]);
-  const [pg, rd] = await Promise.allSettled([timeout(db.execute(sql`select 1`)), timeout(redis().ping())]);
+  // While the database is known to be down, do not queue another query on the pool: the answer is no.
+  const [pg, rd] = await Promise.allSettled([
+    dbIsUp() ? timeout(db.execute(sql`select 1`)) : Promise.reject(new Error('database down')),
+    timeout(redis().ping()),
+  ]);
+  if (pg.status === 'rejected') reportDbError(pg.reason);
   return { postgres: pg.status === 'fulfilled', redis: rd.status === 'fulfilled' };
 }
 
@@ -194,6 +201,17 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       if (!(error instanceof RateLimitUnavailable)) throw error;
       res.status(503).type('text/plain').send('Redis is unavailable: queue metrics cannot be read');
     }
+  });
+
+  // While the database is unreachable every page and stream answers 503 at once, with a short page, instead of
+  // waiting on a pool that cannot answer; db/health.ts notices the return and the next request is served.
+  app.use((req, res, next) => {
+    if (dbIsUp() || req.path.startsWith('/build/')) return next();
+    res
+      .status(503)
+      .set({ 'Retry-After': String(OUTAGE_RETRY_SECONDS), 'Cache-Control': 'no-store' })
+      .type('html')
+      .send(outagePage(req.get('accept-language')));
   });
 
   // Server-sent events for the signed-in user (the inbox bell), and with ?auction=<id> for one auction's
@@ -318,6 +336,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error((error as Error).message);
     process.exit(1);
   }
+  // A database restart must not end the process: see db/health.ts and ADR 0027.
+  installDriverCrashGuard();
+  const stopWatch = startDbWatch();
   const { stop } = await startServer();
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -327,6 +348,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       log.info({ signal }, 'web stopping');
       const force = setTimeout(() => process.exit(1), 10_000);
       force.unref();
+      stopWatch();
       await stop();
       process.exit(0);
     });

@@ -5,6 +5,7 @@ import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
+import { dbIsUp, reportDbError } from '../db/health';
 import { log } from './lib/log.server';
 import { NonceContext } from './lib/nonce';
 
@@ -19,6 +20,8 @@ export default function handleRequest(
 ) {
   const nonce = typeof loadContext.cspNonce === 'string' ? loadContext.cspNonce : '';
   const waitForAll = isbot(request.headers.get('user-agent') ?? '');
+  // A loader that failed because the database went away is an outage (503, retry soon), not a bug (500).
+  if (responseStatusCode >= 500 && !dbIsUp()) responseStatusCode = 503;
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
@@ -54,5 +57,6 @@ export default function handleRequest(
 
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  if (reportDbError(error)) return;
   log.error({ err: error, path: new URL(request.url).pathname }, 'unhandled error in loader or action');
 }

@@ -24,6 +24,17 @@ export const db: Db = new Proxy({} as Db, {
   },
 });
 
+/**
+ * Drops the pool for a new one (after a database outage, see db/health.ts): later queries get fresh connections;
+ * the old pool's connections are ended in the background, whatever state the outage left them in.
+ */
+export async function replaceDb(): Promise<void> {
+  const store = globalThis as unknown as { __wharf?: Map<string, unknown> };
+  const old = store.__wharf?.get('db') as Db | undefined;
+  store.__wharf?.delete('db');
+  old?.$sql.end({ timeout: 0 }).catch(() => {});
+}
+
 export async function closeDb(): Promise<void> {
   const store = globalThis as unknown as { __wharf?: Map<string, unknown> };
   const instance = store.__wharf?.get('db') as Db | undefined;

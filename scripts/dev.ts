@@ -87,12 +87,24 @@ try {
     process.stderr.write(`\n${demoAccountsTable()}\n\n`);
   }
 
+  // A child that dies is restarted (with a growing pause) so one crash does not take the market down; the
+  // launcher says which child died, how, and the last lines it wrote, and gives up (stopping everything, with
+  // the reason) only when a child keeps dying: more than CRASH_LIMIT times within CRASH_WINDOW_MS.
+  const CRASH_LIMIT = 5;
+  const CRASH_WINDOW_MS = 60_000;
+  const crashes = new Map<string, number[]>();
   const run = (name: string, script: string) => {
     // Node itself with the tsx loader, not the tsx wrapper, so signals reach the process that owns the pools.
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: repoRoot,
       env: { ...env, WHARF_SERVICE: name },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // stderr is passed through, and its last lines kept to say why a child died.
+    let lastErr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      lastErr = (lastErr + chunk.toString()).slice(-2_000);
     });
     if (args.json) child.stdout?.pipe(process.stdout);
     else {
@@ -109,10 +121,30 @@ try {
       });
     }
     child.on('exit', (code, signal) => {
-      if (!stopping) {
-        say(`${name} exited (${signal ?? code}); stopping the rest`);
-        void shutdown(code ?? 1);
+      const index = children.indexOf(child);
+      if (index >= 0) children.splice(index, 1);
+      if (stopping) return;
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      const why = lastErr.trim().split('\n').slice(-5).join('\n    ');
+      const now = Date.now();
+      const recent = [...(crashes.get(name) ?? []).filter((t) => now - t < CRASH_WINDOW_MS), now];
+      crashes.set(name, recent);
+      if (why) say(`${name} exited (${how}); its last output:\n    ${why}`);
+      else say(`${name} exited (${how}) without a message`);
+      if (recent.length > CRASH_LIMIT) {
+        say(
+          `${name} died ${recent.length} times within ${CRASH_WINDOW_MS / 1000} s; stopping the market (see the output above)`,
+        );
+        void shutdown(code || 1);
+        return;
       }
+      const pauseMs = Math.min(30_000, 500 * 2 ** (recent.length - 1));
+      say(
+        `restarting ${name} in ${(pauseMs / 1000).toFixed(1)} s (crash ${recent.length} of ${CRASH_LIMIT} allowed per minute)`,
+      );
+      setTimeout(() => {
+        if (!stopping) run(name, script);
+      }, pauseMs);
     });
     children.push(child);
   };

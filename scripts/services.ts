@@ -258,7 +258,7 @@ async function pgProbe(url: string, connectTimeoutSec: number): Promise<string |
  */
 const hookedEvents = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
 
-async function importEmbeddedPostgres(entry?: string): Promise<typeof EmbeddedPostgres> {
+export async function importEmbeddedPostgres(entry?: string): Promise<typeof EmbeddedPostgres> {
   const emitter: NodeJS.EventEmitter = process;
   const before = new Map(hookedEvents.map((e) => [e, new Set<unknown>(emitter.listeners(e))]));
   const mod: { default: typeof EmbeddedPostgres } = entry

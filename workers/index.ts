@@ -72,6 +72,10 @@ export async function startWorkers() {
 
 if (process.argv[1]?.endsWith('workers/index.ts') || process.argv[1]?.endsWith('workers/index.js')) {
   process.env.WHARF_SERVICE ??= 'worker';
+  // The same outage guard as the web process (ADR 0027): a database restart replaces the pool, never exits.
+  const { installDriverCrashGuard, startDbWatch } = await import('../db/health');
+  installDriverCrashGuard();
+  startDbWatch();
   const stop = await startWorkers();
   let stopping = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

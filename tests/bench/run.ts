@@ -27,12 +27,19 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   booking: () => import('./booking'),
   matching: () => import('./matching'),
   auction: () => import('./auction'),
+  ssr: () => import('./ssr'),
 };
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
   strict: false,
-  options: { n: { type: 'string' }, repeats: { type: 'string' }, concurrency: { type: 'string' } },
+  options: {
+    n: { type: 'string' },
+    repeats: { type: 'string' },
+    concurrency: { type: 'string' },
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+  },
 });
 
 const names = positionals.length > 0 ? positionals : Object.keys(BENCHES);

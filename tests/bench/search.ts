@@ -418,6 +418,38 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - start, value };
 }
 
+/**
+ * Inserts `n` generated lots (and the 300 sellers they belong to) into a database that has the catalogue; the
+ * same market every time. The SSR benchmark loads its lots with this too.
+ */
+export async function insertGeneratedLots(db: Db, n: number, log: (message: string) => void): Promise<void> {
+  const sellerIds = Array.from({ length: SELLERS }, (_, i) => `org_bench${i}`);
+  const userIds = Array.from({ length: SELLERS }, (_, i) => `usr_bench${i}`);
+  const r = random(7);
+  await db.insert(organisations).values(
+    sellerIds.map((id, i) => ({
+      id,
+      name: `${r.pick([...SEA_PLACES, ...FARM_PLACES]).name}${r.pick(['水产', '果蔬', '农业', '海产'])}批发商 ${i + 1}`,
+      kind: 'seller' as const,
+      verification: r.chance(0.7) ? ('verified' as const) : ('unverified' as const),
+      city: '湛江',
+    })),
+  );
+  await db
+    .insert(users)
+    .values(userIds.map((id) => ({ id, email: `${id}@bench.test`, name: '基准', passwordHash: 'x' })));
+  log(`generating and inserting ${n.toLocaleString('en')} lots in batches of ${BATCH}…`);
+  const next = generator(42, sellerIds, userIds);
+  for (let done = 0; done < n; ) {
+    const size = Math.min(BATCH, n - done);
+    const batch = Array.from({ length: size }, next);
+    await db.insert(listings).values(batch.map((lot) => lot.listing));
+    await db.insert(priceTiers).values(batch.flatMap((lot) => lot.tiers));
+    done += size;
+    if (done % (BATCH * 10) === 0 || done === n) log(`  ${done.toLocaleString('en')} lots`);
+  }
+}
+
 export async function run({ options, emit, log }: BenchContext): Promise<void> {
   const n = positiveInt(options.n ?? process.env.BENCH_SEARCH_N, DEFAULT_N, '--n', MAX_N);
   const repeats = positiveInt(options.repeats ?? process.env.BENCH_SEARCH_REPEATS, 5, '--repeats', 100);
@@ -430,35 +462,10 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
 
   try {
     await seedCatalogue(db);
-    const sellerIds = Array.from({ length: SELLERS }, (_, i) => `org_bench${i}`);
-    const userIds = Array.from({ length: SELLERS }, (_, i) => `usr_bench${i}`);
-    const r = random(7);
-    await db.insert(organisations).values(
-      sellerIds.map((id, i) => ({
-        id,
-        name: `${r.pick([...SEA_PLACES, ...FARM_PLACES]).name}${r.pick(['水产', '果蔬', '农业', '海产'])}批发商 ${i + 1}`,
-        kind: 'seller' as const,
-        verification: r.chance(0.7) ? ('verified' as const) : ('unverified' as const),
-        city: '湛江',
-      })),
-    );
-    await db
-      .insert(users)
-      .values(userIds.map((id) => ({ id, email: `${id}@bench.test`, name: '基准', passwordHash: 'x' })));
-
     // Bulk load without the GIN index, then build it once: the usual way to load a table this size.
-    log(`generating and inserting ${n.toLocaleString('en')} lots in batches of ${BATCH}…`);
     await db.execute(sql`drop index if exists listings_search_idx`);
-    const next = generator(42, sellerIds, userIds);
     const loadStart = performance.now();
-    for (let done = 0; done < n; ) {
-      const size = Math.min(BATCH, n - done);
-      const batch = Array.from({ length: size }, next);
-      await db.insert(listings).values(batch.map((lot) => lot.listing));
-      await db.insert(priceTiers).values(batch.flatMap((lot) => lot.tiers));
-      done += size;
-      if (done % (BATCH * 10) === 0 || done === n) log(`  ${done.toLocaleString('en')} lots`);
-    }
+    await insertGeneratedLots(db, n, log);
     const loadSeconds = (performance.now() - loadStart) / 1000;
     const indexStart = performance.now();
     await db.execute(sql`create index listings_search_idx on listings using gin (search_vector)`);
