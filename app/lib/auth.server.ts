@@ -135,7 +135,7 @@ function refuseIfSanctioned(org: { suspendedUntil: Date | null; bannedAt: Date |
  */
 export async function assertOrgMayAct(tx: DbOrTx, orgId: string): Promise<void> {
   const org = await lockedSanction(tx, orgId);
-  if (!org) throw new Response('Not found', { status: 404 });
+  if (!org) throw notFound();
   refuseIfSanctioned(org);
 }
 
@@ -162,8 +162,8 @@ async function lockedSanction(tx: DbOrTx, orgId: string) {
 export async function requireActingOrg(request: Request, orgId: string, role: MemberRole = 'trader') {
   const viewer = await requireUser(request);
   const membership = viewer.memberships.find((m) => m.orgId === orgId);
-  if (!membership) throw new Response('Not found', { status: 404 });
-  if (!roleAtLeast(membership.role, role)) throw new Response('Forbidden', { status: 403 });
+  if (!membership) throw notFound();
+  if (!roleAtLeast(membership.role, role)) throw forbidden();
   refuseSanctioned(membership, role);
   return { ...viewer, membership };
 }

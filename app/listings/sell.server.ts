@@ -33,7 +33,7 @@ import {
   listingFilesOf,
   updateListing,
 } from './listings.server';
-import { forbidden, notFound } from '../lib/http.server';
+import { notFound } from '../lib/http.server';
 
 export const SELL_TABS = [
   'all',
