@@ -21,10 +21,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
+          // Timed recovery under load: run on its own after the rest (scripts/test.ts), not beside 70 other files.
+          exclude: ['tests/integration/db-outage.test.ts'],
           globalSetup: ['tests/support/global-setup.ts'],
           setupFiles: ['tests/support/per-file-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve,
+        esbuild: { jsx: 'automatic' },
+        test: {
+          name: 'outage',
+          include: ['tests/integration/db-outage.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],
