@@ -28,7 +28,7 @@ import {
   ensureParticipant,
   listingTitle,
   lockAuction,
-  priceLabel,
+  priceParam,
 } from './auctions.server';
 import { DepositShortError, type HoldChange, setHolds } from './deposits.server';
 import { depositFor } from './deposit';
@@ -309,7 +309,7 @@ async function notifyOutbid(tx: Tx, auction: Auction, orgId: string, priceFen: n
     type: 'outbid',
     orgId,
     minRole: 'trader',
-    params: { listing: lot ? listingTitle(lot) : '', price: priceLabel(auction, priceFen) },
+    params: { listing: lot ? listingTitle(lot) : '', price: priceParam(auction, priceFen) },
     link: `/auctions/${auction.id}`,
     subject: { type: 'auction', id: auction.id },
   });
@@ -452,7 +452,7 @@ export async function pressClock(
         minRole: 'trader',
         params: {
           listing: lot ? listingTitle(lot) : '',
-          price: priceLabel(auction, priceFen),
+          price: priceParam(auction, priceFen),
           order: orderId.slice(-8).toUpperCase(),
         },
         link: `/orders/${orderId}`,

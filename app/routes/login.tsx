@@ -7,7 +7,7 @@ import { Card } from '~/components/ui';
 import { login, loginSchema } from '~/identity/accounts.server';
 import { clientIp, requireAnonymous, safeRedirect } from '~/lib/auth.server';
 import { formError, formValues, parseForm } from '~/lib/forms.server';
-import { useT } from '~/lib/i18n';
+import { useT, storedKey } from '~/lib/i18n';
 import { commitSessionCookie } from '~/lib/session.server';
 import { pageTitle } from '~/lib/meta';
 
@@ -51,7 +51,7 @@ export default function Login() {
           <FormAlert
             error={
               errors.form && data && 'params' in data
-                ? t(errors.form, data.params as Record<string, string>)
+                ? t(storedKey(errors.form), data.params as Record<string, string>)
                 : errors.form
             }
           />
