@@ -1,5 +1,6 @@
 // The document: language, the shell around every page, the error page.
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import type { ClientLoaderFunctionArgs } from '@remix-run/react';
 import { json } from '@remix-run/node';
 import {
   Links,
@@ -12,12 +13,23 @@ import {
   useRouteLoaderData,
 } from '@remix-run/react';
 import type { ReactNode } from 'react';
+import { I18nextProvider } from 'react-i18next';
 import { Shell, type ShellViewer } from './components/shell';
 import { ErrorPage } from './components/error-page';
 import { Notice } from './components/ui';
 import { db } from './lib/db.server';
 import { getViewer } from './lib/auth.server';
-import { DEFAULT_LOCALE, type Locale, LocaleContext, translator } from './lib/i18n';
+import {
+  DEFAULT_LOCALE,
+  type Locale,
+  LocaleContext,
+  hasLocaleResources,
+  i18n,
+  loadLocaleResources,
+  storedKey,
+  translator,
+} from './lib/i18n';
+import { localeResourcesHref } from './lib/i18n/resources.server';
 import { resolveLocale } from './lib/locale.server';
 import { useNonce } from './lib/nonce';
 import { takeToast } from './lib/toast.server';
@@ -51,10 +63,29 @@ export async function loader({ request }: LoaderFunctionArgs) {
         unread: await unreadCount(db, viewer.user.id),
       }
     : null;
-  return json({ locale, viewer: shellViewer, toast }, { headers });
+  return json({ locale, localeHref: localeResourcesHref(locale), viewer: shellViewer, toast }, { headers });
 }
 
-function Document({ locale, children }: { locale: Locale; children: ReactNode }) {
+/**
+ * In the browser, the first page's strings are loaded before hydration (app/entry.client.tsx); when a later
+ * navigation changes the language (POST /language, the settings page), the new locale's strings are loaded
+ * here before the page renders in it.
+ */
+export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
+  const data = await serverLoader<typeof loader>();
+  if (!hasLocaleResources(data.locale)) await loadLocaleResources(data.locale, data.localeHref);
+  return data;
+}
+
+function Document({
+  locale,
+  localeHref,
+  children,
+}: {
+  locale: Locale;
+  localeHref: string;
+  children: ReactNode;
+}) {
   const nonce = useNonce();
   return (
     <html lang={locale}>
@@ -63,9 +94,19 @@ function Document({ locale, children }: { locale: Locale; children: ReactNode })
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
         <Links />
+        {/* This page's strings, one locale only: entry.client.tsx loads them before hydrating (ADR 0021). */}
+        <link
+          rel="preload"
+          as="fetch"
+          href={localeHref}
+          crossOrigin="anonymous"
+          data-locale-resources={locale}
+        />
       </head>
       <body>
-        <LocaleContext.Provider value={locale}>{children}</LocaleContext.Provider>
+        <I18nextProvider i18n={i18n}>
+          <LocaleContext.Provider value={locale}>{children}</LocaleContext.Provider>
+        </I18nextProvider>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -74,12 +115,12 @@ function Document({ locale, children }: { locale: Locale; children: ReactNode })
 }
 
 export default function App() {
-  const { locale, viewer, toast } = useLoaderData<typeof loader>();
+  const { locale, localeHref, viewer, toast } = useLoaderData<typeof loader>();
   const t = translator(locale);
   return (
-    <Document locale={locale}>
+    <Document locale={locale} localeHref={localeHref}>
       <Shell viewer={viewer} locale={locale}>
-        {toast ? <Notice>{t(toast)}</Notice> : null}
+        {toast ? <Notice>{t(storedKey(toast))}</Notice> : null}
         <Outlet />
       </Shell>
     </Document>
@@ -94,8 +135,10 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const data = useRouteLoaderData<typeof loader>('root');
   const locale = data?.locale ?? DEFAULT_LOCALE;
+  // Without the root's data (its loader failed) the unversioned file of the default language serves.
+  const localeHref = data?.localeHref ?? `/locales/${locale}.json`;
   return (
-    <Document locale={locale}>
+    <Document locale={locale} localeHref={localeHref}>
       <Shell viewer={data?.viewer ?? null} locale={locale}>
         <ErrorPage error={error} />
       </Shell>

@@ -12,10 +12,10 @@ import {
 } from '../../db/schema';
 import { assertOrgMayAct } from '../lib/auth.server';
 import { newId } from '../lib/ids';
-import { type Currency, formatMoney } from '../lib/money';
 import { enqueue } from '../lib/outbox.server';
-import { type QuantityUnit, gramsPer, unitLabel } from '../lib/units';
+import { type QuantityUnit, gramsPer } from '../lib/units';
 import { ListingError, reserveStock } from '../listings/listings.server';
+import { type MoneyParam, moneyParam } from '../notify/render';
 import { getCategorySettings } from '../market/settings.server';
 import { type IncrementBands, incrementBandsSchema } from '../market/settings';
 import { floorEndsAt } from './dutch';
@@ -99,9 +99,9 @@ export function englishState(auction: Auction): EnglishState {
   };
 }
 
-/** A price as traders read it: ¥42.00/公斤 (in notifications, the same in both languages). */
-export function priceLabel(auction: Pick<Auction, 'currency' | 'priceUnit'>, fen: number): string {
-  return `${formatMoney(fen, auction.currency as Currency, 'zh-CN')}/${unitLabel(auction.priceUnit, 'zh-CN')}`;
+/** A price for a notification, stored raw (fen, currency, unit) and shown in each reader's language. */
+export function priceParam(auction: Pick<Auction, 'currency' | 'priceUnit'>, fen: number): MoneyParam {
+  return moneyParam(fen, auction.currency, auction.priceUnit);
 }
 
 /**

@@ -29,7 +29,7 @@ import {
   ensureParticipant,
   listingTitle,
   lockAuction,
-  priceLabel,
+  priceParam,
 } from './auctions.server';
 import { DepositShortError, type HoldChange, setHolds } from './deposits.server';
 import { depositFor } from './deposit';
@@ -311,7 +311,7 @@ async function notifyOutbid(tx: Tx, auction: Auction, orgId: string, priceFen: n
     type: 'outbid',
     orgId,
     minRole: 'trader',
-    params: { listing: lot ? listingTitle(lot) : '', price: priceLabel(auction, priceFen) },
+    params: { listing: lot ? listingTitle(lot) : '', price: priceParam(auction, priceFen) },
     link: `/auctions/${auction.id}`,
     subject: { type: 'auction', id: auction.id },
   });
@@ -455,7 +455,7 @@ export async function pressClock(
         minRole: 'trader',
         params: {
           listing: lot ? listingTitle(lot) : '',
-          price: priceLabel(auction, priceFen),
+          price: priceParam(auction, priceFen),
           order: orderId.slice(-8).toUpperCase(),
         },
         link: `/orders/${orderId}`,

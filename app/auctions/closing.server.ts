@@ -6,6 +6,7 @@ import { lineTotal } from '../lib/money';
 import { enqueue } from '../lib/outbox.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { notify } from '../notify/notify.server';
+import { moneyParam } from '../notify/render';
 import type { OrderEventHook } from '../orders/hooks.server';
 import { createOrderInTx } from '../orders/orders.server';
 import {
@@ -14,7 +15,7 @@ import {
   englishState,
   listingTitle,
   lockAuction,
-  priceLabel,
+  priceParam,
 } from './auctions.server';
 import { forfeitHold, setHolds } from './deposits.server';
 import { reserveMet } from './english';
@@ -79,7 +80,7 @@ async function notifyLosers(
       type: 'auction-lost',
       orgId,
       minRole: 'trader',
-      params: { listing: title, price: priceFen === null ? '—' : priceLabel(auction, priceFen) },
+      params: { listing: title, price: priceFen === null ? '—' : priceParam(auction, priceFen) },
       link: `/auctions/${auction.id}`,
       subject: { type: 'auction', id: auction.id },
       dedupeKey: `auction:${auction.id}:lost:${orgId}`,
@@ -191,7 +192,7 @@ export async function closeAuction(auctionId: string, now = new Date()): Promise
       minRole: 'trader',
       params: {
         listing: title,
-        price: priceLabel(auction, winner.priceFen),
+        price: priceParam(auction, winner.priceFen),
         order: orderId.slice(-8).toUpperCase(),
       },
       link: `/orders/${orderId}`,
@@ -251,7 +252,7 @@ export async function afterAuctionOrderEvent(
         minRole: 'trader',
         params: {
           listing: await lotTitle(tx, auction.listingId),
-          amount: priceLabel(auction, amount).split('/')[0],
+          amount: moneyParam(amount, auction.currency),
         },
         link: `/auctions/${auction.id}`,
         subject: { type: 'auction', id: auction.id },
@@ -316,7 +317,7 @@ export async function offerSecondChance(auctionId: string): Promise<{ orderId: s
       minRole: 'trader',
       params: {
         listing: await lotTitle(tx, auction.listingId),
-        price: priceLabel(auction, runnerUp.priceFen),
+        price: priceParam(auction, runnerUp.priceFen),
         order: orderId.slice(-8).toUpperCase(),
       },
       link: `/orders/${orderId}`,

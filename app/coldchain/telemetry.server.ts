@@ -200,7 +200,8 @@ export async function checkExcursions(tx: DbOrTx, bookingId: string): Promise<nu
         params: {
           order: shortId(order.id),
           minutes: run.minutes,
-          maxC: `${worstC(tempClass, run).toFixed(1)} °C`,
+          // A number: the templates write the unit ("up to {maxC} °C").
+          maxC: Number(worstC(tempClass, run).toFixed(1)),
         },
         link: orgId === booking.carrierOrgId ? '/logistics' : `/orders/${order.id}`,
         subject: { type: 'order', id: order.id },

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PublicAuction } from '~/auctions/live.server';
 import { clockAt } from '~/auctions/dutch';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { type Currency, formatMoney } from '~/lib/money';
 import { type QuantityUnit, formatQuantity, unitLabel } from '~/lib/units';
 
@@ -195,7 +195,7 @@ export function BidHistory({
               <span className="text-slate-400">{t('auctions.hidden')}</span>
             )}
             <span className={bid.status === 'rejected' ? 'text-red-600' : 'text-slate-600'}>
-              {t(`auctions.outcome.${bid.outcome}`)}
+              {t(`auctions.outcome.${bid.outcome}` as KeyIn<'auctions.outcome'>)}
             </span>
             <time className="text-xs text-slate-400" dateTime={bid.at}>
               {clockTime(bid.at)}

@@ -2,7 +2,7 @@
 import { Form } from '@remix-run/react';
 import { useState } from 'react';
 import { FieldError, FormAlert, SubmitButton, inputClass } from '~/components/forms';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, storedKey } from '~/lib/i18n';
 import { type Currency, formatMoney } from '~/lib/money';
 import {
   type BaseUnit,
@@ -154,7 +154,7 @@ export function BuyBox(props: BuyBoxProps) {
             {byWeight ? <p className="text-xs text-slate-500">{t('orders.buy.totalNote')}</p> : null}
           </dl>
         ) : quote ? (
-          <p className="text-sm text-amber-800">{t(quote.error)}</p>
+          <p className="text-sm text-amber-800">{t(storedKey(quote.error))}</p>
         ) : (
           <p className="text-sm text-slate-500">{t('orders.buy.enterQuantity')}</p>
         )}
@@ -162,7 +162,7 @@ export function BuyBox(props: BuyBoxProps) {
 
       {props.blockedReason ? (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
-          {t(props.blockedReason)}
+          {t(storedKey(props.blockedReason))}
         </p>
       ) : (
         <div className="space-y-2">

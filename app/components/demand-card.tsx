@@ -2,7 +2,7 @@
 import { Link } from '@remix-run/react';
 import { Badge } from '~/components/ui';
 import { priceLabel } from '~/demand/format';
-import { type Locale, useLocale, useT } from '~/lib/i18n';
+import { type Locale, useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { type QuantityUnit, formatQuantity } from '~/lib/units';
 
 type Label = { zh: string; en: string };
@@ -95,7 +95,7 @@ export function DemandCard({ demand }: { demand: DemandCardData }) {
           {t('demand.card.by', { date: demand.deliverBy })}
         </dd>
         <dt className="text-slate-500">{t('demand.card.coldChain')}</dt>
-        <dd>{t(`listing.coldChain.${demand.coldChain}`)}</dd>
+        <dd>{t(`listing.coldChain.${demand.coldChain}` as KeyIn<'listing.coldChain'>)}</dd>
       </dl>
       <p className="mt-auto flex flex-wrap justify-between gap-2 pt-3 text-xs text-slate-500">
         <span className="min-w-0 truncate">{demand.buyerName}</span>

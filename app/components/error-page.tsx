@@ -1,6 +1,6 @@
 // The body of an error page (404, 403, 500): the status, why in the reader's language, and a way back.
 import { Link, isRouteErrorResponse, useLocation } from '@remix-run/react';
-import { useT } from '~/lib/i18n';
+import { storedKey, useT } from '~/lib/i18n';
 
 /** The path one level up (/orders/ord_1 → /orders), or null at the top. */
 export function parentPath(pathname: string): string | null {
@@ -19,7 +19,7 @@ export function ErrorPage({ error }: { error: unknown }) {
     : null;
   const message =
     typeof said?.messageKey === 'string'
-      ? t(said.messageKey, (said.params ?? {}) as Record<string, string>)
+      ? t(storedKey(said.messageKey), (said.params ?? {}) as Record<string, string>)
       : status === 404
         ? t('errors.notFound')
         : status === 403

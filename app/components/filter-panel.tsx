@@ -1,7 +1,7 @@
 // The filter panel of the market and the demand board: a collapsible frame, labelled selects and inputs for a GET form.
 import { Link } from '@remix-run/react';
 import type { ReactNode } from 'react';
-import { useT } from '~/lib/i18n';
+import { useT, storedKey } from '~/lib/i18n';
 
 const labelClass = 'block text-sm font-medium text-slate-700';
 const controlClass =
@@ -163,7 +163,7 @@ export function FilterNumber({
       />
       {error ? (
         <p id={`${name}-error`} role="alert" className="mt-1 text-xs text-red-600">
-          {t(error)}
+          {t(storedKey(error))}
         </p>
       ) : null}
       {hint ? (

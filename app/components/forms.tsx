@@ -1,7 +1,7 @@
 // Form fields with labels, hints and per-field messages; they refill what the user typed after an error.
 import type { ReactNode } from 'react';
 import { useNavigation } from '@remix-run/react';
-import { useT } from '~/lib/i18n';
+import { useT, storedKey } from '~/lib/i18n';
 
 type FieldProps = {
   name: string;
@@ -94,7 +94,7 @@ export function FieldError({ name, error }: { name: string; error?: string }) {
   if (!error) return null;
   return (
     <p id={`${name}-error`} role="alert" className="mt-1 text-sm text-red-600">
-      {t(error)}
+      {t(storedKey(error))}
     </p>
   );
 }
@@ -104,7 +104,7 @@ export function FormAlert({ error }: { error?: string }) {
   if (!error) return null;
   return (
     <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700">
-      {t(error)}
+      {t(storedKey(error))}
     </div>
   );
 }

@@ -14,7 +14,7 @@ import {
 import { formatTime } from '~/components/notification';
 import { Badge, Card } from '~/components/ui';
 import type { ListingStatus } from '~/lib/db.server';
-import { type Locale, useLocale, useT } from '~/lib/i18n';
+import { type Locale, useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { type QuantityUnit, unitLabel } from '~/lib/units';
 import type { AttributeDefinition } from '~/listings/catalogue';
 import type { CategoryView } from '~/listings/sell.server';
@@ -695,7 +695,9 @@ export function ListingFiles({ files, canEdit }: { files: ListingFileView[]; can
       <div className="flex items-center justify-between gap-2 text-xs text-slate-600">
         <span className="min-w-0 truncate">
           {name}
-          {file.certificateType ? ` · ${t(`sell.certificateType.${file.certificateType}`)}` : ''}
+          {file.certificateType
+            ? ` · ${t(`sell.certificateType.${file.certificateType}` as KeyIn<'sell.certificateType'>)}`
+            : ''}
           {file.certificateNumber ? ` · ${file.certificateNumber}` : ''}
         </span>
         {canEdit ? (

@@ -1,12 +1,12 @@
 // One inbox entry rendered in the reader's language from its type and parameters.
 import { Link } from '@remix-run/react';
 import { useLocale, useT } from '~/lib/i18n';
-import { localizeParams } from '~/notify/render';
+import { type Params, localizeParams, notificationKeys } from '~/notify/render';
 
 export type NotificationView = {
   id: string;
   type: string;
-  params: Record<string, string | number>;
+  params: Params;
   link: string | null;
   readAt: string | null;
   createdAt: string;
@@ -24,7 +24,8 @@ export function NotificationText({ item }: { item: NotificationView }) {
   const t = useT();
   const locale = useLocale();
   const params = localizeParams(t, item.params, locale);
-  const title = t(`notification.${item.type}.title`, params);
+  const keys = notificationKeys(item.type);
+  const title = t(keys.title, params);
   return (
     <div className="min-w-0">
       <p className={`text-sm ${item.readAt ? 'text-slate-700' : 'font-semibold text-slate-900'}`}>
@@ -36,7 +37,7 @@ export function NotificationText({ item }: { item: NotificationView }) {
           title
         )}
       </p>
-      <p className="mt-0.5 text-sm text-slate-600">{t(`notification.${item.type}.body`, params)}</p>
+      <p className="mt-0.5 text-sm text-slate-600">{t(keys.body, params)}</p>
       <p className="mt-1 text-xs text-slate-400">
         <time dateTime={item.createdAt}>{formatTime(item.createdAt, locale)}</time>
       </p>

@@ -1,7 +1,7 @@
 // An order's status badge and its timeline: every step with when (market time), who, from → to, why and the figures.
 import { formatTime } from '~/components/notification';
 import { Badge } from '~/components/ui';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { type Currency, formatMoney, ratioToDecimal } from '~/lib/money';
 import { type QuantityUnit, formatQuantity } from '~/lib/units';
 
@@ -95,9 +95,9 @@ export function OrderTimeline({
           <div className="flex flex-wrap items-baseline gap-x-2 gap-y-1">
             <p className="font-semibold text-slate-900">
               {t(
-                entry.handover
+                (entry.handover
                   ? `orders.event.${entry.kind}.${entry.handover}`
-                  : `orders.event.${entry.kind}`,
+                  : `orders.event.${entry.kind}`) as KeyIn<'orders.event'>,
               )}
             </p>
             {entry.fromStatus && entry.toStatus ? (
@@ -135,7 +135,9 @@ export function OrderTimeline({
           ) : null}
           {entry.outcome ? (
             <p className="mt-1 text-sm text-slate-700">
-              {t('orders.timeline.outcome', { outcome: t(`orders.outcome.${entry.outcome}`) })}
+              {t('orders.timeline.outcome', {
+                outcome: t(`orders.outcome.${entry.outcome}` as KeyIn<'orders.outcome'>),
+              })}
             </p>
           ) : null}
           {entry.settledFen !== null && entry.settledFen > 0 ? (

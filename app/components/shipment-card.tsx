@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { listingTitle } from '~/components/listing-form';
 import { formatTime } from '~/components/notification';
 import { Badge } from '~/components/ui';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 
 export type ShipmentCardData = {
   id: string;
@@ -38,7 +38,11 @@ const TONE: Record<string, 'slate' | 'green' | 'amber' | 'red' | 'sea'> = {
 
 export function BookingStatusBadge({ status }: { status: string }) {
   const t = useT();
-  return <Badge tone={TONE[status] ?? 'slate'}>{t(`coldchain.status.${status}`)}</Badge>;
+  return (
+    <Badge tone={TONE[status] ?? 'slate'}>
+      {t(`coldchain.status.${status}` as KeyIn<'coldchain.status'>)}
+    </Badge>
+  );
 }
 
 export function ShipmentCard({ card, children }: { card: ShipmentCardData; children?: ReactNode }) {
@@ -69,7 +73,7 @@ export function ShipmentCard({ card, children }: { card: ShipmentCardData; child
         </dd>
         <dt className="text-slate-500">{t('coldchain.booking.cargo')}</dt>
         <dd className="tabular-nums">
-          {t(`coldchain.class.${card.tempClass}`)} ·{' '}
+          {t(`coldchain.class.${card.tempClass}` as KeyIn<'coldchain.class'>)} ·{' '}
           {t('coldchain.booking.cargoValue', { kg: card.weightKg, pallets: card.pallets })}
         </dd>
         <dt className="text-slate-500">{t('coldchain.booking.pickupWindow')}</dt>

@@ -3,7 +3,7 @@ import { Form, Link } from '@remix-run/react';
 import { SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { BookingStatusBadge } from '~/components/shipment-card';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 
 export type ShipmentView = {
   booking: {
@@ -221,7 +221,8 @@ export function ShipmentPanel({
         ) : null}
       </div>
       <p>
-        <span className="font-medium">{b.route}</span> · {t(`coldchain.class.${b.tempClass}`)} ·{' '}
+        <span className="font-medium">{b.route}</span> ·{' '}
+        {t(`coldchain.class.${b.tempClass}` as KeyIn<'coldchain.class'>)} ·{' '}
         {t('coldchain.booking.cargoValue', { kg: b.weightKg, pallets: b.pallets })}
       </p>
       <p className="text-slate-600 break-words">
@@ -255,7 +256,7 @@ export function ShipmentPanel({
         <h3 className="font-semibold text-slate-900">{t('coldchain.shipment.temperature')}</h3>
         <p className="text-xs text-slate-500">
           {t('coldchain.shipment.band', {
-            class: t(`coldchain.class.${b.tempClass}`),
+            class: t(`coldchain.class.${b.tempClass}` as KeyIn<'coldchain.class'>),
             min: b.band.minC,
             max: b.band.maxC,
           })}

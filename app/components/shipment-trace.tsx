@@ -1,5 +1,5 @@
 // A lot's trace as a vertical timeline: each step with its time, place, quantity, certificate and temperatures.
-import { useT } from '~/lib/i18n';
+import { useT, type KeyIn } from '~/lib/i18n';
 
 export type TimelineStep = {
   id: string;
@@ -21,7 +21,9 @@ export function TraceTimeline({ steps }: { steps: TimelineStep[] }) {
       {steps.map((step) => (
         <li key={step.id} className="relative" data-step={step.step}>
           <span className="absolute top-1 -left-[27px] size-3 rounded-full border-2 border-white bg-sea-600" />
-          <p className="font-semibold text-slate-900">{t(`trace.step.${step.step}`)}</p>
+          <p className="font-semibold text-slate-900">
+            {t(`trace.step.${step.step}` as KeyIn<'trace.step'>)}
+          </p>
           <p className="text-xs text-slate-500">
             {step.timeLabel}
             {step.place ? ` · ${step.place}` : ''}

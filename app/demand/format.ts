@@ -3,12 +3,20 @@ import { formatMoney } from '../lib/money';
 import type { AttributeDefinition as Attribute } from '../listings/catalogue';
 import type { WantedValue as Wanted } from '../matching/score';
 import { type UnitLocale, type WeightPriceUnit, pricePerUnit, unitLabel } from '../lib/units';
+import { type MoneyParam, moneyParam } from '../notify/render';
 
 /** A price stored per kg (or per piece) shown per `unit` (kg, jin, t or piece). */
 export function priceLabel(fenPerBase: number, unit: string, locale: UnitLocale = 'zh-CN'): string {
   if (unit === 'piece') return `${formatMoney(fenPerBase, 'CNY', locale)}/${unitLabel('piece', locale)}`;
   const weightUnit = (['kg', 'jin', 't'].includes(unit) ? unit : 'kg') as WeightPriceUnit;
   return `${formatMoney(pricePerUnit(fenPerBase, weightUnit), 'CNY', locale)}/${unitLabel(weightUnit, locale)}`;
+}
+
+/** The same price for a notification, stored raw (fen per unit, unit) and shown in each reader's language. */
+export function priceParam(fenPerBase: number, unit: string): MoneyParam {
+  if (unit === 'piece') return moneyParam(fenPerBase, 'CNY', 'piece');
+  const weightUnit = (['kg', 'jin', 't'].includes(unit) ? unit : 'kg') as WeightPriceUnit;
+  return moneyParam(pricePerUnit(fenPerBase, weightUnit), 'CNY', weightUnit);
 }
 
 /** The number a price field shows again for editing or countering ("4.20" for ¥4.20/斤). */

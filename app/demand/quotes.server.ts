@@ -23,7 +23,7 @@ import { notify } from '../notify/notify.server';
 import { createOrderInTx } from '../orders/orders.server';
 import { perBaseOf } from '../orders/pricing';
 import { DemandError, takesQuotes } from './demands.server';
-import { priceLabel } from './format';
+import { priceParam } from './format';
 import type { OfferDraft } from './form.server';
 
 export type Party = { orgId: string; userId: string };
@@ -101,7 +101,7 @@ export async function createQuote(
     params: {
       demand: demand.title,
       seller: await orgName(tx, input.seller.orgId),
-      price: priceLabel(input.draft.unitPriceFen, input.draft.priceUnit),
+      price: priceParam(input.draft.unitPriceFen, input.draft.priceUnit),
     },
     link: threadLink(demand.id, id),
     subject: { type: 'quote', id },
@@ -187,7 +187,7 @@ export async function counterQuote(
     minRole: 'trader',
     params: {
       demand: thread.demand.title,
-      price: priceLabel(input.draft.unitPriceFen, input.draft.priceUnit),
+      price: priceParam(input.draft.unitPriceFen, input.draft.priceUnit),
     },
     link: threadLink(thread.demand.id, input.quoteId),
     subject: { type: 'quote', id: input.quoteId },

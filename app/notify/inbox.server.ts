@@ -4,12 +4,13 @@ import type { DbOrTx } from '../../db/client';
 import { notifications } from '../../db/schema';
 import { publish, userChannel } from '../lib/events.server';
 import { newId } from '../lib/ids';
+import type { Params } from './render';
 
 export type InboxItem = {
   userId: string;
   orgId?: string | null;
   type: string;
-  params?: Record<string, string | number>;
+  params?: Params;
   link?: string | null;
   /** Unique per delivery: the same key twice stores one notification. */
   dedupeKey: string;

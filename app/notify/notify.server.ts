@@ -5,6 +5,7 @@ import { type MemberRole, notificationEvents } from '../../db/schema';
 import { enqueue } from '../lib/outbox.server';
 import { newId } from '../lib/ids';
 import { NOTIFICATION_TYPES, type NotificationType } from './catalogue';
+import type { Params } from './render';
 
 export type NotifyInput = {
   type: NotificationType;
@@ -13,7 +14,8 @@ export type NotifyInput = {
   minRole?: MemberRole;
   /** …or these users. At least one of the two. */
   userIds?: string[];
-  params: Record<string, string | number>;
+  /** Raw values (amounts as `moneyParam`), formatted in each reader's language when shown (./render.ts). */
+  params: Params;
   /** Where the notification leads in the app, e.g. `/orders/ord_…`. */
   link?: string;
   subject?: { type: string; id: string };

@@ -2,10 +2,9 @@
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { invoices, listings, orders } from '../../db/schema';
-import type { Currency } from '../lib/money';
-import { formatMoney } from '../lib/money';
 import type { NotificationType } from './catalogue';
 import { notify } from './notify.server';
+import { type Params, moneyParam } from './render';
 
 type OrderEvent = {
   kind: string;
@@ -46,10 +45,10 @@ export async function notifyOrderEvent(tx: DbOrTx, orderId: string, event: Order
     .where(eq(orders.id, orderId));
   if (!row) return;
   const { order } = row;
-  // Money is shown as the market writes it (¥1,234.50), the same in both languages.
-  const money = (fen: number) => formatMoney(fen, order.currency as Currency, 'zh-CN');
+  // Amounts are stored raw and formatted in each reader's language when shown (./render.ts).
+  const money = (fen: number) => moneyParam(fen, order.currency);
   // The short order number people read aloud (as app/orders/pages.server.ts shortOrderId shows it).
-  const params: Record<string, string | number> = { order: order.id.slice(-8).toUpperCase() };
+  const params: Params = { order: order.id.slice(-8).toUpperCase() };
   switch (event.kind) {
     case 'created':
       params.listing = row.titleZh ?? row.titleEn ?? '';

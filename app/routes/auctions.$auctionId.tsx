@@ -26,7 +26,7 @@ import {
 import { getViewer, requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { formValues, readFormData } from '~/lib/forms.server';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn, storedKey } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney, toDecimalString } from '~/lib/money';
 import { incrementAt } from '~/market/increments';
@@ -168,8 +168,8 @@ export default function AuctionPage() {
   const errorText = (key?: string) =>
     key
       ? key === 'auctions.errors.tooLow' && result && !result.ok && result.minimumFen
-        ? t(key, { minimum: price(result.minimumFen) })
-        : t(key)
+        ? t(storedKey(key), { minimum: price(result.minimumFen) })
+        : t(storedKey(key))
       : undefined;
 
   return (
@@ -297,7 +297,7 @@ export default function AuctionPage() {
                     />
                     {errors.quantity ? (
                       <p role="alert" className="text-sm text-red-600">
-                        {t(errors.quantity)}
+                        {t(storedKey(errors.quantity))}
                       </p>
                     ) : null}
                     <div className="flex flex-wrap gap-2">
@@ -388,7 +388,7 @@ export default function AuctionPage() {
                 )}
                 {result?.ok ? (
                   <p role="status" className="text-sm text-emerald-700" data-testid="bid-result">
-                    {t(`auctions.result.${result.outcome}`, {
+                    {t(`auctions.result.${result.outcome}` as KeyIn<'auctions.result'>, {
                       price: result.priceFen !== null ? price(result.priceFen) : '',
                       quantity: result.filled ? qty(result.filled) : '',
                     })}{' '}

@@ -7,7 +7,7 @@ import { Card, EmptyState, PageHeader } from '~/components/ui';
 import { type EscrowedOrder, balances, escrowByOrder, orgStatement } from '~/ledger/ledger.server';
 import { requireActiveOrg } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, DEFAULT_CURRENCY, formatMoney } from '~/lib/money';
 import { STATEMENT_PAGE_SIZE, pageParam, shortOrderId } from '~/orders/pages.server';
@@ -217,7 +217,7 @@ export default function Balance() {
                     ) : null}
                   </span>
                   <span className="order-1 min-w-0 md:order-none">
-                    {t(`balance.kind.${entry.transactionKind}`)}
+                    {t(`balance.kind.${entry.transactionKind}` as KeyIn<'balance.kind'>)}
                     <span className="ml-1.5 text-xs text-slate-500">
                       {t(`balance.account.${entry.account}`)}
                     </span>

@@ -10,6 +10,7 @@ import { EmptyState, PageHeader } from '~/components/ui';
 import { db } from '~/lib/db.server';
 import { requireUser } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
+import type { Params } from '~/notify/render';
 import { announceInbox, listInbox, markRead, unreadCount } from '~/notify/inbox.server';
 import { pageTitle } from '~/lib/meta';
 import { readFormData } from '~/lib/forms.server';
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     unreadCount(db, viewer.user.id),
   ]);
   return json({
-    items: items.map((n) => ({ ...n, params: n.params as Record<string, string | number> })),
+    items: items.map((n) => ({ ...n, params: n.params as Params })),
     hasMore,
     unread,
     unreadOnly,

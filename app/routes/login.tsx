@@ -8,7 +8,7 @@ import { login, loginSchema } from '~/identity/accounts.server';
 import { clientIp, requireAnonymous, safeRedirect } from '~/lib/auth.server';
 import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { RateLimitUnavailable } from '~/lib/rate-limit.server';
-import { useT } from '~/lib/i18n';
+import { useT, storedKey } from '~/lib/i18n';
 import { commitSessionCookie } from '~/lib/session.server';
 import { pageTitle } from '~/lib/meta';
 
@@ -60,7 +60,7 @@ export default function Login() {
           <FormAlert
             error={
               errors.form && data && 'params' in data
-                ? t(errors.form, data.params as Record<string, string>)
+                ? t(storedKey(errors.form), data.params as Record<string, string>)
                 : errors.form
             }
           />

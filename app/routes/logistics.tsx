@@ -26,7 +26,7 @@ import { routeLabel, shortId } from '~/coldchain/matcher.server';
 import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { formError, formValues, readFormData } from '~/lib/forms.server';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, storedKey } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { readMultipart } from '~/lib/multipart.server';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -332,7 +332,7 @@ function CarrierDesk({ data }: { data: CarrierData }) {
           <p className="mt-1 text-xs text-slate-500">{t('coldchain.booking.photosHint')}</p>
           {errors.photos ? (
             <p role="alert" className="mt-1 text-sm text-red-600">
-              {t(errors.photos)}
+              {t(storedKey(errors.photos))}
             </p>
           ) : null}
         </div>

@@ -18,7 +18,7 @@ import { env } from '~/lib/env.server';
 import { buyerRefusal } from '~/orders/pages.server';
 import { newBuyToken } from '~/orders/orders.server';
 import { db } from '~/lib/db.server';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { getListingForViewer } from '~/listings/queries.server';
 import { sellerStanding } from '~/trust/credit.server';
 import { localeOf, pageTitle } from '~/lib/meta';
@@ -335,7 +335,9 @@ export default function MarketListing() {
                       <span data-testid="credit-score">{standing.creditScore}</span>
                     </Fact>
                     <Fact label={t('trust.credit.quality')}>
-                      <span title={t(`trust.quality.${standing.qualityClass}`)}>{standing.qualityClass}</span>
+                      <span title={t(`trust.quality.${standing.qualityClass}` as KeyIn<'trust.quality'>)}>
+                        {standing.qualityClass}
+                      </span>
                     </Fact>
                   </>
                 ) : null}

@@ -17,7 +17,7 @@ import { mayRate, rateOrder, ratingOf, ratingSchema } from '~/trust/ratings.serv
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
 import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
-import { type Translate, useLocale, useT } from '~/lib/i18n';
+import { type Translate, useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -244,7 +244,9 @@ export default function OrderPage() {
       className="border-t border-slate-100 pt-4 first:border-0 first:pt-0"
       data-testid={`action-${intent}`}
     >
-      <h3 className="font-semibold text-slate-900">{t(`orders.action.${intent}`)}</h3>
+      <h3 className="font-semibold text-slate-900">
+        {t(`orders.action.${intent}` as KeyIn<'orders.action'>)}
+      </h3>
       {hint ? <p className="mt-0.5 text-xs text-slate-500">{hint}</p> : null}
       <Form
         method="post"

@@ -11,7 +11,7 @@ import { orgWebhooks } from '~/lib/db.server';
 import { requireOrgRole } from '~/lib/auth.server';
 import { env } from '~/lib/env.server';
 import { formError, formValues, readFormData } from '~/lib/forms.server';
-import { type MessageKey, useLocale, useT } from '~/lib/i18n';
+import { type MessageKey, useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { queueWebhookTest, webhookLog } from '~/notify/deliver.server';
 import { checkWebhookUrl, rotateWebhookSecret, saveWebhook, webhookOf } from '~/notify/webhooks.server';
@@ -173,12 +173,14 @@ export default function Webhooks() {
               <li key={entry.id} className="py-3">
                 <div className="flex flex-wrap items-center justify-between gap-2">
                   <span className="font-medium">
-                    {entry.type ? t(`notification.${entry.type}.title`) : t('webhooks.logTest')}
+                    {entry.type
+                      ? t(`notification.${entry.type}.title` as KeyIn<'notification'>)
+                      : t('webhooks.logTest')}
                   </span>
                   <span className="flex items-center gap-2 text-slate-500">
                     <time dateTime={entry.createdAt}>{formatTime(entry.createdAt, locale)}</time>
                     <Badge tone={statusTone[entry.status as keyof typeof statusTone] ?? 'slate'}>
-                      {t(`webhooks.status.${entry.status}`)}
+                      {t(`webhooks.status.${entry.status}` as KeyIn<'webhooks.status'>)}
                     </Badge>
                   </span>
                 </div>

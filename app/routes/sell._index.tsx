@@ -9,7 +9,7 @@ import { EmptyState, PageHeader } from '~/components/ui';
 import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { parseForm, readFormData } from '~/lib/forms.server';
-import { type Locale, useLocale, useT } from '~/lib/i18n';
+import { type Locale, useLocale, useT, storedKey } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -324,7 +324,7 @@ function ListingRow({
       </div>
       {failed?.error && failed.listingId === row.id ? (
         <p role="alert" className="col-span-2 text-sm text-red-600 lg:col-span-6">
-          {t(failed.error)}
+          {t(storedKey(failed.error))}
         </p>
       ) : null}
     </li>

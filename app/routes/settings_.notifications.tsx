@@ -6,7 +6,7 @@ import { SubmitButton } from '~/components/forms';
 import { Badge, Card, PageHeader } from '~/components/ui';
 import { db } from '~/lib/db.server';
 import { requireUser, roleAtLeast } from '~/lib/auth.server';
-import { useLocale, useT } from '~/lib/i18n';
+import { useLocale, useT, storedKey } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { USER_CHANNELS } from '~/notify/catalogue';
@@ -82,7 +82,7 @@ export default function NotificationSettings() {
           role="alert"
           className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
         >
-          {t(data.error.messageKey, data.error.params)}
+          {t(storedKey(data.error.messageKey), data.error.params)}
         </div>
       ) : null}
       <Card>

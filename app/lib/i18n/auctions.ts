@@ -1,4 +1,5 @@
 // Strings of the auctions area, in both languages (same keys in each).
+import type { English } from './types';
 export const zhCN = {
   'auctions.title': '拍卖',
   'auctions.back': '返回拍卖大厅',
@@ -154,7 +155,7 @@ export const zhCN = {
   'auctions.errors.tooLong': '一场拍卖最长 14 天。',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'auctions.title': 'Auctions',
   'auctions.back': 'Back to auctions',
   'auctions.type.english': 'English',

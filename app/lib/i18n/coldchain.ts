@@ -1,4 +1,5 @@
 // Strings of the coldchain area (vehicles, bookings, telemetry, the public trace), in both languages (same keys in each).
+import type { English } from './types';
 export const zhCN = {
   'coldchain.class.frozen': '冷冻（−18 °C 以下）',
   'coldchain.class.chilled': '冷藏（0–4 °C）',
@@ -171,7 +172,7 @@ export const zhCN = {
   'trace.label.link': '标签和追溯码',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'coldchain.class.frozen': 'Frozen (−18 °C or colder)',
   'coldchain.class.chilled': 'Chilled (0–4 °C)',
   'coldchain.class.live': 'Live-water tank (8–20 °C)',

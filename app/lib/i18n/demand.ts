@@ -1,4 +1,5 @@
 // Strings of the demand area, in both languages (same keys in each).
+import type { English } from './types';
 export const zhCN = {
   'demand.board.title': '求购大厅',
   'demand.board.lead': '采购商在这里发布求购，卖家按规格、数量和交货地报价。',
@@ -171,7 +172,7 @@ export const zhCN = {
   'demand.sellerMatches.bestLot': '最匹配的货源：{lot}',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'demand.board.title': 'Demand board',
   'demand.board.lead': 'Buyers post what they need here; sellers quote by spec, quantity and delivery place.',
   'demand.board.post': 'Post a demand',

@@ -1,61 +1,124 @@
 // Translation: the locale list, a translator for a locale, and the React hook that pages use.
-import { createContext, useContext } from 'react';
-import * as auctions from './auctions';
-import * as coldchain from './coldchain';
-import * as demand from './demand';
-import * as invoice from './invoice';
-import * as listing from './listing';
-import * as market from './market';
-import { type MessageKey as CoreKey, en, zhCN } from './messages';
-import * as notify from './notify';
-import * as operator from './operator';
-import * as orders from './orders';
-import * as sell from './sell';
-import * as trust from './trust';
+// The engine is i18next; the strings stay in the area modules (./<area>.ts, zhCN and en objects), which only
+// the server imports (./resources.server.ts). The browser gets its reader's locale alone, as a cacheable
+// JSON file loaded before hydration (app/entry.client.tsx, app/routes/locales.$file.ts): ADR 0021.
+import { createInstance } from 'i18next';
+import { createContext, useContext, useMemo } from 'react';
+import type * as auctions from './auctions';
+import type * as coldchain from './coldchain';
+import type * as demand from './demand';
+import type * as invoice from './invoice';
+import type * as listing from './listing';
+import type * as market from './market';
+import type * as core from './messages';
+import type * as notify from './notify';
+import type * as operator from './operator';
+import type * as orders from './orders';
+import * as server from './resources.server';
+import type * as sell from './sell';
+import type * as trust from './trust';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
-/** Each area keeps its strings in its own module; every module has the same keys in both languages. */
-const areas = [listing, market, sell, orders, operator, invoice, auctions, demand, coldchain, trust, notify];
+/** i18next's plural suffixes: `x_one`/`x_other` in English, `x_other` alone in Chinese; pages ask for `x`. */
+type PluralSuffix = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
+type Base<K> = K extends `${infer B}_${PluralSuffix}` ? B : K;
+type KeysOf<D> = Base<keyof D & string>;
+
+/** Every message key of every area module; `t()` accepts nothing else (an unknown literal fails typecheck). */
 export type MessageKey =
-  | CoreKey
-  | keyof typeof listing.zhCN
-  | keyof typeof market.zhCN
-  | keyof typeof sell.zhCN
-  | keyof typeof orders.zhCN
-  | keyof typeof operator.zhCN
-  | keyof typeof invoice.zhCN
-  | keyof typeof auctions.zhCN
-  | keyof typeof demand.zhCN
-  | keyof typeof coldchain.zhCN
-  | keyof typeof trust.zhCN
-  | keyof typeof notify.zhCN;
+  | KeysOf<typeof core.zhCN>
+  | KeysOf<typeof listing.zhCN>
+  | KeysOf<typeof market.zhCN>
+  | KeysOf<typeof sell.zhCN>
+  | KeysOf<typeof orders.zhCN>
+  | KeysOf<typeof operator.zhCN>
+  | KeysOf<typeof invoice.zhCN>
+  | KeysOf<typeof auctions.zhCN>
+  | KeysOf<typeof demand.zhCN>
+  | KeysOf<typeof coldchain.zhCN>
+  | KeysOf<typeof trust.zhCN>
+  | KeysOf<typeof notify.zhCN>;
 
-const dictionaries: Record<Locale, Record<string, string>> = {
-  'zh-CN': Object.assign({}, zhCN, ...areas.map((area) => area.zhCN)),
-  en: Object.assign({}, en, ...areas.map((area) => area.en)),
-};
+/**
+ * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
+ * from code: the compiler cannot check it, so saying so is explicit. An unknown one renders as the key itself.
+ */
+export function storedKey(key: string): MessageKey {
+  return key as MessageKey;
+}
 
-/** Every dictionary, for the completeness test. */
-export const allMessages = dictionaries;
+/**
+ * The keys of one dynamic family, e.g. `KeyIn<'orders.status'>` for `orders.status.${status}`: for a value
+ * read from a text column, `t(`orders.status.${status}` as KeyIn<'orders.status'>)` says which family it
+ * must belong to. Values typed as a union need no cast: the template-literal key is checked as it is.
+ */
+export type KeyIn<Family extends string> = Extract<MessageKey, `${Family}.${string}`>;
 
-export type Translate = (key: MessageKey | string, params?: Record<string, string | number>) => string;
+/** Placeholder values; `count` also picks the plural form, so it must be a number. */
+export type Params = Record<string, string | number> & { count?: number };
+export type Translate = (key: MessageKey, params?: Params) => string;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
 
+/**
+ * The one i18next instance of the process (server) or page (browser). It holds no language state that a
+ * request could change: every translation goes through `getFixedT(locale)`.
+ */
+export const i18n = createInstance();
+void i18n.init({
+  resources: {},
+  lng: DEFAULT_LOCALE,
+  fallbackLng: DEFAULT_LOCALE,
+  supportedLngs: [...LOCALES],
+  initImmediate: false,
+  // Keys are flat ("market.results"), and may hold dots and colons.
+  keySeparator: false,
+  nsSeparator: false,
+  returnNull: false,
+  interpolation: {
+    // Our strings say {name}; React escapes what it renders, e-mails escape in their own step.
+    prefix: '{',
+    suffix: '}',
+    escapeValue: false,
+    // A placeholder without a value stays visible ("Welcome, {name}") instead of vanishing.
+    skipOnVariables: true,
+  },
+  missingInterpolationHandler: (_text: string, match: RegExpExecArray) => match[0],
+});
+
+/** Adds one locale's strings (the server adds both at start; the browser adds its reader's before hydration). */
+export function addLocaleResources(locale: Locale, resources: Record<string, string>): void {
+  i18n.addResourceBundle(locale, 'translation', resources, true, true);
+}
+
+export function hasLocaleResources(locale: Locale): boolean {
+  return i18n.hasResourceBundle(locale, 'translation');
+}
+
+// On the server the dictionaries are loaded here; in the browser build `./resources.server` is an empty module.
+if (server.dictionaries) {
+  for (const locale of LOCALES) addLocaleResources(locale, server.dictionaries[locale]);
+}
+
+/** Every dictionary (server only: undefined in the browser), for the completeness tests. */
+export const allMessages = server.dictionaries;
+
+type LooseT = (key: string, options?: Record<string, unknown>) => string;
+
 export function translator(locale: Locale): Translate {
-  const dictionary = dictionaries[locale];
+  const fixed = i18n.getFixedT(locale) as unknown as LooseT;
   return (key, params) => {
-    const template =
-      (dictionary as Record<string, string>)[key] ?? (zhCN as Record<string, string>)[key] ?? key;
-    if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (match, name: string) =>
-      name in params ? String(params[name]) : match,
-    );
+    if (!params) return fixed(key);
+    // Values go through `replace` so a placeholder named like an i18next option (context, ns, lng) stays a value.
+    return fixed(key, {
+      replace: params,
+      count: typeof params.count === 'number' ? params.count : undefined,
+    });
   };
 }
 
@@ -85,5 +148,13 @@ export function useLocale(): Locale {
 }
 
 export function useT(): Translate {
-  return translator(useLocale());
+  const locale = useLocale();
+  return useMemo(() => translator(locale), [locale]);
+}
+
+/** Browser: fetches one locale's strings (the file the page named) and adds them to i18next. */
+export async function loadLocaleResources(locale: Locale, href: string): Promise<void> {
+  const response = await fetch(href, { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`language file ${href}: ${response.status}`);
+  addLocaleResources(locale, (await response.json()) as Record<string, string>);
 }

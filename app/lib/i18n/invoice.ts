@@ -1,4 +1,5 @@
 // Strings of the invoice of a completed order (HTML page and PDF), in Chinese and English.
+import type { English } from './types';
 export const zhCN = {
   'invoice.title': '销售单',
   'invoice.copy.seller': '卖方联',
@@ -35,7 +36,7 @@ export const zhCN = {
   'invoice.page': '第 {page} 页，共 {pages} 页',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'invoice.title': 'Invoice',
   'invoice.copy.seller': "Seller's copy",
   'invoice.copy.buyer': "Buyer's copy",

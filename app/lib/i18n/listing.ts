@@ -1,4 +1,5 @@
 // Strings about lots shared by the seller's and the buyer's pages: states, units, cold chain, errors.
+import type { English } from './types';
 export const zhCN = {
   'listing.status.draft': '草稿',
   'listing.status.pending_review': '待审核',
@@ -54,7 +55,7 @@ export const zhCN = {
   'errors.tooManyCertificates': '最多 4 份证书',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'listing.status.draft': 'Draft',
   'listing.status.pending_review': 'Pending review',
   'listing.status.live': 'Live',

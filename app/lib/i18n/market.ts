@@ -1,4 +1,5 @@
 // Strings of the market pages, in Chinese and English.
+import type { English } from './types';
 export const zhCN = {
   'market.title': '市场',
   'market.lead': '在售的水产海鲜与农产品批发货品：按品类、产地、冷链和价格筛选。',
@@ -93,7 +94,7 @@ export const zhCN = {
   'market.slot.traceHint': '从产地到交货的每一步记录，公开可查。',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'market.title': 'Market',
   'market.lead':
     'Seafood and farm produce on sale at wholesale: filter by category, origin, cold chain and price.',

@@ -1,4 +1,5 @@
 // Every string of the UI, in Chinese (the market's language, the default) and English.
+import type { English } from './types';
 export const zhCN = {
   'app.name': '码头',
   'app.tagline': '海鲜与农产品批发交易市场',
@@ -182,7 +183,7 @@ export const zhCN = {
 
 export type MessageKey = keyof typeof zhCN;
 
-export const en: Record<MessageKey, string> = {
+export const en: English<typeof zhCN> = {
   'app.name': 'Wharf',
   'app.tagline': 'Wholesale market for seafood and farm produce',
   'nav.market': 'Market',

@@ -1,4 +1,5 @@
 // Strings of the notify area: a title and body per notification type (placeholders = the catalogue's params),
+import type { English } from './types';
 // the e-mail frame, preferences, org webhooks and the development mailbox, in both languages (same keys in each).
 export const zhCN = {
   'notification.welcome.title': '欢迎来到码头',
@@ -175,7 +176,7 @@ export const zhCN = {
   'mailbox.time': '时间',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'notification.welcome.title': 'Welcome to Wharf',
   'notification.welcome.body':
     'The account of “{org}” is open. Invite your colleagues, then list lots or post a demand.',

@@ -1,4 +1,5 @@
 // Strings of the operator console (dashboard, reviews, verification, reports, sanctions, words, settings, audit), in Chinese and English.
+import type { English } from './types';
 export const zhCN = {
   'operator.categories.title': '品类设置',
   'operator.categories.lead': '品类和它的规格项都是数据：在这里新增或修改，卖家挂牌表单和买家筛选立即生效。',
@@ -149,7 +150,7 @@ export const zhCN = {
   'console.audit.subject': '对象',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'operator.categories.title': 'Categories',
   'operator.categories.lead':
     'Categories and their spec attributes are data: add or change them here and the listing form and market filters follow at once.',

@@ -1,4 +1,5 @@
 // Strings of orders, payments and the balance pages, in Chinese and English.
+import type { English } from './types';
 export const zhCN = {
   'orders.errors.tooManyDisputePhotos': '最多 4 张照片。',
   'orders.errors.disputePhotoType': '照片只接受 JPEG、PNG 或 WebP 格式。',
@@ -235,6 +236,9 @@ export const zhCN = {
   'balance.kind.adjustment': '调账',
   'balance.account.available': '可用',
   'balance.account.held': '冻结',
+  'balance.account.escrow': '托管',
+  'balance.account.platform_fees': '平台服务费',
+  'balance.account.provider_clearing': '支付通道清算',
   'payments.title': '收付款',
   'payments.intro': '核对买家的银行转账、给卖家打款、跟进争议。',
   'payments.awaiting': '待确认到账',
@@ -252,7 +256,7 @@ export const zhCN = {
   'payments.resolve': '去处理',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'orders.errors.tooManyDisputePhotos': 'At most 4 photos.',
   'orders.errors.disputePhotoType': 'Photos must be JPEG, PNG or WebP images.',
   'orders.errors.disputePhotoTooLarge': 'Photo too large: 8 MB at most each.',
@@ -500,6 +504,9 @@ export const en: Record<keyof typeof zhCN, string> = {
   'balance.kind.adjustment': 'Adjustment',
   'balance.account.available': 'Available',
   'balance.account.held': 'Held',
+  'balance.account.escrow': 'Escrow',
+  'balance.account.platform_fees': 'Market fees',
+  'balance.account.provider_clearing': 'Payment clearing',
   'payments.title': 'Payments',
   'payments.intro': 'Match buyers’ bank transfers, pay sellers out, follow up disputes.',
   'payments.awaiting': 'Awaiting payment',

@@ -1,4 +1,5 @@
 // Strings of the sell pages, in Chinese and English.
+import type { English } from './types';
 export const zhCN = {
   'sell.title': '我的挂牌',
   'sell.newLot': '挂牌新货',
@@ -123,7 +124,7 @@ export const zhCN = {
   'sell.certificateType.other': '其他证明',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'sell.title': 'My listings',
   'sell.newLot': 'New lot',
   'sell.tabs': 'Filter by state',

@@ -1,4 +1,5 @@
 // Strings of the trust area (verification, reports, sanctions, credit, ratings, screening reasons), in both languages.
+import type { English } from './types';
 export const zhCN = {
   'trust.flag.banned_word': '含违禁或疑似假冒用语：{words}',
   'trust.flag.price_outlier': '价格 {price} 明显偏离同品类近期中位价 {median}（相差 {mads} 个 MAD）',
@@ -74,7 +75,7 @@ export const zhCN = {
   'trust.errors.notRatable': '订单完成后才能评分',
 } as const;
 
-export const en: Record<keyof typeof zhCN, string> = {
+export const en: English<typeof zhCN> = {
   'trust.flag.banned_word': 'Contains banned or counterfeit-suspect words: {words}',
   'trust.flag.price_outlier':
     'Price {price} is far from the category’s recent median {median} ({mads} MADs away)',
