@@ -65,7 +65,11 @@ try {
     'integration',
   ]);
   // The database-outage test times recoveries, so it runs alone rather than beside every other file.
-  await run('vitest: the web process through database restarts', bin('vitest'), ['run', '--project', 'outage']);
+  await run('vitest: the web process through database restarts', bin('vitest'), [
+    'run',
+    '--project',
+    'outage',
+  ]);
   if (!vitestOnly) {
     if (await run('building the app for end-to-end tests', bin('remix'), ['build'])) {
       await run('playwright: end-to-end tests in Chromium', bin('playwright'), ['test']);
