@@ -35,6 +35,8 @@ export default defineConfig({
         test: {
           name: 'outage',
           include: ['tests/integration/db-outage.test.ts'],
+          globalSetup: ['tests/support/global-setup.ts'],
+          setupFiles: ['tests/support/per-file-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -12,7 +12,7 @@ import { demoShrimpLotId } from '../support/listings';
 import { type WebProcess, startWeb } from '../support/web-process';
 
 /** Chinese mobile numbers, the form a phone takes in this market's data. */
-const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
+const PHONE = /(?<![\w-])1[3-9]\d{9}(?![\w-])/; // not inside a uuid or request id
 
 let web: WebProcess;
 const stamp = Date.now();
