@@ -1,5 +1,6 @@
 // A lot's trace as a vertical timeline: each step with its time, place, quantity, certificate and temperatures.
-import { useT, type KeyIn } from '~/lib/i18n';
+import { useLocale, useT, type KeyIn } from '~/lib/i18n';
+import { type QuantityUnit, unitLabel } from '~/lib/units';
 
 export type TimelineStep = {
   id: string;
@@ -12,10 +13,16 @@ export type TimelineStep = {
   sensor: { minC: number; maxC: number; excursions: number } | null;
 };
 
-const UOM_LABEL: Record<string, string> = { KGM: 'kg', H87: 'pcs' };
+/** EPCIS units of measure (UN/CEFACT codes) as the market's own units, named in the reader's language. */
+const UOM_UNIT: Record<string, QuantityUnit> = { KGM: 'kg', H87: 'piece' };
 
 export function TraceTimeline({ steps }: { steps: TimelineStep[] }) {
   const t = useT();
+  const locale = useLocale();
+  const uomLabel = (uom: string | null) => {
+    const unit = UOM_UNIT[uom ?? ''];
+    return unit ? unitLabel(unit, locale) : uom;
+  };
   return (
     <ol className="relative space-y-4 border-l-2 border-sea-200 pl-5" data-testid="trace-timeline">
       {steps.map((step) => (
@@ -30,7 +37,7 @@ export function TraceTimeline({ steps }: { steps: TimelineStep[] }) {
           </p>
           {step.quantity !== null ? (
             <p className="text-sm text-slate-700 tabular-nums">
-              {step.quantity} {UOM_LABEL[step.uom ?? ''] ?? step.uom}
+              {step.quantity} {uomLabel(step.uom)}
             </p>
           ) : null}
           {step.certificates.length ? (

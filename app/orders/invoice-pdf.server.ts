@@ -51,7 +51,7 @@ function usableFace(src: string, family?: string): FontFace | null {
       const probe = new PDFDocument();
       if (name) probe.font(src, name);
       else probe.font(src);
-      probe.widthOfString('码头销售单');
+      probe.widthOfString('码头销货单');
       return name ? { src, family: name } : { src };
     } catch {
       // not in this file, or not a font pdfkit can embed: try the next name

@@ -65,7 +65,7 @@ export type InvoiceView = {
 const NUMBER_DIGITS = 6;
 
 /**
- * The printed invoice number: a prefix from the seller org's id, then the gapless sequence padded.
+ * The printed sales-slip number: XS, then a prefix from the seller org's id, then the gapless sequence padded.
  * The id rather than the name, so a renamed seller keeps its numbering; its last three characters,
  * because generated ids start with a timestamp that org ids of one era share.
  */
@@ -76,7 +76,8 @@ export function formatInvoiceNumber(sellerOrgId: string, sequence: number): stri
     .slice(-3)
     .toUpperCase();
   const padded = String(sequence).padStart(NUMBER_DIGITS, '0');
-  return tail ? `${tail}-${padded}` : padded;
+  // XS (销售): a sales slip's number, never to be read as a tax invoice's (发票) numbering.
+  return tail ? `XS-${tail}-${padded}` : `XS-${padded}`;
 }
 
 const CAPITAL_DIGITS = ['零', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖'];

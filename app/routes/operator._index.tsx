@@ -6,7 +6,7 @@ import { count, isNull } from '~/lib/db.server';
 import { Card, PageHeader } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db, organisations, outbox, users } from '~/lib/db.server';
-import { useT } from '~/lib/i18n';
+import { type KeyIn, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { consoleCounts, queueCounts } from '~/trust/console.server';
 
@@ -111,7 +111,10 @@ export default function OperatorConsole() {
               <tbody className="divide-y divide-slate-100">
                 {queues.map((q) => (
                   <tr key={q.name}>
-                    <td className="py-2 pr-4 font-mono">{q.name}</td>
+                    <td className="py-2 pr-4">
+                      {t(`console.queue.${q.name}` as KeyIn<'console.queue'>)}
+                      <span className="ml-2 font-mono text-xs text-slate-400">{q.name}</span>
+                    </td>
                     {columns.map((c) => (
                       <td
                         key={c}

@@ -7,7 +7,7 @@ import { Card, PageHeader } from '~/components/ui';
 import { verifyAuditChain } from '~/lib/audit.server';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { useLocale, useT } from '~/lib/i18n';
+import { type Translate, storedKey, useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { recentAudit } from '~/trust/console.server';
 
@@ -50,7 +50,10 @@ export default function AuditLog() {
                 <tr key={e.seq}>
                   <td className="py-2 pr-3 tabular-nums">{e.seq}</td>
                   <td className="whitespace-nowrap py-2 pr-3">{formatTime(e.at, locale)}</td>
-                  <td className="py-2 pr-3 font-mono">{e.action}</td>
+                  <td className="py-2 pr-3">
+                    {auditActionLabel(t, e.action)}
+                    <span className="ml-2 font-mono text-xs text-slate-400">{e.action}</span>
+                  </td>
                   <td className="break-all py-2 pr-3 font-mono text-xs">
                     {e.subjectType}:{e.subjectId}
                   </td>
@@ -65,3 +68,10 @@ export default function AuditLog() {
 }
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'console.audit.title');
+
+/** An audit code in the reader's words; a code written before it had words shows as itself. */
+function auditActionLabel(t: Translate, code: string): string {
+  const key = `console.audit.code.${code}`;
+  const label = t(storedKey(key));
+  return label === key ? code : label;
+}

@@ -1,6 +1,7 @@
 // Every UI string exists in both languages with the same placeholders; language negotiation picks sensibly.
 import { describe, expect, it } from 'vitest';
 import { allMessages, localeFromAcceptLanguage, translator } from '../../app/lib/i18n';
+import { queueNames } from '../../workers/queues';
 
 const zhCN = allMessages['zh-CN'];
 const en = allMessages.en;
@@ -19,6 +20,15 @@ describe('messages', () => {
     for (const key of Object.keys(zhCN)) {
       expect(placeholders(en[key]), key).toEqual(placeholders(zhCN[key]));
     }
+  });
+
+  it('names every queue for the operator in both languages, and never as a raw code or abbreviation', () => {
+    for (const name of queueNames) {
+      expect(zhCN[`console.queue.${name}`], name).toMatch(/\p{Script=Han}/u);
+      expect(en[`console.queue.${name}`], name).toBeTruthy();
+    }
+    for (const [key, text] of Object.entries(zhCN)) expect(text, key).not.toMatch(/\bMADs?\b/);
+    for (const [key, text] of Object.entries(en)) expect(text, key).not.toMatch(/\bMADs?\b/);
   });
 
   it('fills placeholders and leaves unknown ones visible', () => {

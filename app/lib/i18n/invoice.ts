@@ -1,7 +1,7 @@
 // Strings of the invoice of a completed order (HTML page and PDF), in Chinese and English.
 import type { English } from './types';
 export const zhCN = {
-  'invoice.title': '销售单',
+  'invoice.title': '销货单',
   'invoice.copy.seller': '卖方联',
   'invoice.copy.buyer': '买方联',
   'invoice.number': '单号',
@@ -29,7 +29,7 @@ export const zhCN = {
   'invoice.note.adjustment': '经平台争议处理，向买方退款 {amount}，已从合计中扣除。',
   'invoice.note.escrow': '货款经码头平台托管，验货期满后结算给卖方。',
   'invoice.note.fee': '平台服务费从货款中扣除，仅在卖方联显示。',
-  'invoice.note.notTaxInvoice': '本销售单由码头平台根据已完成的订单生成，不作为增值税发票使用。',
+  'invoice.note.notTaxInvoice': '本销货单由码头平台根据已完成的订单生成，不作为增值税发票使用。',
   'invoice.print': '打印',
   'invoice.downloadPdf': '下载 PDF',
   'invoice.backToOrder': '返回订单',
@@ -37,10 +37,10 @@ export const zhCN = {
 } as const;
 
 export const en: English<typeof zhCN> = {
-  'invoice.title': 'Invoice',
+  'invoice.title': 'Sales slip',
   'invoice.copy.seller': "Seller's copy",
   'invoice.copy.buyer': "Buyer's copy",
-  'invoice.number': 'Invoice no.',
+  'invoice.number': 'Slip no.',
   'invoice.issuedOn': 'Issue date',
   'invoice.order': 'Order',
   'invoice.currency': 'Currency',

@@ -2,7 +2,8 @@
 import type { English } from './types';
 export const zhCN = {
   'trust.flag.banned_word': '含违禁或疑似假冒用语：{words}',
-  'trust.flag.price_outlier': '价格 {price} 明显偏离同品类近期中位价 {median}（相差 {mads} 个 MAD）',
+  'trust.flag.price_outlier':
+    '价格 {price} 明显偏离同品类近期中位价 {median}（偏离幅度是常见波动的 {mads} 倍）',
   'trust.flag.duplicate': '与你在售的货品 {id} 几乎相同（重复挂牌）',
   'trust.errors.alreadyDecided': '这条已经处理过了，请刷新页面',
   'trust.errors.alreadyPending': '认证申请正在审核，请耐心等待结果',
@@ -78,7 +79,7 @@ export const zhCN = {
 export const en: English<typeof zhCN> = {
   'trust.flag.banned_word': 'Contains banned or counterfeit-suspect words: {words}',
   'trust.flag.price_outlier':
-    'Price {price} is far from the category’s recent median {median} ({mads} MADs away)',
+    'Price {price} is far from the category’s recent median {median} ({mads} times the usual spread away)',
   'trust.flag.duplicate': 'Nearly the same as your live lot {id} (listed twice)',
   'trust.errors.alreadyDecided': 'This has already been decided — reload the page',
   'trust.errors.alreadyPending': 'Your verification request is being reviewed',
