@@ -50,8 +50,13 @@ const OPERATOR_ACT = '302 403 403 403 403 400';
 
 const ROUTES: Record<string, Row> = {
   '_index.tsx': { path: () => '/', loader: PUBLIC },
-  'bench.static.tsx': { path: () => '/bench/static', loader: PUBLIC },
-  'locales.$file.tsx': { path: () => '/locales/en.json', loader: PUBLIC },
+  // A bare page for the SSR benchmark's baseline: no loader, no action.
+  'bench.static.tsx': { path: () => '/bench/static' },
+  'locales.$file.tsx': {
+    path: () => '/locales/en.json',
+    params: () => ({ file: 'en.json' }),
+    loader: PUBLIC,
+  },
   'login.tsx': { path: () => '/login', loader: '200 302 302 302 302 302', action: '400 400 400 400 400 400' },
   'register.tsx': {
     path: () => '/register',
