@@ -231,7 +231,8 @@ describe('the telemetry endpoint', () => {
         and(eq(notificationEvents.type, 'temperature-excursion'), eq(notificationEvents.subjectId, orderId)),
       );
     expect(raised.map((n) => n.orgId).sort()).toEqual(['org_haixing', 'org_nanyue', 'org_yuewei']);
-    expect(raised[0].params).toMatchObject({ maxC: '9.0 °C' });
+    // Stored raw and formatted in each reader's language when shown (ADR 0021).
+    expect(raised[0].params).toMatchObject({ maxC: 9 });
 
     // Delivered: the buyer's order page offers the dispute form with the excursion as evidence.
     const form = new FormData();
