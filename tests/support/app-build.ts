@@ -11,6 +11,9 @@ export function ensureAppBuild(): string {
   const build = spawnSync(path.join(repoRoot, 'node_modules/.bin/remix'), ['build'], {
     cwd: repoRoot,
     stdio: 'ignore',
+    // A production build: under NODE_ENV=test esbuild emits jsxDEV calls, which a process started in
+    // production mode (tests/integration/db-outage.test.ts) cannot run.
+    env: { ...process.env, NODE_ENV: 'production' },
   });
   if (build.status !== 0) throw new Error('remix build failed');
   return entry;
