@@ -6,12 +6,13 @@ import { remember } from './remember.server';
 export function redisConnection(role: 'producer' | 'worker' | 'subscriber' | 'client'): Redis {
   const options: RedisOptions =
     role === 'producer' || role === 'client'
-      ? // A command waits at most 1.5 s (a web request answers 503 rather than hang while Redis is away).
+      ? // A command waits at most 3 s: a web request answers 503 rather than hang while Redis is away, and a
+        // loaded machine's slow answer is not taken for an outage (1.5 s turned a CI registration into a 503).
         {
           enableOfflineQueue: role === 'client',
           maxRetriesPerRequest: 1,
           connectTimeout: 2_000,
-          commandTimeout: 1_500,
+          commandTimeout: 3_000,
         }
       : { maxRetriesPerRequest: null };
   return new Redis(env().REDIS_URL, { ...options, lazyConnect: false });

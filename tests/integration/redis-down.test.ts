@@ -50,10 +50,10 @@ describe('with Redis down', () => {
     );
     expect(answer.status).toBe(503);
     expect(answer.body).toContain('服务暂时不可用，请稍后再试');
-    expect(answer.ms).toBeLessThan(2_000);
+    expect(answer.ms).toBeLessThan(5_000);
   });
 
-  it('answers POST /register with 503 within 2 s, creating nothing', async () => {
+  it('answers POST /register with 503 within 5 s, creating nothing', async () => {
     const email = `redis-down-${Date.now()}@example.test`;
     const answer = await timed(
       `${down.base}/register`,
@@ -66,23 +66,23 @@ describe('with Redis down', () => {
       }),
     );
     expect(answer.status).toBe(503);
-    expect(answer.ms).toBeLessThan(2_000);
+    expect(answer.ms).toBeLessThan(5_000);
     const { users } = await import('../../db/schema');
     const { eq } = await import('drizzle-orm');
     expect(await db.select().from(users).where(eq(users.email, email))).toHaveLength(0);
   });
 
-  it('answers /events (a public auction stream) with 503 within 2 s', async () => {
+  it('answers /events (a public auction stream) with 503 within 5 s', async () => {
     const answer = await timed(`${down.base}/events?auction=auc_0000000000`);
     expect(answer.status).toBe(503);
     expect(answer.body).toContain('Live updates are unavailable');
-    expect(answer.ms).toBeLessThan(2_000);
+    expect(answer.ms).toBeLessThan(5_000);
   });
 
-  it('answers /metrics with 503 within 2 s for the token holder, 401 without the token', async () => {
+  it('answers /metrics with 503 within 5 s for the token holder, 401 without the token', async () => {
     const withToken = await timed(`${down.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(withToken.status).toBe(503);
-    expect(withToken.ms).toBeLessThan(2_000);
+    expect(withToken.ms).toBeLessThan(5_000);
     expect((await timed(`${down.base}/metrics`)).status).toBe(401);
     const wrong = await timed(`${down.base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}x` } });
     expect(wrong.status).toBe(401);
