@@ -28,6 +28,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   matching: () => import('./matching'),
   auction: () => import('./auction'),
   ssr: () => import('./ssr'),
+  'book-core': () => import('./book-core'),
 };
 
 const { values: options, positionals } = parseArgs({
