@@ -57,9 +57,10 @@ export default defineConfig({
       reuseExistingServer: !process.env.CI,
       stdout: 'ignore',
       stderr: 'pipe',
-      // A 4-second inspection window, so the order flow's escrow release happens within a test.
+      // A 15-second inspection window, so the order flow's escrow release happens within a test, while the buyer of
+      // a delivered order still has time to confirm receipt on a loaded machine (tests/e2e/receipt.spec.ts).
       // Every test registers its own accounts from 127.0.0.1: past the production limit of 10 an hour.
-      env: { INSPECTION_SECONDS_OVERRIDE: '4', REGISTRATIONS_PER_IP_PER_HOUR: '10000' },
+      env: { INSPECTION_SECONDS_OVERRIDE: '15', REGISTRATIONS_PER_IP_PER_HOUR: '10000' },
     },
     ...(withStripe
       ? [

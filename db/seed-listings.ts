@@ -3,7 +3,6 @@ import { and, eq, inArray } from 'drizzle-orm';
 import sharp from 'sharp';
 import type { DbOrTx } from './client';
 import { categories, memberships } from './schema';
-import { env } from '../app/lib/env.server';
 import { type Upload, attachFiles } from '../app/listings/files.server';
 import { marketToday, parseListingForm } from '../app/listings/form.server';
 import { createListing } from '../app/listings/listings.server';
@@ -1273,10 +1272,7 @@ function daysBefore(day: string, days: number): string {
  * written to storage before the transaction commits: a seed that rolls back leaves only unreferenced
  * files behind, which is harmless in a demo. Returns how many listings it created.
  */
-export async function seedDemoListings(
-  tx: DbOrTx,
-  today = marketToday(env().MARKET_TIME_ZONE),
-): Promise<number> {
+export async function seedDemoListings(tx: DbOrTx, today = marketToday()): Promise<number> {
   const categoriesById = new Map((await tx.select().from(categories)).map((c) => [c.id, c]));
   const sellerIds = [...new Set(DEMO_LOTS.map((lot) => lot.seller))];
   const owners = await tx

@@ -1,12 +1,12 @@
 // The moderation queue: screens listings, recomputes credit and quality, ends suspensions.
 import { type Job, UnrecoverableError } from 'bullmq';
 import { db } from '../db/client';
-import { env } from '../app/lib/env.server';
 import { recomputeCredit, tradingOrgIds } from '../app/trust/credit.server';
 import { screenListing } from '../app/trust/moderation.server';
 import { liftSanctions } from '../app/trust/sanctions.server';
 import { sql } from 'drizzle-orm';
 import { payloadSchema, queue } from './queues';
+import { marketTimeZone } from '../app/lib/market-time';
 
 /** Takes only what it reads of a job, so a test can hand it a plain object. Every branch is idempotent. */
 export async function processModerationJob(job: Pick<Job, 'name' | 'data'>): Promise<unknown> {
@@ -55,7 +55,7 @@ export async function processModerationJob(job: Pick<Job, 'name' | 'data'>): Pro
 export async function scheduleModerationJobs(): Promise<void> {
   await queue('moderation').upsertJobScheduler(
     'credit-nightly',
-    { pattern: '0 3 * * *', tz: env().MARKET_TIME_ZONE },
+    { pattern: '0 3 * * *', tz: marketTimeZone() },
     { name: 'recompute-all-credit', data: {} },
   );
 }

@@ -4,12 +4,12 @@ import { type Job, UnrecoverableError } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { db } from '../db/client';
 import { invitations, memberships, organisations, users } from '../db/schema';
-import { env } from '../app/lib/env.server';
 import { failpoint } from '../app/lib/failpoint.server';
 import { deliver, fanOut } from '../app/notify/deliver.server';
 import { gatherDigests, sendDigest } from '../app/notify/digest.server';
 import { addToInbox, announceInbox } from '../app/notify/inbox.server';
 import { payloadSchema, queue } from './queues';
+import { marketTimeZone } from '../app/lib/market-time';
 
 /** When the daily digest goes out, in the market's time zone: the end of the trading day. */
 export const DIGEST_CRON = '0 18 * * *';
@@ -111,7 +111,7 @@ async function processAccountNotice(job: Pick<Job, 'id' | 'name' | 'data'>): Pro
 export async function scheduleNotificationJobs(): Promise<void> {
   await queue('notifications').upsertJobScheduler(
     'daily-digest',
-    { pattern: DIGEST_CRON, tz: env().MARKET_TIME_ZONE },
+    { pattern: DIGEST_CRON, tz: marketTimeZone() },
     { name: 'digest', data: {} },
   );
 }

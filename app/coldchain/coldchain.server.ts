@@ -15,7 +15,6 @@ import {
   vehicles,
 } from '../../db/schema';
 import { type Viewer, assertOrgMayAct } from '../lib/auth.server';
-import { env } from '../lib/env.server';
 import { newId, newToken } from '../lib/ids';
 import type { MultipartUpload } from '../lib/multipart.server';
 import { enqueue } from '../lib/outbox.server';
@@ -560,6 +559,5 @@ export async function deviceSecret(
   return row?.secret ?? null;
 }
 
-export function marketTimeZone(): string {
-  return env().MARKET_TIME_ZONE;
-}
+/** The market's zone (app/lib/market-time.ts), for the cold chain's pages. */
+export { marketTimeZone } from '../lib/market-time';

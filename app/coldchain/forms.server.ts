@@ -1,10 +1,10 @@
 // The cold chain's forms: vehicles, cold rooms, booking requests and hand-overs, read into data or per-field message keys.
 import { cityOf } from '../geo/cities';
-import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { formValues } from '../lib/forms.server';
 import { type TempClass, isTempClass } from './classes';
 import { parseMarketDateTime } from './time';
+import { marketTimeZone } from '../lib/market-time';
 
 export type Parsed<T> =
   | { ok: true; data: T }
@@ -116,7 +116,7 @@ export type BookingInput = {
 
 export function readBookingForm(formData: FormData): Parsed<BookingInput> {
   const errors: FieldErrors = {};
-  const tz = env().MARKET_TIME_ZONE;
+  const tz = marketTimeZone();
   const tempClass = tempClassOf(formData, errors);
   const weight = whole(text(formData, 'weightKg'), 1, 100_000, 'coldchain.errors.weightPositive');
   if (typeof weight === 'string') errors.weightKg = weight;

@@ -3,7 +3,6 @@ import { and, eq, gt, gte, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { type DbOrTx, db } from '../../db/client';
 import { type Booking, bookings, orders, trips, vehicles } from '../../db/schema';
 import { cityOf } from '../geo/cities';
-import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
 import { enqueue } from '../lib/outbox.server';
 import { notify } from '../notify/notify.server';
@@ -193,7 +192,7 @@ export async function matchBooking(bookingId: string): Promise<MatchOutcome> {
     const [booking] = await db.select().from(bookings).where(eq(bookings.id, bookingId));
     if (!booking || booking.status !== 'requested') return 'noop';
     const cargo = cargoOf(booking);
-    const serviceDate = marketDate(booking.pickupFrom, env().MARKET_TIME_ZONE);
+    const serviceDate = marketDate(booking.pickupFrom);
     const ranked = cargo ? rankVehicles(await slotsFor(booking, serviceDate), cargo) : [];
     if (ranked.length === 0) return markUnmatched(booking);
     for (const fit of ranked) {
@@ -250,7 +249,7 @@ async function markUnmatched(booking: Booking): Promise<MatchOutcome> {
 async function couldPlace(booking: Booking): Promise<boolean> {
   const cargo = cargoOf(booking);
   if (!cargo) return false;
-  const serviceDate = marketDate(booking.pickupFrom, env().MARKET_TIME_ZONE);
+  const serviceDate = marketDate(booking.pickupFrom);
   return rankVehicles(await slotsFor(booking, serviceDate), cargo).length > 0;
 }
 

@@ -5,6 +5,7 @@ import { clockAt } from '~/auctions/dutch';
 import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { type Currency, formatMoney } from '~/lib/money';
 import { type QuantityUnit, formatQuantity, unitLabel } from '~/lib/units';
+import { marketClock } from '~/lib/market-time';
 
 /**
  * The auction's latest state: the loader's, then every state the server publishes. The offset between
@@ -142,9 +143,9 @@ export function DutchClock({
   );
 }
 
-/** hh:mm:ss in the market's time (UTC+8, Asia/Shanghai has no daylight saving): the same on server and browser. */
+/** hh:mm:ss in the market's time: the same on server and browser. */
 function clockTime(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString().slice(11, 19);
+  return marketClock(new Date(iso));
 }
 
 export function BidHistory({

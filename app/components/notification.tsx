@@ -2,6 +2,7 @@
 import { Link } from '@remix-run/react';
 import { useLocale, useT } from '~/lib/i18n';
 import { type Params, localizeParams, notificationKeys } from '~/notify/render';
+import { marketTimeZone } from '~/lib/market-time';
 
 export type NotificationView = {
   id: string;
@@ -16,7 +17,7 @@ export function formatTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, {
     dateStyle: 'medium',
     timeStyle: 'short',
-    timeZone: 'Asia/Shanghai',
+    timeZone: marketTimeZone(),
   }).format(new Date(iso));
 }
 

@@ -4,6 +4,7 @@ import { SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { BookingStatusBadge } from '~/components/shipment-card';
 import { useLocale, useT, type KeyIn } from '~/lib/i18n';
+import { marketTimeZone } from '~/lib/market-time';
 
 export type ShipmentView = {
   booking: {
@@ -67,7 +68,7 @@ export function TemperatureChart({
     .map((p, i) => `${i ? 'L' : 'M'}${x(p.at).toFixed(1)},${y(p.tempC).toFixed(1)}`)
     .join(' ');
   const clock = (at: number) =>
-    new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(at));
+    new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: marketTimeZone() }).format(new Date(at));
   const ticks = [lo, band.minC, band.maxC, hi].filter((v, i, all) => all.indexOf(v) === i);
   return (
     <svg

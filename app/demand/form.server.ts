@@ -1,4 +1,5 @@
 // The demand, quote and counter forms: what a trader typed (spec ranges, units, prices, dates) into drafts, or per-field messages.
+import { endOfMarketDay } from '../lib/market-time';
 import type { Category } from '../../db/schema';
 import { CITIES } from '../geo/cities';
 import type { FieldErrors } from '../lib/forms.server';
@@ -72,10 +73,8 @@ function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The first instant after a market day (Asia/Shanghai), when something that lasts "until that day" ends. */
-export function endOfMarketDay(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000);
-}
+/** The first instant after a market day, when something that lasts "until that day" ends (app/lib/market-time.ts). */
+export { endOfMarketDay };
 
 function parsePrice(text: string, byPiece: boolean, unit: PriceUnit): { fen: number } | { error: string } {
   const price = parseMoney(text);

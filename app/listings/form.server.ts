@@ -1,4 +1,5 @@
 // The listing form: parses what a seller typed (units, prices, spec, tiers) into a listing draft, or per-field messages.
+import { marketToday } from '../lib/market-time';
 import { z } from 'zod';
 import type { Category } from '../../db/schema';
 import type { FieldErrors } from '../lib/forms.server';
@@ -101,15 +102,8 @@ const QUANTITY_ERRORS: Record<string, string> = {
   wrongUnitForBase: 'errors.wrongUnit',
 };
 
-/** Today's date in the market's time zone, as YYYY-MM-DD. */
-export function marketToday(timeZone = 'Asia/Shanghai', now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
+/** Today's market day, YYYY-MM-DD (app/lib/market-time.ts). */
+export { marketToday };
 
 /**
  * Validates a listing form against its category. Field names: the fields above, `spec.<key>` for

@@ -1,7 +1,8 @@
 // What other areas do when a listing is written: matching (#6), screening (#8), trace (#7).
 // Called inside the transaction that wrote the listing, so each reaction commits (or not) with it.
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import type { ListingStatus } from '../../db/schema';
+import { type ListingStatus, listings } from '../../db/schema';
 import { coldChainAfterListingChange } from '../coldchain/hooks.server';
 import { enqueue } from '../lib/outbox.server';
 import { withdrawListingMatches } from '../matching/matches.server';
@@ -23,7 +24,12 @@ export async function afterListingChange(tx: DbOrTx, change: ListingChange): Pro
     (change.from === 'draft' || change.from === 'withdrawn') &&
     (change.to === 'live' || change.to === 'pending_review');
   const screened = change.kind === 'created' || change.kind === 'edited' || resubmitted;
-  if (screened) await enqueue(tx, 'moderation', 'screen-listing', { listingId: change.listingId });
+  if (screened) {
+    // Until the job runs, no version of the lot counts as screened: a resubmitted lot keeps its version, and the
+    // banned words may have changed since it was last screened (ADR 0034).
+    await tx.update(listings).set({ screenedVersion: null }).where(eq(listings.id, change.listingId));
+    await enqueue(tx, 'moderation', 'screen-listing', { listingId: change.listingId });
+  }
   // Matching: a lot that appears, changes or leaves the market changes which demands it fits. A lot being
   // screened is matched once screening clears it (app/trust/moderation.server.ts screenListing), never before.
   else await enqueue(tx, 'matching', 'listing-changed', { listingId: change.listingId });

@@ -13,6 +13,7 @@ import {
 import { afterListingChange } from './hooks.server';
 import { assertOrgMayAct } from '../lib/auth.server';
 import { newId } from '../lib/ids';
+import { addDays, startOfMarketDay } from '../lib/market-time';
 import { documentLexemes, tsvectorText } from './search-text';
 import type { ListingDraft } from './form.server';
 
@@ -39,8 +40,8 @@ export const EDITABLE: ListingStatus[] = [
 export const PUBLIC_STATUSES: ListingStatus[] = ['live', 'sold_out'];
 
 function expiresAt(harvestDate: string, shelfLifeDays: number): Date {
-  // Harvest dates are market-local days; the lot expires at the end of its last day in Asia/Shanghai.
-  return new Date(Date.parse(`${harvestDate}T00:00:00+08:00`) + shelfLifeDays * 24 * 3600 * 1000);
+  // Harvest dates are market-local days; the lot expires at the market midnight `shelfLifeDays` days after its harvest.
+  return startOfMarketDay(addDays(harvestDate, shelfLifeDays));
 }
 
 /** The search vector of a listing: its titles weigh most, then the category's names and keywords, then the rest. */

@@ -16,7 +16,6 @@ import {
 } from '../../db/schema';
 import { db } from '../../db/client';
 import { requireActingOrg, requireUser } from '../lib/auth.server';
-import { env } from '../lib/env.server';
 import { type FieldErrors, readFormData } from '../lib/forms.server';
 import type { MessageKey } from '../lib/i18n';
 import { toDecimalString } from '../lib/money';
@@ -339,11 +338,7 @@ export async function saveListingForm(
         ? or(eq(categories.active, true), eq(categories.id, listing.categoryId))
         : eq(categories.active, true),
     );
-  const parsed = parseListingForm(
-    input.fields,
-    new Map(rows.map((row) => [row.id, row])),
-    marketToday(env().MARKET_TIME_ZONE),
-  );
+  const parsed = parseListingForm(input.fields, new Map(rows.map((row) => [row.id, row])), marketToday());
   const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
   Object.assign(errors, await checkFileRoom(database, listing?.id ?? null, uploads), input.uploadErrors);
   const certificateType = certificateTypeSchema.safeParse(input.fields.certificateType || 'inspection');

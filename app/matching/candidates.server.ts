@@ -112,10 +112,15 @@ export function toCandidateDemand(demand: Demand): CandidateDemand {
   };
 }
 
-/** Lots that can sell to anyone now: live, within shelf life, from an org not banned or suspended. */
+/**
+ * Lots that can sell to anyone now: live, within shelf life, from an org not banned or suspended, and screened: the
+ * version on the market is the one screening found clean (or an operator approved). A lot created, edited or
+ * resubmitted is live before its screening runs (ADR 0016); until then no demand is matched to it (ADR 0034).
+ */
 function sellableNow(): SQL[] {
   return [
     eq(listings.status, 'live'),
+    eq(listings.screenedVersion, listings.version),
     gt(listings.expiresAt, sql`now()`),
     sql`${organisations.bannedAt} is null`,
     sql`(${organisations.suspendedUntil} is null or ${organisations.suspendedUntil} <= now())`,

@@ -1,4 +1,5 @@
 // The matching score of a (demand, lot) pair: six visible parts, weighted into 0–100; pure, so tests and the worker agree.
+import { startOfMarketDay } from '../lib/market-time';
 import { unitPriceFor } from '../orders/pricing';
 
 export type ColdChain = 'frozen' | 'chilled' | 'live' | 'ambient';
@@ -135,7 +136,9 @@ export function freshnessFit(
   now: Date,
 ) {
   const shelfLeft = clamp01((listing.expiresAt.getTime() - now.getTime()) / (listing.shelfLifeDays * DAY_MS));
-  const harvested = Date.parse(`${listing.harvestDate}T00:00:00+08:00`);
+  const harvested = /^\d{4}-\d{2}-\d{2}$/.test(listing.harvestDate)
+    ? startOfMarketDay(listing.harvestDate).getTime()
+    : Number.NaN;
   const age = Number.isNaN(harvested) ? OLD_HARVEST_DAYS : Math.max(0, (now.getTime() - harvested) / DAY_MS);
   return 0.6 * shelfLeft + 0.4 * clamp01(1 - age / OLD_HARVEST_DAYS);
 }

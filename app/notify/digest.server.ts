@@ -9,10 +9,11 @@ import { enqueue } from '../lib/outbox.server';
 import { localeOf, retryDelayMs } from './deliver.server';
 import { composeMail, sendMail } from './mail.server';
 import { type Params, renderNotification } from './render';
+import { marketDate } from '../lib/market-time';
 
 /** The market's calendar day (YYYY-MM-DD) of an instant. */
 export function marketDay(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: env().MARKET_TIME_ZONE }).format(at);
+  return marketDate(at);
 }
 
 /**

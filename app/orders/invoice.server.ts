@@ -4,7 +4,6 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client';
 import { categories, invoices, listings, orders, organisations } from '../../db/schema';
 import type { Viewer } from '../lib/auth.server';
-import { env } from '../lib/env.server';
 import { type Locale, translator } from '../lib/i18n';
 import { type Currency, formatMoney } from '../lib/money';
 import { type QuantityUnit, formatQuantity, unitLabel } from '../lib/units';
@@ -239,7 +238,7 @@ export async function invoiceForViewer(
     sequence: invoice.number,
     copy,
     locale,
-    issuedOn: marketToday(env().MARKET_TIME_ZONE, invoice.issuedAt),
+    issuedOn: marketToday(undefined, invoice.issuedAt),
     currency,
     seller: row.seller,
     buyer: row.buyer,

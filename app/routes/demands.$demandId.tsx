@@ -21,6 +21,7 @@ import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity } from '~/lib/units';
 import { notFound } from '~/lib/http.server';
+import { marketTimeZone } from '~/lib/market-time';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -172,7 +173,7 @@ export default function DemandPage() {
               ))}
               <dt className="text-slate-500">{t('demand.card.expires')}</dt>
               <dd>
-                {new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(
+                {new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: marketTimeZone() }).format(
                   new Date(new Date(demand.expiresAt as string).getTime() - 1),
                 )}
               </dd>

@@ -15,7 +15,6 @@ import {
 } from '~/demand/pages.server';
 import { requireActiveOrg } from '~/lib/auth.server';
 import { db, demands } from '~/lib/db.server';
-import { env } from '~/lib/env.server';
 import { formError, readFormData } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
@@ -44,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     category: demandCategoryView(category),
     values: demandValues(demand),
     cities: cityOptions(),
-    today: marketToday(env().MARKET_TIME_ZONE),
+    today: marketToday(),
   });
 }
 

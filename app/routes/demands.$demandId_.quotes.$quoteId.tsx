@@ -20,6 +20,7 @@ import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, fromBase } from '~/lib/units';
 import { notFound } from '~/lib/http.server';
+import { marketTimeZone } from '~/lib/market-time';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -178,7 +179,7 @@ export default function QuoteThread() {
                         time: new Intl.DateTimeFormat(locale, {
                           dateStyle: 'short',
                           timeStyle: 'short',
-                          timeZone: 'Asia/Shanghai',
+                          timeZone: marketTimeZone(),
                         }).format(new Date(v.validUntil)),
                       })}
                 </p>

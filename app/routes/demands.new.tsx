@@ -16,7 +16,6 @@ import {
 } from '~/demand/pages.server';
 import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { env } from '~/lib/env.server';
 import { formError, readFormData } from '~/lib/forms.server';
 import { translator, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
@@ -30,7 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const chosen = url.searchParams.get('category');
   const all = await activeCategories(db);
-  const today = marketToday(env().MARKET_TIME_ZONE);
+  const today = marketToday();
   // "Ask the seller for a quote" on a lot's page: a demand shaped after that lot, which its seller can quote on.
   const askedLot = url.searchParams.get('listing');
   const lot = askedLot ? await lotToAskAbout(db, askedLot, viewer.activeOrg.orgId) : null;

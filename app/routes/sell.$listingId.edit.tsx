@@ -13,7 +13,6 @@ import {
 import { PageHeader } from '~/components/ui';
 import { roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { env } from '~/lib/env.server';
 import { formError } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
@@ -56,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     events: lot.events,
     // Removed by the operator: nothing left to change (updateListing refuses it too).
     canEdit: roleAtLeast(membership.role, 'trader') && listing.status !== 'removed',
-    today: marketToday(env().MARKET_TIME_ZONE),
+    today: marketToday(),
   });
 }
 

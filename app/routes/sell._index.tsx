@@ -22,6 +22,7 @@ import { DemandsYourLotsFit } from '~/components/demand-card';
 import { demandsForSeller } from '~/demand/queries.server';
 import { statusReasons } from '~/trust/moderation.server';
 import type { ListingStatus } from '~/lib/db.server';
+import { marketTimeZone } from '~/lib/market-time';
 
 // Where the reason is what the seller waits on or has to fix; an expiry or a pause already says itself in the row.
 const REASON_ON_DESK: ListingStatus[] = ['draft', 'pending_review', 'removed'];
@@ -78,7 +79,7 @@ export async function action({ request }: ActionFunctionArgs) {
 type Row = SerializeFrom<typeof loader>['rows'][number];
 
 function formatDate(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'Asia/Shanghai' }).format(
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: marketTimeZone() }).format(
     new Date(iso),
   );
 }

@@ -6,7 +6,6 @@ import { CategoryPicker, ListingForm } from '~/components/listing-form';
 import { PageHeader } from '~/components/ui';
 import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
-import { env } from '~/lib/env.server';
 import { formError } from '~/lib/forms.server';
 import { useT } from '~/lib/i18n';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -26,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const chosen = new URL(request.url).searchParams.get('category');
   const all = await activeCategories(db);
   const category = all.find((c) => c.id === chosen) ?? null;
-  const today = marketToday(env().MARKET_TIME_ZONE);
+  const today = marketToday();
   return json({
     categories: all.map(({ id, nameZh, nameEn, group }) => ({ id, nameZh, nameEn, group })),
     category: category ? categoryView(category) : null,

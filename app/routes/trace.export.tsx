@@ -7,12 +7,12 @@ import { db } from '~/lib/db.server';
 import { kdeCsv } from '~/trace/epcis';
 import { type TraceScope, exportEpcis, exportKdeRows } from '~/trace/trace.server';
 import { notFound } from '~/lib/http.server';
+import { addDays, startOfMarketDay } from '~/lib/market-time';
 
 function day(value: string | null, plusDays = 0): Date | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const at = new Date(`${value}T00:00:00+08:00`);
-  if (Number.isNaN(at.getTime())) return undefined;
-  return new Date(at.getTime() + plusDays * 86_400_000);
+  if (Number.isNaN(Date.parse(`${value}T00:00:00Z`))) return undefined;
+  return startOfMarketDay(addDays(value, plusDays));
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {

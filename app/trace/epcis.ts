@@ -1,10 +1,10 @@
 // GS1 EPCIS 2.0 and Digital Link, pure: a lot's identifiers, the event of each trace step, the JSON-LD document, the CSV of key data elements.
 
+import { zoneOffset } from '../lib/market-time';
+
 export const EPCIS_CONTEXT = 'https://ref.gs1.org/standards/epcis/epcis-context.jsonld';
 /** Wharf's own extension fields in events are named `wharf:…` under this namespace. */
 export const WHARF_NS = 'https://wharf.market/epcis/';
-/** The market's time zone offset (Asia/Shanghai has no daylight saving). */
-export const MARKET_OFFSET = '+08:00';
 
 /**
  * The company prefix under which Wharf numbers its product classes. Sellers have no GTINs of their
@@ -142,7 +142,7 @@ export function buildEvent(input: StepInput): Record<string, unknown> {
   const event: Record<string, unknown> = {
     type: 'ObjectEvent',
     eventTime: input.time.toISOString(),
-    eventTimeZoneOffset: MARKET_OFFSET,
+    eventTimeZoneOffset: zoneOffset(input.time),
     eventID: urn.event(input.id),
     action: vocab.action,
     bizStep: vocab.bizStep,

@@ -4,6 +4,7 @@ import type { DbOrTx } from '../../db/client';
 import { categories, listingFiles, listings, organisations, traceEvents } from '../../db/schema';
 import { cityOf } from '../geo/cities';
 import { newId } from '../lib/ids';
+import { marketDayAt } from '../lib/market-time';
 import {
   type KdeRow,
   type SensorSummary,
@@ -132,7 +133,7 @@ export async function recordHarvest(tx: DbOrTx, listingId: string): Promise<void
     listingId,
     dedupeKey: `harvest:${listingId}`,
     // The harvest date at noon market time (the form asks for a day, not an hour), or now if that is still ahead.
-    time: new Date(Math.min(Date.parse(`${lot.harvestDate}T12:00:00+08:00`), Date.now())),
+    time: new Date(Math.min(marketDayAt(lot.harvestDate, '12:00').getTime(), Date.now())),
     quantity: lot.quantityTotal,
     place: `${lot.originName} ${lot.originRegion}`,
     source: { party: urn.org(lot.sellerOrgId), location: urn.origin(listingId) },

@@ -284,6 +284,13 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
         isNull(screeningFlags.resolvedAt),
       ),
     );
+  // The version is screened clean when no flag of it is open (none found, or an operator approved it); matching
+  // considers a lot only while its screened version is its current one (ADR 0034). The row is locked, so the
+  // version cannot move under this write.
+  await tx
+    .update(listings)
+    .set({ screenedVersion: open.length ? null : lot.version })
+    .where(eq(listings.id, lot.id));
   if (open.length && (inserted.length || lot.status === 'live')) {
     const flags = open.map((f) => ({ kind: f.kind, detail: f.detail as Record<string, unknown> }));
     const reason = screeningReason(flags);
@@ -447,6 +454,12 @@ export async function decideListing(
     .update(screeningFlags)
     .set({ resolvedAt: new Date(), resolvedBy: input.operatorUserId })
     .where(and(eq(screeningFlags.listingId, input.listingId), isNull(screeningFlags.resolvedAt)));
+  // An approved version counts as screened: matching may consider it (ADR 0034). moderateListing locked the row.
+  if (to === 'live')
+    await tx
+      .update(listings)
+      .set({ screenedVersion: sql`${listings.version}` })
+      .where(eq(listings.id, input.listingId));
   await appendAudit(tx, {
     actorUserId: input.operatorUserId,
     orgId: lot.sellerOrgId,

@@ -1,5 +1,4 @@
-// Whether a sanction bars an org now, and times as the market reads them; small so the auth guards can use it.
-import { env } from '../lib/env.server';
+import { marketTimeZone } from '../lib/market-time';
 
 /** Whether an org is barred from acting now, and until when (null for a ban). */
 export function sanctionState(
@@ -12,10 +11,10 @@ export function sanctionState(
   return { blocked: false };
 }
 
-/** A time as the market reads it (Asia/Shanghai by default), for messages and notifications. */
+/** A time as the market reads it (app/lib/market-time.ts), for messages and notifications. */
 export function marketTime(at: Date, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
   return new Intl.DateTimeFormat(locale, {
-    timeZone: env().MARKET_TIME_ZONE,
+    timeZone: marketTimeZone(),
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

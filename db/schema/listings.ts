@@ -127,6 +127,8 @@ export const listings = pgTable(
     searchVector: tsvector('search_vector'),
     publishedAt: timestamp('published_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
+    /** The version screening last found clean (or an operator approved); matching needs it to equal `version` (ADR 0034). */
+    screenedVersion: integer('screened_version'),
     ...timestamps,
   },
   (t) => [

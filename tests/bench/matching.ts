@@ -165,6 +165,8 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
           coldChain: r.chance(0.85) ? category.defaultColdChain : r.pick(COLD),
           pickupPlace: `${r.pick(places)}冷库`,
           status: status as 'live',
+          // Generated lots stand for screened ones: matching considers only a screened version (ADR 0034).
+          screenedVersion: 1,
           publishedAt: new Date(harvested),
         });
         const [low, high] = PRICE_RANGE[category.id] ?? [500, 5000];

@@ -1,5 +1,5 @@
 // A trader's day in the browser: buy 500 kg of shrimp, the operator records the transfer, the seller ships and weighs
-// 492 kg, the buyer confirms, the inspection window (4 s in the tests) passes, and the money lands where it should.
+// 492 kg, the buyer confirms, the inspection window (15 s in the tests) passes, and the money lands where it should.
 import { expect, test } from '@playwright/test';
 import {
   DEMO,

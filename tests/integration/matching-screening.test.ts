@@ -3,12 +3,19 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import { categories, matches, notificationDeliveries, notificationEvents, outbox } from '../../db/schema';
+import {
+  categories,
+  listings,
+  matches,
+  notificationDeliveries,
+  notificationEvents,
+  outbox,
+} from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
 import { createDemand } from '../../app/demand/demands.server';
 import { parseDemandForm } from '../../app/demand/form.server';
 import { marketToday, parseListingForm } from '../../app/listings/form.server';
-import { updateListing } from '../../app/listings/listings.server';
+import { changeListingStatus, updateListing } from '../../app/listings/listings.server';
 import { setMarketSetting } from '../../app/market/settings.server';
 import { fanOut } from '../../app/notify/deliver.server';
 import { decideListing } from '../../app/trust/moderation.server';
@@ -176,5 +183,75 @@ describe('matching waits for screening', () => {
     );
     expect(await db.select().from(matches).where(eq(matches.listingId, removed))).toHaveLength(0);
     expect(await noticesOf(removed)).toHaveLength(0);
+  });
+
+  it('a demand posted while a lot waits for screening is not matched to it from either side until its version screens clean', async () => {
+    const banned = await liveShrimpLot(db, await verifiedSeller(db), '1000', {
+      titleZh: '南美白对虾 高仿进口 40/50 北塘',
+    });
+    const seller = await verifiedSeller(db);
+    const clean = await liveShrimpLot(db, seller, '1000', { titleZh: '南美白对虾 40/50 北塘 鲜活' });
+    // The lots are live (verified sellers) and their screening jobs wait in the outbox; a buyer posts a demand now,
+    // and the demand's matching job runs first.
+    const demandId = await openDemand();
+    const matchedLots = async () =>
+      (await db.select().from(matches).where(eq(matches.demandId, demandId))).map((m) => m.listingId);
+    await processMatchingJob({ name: 'demand-changed', data: { demandId } });
+    expect(await matchedLots()).not.toContain(banned);
+    expect(await matchedLots()).not.toContain(clean);
+    expect(await noticesOf(banned)).toHaveLength(0);
+    expect(await noticesOf(clean)).toHaveLength(0);
+    // Nor from the lot's side (a job for it raised by anything else before its screening).
+    expect(await processMatchingJob({ name: 'listing-changed', data: { listingId: banned } })).toEqual({
+      stored: 0,
+      notified: 0,
+    });
+
+    expect(await screen(banned)).toMatchObject({ status: 'pending_review' });
+    expect(await screen(clean)).toMatchObject({ flagged: [], status: 'live' });
+    await processMatchingJob({ name: 'demand-changed', data: { demandId } });
+    expect(await matchedLots()).toContain(clean);
+    expect(await matchedLots()).not.toContain(banned);
+    expect(await noticesOf(banned)).toHaveLength(0);
+
+    // An edit is a new version: it is not matched until it is screened, though the lot stays live meanwhile.
+    await db.transaction(async (tx) =>
+      updateListing(tx, {
+        listingId: clean,
+        orgId: seller.orgId,
+        actorUserId: seller.userId,
+        draft: await shrimpDraft('南美白对虾 40/50 北塘 高仿'),
+      }),
+    );
+    const [edited] = await db.select().from(listings).where(eq(listings.id, clean));
+    expect(edited.status).toBe('live');
+    await processMatchingJob({ name: 'demand-changed', data: { demandId } });
+    expect(await matchedLots()).not.toContain(clean);
+    expect(await screen(clean)).toMatchObject({ status: 'pending_review' });
+    await processMatchingJob({ name: 'demand-changed', data: { demandId } });
+    expect(await matchedLots()).not.toContain(clean);
+  });
+
+  it('a lot withdrawn and listed again keeps its version but waits for its new screening before it is matched', async () => {
+    const seller = await verifiedSeller(db);
+    const lot = await liveShrimpLot(db, seller, '1000', { titleZh: '南美白对虾 40/50 西湾 鲜活' });
+    await screen(lot);
+    const demandId = await openDemand();
+    await processMatchingJob({ name: 'demand-changed', data: { demandId } });
+    const matchedLots = async () =>
+      (await db.select().from(matches).where(eq(matches.demandId, demandId))).map((m) => m.listingId);
+    expect(await matchedLots()).toContain(lot);
+
+    for (const action of ['withdraw', 'relist'] as const)
+      await db.transaction((tx) =>
+        changeListingStatus(tx, { listingId: lot, orgId: seller.orgId, actorUserId: seller.userId, action }),
+      );
+    const [relisted] = await db.select().from(listings).where(eq(listings.id, lot));
+    expect(relisted).toMatchObject({ status: 'live', version: 1, screenedVersion: null });
+    await processMatchingJob({ name: 'demand-changed', data: { demandId } });
+    expect(await matchedLots()).not.toContain(lot);
+    expect(await screen(lot)).toMatchObject({ flagged: [], status: 'live' });
+    await processMatchingJob({ name: 'demand-changed', data: { demandId } });
+    expect(await matchedLots()).toContain(lot);
   });
 });

@@ -10,6 +10,7 @@ import { allSellableListings, toCandidateDemand } from '../../app/matching/candi
 import { rankListings, recomputeDemandMatches } from '../../app/matching/matches.server';
 import { setMarketSetting } from '../../app/market/settings.server';
 import { processMatchingJob } from '../../workers/matching';
+import { processModerationJob } from '../../workers/moderation';
 import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
 import { startWorker, stopAllWorkers, waitFor } from '../support/worker-process';
 
@@ -59,6 +60,8 @@ async function stored(demandId: string) {
     .sort((a, b) => b.score - a.score || a.listingId.localeCompare(b.listingId));
 }
 
+const screen = (listingId: string) => processModerationJob({ name: 'screen-listing', data: { listingId } });
+
 beforeAll(async () => {
   sellers = [await verifiedSeller(db), await verifiedSeller(db), await verifiedSeller(db)];
   // Credit differs by seller, so the ranking has something to tell apart.
@@ -70,6 +73,8 @@ beforeAll(async () => {
   for (const seller of sellers) lots.push(await liveShrimpLot(db, seller, '1000'));
   // A second batch of the same seller, titled apart so screening does not take it for a duplicate listing.
   lots.push(await liveShrimpLot(db, sellers[2], '200', { titleZh: '南美白对虾 40/50 头 鲜活 第二批 东塘' }));
+  // Matching considers a lot once screening has cleared its version (ADR 0034).
+  for (const listingId of lots) await screen(listingId);
   buyer = await buyerOrg();
   await setMarketSetting(db, 'matchNotifyThreshold', 60, buyer.userId);
 });
@@ -164,7 +169,10 @@ describe('matching a demand', () => {
     const demandId = await db.transaction(async (tx) =>
       createDemand(tx, { orgId: buyer.orgId, actorUserId: buyer.userId, draft: await shrimpDemand() }),
     );
-    const lot = await liveShrimpLot(db, sellers[0], '500');
+    const lot = await liveShrimpLot(db, sellers[0], '500', {
+      titleZh: '南美白对虾 40/50 头 鲜活 第三批 南塘',
+    });
+    await screen(lot);
     await processMatchingJob({ name: 'listing-changed', data: { listingId: lot } });
     const rows = await db.select().from(matches).where(eq(matches.listingId, lot));
     expect(rows.map((r) => r.demandId)).toContain(demandId);
