@@ -413,7 +413,14 @@ export async function listingsForDemand(db: DbOrTx, demandId: string, limit = 20
     .from(matches)
     .innerJoin(listings, eq(listings.id, matches.listingId))
     .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
-    .where(and(eq(matches.demandId, demandId), eq(listings.status, 'live')))
+    // Only the screened version of a lot (ADR 0034): an edited lot's old matches hide until screening passes it again.
+    .where(
+      and(
+        eq(matches.demandId, demandId),
+        eq(listings.status, 'live'),
+        eq(listings.screenedVersion, listings.version),
+      ),
+    )
     .orderBy(desc(matches.score), asc(matches.listingId))
     .limit(limit);
   return rows.map((row) => ({ ...row, parts: row.parts as ScoreParts & { unitPriceFen: number | null } }));
@@ -449,6 +456,7 @@ export async function demandsForSeller(db: DbOrTx, sellerOrgId: string, limit = 
       and(
         eq(listings.sellerOrgId, sellerOrgId),
         eq(listings.status, 'live'),
+        eq(listings.screenedVersion, listings.version),
         eq(demands.status, 'open'),
         gt(demands.expiresAt, sql`now()`),
       ),
