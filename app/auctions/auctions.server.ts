@@ -1,5 +1,5 @@
 // Auctions of lots: putting (part of) a lot up, reading an auction with its bids, and the errors bidders see.
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import {
   type Auction,
@@ -229,15 +229,6 @@ export async function bidsOf(tx: DbOrTx, auctionId: string, limit?: number) {
     .orderBy(limit ? desc(auctionBids.seq) : asc(auctionBids.seq));
   const rows = limit ? await query.limit(limit) : await query;
   return limit ? rows.reverse() : rows;
-}
-
-/** Sum of what an org has held on all auctions (its open exposure share). */
-export async function heldByOrg(tx: DbOrTx, orgId: string): Promise<number> {
-  const [row] = await tx
-    .select({ held: sql<number>`coalesce(sum(${auctionParticipants.heldFen}), 0)`.mapWith(Number) })
-    .from(auctionParticipants)
-    .where(eq(auctionParticipants.orgId, orgId));
-  return row?.held ?? 0;
 }
 
 export function listingTitle(row: { titleZh: string | null; titleEn: string | null }): string {
