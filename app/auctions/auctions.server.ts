@@ -15,7 +15,7 @@ import { newId } from '../lib/ids';
 import { enqueue } from '../lib/outbox.server';
 import { type QuantityUnit, gramsPer } from '../lib/units';
 import { ListingError, reserveStock } from '../listings/listings.server';
-import { type MoneyParam, moneyParam } from '../notify/render';
+import { type MoneyParam, inEachLanguage, moneyParam } from '../notify/render';
 import { getCategorySettings } from '../market/settings.server';
 import { type IncrementBands, incrementBandsSchema } from '../market/settings';
 import { floorEndsAt } from './dutch';
@@ -231,6 +231,11 @@ export async function bidsOf(tx: DbOrTx, auctionId: string, limit?: number) {
   return limit ? rows.reverse() : rows;
 }
 
+/**
+ * A lot's title as a notification parameter: each reader sees it in their own language when the seller gave
+ * one (an English reader of a lot titled only in Chinese sees the Chinese name of the goods).
+ */
 export function listingTitle(row: { titleZh: string | null; titleEn: string | null }): string {
-  return row.titleZh ?? row.titleEn ?? '';
+  const zh = row.titleZh ?? row.titleEn ?? '';
+  return inEachLanguage({ 'zh-CN': zh, en: row.titleEn ?? zh });
 }
