@@ -1,5 +1,5 @@
 // The catalogue (categories with their spec attributes as data) and listings of lots with stock, tiers and files.
-import { sql } from 'drizzle-orm';
+import { relations, sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -200,6 +200,24 @@ export const listingEvents = pgTable(
   },
   (t) => [index('listing_events_listing_idx').on(t.listingId, t.at)],
 );
+
+// The one relational query (db.query) left: tests/integration/seed.test.ts reads lots with their tiers and events.
+export const listingsRelations = relations(listings, ({ one, many }) => ({
+  seller: one(organisations, { fields: [listings.sellerOrgId], references: [organisations.id] }),
+  category: one(categories, { fields: [listings.categoryId], references: [categories.id] }),
+  tiers: many(priceTiers),
+  files: many(listingFiles),
+  events: many(listingEvents),
+}));
+export const priceTiersRelations = relations(priceTiers, ({ one }) => ({
+  listing: one(listings, { fields: [priceTiers.listingId], references: [listings.id] }),
+}));
+export const listingFilesRelations = relations(listingFiles, ({ one }) => ({
+  listing: one(listings, { fields: [listingFiles.listingId], references: [listings.id] }),
+}));
+export const listingEventsRelations = relations(listingEvents, ({ one }) => ({
+  listing: one(listings, { fields: [listingEvents.listingId], references: [listings.id] }),
+}));
 
 export type Category = typeof categories.$inferSelect;
 export type Listing = typeof listings.$inferSelect;
