@@ -5,6 +5,8 @@
 // (or a `npx playwright test` run with reuseExistingServer), then
 //   node_modules/.bin/tsx scripts/screenshots.ts            # WHARF_SCREENSHOT_URL overrides http://localhost:3100
 // Each run registers fresh accounts (unique e-mails), so it can be repeated against the same database.
+// WHARF_SCREENSHOT_SHOTS=not-found,forbidden takes only those shots; WHARF_SCREENSHOT_DIR saves elsewhere
+// (the error pages inside the navigation are kept in docs/screenshots/).
 // It also prints pages whose content is wider than the viewport (horizontal overflow).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +27,10 @@ import {
 } from '../tests/e2e/helpers';
 
 const baseURL = process.env.WHARF_SCREENSHOT_URL ?? 'http://localhost:3100';
-const outDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '../tests/e2e/screenshots');
+const outDir = process.env.WHARF_SCREENSHOT_DIR
+  ? path.resolve(process.env.WHARF_SCREENSHOT_DIR)
+  : path.join(path.dirname(fileURLToPath(import.meta.url)), '../tests/e2e/screenshots');
+const only = process.env.WHARF_SCREENSHOT_SHOTS?.split(',').filter(Boolean);
 
 const VIEWPORTS = {
   desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false },
@@ -42,7 +47,9 @@ type Shot =
   | 'inbox'
   | 'members'
   | 'settings'
-  | 'operator';
+  | 'operator'
+  | 'not-found'
+  | 'forbidden';
 
 /** Which pages each locale gets: everything in Chinese (the market's language), a few in English. */
 const PLAN: Record<TestLocale, Shot[]> = {
@@ -56,8 +63,10 @@ const PLAN: Record<TestLocale, Shot[]> = {
     'members',
     'settings',
     'operator',
+    'not-found',
+    'forbidden',
   ],
-  en: ['home', 'register-errors', 'dashboard', 'members', 'operator'],
+  en: ['home', 'register-errors', 'dashboard', 'members', 'operator', 'not-found', 'forbidden'],
 };
 
 const say = (msg: string) => process.stderr.write(`[screenshots] ${msg}\n`);
@@ -135,10 +144,17 @@ async function anonymousPages(browser: Browser, locale: TestLocale, vp: Viewport
     await page.goto('/login');
     await capture(page, locale, vp, 'login');
   }
+  if (shots.has('not-found')) {
+    // An error page is drawn inside the shell: header, navigation and a way back.
+    await page.goto('/market/lst_no_such_lot');
+    await capture(page, locale, vp, 'not-found');
+  }
   await context.close();
 }
 
 async function sellerPages(browser: Browser, locale: TestLocale, vp: ViewportName, shots: Set<Shot>) {
+  const signedIn: Shot[] = ['dashboard', 'account-menu', 'inbox', 'members', 'settings', 'forbidden'];
+  if (!signedIn.some((shot) => shots.has(shot))) return;
   const context = await newContext(browser, locale, vp);
   const page = await context.newPage();
   const account = newAccount('seller');
@@ -178,6 +194,11 @@ async function sellerPages(browser: Browser, locale: TestLocale, vp: ViewportNam
     await page.goto('/settings');
     await capture(page, locale, vp, 'settings');
   }
+  if (shots.has('forbidden')) {
+    // A trader in the operator console: 403, inside the shell.
+    await page.goto('/operator');
+    await capture(page, locale, vp, 'forbidden');
+  }
   await context.close();
 }
 
@@ -206,7 +227,7 @@ async function main(): Promise<void> {
   const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     for (const [locale, list] of Object.entries(PLAN) as [TestLocale, Shot[]][]) {
-      const shots = new Set(list);
+      const shots = new Set(only ? list.filter((shot) => only.includes(shot)) : list);
       for (const vp of Object.keys(VIEWPORTS) as ViewportName[]) {
         await anonymousPages(browser, locale, vp, shots);
         await sellerPages(browser, locale, vp, shots);

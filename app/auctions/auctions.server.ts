@@ -1,5 +1,5 @@
 // Auctions of lots: putting (part of) a lot up, reading an auction with its bids, and the errors bidders see.
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import {
   type Auction,
@@ -15,7 +15,7 @@ import { newId } from '../lib/ids';
 import { enqueue } from '../lib/outbox.server';
 import { type QuantityUnit, gramsPer } from '../lib/units';
 import { ListingError, reserveStock } from '../listings/listings.server';
-import { type MoneyParam, moneyParam } from '../notify/render';
+import { type MoneyParam, inEachLanguage, moneyParam } from '../notify/render';
 import { getCategorySettings } from '../market/settings.server';
 import { type IncrementBands, incrementBandsSchema } from '../market/settings';
 import { floorEndsAt } from './dutch';
@@ -231,15 +231,11 @@ export async function bidsOf(tx: DbOrTx, auctionId: string, limit?: number) {
   return limit ? rows.reverse() : rows;
 }
 
-/** Sum of what an org has held on all auctions (its open exposure share). */
-export async function heldByOrg(tx: DbOrTx, orgId: string): Promise<number> {
-  const [row] = await tx
-    .select({ held: sql<number>`coalesce(sum(${auctionParticipants.heldFen}), 0)`.mapWith(Number) })
-    .from(auctionParticipants)
-    .where(eq(auctionParticipants.orgId, orgId));
-  return row?.held ?? 0;
-}
-
+/**
+ * A lot's title as a notification parameter: each reader sees it in their own language when the seller gave
+ * one (an English reader of a lot titled only in Chinese sees the Chinese name of the goods).
+ */
 export function listingTitle(row: { titleZh: string | null; titleEn: string | null }): string {
-  return row.titleZh ?? row.titleEn ?? '';
+  const zh = row.titleZh ?? row.titleEn ?? '';
+  return inEachLanguage({ 'zh-CN': zh, en: row.titleEn ?? zh });
 }

@@ -168,7 +168,7 @@ export function BuyBox(props: BuyBoxProps) {
         <div className="space-y-2">
           <SubmitButton>{t('orders.buy.submit')}</SubmitButton>
           {props.payHours ? (
-            <p className="text-xs text-slate-500">{t('orders.buy.payNote', { hours: props.payHours })}</p>
+            <p className="text-xs text-slate-500">{t('orders.buy.payNote', { count: props.payHours })}</p>
           ) : null}
         </div>
       )}

@@ -93,12 +93,18 @@ export function Shell({
         <div className="mx-auto flex max-w-6xl items-center gap-3 px-3 py-2 sm:px-4">
           <Link to={viewer ? '/dashboard' : '/'} className="flex shrink-0 items-baseline gap-2">
             <span className="text-xl font-bold tracking-wide">{t('app.name')}</span>
-            <span className="hidden text-xs text-sea-100 lg:inline">{t('app.tagline')}</span>
+            {/* Signed in, the navigation needs the room (English labels are long). */}
+            <span className={`hidden text-xs text-sea-100 ${viewer ? '' : 'lg:inline'}`}>
+              {t('app.tagline')}
+            </span>
           </Link>
-          <nav aria-label={t('nav.menu')} className="hidden flex-1 items-center gap-1 md:flex">
-            {navLinks('rounded px-3 py-1.5 text-sm font-medium')}
+          <nav
+            aria-label={t('nav.menu')}
+            className="hidden min-w-0 flex-1 items-center gap-1 overflow-x-auto md:flex"
+          >
+            {navLinks('shrink-0 whitespace-nowrap rounded px-3 py-1.5 text-sm font-medium')}
           </nav>
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex shrink-0 items-center gap-2">
             {viewer ? (
               <Link
                 to="/inbox"
@@ -130,7 +136,7 @@ export function Shell({
             {viewer ? (
               <details className="relative">
                 <summary
-                  className="cursor-pointer list-none rounded px-2 py-1.5 text-sm hover:bg-sea-800"
+                  className="cursor-pointer list-none whitespace-nowrap rounded px-2 py-1.5 text-sm hover:bg-sea-800"
                   data-testid="account-menu"
                 >
                   <span className="inline-block max-w-32 truncate align-bottom">
@@ -228,7 +234,7 @@ export function Shell({
           </div>
         </div>
         <nav aria-label={t('nav.menu')} className="flex gap-1 overflow-x-auto px-2 pb-2 md:hidden">
-          {navLinks('shrink-0 rounded px-3 py-1.5 text-sm font-medium')}
+          {navLinks('shrink-0 whitespace-nowrap rounded px-3 py-1.5 text-sm font-medium')}
         </nav>
       </header>
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-3 py-6 sm:px-4">
@@ -253,7 +259,7 @@ function LanguageSwitch({ locale, redirectTo }: { locale: Locale; redirectTo: st
         value={other}
         lang={other}
         aria-label={`${t('nav.language')}: ${t(`lang.${other}`)}`}
-        className="rounded border border-sea-100/40 px-2 py-1 text-sm hover:bg-sea-800"
+        className="whitespace-nowrap rounded border border-sea-100/40 px-2 py-1 text-sm hover:bg-sea-800"
         data-testid="language-switch"
       >
         {t(`lang.${other}`)}

@@ -74,7 +74,7 @@ export function ShipmentCard({ card, children }: { card: ShipmentCardData; child
         <dt className="text-slate-500">{t('coldchain.booking.cargo')}</dt>
         <dd className="tabular-nums">
           {t(`coldchain.class.${card.tempClass}` as KeyIn<'coldchain.class'>)} ·{' '}
-          {t('coldchain.booking.cargoValue', { kg: card.weightKg, pallets: card.pallets })}
+          {t('coldchain.booking.cargoValue', { kg: card.weightKg, count: card.pallets })}
         </dd>
         <dt className="text-slate-500">{t('coldchain.booking.pickupWindow')}</dt>
         <dd>

@@ -126,7 +126,7 @@ export function ExcursionList({ excursions }: { excursions: ExcursionView[] }) {
         <li key={e.id} className="rounded-md bg-red-50 px-2 py-1">
           {t('coldchain.excursion.item', {
             from: formatTime(e.startedAt, locale),
-            minutes: e.minutes,
+            count: e.minutes,
             worst: `${e.worstC.toFixed(1)} °C`,
           })}
         </li>
@@ -188,7 +188,7 @@ export function ShipmentPanel({
       <p>
         <span className="text-slate-500">{label}</span> {time(h.at)}
         {h.weightGrams ? ` · ${t('coldchain.shipment.weighed', { kg: h.weightGrams / 1000 })}` : ''}
-        {h.photos ? ` · ${t('coldchain.shipment.photos', { n: h.photos })}` : ''}
+        {h.photos ? ` · ${t('coldchain.shipment.photos', { count: h.photos })}` : ''}
       </p>
       {h.photos ? (
         <ul className="mt-1 flex flex-wrap gap-2" data-testid="handover-photos">
@@ -224,7 +224,7 @@ export function ShipmentPanel({
       <p>
         <span className="font-medium">{b.route}</span> ·{' '}
         {t(`coldchain.class.${b.tempClass}` as KeyIn<'coldchain.class'>)} ·{' '}
-        {t('coldchain.booking.cargoValue', { kg: b.weightKg, pallets: b.pallets })}
+        {t('coldchain.booking.cargoValue', { kg: b.weightKg, count: b.pallets })}
       </p>
       <p className="text-slate-600 break-words">
         {t('coldchain.booking.pickupWindow')} {time(b.pickupFrom)} – {time(b.pickupUntil)} · {b.pickupPlace}
@@ -272,7 +272,7 @@ export function ShipmentPanel({
             />
             <p className="text-xs text-slate-600" data-testid="temperature-summary">
               {t('coldchain.shipment.summary', {
-                n: b.summary.readings,
+                count: b.summary.readings,
                 min: b.summary.minC,
                 max: b.summary.maxC,
                 share: Math.round(b.summary.inBandShare * 100),

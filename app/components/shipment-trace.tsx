@@ -48,7 +48,7 @@ export function TraceTimeline({ steps }: { steps: TimelineStep[] }) {
               {t('trace.temperatureValue', {
                 min: step.sensor.minC,
                 max: step.sensor.maxC,
-                n: step.sensor.excursions,
+                count: step.sensor.excursions,
               })}
             </p>
           ) : null}

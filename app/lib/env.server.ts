@@ -27,7 +27,8 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: z.string().optional(),
     SMTP_URL: z.string().optional(),
     /** The sender of notification e-mails. */
-    MAIL_FROM: z.string().default('码头 Wharf <no-reply@wharf.test>'),
+    // A bare address: the sender's name is the market's in the recipient's language (码头 / Wharf).
+    MAIL_FROM: z.string().default('no-reply@wharf.test'),
     /** 1 lets org webhooks point at private, loopback or link-local addresses (tests, closed networks). */
     WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
     /** First retry delay of a failed e-mail or webhook delivery; doubles each attempt (tests shorten it). */

@@ -32,10 +32,6 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 // No legitimate amount or quantity is this long; the cap bounds BigInt work on hostile input.
 const MAX_INPUT_LENGTH = 64;
 
-export function minorDigits(currency: Currency): number {
-  return MINOR_DIGITS[currency];
-}
-
 export function assertSafeInteger(value: number, what = 'value'): void {
   if (!Number.isSafeInteger(value)) {
     throw new RangeError(`${what} must be a safe integer, got ${String(value)}`);

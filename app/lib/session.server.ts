@@ -86,10 +86,3 @@ export async function revokeSession(tx: DbOrTx, sessionId: string, userId: strin
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)));
 }
-
-export async function revokeAllSessions(tx: DbOrTx, userId: string): Promise<void> {
-  await tx
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
-}

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { db } from '../../db/client';
 import { categories } from '../../db/schema';
 import { appendAudit } from '../lib/audit.server';
+import { enqueue } from '../lib/outbox.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { categoryDefinition } from './catalogue';
 
@@ -77,6 +78,16 @@ export function parseCategoryForm(
   };
 }
 
+type SearchedText = { nameZh: string; nameEn: string; keywords: string[] };
+
+function searchedTextChanged(before: SearchedText, after: SearchedText): boolean {
+  return (
+    before.nameZh !== after.nameZh ||
+    before.nameEn !== after.nameEn ||
+    before.keywords.join('\n') !== after.keywords.join('\n')
+  );
+}
+
 /** Adds a category or replaces one, with an audit entry; a base unit never changes once set. */
 export async function saveCategory(
   actorUserId: string,
@@ -84,7 +95,13 @@ export async function saveCategory(
 ) {
   return db.transaction(async (tx) => {
     const [existing] = await tx
-      .select({ id: categories.id, baseUnit: categories.baseUnit })
+      .select({
+        id: categories.id,
+        baseUnit: categories.baseUnit,
+        nameZh: categories.nameZh,
+        nameEn: categories.nameEn,
+        keywords: categories.keywords,
+      })
       .from(categories)
       .where(eq(categories.id, value.id))
       .for('update');
@@ -104,6 +121,10 @@ export async function saveCategory(
     };
     if (existing) await tx.update(categories).set(row).where(eq(categories.id, value.id));
     else await tx.insert(categories).values({ id: value.id, ...row, sort: 1000 });
+    // Its lots are found by its names and keywords (ADR 0006): when those change, a job rebuilds their
+    // search vectors after commit (ADR 0035). A new category has no lots yet.
+    if (existing && searchedTextChanged(existing, value))
+      await enqueue(tx, 'listings', 'reindex-category', { categoryId: value.id });
     await appendAudit(tx, {
       actorUserId,
       action: existing ? 'category.changed' : 'category.added',

@@ -1,6 +1,6 @@
 // Listings of lots: create and edit, state changes with who and why, stock reservation, and expiry.
-import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client';
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client';
 import {
   type ListingStatus,
   categories,
@@ -44,21 +44,87 @@ function expiresAt(harvestDate: string, shelfLifeDays: number): Date {
   return startOfMarketDay(addDays(harvestDate, shelfLifeDays));
 }
 
+type SearchedCategory = { nameZh: string; nameEn: string; keywords: string[] };
+type SearchedText = Pick<
+  ListingDraft,
+  'titleZh' | 'titleEn' | 'descriptionZh' | 'descriptionEn' | 'originName' | 'originRegion' | 'spec'
+>;
+
 /** The search vector of a listing: its titles weigh most, then the category's names and keywords, then the rest. */
-async function searchVectorSql(tx: DbOrTx, draft: ListingDraft) {
-  const [category] = await tx.select().from(categories).where(eq(categories.id, draft.categoryId));
-  const titles = documentLexemes(draft.titleZh, draft.titleEn);
+function searchVectorOf(category: SearchedCategory | undefined, lot: SearchedText) {
+  const titles = documentLexemes(lot.titleZh, lot.titleEn);
   const rest = documentLexemes(
     category?.nameZh,
     category?.nameEn,
     ...(category?.keywords ?? []),
-    draft.descriptionZh,
-    draft.descriptionEn,
-    draft.originName,
-    draft.originRegion,
-    ...Object.values(draft.spec).map(String),
+    lot.descriptionZh,
+    lot.descriptionEn,
+    lot.originName,
+    lot.originRegion,
+    ...Object.values(lot.spec).map(String),
   );
   return sql`${tsvectorText(titles, 'A')}::tsvector || ${tsvectorText(rest, 'B')}::tsvector`;
+}
+
+/**
+ * The vector of a lot being written. The category is read FOR SHARE: an operator changing its keywords
+ * (which locks it FOR UPDATE) either waits for this write, whose lot the re-index after it then finds, or
+ * commits first, and this write reads the new keywords. Either way no lot keeps the old ones.
+ */
+async function searchVectorSql(tx: DbOrTx, draft: ListingDraft) {
+  const [category] = await tx
+    .select({ nameZh: categories.nameZh, nameEn: categories.nameEn, keywords: categories.keywords })
+    .from(categories)
+    .where(eq(categories.id, draft.categoryId))
+    .for('share');
+  return searchVectorOf(category, draft);
+}
+
+/** Lots re-indexed per transaction: short enough that a buyer waiting for one of them waits little. */
+const REINDEX_BATCH = 200;
+
+/**
+ * Rebuilds the search vectors of every lot of a category from its current names and keywords (ADR 0006,
+ * ADR 0035): the `reindex-category` job after an operator changed them. Batches in id order, each its own
+ * transaction locking its lots, so a lot edited meanwhile is either waited for or re-read. Idempotent.
+ */
+export async function reindexCategoryLots(db: Db, categoryId: string): Promise<number> {
+  let after = '';
+  let done = 0;
+  for (;;) {
+    const batch = await db.transaction(async (tx) => {
+      const [category] = await tx
+        .select({ nameZh: categories.nameZh, nameEn: categories.nameEn, keywords: categories.keywords })
+        .from(categories)
+        .where(eq(categories.id, categoryId));
+      if (!category) return [];
+      const lots = await tx
+        .select({
+          id: listings.id,
+          titleZh: listings.titleZh,
+          titleEn: listings.titleEn,
+          descriptionZh: listings.descriptionZh,
+          descriptionEn: listings.descriptionEn,
+          originName: listings.originName,
+          originRegion: listings.originRegion,
+          spec: listings.spec,
+        })
+        .from(listings)
+        .where(and(eq(listings.categoryId, categoryId), gt(listings.id, after)))
+        .orderBy(asc(listings.id))
+        .limit(REINDEX_BATCH)
+        .for('no key update');
+      for (const lot of lots)
+        await tx
+          .update(listings)
+          .set({ searchVector: searchVectorOf(category, { ...lot, spec: lot.spec as ListingDraft['spec'] }) })
+          .where(eq(listings.id, lot.id));
+      return lots;
+    });
+    done += batch.length;
+    if (batch.length < REINDEX_BATCH) return done;
+    after = batch[batch.length - 1].id;
+  }
 }
 
 function columns(draft: ListingDraft) {

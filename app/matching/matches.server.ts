@@ -1,5 +1,5 @@
 // Storing matches: the top lots of a demand and the top demands of a lot, recomputed when either changes, strong new ones notified once.
-import { and, desc, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { demands, matches, notificationEvents, notifications } from '../../db/schema';
 import { getMarketSetting } from '../market/settings.server';
@@ -171,16 +171,6 @@ export async function recomputeListingMatches(
     );
   await upsert(tx, ranked);
   return { stored: ranked.length, notified: await notifyStrong(tx, ranked) };
-}
-
-/** The stored matches of some demands, best first (pages join the lots' details themselves). */
-export async function storedMatchesOf(tx: DbOrTx, demandIds: string[]) {
-  if (demandIds.length === 0) return [];
-  return tx
-    .select()
-    .from(matches)
-    .where(inArray(matches.demandId, demandIds))
-    .orderBy(desc(matches.score), matches.listingId);
 }
 
 /**

@@ -89,6 +89,12 @@ function transport(): Transporter {
   );
 }
 
+/** MAIL_FROM as configured when it names the sender; a bare address gets the market's name in the reader's language. */
+export function sender(mailFrom: string, locale: Locale): string | { name: string; address: string } {
+  const address = mailFrom.trim();
+  return /^[^\s<>@]+@[^\s<>@]+$/.test(address) ? { name: translator(locale)('app.name'), address } : mailFrom;
+}
+
 export function smtpConfigured(): boolean {
   return Boolean(env().SMTP_URL);
 }
@@ -121,7 +127,7 @@ export async function sendMail(
   }
   const domain = /@([^>\s]+)/.exec(env().MAIL_FROM)?.[1] ?? 'wharf.test';
   await transport().sendMail({
-    from: env().MAIL_FROM,
+    from: sender(env().MAIL_FROM, mail.locale),
     to: mail.to,
     subject: mail.subject,
     text: mail.text,

@@ -1,5 +1,3 @@
-// Raising a notification: one row in the caller's transaction plus an outbox job carrying its id.
-import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { type MemberRole, notificationEvents } from '../../db/schema';
 import { enqueue } from '../lib/outbox.server';
@@ -52,15 +50,4 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string | n
   if (inserted.length === 0) return null;
   await enqueue(tx, 'notifications', 'event', { eventId: id });
   return id;
-}
-
-/** Events raised about a subject (an order's excursions, say), newest first. */
-export async function eventsAbout(tx: DbOrTx, subjectType: string, subjectId: string) {
-  return tx
-    .select()
-    .from(notificationEvents)
-    .where(
-      sql`${notificationEvents.subjectType} = ${subjectType} and ${notificationEvents.subjectId} = ${subjectId}`,
-    )
-    .orderBy(sql`${notificationEvents.createdAt} desc`);
 }

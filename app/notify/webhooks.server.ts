@@ -12,9 +12,9 @@ import { orgWebhooks } from '../../db/schema';
 import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
 
-export const SIGNATURE_HEADER = 'x-wharf-signature';
-export const TIMESTAMP_HEADER = 'x-wharf-timestamp';
-export const DELIVERY_HEADER = 'x-wharf-delivery';
+const SIGNATURE_HEADER = 'x-wharf-signature';
+const TIMESTAMP_HEADER = 'x-wharf-timestamp';
+const DELIVERY_HEADER = 'x-wharf-delivery';
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /**

@@ -112,7 +112,7 @@ export default function PublicTrace() {
           <h2 className="mt-4 text-sm font-semibold text-slate-900">{t('trace.temperature')}</h2>
           <p className="mt-1 text-sm" data-testid="trace-temperature">
             {sensor
-              ? t('trace.temperatureValue', { min: sensor.minC, max: sensor.maxC, n: sensor.excursions })
+              ? t('trace.temperatureValue', { min: sensor.minC, max: sensor.maxC, count: sensor.excursions })
               : t('trace.noTemperature')}
           </p>
         </Card>

@@ -114,7 +114,7 @@ export default function Auctions() {
         </EmptyState>
       ) : (
         <>
-          <p className="mb-2 text-sm text-slate-500">{t('auctions.count', { n: total })}</p>
+          <p className="mb-2 text-sm text-slate-500">{t('auctions.count', { count: total })}</p>
           <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" data-testid="auction-list">
             {rows.map((row) => {
               const ends = row.endsAt ? Date.parse(row.endsAt) : null;
@@ -149,7 +149,7 @@ export default function Auctions() {
                         : ends
                           ? t('auctions.endsIn', { time: formatLeft(ends - now, locale) })
                           : t('auctions.clock.running')}
-                      {row.type !== 'sealed' ? ` · ${t('auctions.bidders', { n: row.bidderCount })}` : ''}
+                      {row.type !== 'sealed' ? ` · ${t('auctions.bidders', { count: row.bidderCount })}` : ''}
                     </p>
                   </Link>
                 </li>

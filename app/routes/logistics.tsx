@@ -471,7 +471,7 @@ function CarrierDesk({ data }: { data: CarrierData }) {
                   </Badge>
                   <span className="text-slate-600">{t(`coldchain.class.${v.tempClass}`)}</span>
                   <span className="text-slate-600 tabular-nums">
-                    {t('coldchain.vehicles.capacity', { kg: v.capacityKg, pallets: v.capacityPallets })}
+                    {t('coldchain.vehicles.capacity', { kg: v.capacityKg, count: v.capacityPallets })}
                   </span>
                   <span className="text-slate-500">{v.homeBase}</span>
                   {v.deviceId ? (
@@ -512,7 +512,7 @@ function CarrierDesk({ data }: { data: CarrierData }) {
                   <span className="font-semibold">{room.name}</span>
                   <span className="text-slate-600">{t(`coldchain.class.${room.tempClass}`)}</span>
                   <span className="text-slate-600 tabular-nums">
-                    {t('coldchain.vehicles.capacity', { kg: room.capacityKg, pallets: room.capacityPallets })}
+                    {t('coldchain.vehicles.capacity', { kg: room.capacityKg, count: room.capacityPallets })}
                   </span>
                   <span className="w-full text-slate-500 break-words">{room.place}</span>
                 </li>

@@ -221,7 +221,7 @@ export default function MarketListing() {
             </Fact>
             <Fact label={t('market.detail.harvestDate')}>{listing.harvestDate}</Fact>
             <Fact label={t('market.detail.shelfLife')}>
-              {t('market.detail.shelfLifeDays', { days: listing.shelfLifeDays, date: listing.bestBefore })}
+              {t('market.detail.shelfLifeDays', { count: listing.shelfLifeDays, date: listing.bestBefore })}
             </Fact>
             <Fact label={t('market.detail.coldChain')}>{t(`listing.coldChain.${listing.coldChain}`)}</Fact>
             <Fact label={t('market.detail.pickup')}>{listing.pickupPlace}</Fact>

@@ -98,7 +98,7 @@ export default function Reviews() {
                     <span className="text-slate-600">
                       {t('console.review.history', {
                         live: item.history.live,
-                        rejected: item.history.rejected,
+                        count: item.history.rejected,
                         removed: item.history.removed,
                       })}
                     </span>

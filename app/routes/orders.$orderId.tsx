@@ -675,7 +675,7 @@ export default function OrderPage() {
           <Card title={t('trust.rating.title')} className="lg:col-span-2">
             {data.rating ? (
               <p className="text-sm" data-testid="rating">
-                {t('trust.rating.yours', { stars: data.rating.stars })}
+                {t('trust.rating.yours', { count: data.rating.stars })}
                 {data.rating.comment ? ` · ${data.rating.comment}` : ''}
               </p>
             ) : (
@@ -686,7 +686,7 @@ export default function OrderPage() {
                   {[5, 4, 3, 2, 1].map((n) => (
                     <label key={n} className="flex items-center gap-1">
                       <input type="radio" name="stars" value={n} defaultChecked={n === 5} />
-                      {t('trust.rating.star', { n })}
+                      {t('trust.rating.star', { count: n })}
                     </label>
                   ))}
                 </fieldset>

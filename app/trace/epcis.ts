@@ -73,16 +73,6 @@ function uuidOf(id: string): string {
 
 export type TraceStep = 'harvest' | 'inspection' | 'packing' | 'shipping' | 'receiving' | 'weighing' | 'sale';
 
-export const TRACE_STEPS: TraceStep[] = [
-  'harvest',
-  'inspection',
-  'sale',
-  'packing',
-  'weighing',
-  'shipping',
-  'receiving',
-];
-
 /** What each step is in the Core Business Vocabulary: its business step, disposition and action. */
 export const STEP_VOCABULARY: Record<
   TraceStep,

@@ -1,5 +1,5 @@
 // Listing moderation: screening a listing version, the operator's review queue, and approve / reject / remove decisions.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import {
   type ListingStatus,
@@ -336,8 +336,6 @@ export async function screenListing(tx: DbOrTx, listingId: string) {
   return { flagged: inserted.map((f) => f.kind), status };
 }
 
-export type ReviewItem = Awaited<ReturnType<typeof reviewQueue>>[number];
-
 /** Listings waiting for a decision, oldest wait first, with why they wait and the seller's record. */
 export async function reviewQueue(tx: DbOrTx, limit = 50) {
   const waitingSince = sql<Date>`(select max(e.at) from listing_events e where e.listing_id = ${listings.id} and e.to_status = 'pending_review')`;
@@ -521,18 +519,4 @@ export async function removeBannedWord(tx: DbOrTx, input: { id: string; operator
 
 export async function listBannedWords(tx: DbOrTx) {
   return tx.select().from(bannedWords).orderBy(asc(bannedWords.lang), asc(bannedWords.word));
-}
-
-/** Recently flagged versions, for the console (newest first). */
-export async function recentFlags(tx: DbOrTx, sinceDays = 7) {
-  return tx
-    .select({
-      listingId: screeningFlags.listingId,
-      kind: screeningFlags.kind,
-      createdAt: screeningFlags.createdAt,
-    })
-    .from(screeningFlags)
-    .where(gte(screeningFlags.createdAt, new Date(Date.now() - sinceDays * 24 * 3600 * 1000)))
-    .orderBy(desc(screeningFlags.createdAt))
-    .limit(20);
 }

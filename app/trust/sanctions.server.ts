@@ -1,5 +1,5 @@
 // Sanctions: suspend an org until a time or ban it, pause its live lots, revoke its members' sessions, and lift.
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client';
 import { listingEvents, listings, memberships, organisations, sanctions, sessions } from '../../db/schema';
@@ -205,15 +205,6 @@ export async function liftSanctions(
     subject: { type: 'organisation', id: org.id },
   });
   return { lifted: open.length, resumed };
-}
-
-export async function sanctionsOf(tx: DbOrTx, orgId: string) {
-  return tx
-    .select()
-    .from(sanctions)
-    .where(eq(sanctions.orgId, orgId))
-    .orderBy(desc(sanctions.startsAt))
-    .limit(20);
 }
 
 /** Orgs for the console's list, sanctioned first. */

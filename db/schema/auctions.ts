@@ -1,5 +1,5 @@
 // Auctions of lots (English, Dutch clock, sealed bid): the auction row every bid locks, its bids and its bidders.
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
@@ -190,19 +190,6 @@ export const auctionParticipants = pgTable(
     index('auction_participants_org_idx').on(t.orgId),
   ],
 );
-
-export const auctionsRelations = relations(auctions, ({ one, many }) => ({
-  listing: one(listings, { fields: [auctions.listingId], references: [listings.id] }),
-  seller: one(organisations, { fields: [auctions.sellerOrgId], references: [organisations.id] }),
-  bids: many(auctionBids),
-  participants: many(auctionParticipants),
-}));
-export const auctionBidsRelations = relations(auctionBids, ({ one }) => ({
-  auction: one(auctions, { fields: [auctionBids.auctionId], references: [auctions.id] }),
-}));
-export const auctionParticipantsRelations = relations(auctionParticipants, ({ one }) => ({
-  auction: one(auctions, { fields: [auctionParticipants.auctionId], references: [auctions.id] }),
-}));
 
 export type Auction = typeof auctions.$inferSelect;
 export type AuctionType = (typeof auctionType.enumValues)[number];

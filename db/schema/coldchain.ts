@@ -1,5 +1,5 @@
 // Cold chain and traceability: carriers' vehicles and cold rooms, bookings and trips, hand-overs, telemetry, excursions, trace events.
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -291,23 +291,6 @@ export const traceEvents = pgTable(
     index('trace_events_time_idx').on(t.eventTime),
   ],
 );
-
-export const vehiclesRelations = relations(vehicles, ({ one, many }) => ({
-  carrier: one(organisations, { fields: [vehicles.carrierOrgId], references: [organisations.id] }),
-  trips: many(trips),
-}));
-export const tripsRelations = relations(trips, ({ one, many }) => ({
-  vehicle: one(vehicles, { fields: [trips.vehicleId], references: [vehicles.id] }),
-  bookings: many(bookings),
-}));
-export const bookingsRelations = relations(bookings, ({ one, many }) => ({
-  order: one(orders, { fields: [bookings.orderId], references: [orders.id] }),
-  trip: one(trips, { fields: [bookings.tripId], references: [trips.id] }),
-  handovers: many(handovers),
-}));
-export const handoversRelations = relations(handovers, ({ one }) => ({
-  booking: one(bookings, { fields: [handovers.bookingId], references: [bookings.id] }),
-}));
 
 export type Vehicle = typeof vehicles.$inferSelect;
 export type ColdRoom = typeof coldRooms.$inferSelect;

@@ -1,5 +1,5 @@
 // Demand posts (RFQs), quote threads with their versions and messages, and the stored matches of demands and lots.
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   check,
@@ -191,24 +191,6 @@ export const matches = pgTable(
     index('matches_listing_idx').on(t.listingId, t.score),
   ],
 );
-
-export const demandsRelations = relations(demands, ({ one, many }) => ({
-  buyer: one(organisations, { fields: [demands.buyerOrgId], references: [organisations.id] }),
-  category: one(categories, { fields: [demands.categoryId], references: [categories.id] }),
-  quotes: many(quotes),
-}));
-export const quotesRelations = relations(quotes, ({ one, many }) => ({
-  demand: one(demands, { fields: [quotes.demandId], references: [demands.id] }),
-  seller: one(organisations, { fields: [quotes.sellerOrgId], references: [organisations.id] }),
-  versions: many(quoteVersions),
-  messages: many(quoteMessages),
-}));
-export const quoteVersionsRelations = relations(quoteVersions, ({ one }) => ({
-  quote: one(quotes, { fields: [quoteVersions.quoteId], references: [quotes.id] }),
-}));
-export const quoteMessagesRelations = relations(quoteMessages, ({ one }) => ({
-  quote: one(quotes, { fields: [quoteMessages.quoteId], references: [quotes.id] }),
-}));
 
 export type Demand = typeof demands.$inferSelect;
 export type DemandStatus = (typeof demandStatus.enumValues)[number];

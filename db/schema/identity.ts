@@ -1,5 +1,5 @@
 // Users, organisations, memberships with roles, sessions and invitations.
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   check,
   index,
@@ -119,21 +119,6 @@ export const invitations = pgTable(
     check('invitations_role_not_owner', sql`${t.role} <> 'owner'`),
   ],
 );
-
-export const usersRelations = relations(users, ({ many }) => ({
-  memberships: many(memberships),
-  sessions: many(sessions),
-}));
-export const organisationsRelations = relations(organisations, ({ many }) => ({
-  memberships: many(memberships),
-}));
-export const membershipsRelations = relations(memberships, ({ one }) => ({
-  org: one(organisations, { fields: [memberships.orgId], references: [organisations.id] }),
-  user: one(users, { fields: [memberships.userId], references: [users.id] }),
-}));
-export const sessionsRelations = relations(sessions, ({ one }) => ({
-  user: one(users, { fields: [sessions.userId], references: [users.id] }),
-}));
 
 export type User = typeof users.$inferSelect;
 export type Organisation = typeof organisations.$inferSelect;

@@ -9,7 +9,7 @@
 // The rules live in db/migrations/0004_ledger_rules.sql: entries and transactions are append-only;
 // each transaction has at least two entries and sums to zero per currency (checked at COMMIT); and
 // the cached `balance` of an account is kept by a trigger on entry insert, nothing else may write it.
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   bigserial,
@@ -115,20 +115,6 @@ export const ledgerEntries = pgTable(
     index('ledger_entries_account_idx').on(t.accountId, t.id),
   ],
 );
-
-export const ledgerAccountsRelations = relations(ledgerAccounts, ({ many }) => ({
-  entries: many(ledgerEntries),
-}));
-export const ledgerTransactionsRelations = relations(ledgerTransactions, ({ many }) => ({
-  entries: many(ledgerEntries),
-}));
-export const ledgerEntriesRelations = relations(ledgerEntries, ({ one }) => ({
-  transaction: one(ledgerTransactions, {
-    fields: [ledgerEntries.transactionId],
-    references: [ledgerTransactions.id],
-  }),
-  account: one(ledgerAccounts, { fields: [ledgerEntries.accountId], references: [ledgerAccounts.id] }),
-}));
 
 export type LedgerAccount = typeof ledgerAccounts.$inferSelect;
 export type LedgerAccountKind = (typeof ledgerAccountKind.enumValues)[number];

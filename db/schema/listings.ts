@@ -203,6 +203,7 @@ export const listingEvents = pgTable(
   (t) => [index('listing_events_listing_idx').on(t.listingId, t.at)],
 );
 
+// The one relational query (db.query) left: tests/integration/seed.test.ts reads lots with their tiers and events.
 export const listingsRelations = relations(listings, ({ one, many }) => ({
   seller: one(organisations, { fields: [listings.sellerOrgId], references: [organisations.id] }),
   category: one(categories, { fields: [listings.categoryId], references: [categories.id] }),

@@ -1,5 +1,5 @@
 // Orders between a buyer org and a seller org, their events, disputes, invoices, and payment bookkeeping.
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -214,24 +214,6 @@ export const payoutAccounts = pgTable(
     uniqueIndex('payout_accounts_external_key').on(t.externalId),
   ],
 );
-
-export const ordersRelations = relations(orders, ({ one, many }) => ({
-  listing: one(listings, { fields: [orders.listingId], references: [listings.id] }),
-  buyer: one(organisations, {
-    fields: [orders.buyerOrgId],
-    references: [organisations.id],
-    relationName: 'buyer',
-  }),
-  seller: one(organisations, {
-    fields: [orders.sellerOrgId],
-    references: [organisations.id],
-    relationName: 'seller',
-  }),
-  events: many(orderEvents),
-}));
-export const orderEventsRelations = relations(orderEvents, ({ one }) => ({
-  order: one(orders, { fields: [orderEvents.orderId], references: [orders.id] }),
-}));
 
 export type Order = typeof orders.$inferSelect;
 export type OrderStatus = (typeof orderStatus.enumValues)[number];

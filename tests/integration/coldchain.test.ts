@@ -36,7 +36,7 @@ import { action as buyAction } from '../../app/routes/orders.new';
 import { loader as traceLoader } from '../../app/routes/01.$gtin.10.$lot';
 import { loader as exportLoader } from '../../app/routes/trace.export';
 import { loader as photoLoader } from '../../app/routes/logistics_.handovers.$handoverId.$n';
-import { epcisValidator } from '../../app/trace/validate.server';
+import { epcisValidator } from '../support/epcis-validator';
 import { categoryGtin, lotCodeOf } from '../../app/trace/epcis';
 import { retryUnmatchedBookings } from '../../app/coldchain/matcher.server';
 import { processColdChainJob } from '../../workers/coldchain';

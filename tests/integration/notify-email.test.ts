@@ -16,7 +16,11 @@ const { notify } = await import('../../app/notify/notify.server');
 const { savePreferences } = await import('../../app/notify/preferences.server');
 const { gatherDigests, sendDigest } = await import('../../app/notify/digest.server');
 const { processNotification } = await import('../../workers/notifications');
-const { buyerOrg } = await import('../support/listings');
+const { buyerOrg, liveShrimpLot, verifiedSeller } = await import('../support/listings');
+const { createAuction } = await import('../../app/auctions/auctions.server');
+const { placeBid } = await import('../../app/auctions/bidding.server');
+const { payInDeposit } = await import('../../app/auctions/deposits.server');
+const { listings, notificationEvents } = await import('../../db/schema');
 const { startWorker, stopAllWorkers, waitFor: waitForAt } = await import('../support/worker-process');
 
 /** A worker process takes a while to start on a busy machine: wait longer than the helper's default. */
@@ -145,6 +149,65 @@ describe('notification e-mail', () => {
     const mails = await deliveriesOf(eventId, 'email');
     expect(mails.map((m) => m.userId)).toEqual([org.userId]);
     expect(smtp.to(quiet.email)).toHaveLength(0);
+  });
+
+  it('tells an English reader who was outbid in English, the price formatted for English', async () => {
+    const seller = await verifiedSeller(db);
+    const lotId = await liveShrimpLot(db, seller, '100');
+    // The seller gave the lot an English title too: English readers see it.
+    await db.update(listings).set({ titleEn: 'Whiteleg shrimp 40/50, live' }).where(eq(listings.id, lotId));
+    const now = Date.now();
+    const auctionId = await db.transaction((tx) =>
+      createAuction(tx, {
+        listingId: lotId,
+        sellerOrgId: seller.orgId,
+        userId: seller.userId,
+        type: 'english',
+        quantity: 100_000,
+        priceUnit: 'kg',
+        startPriceFen: 3_000,
+        reservePriceFen: null,
+        startsAt: new Date(now - 1_000),
+        endsAt: new Date(now + 600_000),
+      }),
+    );
+    const first = await buyerOrg();
+    const second = await buyerOrg();
+    for (const org of [first, second])
+      await db.transaction((tx) =>
+        payInDeposit(tx, { orgId: org.orgId, amountFen: 100_000_000, reference: 'test' }),
+      );
+    const english = await member(first.orgId, 'en');
+    const chinese = await member(first.orgId, 'zh-CN');
+    const bid = (org: typeof first, amountFen: number) =>
+      placeBid({ auctionId, orgId: org.orgId, userId: org.userId, kind: 'manual', amountFen });
+    expect((await bid(first, 3_000)).ok).toBe(true);
+    expect((await bid(second, 3_050)).ok).toBe(true);
+
+    const [event] = await db
+      .select({ id: notificationEvents.id })
+      .from(notificationEvents)
+      .where(and(eq(notificationEvents.type, 'outbid'), eq(notificationEvents.subjectId, auctionId)));
+    const run = (name: string, data: Record<string, string>) =>
+      processNotification({ id: `test-${name}-${Math.random()}`, name, data });
+    await run('event', { eventId: event.id });
+    for (const delivery of await deliveriesOf(event.id, 'email'))
+      await run('deliver', { deliveryId: delivery.id });
+
+    const [en] = smtp.to(english.email);
+    expect(en.subject).toBe('You have been outbid');
+    expect(en.text).toContain('Hello Lee,');
+    expect(en.text).toContain('The highest bid on “Whiteleg shrimp 40/50, live” is now CN¥30.50/kg.');
+    expect(en.html).toContain('CN¥30.50/kg');
+    expect(en.from).toMatch(/^"?Wharf"? <no-reply@wharf\.test>$/);
+    // English through and through: not one Chinese character in what the reader sees.
+    const han = /\p{Script=Han}/u;
+    for (const part of [en.subject, en.text, en.html, en.from]) expect(part).not.toMatch(han);
+
+    const [zh] = smtp.to(chinese.email);
+    expect(zh.subject).toBe('你的出价被超过了');
+    expect(zh.text).toContain('“南美白对虾 40/50 头 鲜活”当前最高价已到 ¥30.50/公斤');
+    expect(zh.from).toMatch(/^"?码头"? <no-reply@wharf\.test>$/);
   });
 
   it('gathers low-priority notifications into one daily digest e-mail', async () => {

@@ -10,7 +10,7 @@ import { loader as exportLoader } from '../../app/routes/trace.export';
 import { loader as labelLoader } from '../../app/routes/sell.$listingId.label';
 import { categoryGtin, lotCodeOf } from '../../app/trace/epcis';
 import { exportEpcis } from '../../app/trace/trace.server';
-import { epcisValidator } from '../../app/trace/validate.server';
+import { epcisValidator } from '../support/epcis-validator';
 import { call, getRequest, logInAs } from '../support/http';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });

@@ -7,6 +7,8 @@ export type ReceivedMail = {
   to: string[];
   raw: string;
   headers: Record<string, string>;
+  /** The From header, its encoded words decoded (the sender's name as the reader sees it). */
+  from: string;
   subject: string;
   text: string;
   html: string;
@@ -72,7 +74,15 @@ export function parseMail(raw: string, to: string[]): ReceivedMail {
     if (/text\/html/i.test(partHeaders['content-type'] ?? '')) html = content;
     else text = content;
   }
-  return { to, raw, headers, subject: decodeWords(headers.subject ?? ''), text, html };
+  return {
+    to,
+    raw,
+    headers,
+    from: decodeWords(headers.from ?? ''),
+    subject: decodeWords(headers.subject ?? ''),
+    text,
+    html,
+  };
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   listingIdOfLot,
   lotCodeOf,
 } from '../../app/trace/epcis';
-import { epcisValidator } from '../../app/trace/validate.server';
+import { epcisValidator } from '../support/epcis-validator';
 
 const fixtures = path.resolve('tests/fixtures/epcis');
 const shared = path.resolve('../shared/epcis');

@@ -26,6 +26,7 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 type PluralSuffix = 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
 type Base<K> = K extends `${infer B}_${PluralSuffix}` ? B : K;
 type KeysOf<D> = Base<keyof D & string>;
+type PluralsOf<D> = keyof D & string extends infer K ? (K extends `${infer B}_other` ? B : never) : never;
 
 /** Every message key of every area module; `t()` accepts nothing else (an unknown literal fails typecheck). */
 export type MessageKey =
@@ -57,9 +58,31 @@ export function storedKey(key: string): MessageKey {
  */
 export type KeyIn<Family extends string> = Extract<MessageKey, `${Family}.${string}`>;
 
+/**
+ * The keys with plural forms (`x_other` in Chinese, `x_one`/`x_other` in English): `t()` must be given
+ * their `count`, which picks the form ("1 lot", "3 lots"); forgetting it fails typecheck.
+ */
+export type PluralKey =
+  | PluralsOf<typeof core.zhCN>
+  | PluralsOf<typeof listing.zhCN>
+  | PluralsOf<typeof market.zhCN>
+  | PluralsOf<typeof sell.zhCN>
+  | PluralsOf<typeof orders.zhCN>
+  | PluralsOf<typeof operator.zhCN>
+  | PluralsOf<typeof invoice.zhCN>
+  | PluralsOf<typeof auctions.zhCN>
+  | PluralsOf<typeof demand.zhCN>
+  | PluralsOf<typeof coldchain.zhCN>
+  | PluralsOf<typeof trust.zhCN>
+  | PluralsOf<typeof notify.zhCN>;
+
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };
-export type Translate = (key: MessageKey, params?: Params) => string;
+/** A plural key takes `{ count }`; any other key takes optional placeholder values. */
+type ParamsFor<K extends MessageKey> = K extends PluralKey
+  ? [params: Params & { count: number }]
+  : [params?: Params];
+export type Translate = <K extends MessageKey>(key: K, ...params: ParamsFor<K>) => string;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
@@ -112,7 +135,7 @@ type LooseT = (key: string, options?: Record<string, unknown>) => string;
 
 export function translator(locale: Locale): Translate {
   const fixed = i18n.getFixedT(locale) as unknown as LooseT;
-  return (key, params) => {
+  const t = (key: MessageKey, params?: Params) => {
     if (!params) return fixed(key);
     // Values go through `replace` so a placeholder named like an i18next option (context, ns, lng) stays a value.
     return fixed(key, {
@@ -120,6 +143,7 @@ export function translator(locale: Locale): Translate {
       count: typeof params.count === 'number' ? params.count : undefined,
     });
   };
+  return t as Translate;
 }
 
 /** Picks the best supported locale from an Accept-Language header. */

@@ -109,7 +109,7 @@ export const zhCN = {
   'email.greeting': '你好，{name}：',
   'email.open': '在码头查看',
   'email.footer': '这封邮件由码头自动发送。不想收到这类邮件？去“通知设置”里关掉：{url}',
-  'email.digest.subject': '码头每日汇总：{count} 条提醒',
+  'email.digest.subject_other': '码头每日汇总：{count} 条提醒',
   'email.digest.lead': '以下是今天没有单独发邮件的提醒：',
 
   'prefs.title': '通知设置',
@@ -293,7 +293,8 @@ export const en: English<typeof zhCN> = {
   'email.open': 'Open in Wharf',
   'email.footer':
     'Sent automatically by Wharf. To stop e-mails like this, change your notification settings: {url}',
-  'email.digest.subject': 'Wharf daily digest: {count} reminders',
+  'email.digest.subject_one': 'Wharf daily digest: {count} reminder',
+  'email.digest.subject_other': 'Wharf daily digest: {count} reminders',
   'email.digest.lead': 'Today’s reminders that were not e-mailed one by one:',
 
   'prefs.title': 'Notification settings',
