@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { count, isNull } from '~/lib/db.server';
-import { Card, PageHeader } from '~/components/ui';
+import { Card, PageHeader, TableScroll } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db, organisations, outbox, users } from '~/lib/db.server';
 import { type KeyIn, useT } from '~/lib/i18n';
@@ -96,7 +96,7 @@ export default function OperatorConsole() {
       </div>
       <Card title={t('operator.queues')}>
         {queues ? (
-          <div className="overflow-x-auto">
+          <TableScroll label={t('operator.queues')}>
             <table className="min-w-full text-sm">
               <thead className="text-left text-slate-500">
                 <tr>
@@ -113,7 +113,7 @@ export default function OperatorConsole() {
                   <tr key={q.name}>
                     <td className="py-2 pr-4">
                       {t(`console.queue.${q.name}` as KeyIn<'console.queue'>)}
-                      <span className="ml-2 font-mono text-xs text-slate-400">{q.name}</span>
+                      <span className="ml-2 font-mono text-xs text-slate-500">{q.name}</span>
                     </td>
                     {columns.map((c) => (
                       <td
@@ -133,7 +133,7 @@ export default function OperatorConsole() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         ) : (
           <p className="text-sm text-amber-700">{t('operator.queuesDown')}</p>
         )}
