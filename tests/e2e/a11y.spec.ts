@@ -109,7 +109,9 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       await page.context().close();
     });
 
-    test('the seller’s pages: the sell form, a demand, the lot label; the public trace', async ({ browser }) => {
+    test('the seller’s pages: the sell form, a demand, the lot label; the public trace', async ({
+      browser,
+    }) => {
       test.setTimeout(90_000);
       const page = await open(browser, viewport, DEMO.shrimpSeller.email);
       await visit(page, '/sell', 'sell', viewport.width);
