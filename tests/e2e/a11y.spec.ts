@@ -10,9 +10,10 @@ import { DEMO, DEMO_PASSWORD, logIn, waitForHydration } from './helpers';
 
 const SHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const VIEWPORTS = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 390, height: 844 },
+  desktop: { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
 } as const;
+type Device = (typeof VIEWPORTS)[keyof typeof VIEWPORTS];
 
 type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
 type Violation = AxeResults['violations'][number];
@@ -46,14 +47,33 @@ async function expectAccessible(page: Page, name: string): Promise<void> {
     .toEqual([]);
 }
 
+/** Elements sticking out past the right edge of the viewport (the page scrolls sideways), briefly described. */
+async function overflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const out: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
+      const rect = el.getBoundingClientRect();
+      // Only the outermost offenders: an element whose parent already sticks out is left out.
+      const parent = el.parentElement?.getBoundingClientRect();
+      if (rect.right <= width + 1 || rect.width === 0 || (parent && parent.right > width + 1)) continue;
+      const cls = typeof el.className === 'string' ? el.className.split(' ').slice(0, 4).join('.') : '';
+      out.push(`<${el.tagName.toLowerCase()}${cls ? ` .${cls}` : ''}> ends at ${Math.round(rect.right)}px`);
+      if (out.length > 5) break;
+    }
+    return out;
+  });
+}
+
 async function shoot(page: Page, name: string, width: number): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `a11y-${name}-${width}.png`), fullPage: true });
 }
 
 /** A fresh context at the given size, in Chinese, signed in as `email` (or anonymous). */
-async function open(browser: Browser, viewport: { width: number; height: number }, email?: string) {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport });
+async function open(browser: Browser, device: Device, email?: string) {
+  const context = await browser.newContext({ locale: 'zh-CN', ...device });
   const page = await context.newPage();
   if (email) await logIn(page, email, DEMO_PASSWORD);
   return page;
@@ -67,6 +87,7 @@ async function visit(page: Page, urlPath: string, name: string, width: number): 
     await waitForHydration(page);
     await shoot(page, name, width);
     await expectAccessible(page, name);
+    expect.soft(await overflow(page), `${name} at ${width} px wide scrolls sideways`).toEqual([]);
   });
 }
 
@@ -80,11 +101,12 @@ async function hrefOf(page: Page, pattern: RegExp): Promise<string> {
   return href ?? '';
 }
 
-for (const [size, viewport] of Object.entries(VIEWPORTS)) {
+for (const [size, device] of Object.entries(VIEWPORTS)) {
+  const { viewport } = device;
   test.describe(`at ${size} width (${viewport.width}×${viewport.height})`, () => {
     test('the buyer’s pages: market, a lot, an order, auctions, the demand board', async ({ browser }) => {
       test.setTimeout(120_000);
-      const page = await open(browser, viewport, DEMO.restaurantBuyer.email);
+      const page = await open(browser, device, DEMO.restaurantBuyer.email);
       await visit(page, '/market', 'market', viewport.width);
       const lotPath = await hrefOf(page, /^\/market\/lst_/);
       await visit(page, lotPath, 'lot', viewport.width);
@@ -113,7 +135,7 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       browser,
     }) => {
       test.setTimeout(90_000);
-      const page = await open(browser, viewport, DEMO.shrimpSeller.email);
+      const page = await open(browser, device, DEMO.shrimpSeller.email);
       await visit(page, '/sell', 'sell', viewport.width);
       await visit(page, '/sell/new', 'sell-new', viewport.width);
       // A buyer's demand as the sellers who may quote on it see it.
@@ -127,13 +149,13 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
       await page.context().close();
 
       // The trace is public: the QR code on a crate leads anyone there.
-      const visitor = await open(browser, viewport);
+      const visitor = await open(browser, device);
       await visit(visitor, tracePath, 'trace', viewport.width);
       await visitor.context().close();
     });
 
     test('the anonymous visitor’s pages: home, log in, register', async ({ browser }) => {
-      const page = await open(browser, viewport);
+      const page = await open(browser, device);
       await visit(page, '/', 'home', viewport.width);
       await visit(page, '/login', 'login', viewport.width);
       await visit(page, '/register', 'register', viewport.width);
@@ -142,11 +164,11 @@ for (const [size, viewport] of Object.entries(VIEWPORTS)) {
 
     test('the carrier’s logistics desk and the operator console', async ({ browser }) => {
       test.setTimeout(90_000);
-      const carrier = await open(browser, viewport, 'carrier@wharf.test');
+      const carrier = await open(browser, device, 'carrier@wharf.test');
       await visit(carrier, '/logistics', 'logistics', viewport.width);
       await carrier.context().close();
 
-      const operator = await open(browser, viewport, DEMO.operator.email);
+      const operator = await open(browser, device, DEMO.operator.email);
       await visit(operator, '/operator', 'operator', viewport.width);
       await visit(operator, '/operator/payments', 'operator-payments', viewport.width);
       await operator.context().close();
