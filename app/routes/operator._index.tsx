@@ -100,9 +100,9 @@ export default function OperatorConsole() {
             <table className="min-w-full text-sm">
               <thead className="text-left text-slate-500">
                 <tr>
-                  <th className="whitespace-nowrap py-2 pr-4 font-medium">{t('operator.queue')}</th>
+                  <th className="whitespace-nowrap py-2 pr-2 sm:pr-4 font-medium">{t('operator.queue')}</th>
                   {columns.map((c) => (
-                    <th key={c} className="whitespace-nowrap py-2 pr-4 text-right font-medium">
+                    <th key={c} className="whitespace-nowrap py-2 pr-2 sm:pr-4 text-right font-medium">
                       {t(`operator.${c}`)}
                     </th>
                   ))}
@@ -111,14 +111,14 @@ export default function OperatorConsole() {
               <tbody className="divide-y divide-slate-100">
                 {queues.map((q) => (
                   <tr key={q.name}>
-                    <td className="py-2 pr-4">
+                    <td className="py-2 pr-2 sm:pr-4">
                       {t(`console.queue.${q.name}` as KeyIn<'console.queue'>)}
                       <span className="ml-2 font-mono text-xs text-slate-500">{q.name}</span>
                     </td>
                     {columns.map((c) => (
                       <td
                         key={c}
-                        className={`py-2 pr-4 text-right tabular-nums ${c === 'failed' && (q.counts[c] ?? 0) > 0 ? 'font-bold text-red-600' : ''}`}
+                        className={`py-2 pr-2 sm:pr-4 text-right tabular-nums ${c === 'failed' && (q.counts[c] ?? 0) > 0 ? 'font-bold text-red-600' : ''}`}
                       >
                         {c === 'failed' && (q.counts[c] ?? 0) > 0 ? (
                           <a href={`/operator/queues/queue/${q.name}?status=failed`} className="underline">

@@ -79,15 +79,33 @@ async function open(browser: Browser, device: Device, email?: string) {
   return page;
 }
 
+/** Checks the open page: screenshot, axe, and no sideways scrolling. */
+async function check(page: Page, name: string, width: number): Promise<void> {
+  await waitForHydration(page);
+  await shoot(page, name, width);
+  await expectAccessible(page, name);
+  expect.soft(await overflow(page), `${name} at ${width} px wide scrolls sideways`).toEqual([]);
+}
+
 /** Goes to `path`, waits for React, checks and screenshots the page. */
 async function visit(page: Page, urlPath: string, name: string, width: number): Promise<void> {
   await test.step(name, async () => {
     const response = await page.goto(urlPath);
     expect(response?.status(), `${urlPath} answers`).toBeLessThan(400);
-    await waitForHydration(page);
-    await shoot(page, name, width);
-    await expectAccessible(page, name);
-    expect.soft(await overflow(page), `${name} at ${width} px wide scrolls sideways`).toEqual([]);
+    await check(page, name, width);
+  });
+}
+
+/** Presses a form's button, waits for the refusal (a 4xx answer), then checks the page with its error messages. */
+async function refused(page: Page, button: string, name: string, width: number): Promise<void> {
+  await test.step(name, async () => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.locator('main').getByRole('button', { name: button, exact: true }).click(),
+    ]);
+    expect(response.status(), `${name}: the form is refused`).toBeGreaterThanOrEqual(400);
+    await expect(page.locator('main [aria-invalid="true"]').first()).toBeVisible();
+    await check(page, name, width);
   });
 }
 
@@ -110,6 +128,11 @@ for (const [size, device] of Object.entries(VIEWPORTS)) {
       await visit(page, '/market', 'market', viewport.width);
       const lotPath = await hrefOf(page, /^\/market\/lst_/);
       await visit(page, lotPath, 'lot', viewport.width);
+      // An order under the minimum quantity: the form comes back with its errors.
+      await page.getByTestId('buy-box').getByLabel('数量').fill('0.001');
+      await refused(page, '下单', 'lot-refused', viewport.width);
+      await page.goto(lotPath);
+      await waitForHydration(page);
 
       await test.step('the buyer orders from the lot', async () => {
         const box = page.getByTestId('buy-box');
@@ -134,10 +157,13 @@ for (const [size, device] of Object.entries(VIEWPORTS)) {
     test('the seller’s pages: the sell form, a demand, the lot label; the public trace', async ({
       browser,
     }) => {
-      test.setTimeout(90_000);
+      test.setTimeout(120_000);
       const page = await open(browser, device, DEMO.shrimpSeller.email);
       await visit(page, '/sell', 'sell', viewport.width);
       await visit(page, '/sell/new', 'sell-new', viewport.width);
+      const category = await page.getByLabel('品类').locator('option').nth(1).getAttribute('value');
+      await visit(page, `/sell/new?category=${category}`, 'sell-form', viewport.width);
+      await refused(page, '发布', 'sell-form-refused', viewport.width);
       // A buyer's demand as the sellers who may quote on it see it.
       await visit(page, '/demands', 'demands-seller', viewport.width);
       await visit(page, await hrefOf(page, /^\/demands\/dmd_[^/]+$/), 'demand', viewport.width);
