@@ -133,7 +133,7 @@ export function DutchClock({
           style={{ width: `${share * 100}%` }}
         />
       </div>
-      <p className="mt-2 flex justify-between text-xs text-slate-500">
+      <p className="mt-2 flex justify-between text-xs text-slate-600">
         <span>
           {t('auctions.clock.floor')} {priceText(clock.floorPriceFen, currency, unit, locale)}
         </span>
@@ -193,12 +193,12 @@ export function BidHistory({
             {bid.amountFen !== null ? (
               <span className="tabular-nums">{priceText(bid.amountFen, currency, unit, locale)}</span>
             ) : (
-              <span className="text-slate-400">{t('auctions.hidden')}</span>
+              <span className="text-slate-500">{t('auctions.hidden')}</span>
             )}
             <span className={bid.status === 'rejected' ? 'text-red-600' : 'text-slate-600'}>
               {t(`auctions.outcome.${bid.outcome}` as KeyIn<'auctions.outcome'>)}
             </span>
-            <time className="text-xs text-slate-400" dateTime={bid.at}>
+            <time className="text-xs text-slate-500" dateTime={bid.at}>
               {clockTime(bid.at)}
             </time>
           </span>

@@ -55,7 +55,7 @@ function WantedField({
       <fieldset className="sm:col-span-2" aria-describedby={`${name}-hint`}>
         <legend className="block text-sm font-medium text-slate-700">
           {label}
-          <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
+          <span className="ml-1 font-normal text-slate-500">({t('common.optional')})</span>
         </legend>
         <p id={`${name}-hint`} className="mt-0.5 text-xs text-slate-500">
           {t('demand.form.anyOf')}

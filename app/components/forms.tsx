@@ -268,7 +268,7 @@ function FieldFrame({
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
         {required === false ? (
-          <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
+          <span className="ml-1 font-normal text-slate-500">({t('common.optional')})</span>
         ) : null}
       </label>
       {children}

@@ -51,7 +51,7 @@ export function PhotoPlaceholder({ className = '' }: { className?: string }) {
   const t = useT();
   return (
     <div
-      className={`flex flex-col items-center justify-center gap-1 bg-slate-100 text-slate-400 ${className}`}
+      className={`flex flex-col items-center justify-center gap-1 bg-slate-100 text-slate-600 ${className}`}
       data-testid="photo-placeholder"
     >
       <svg

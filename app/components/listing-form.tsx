@@ -129,7 +129,7 @@ function Label({
   return (
     <label htmlFor={htmlFor} className="block text-sm font-medium text-slate-700">
       {children}
-      {optional ? <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span> : null}
+      {optional ? <span className="ml-1 font-normal text-slate-500">({t('common.optional')})</span> : null}
     </label>
   );
 }

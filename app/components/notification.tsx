@@ -39,7 +39,7 @@ export function NotificationText({ item }: { item: NotificationView }) {
         )}
       </p>
       <p className="mt-0.5 text-sm text-slate-600">{t(keys.body, params)}</p>
-      <p className="mt-1 text-xs text-slate-400">
+      <p className="mt-1 text-xs text-slate-500">
         <time dateTime={item.createdAt}>{formatTime(item.createdAt, locale)}</time>
       </p>
     </div>

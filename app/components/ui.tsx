@@ -67,3 +67,24 @@ export function Notice({ children }: { children: ReactNode }) {
     </div>
   );
 }
+
+/**
+ * A wide table's horizontal scroller (phones): a named region that takes keyboard focus, so the table can be
+ * scrolled with the arrow keys and a screen reader says what it holds.
+ */
+export function TableScroll({
+  label,
+  children,
+  className = '',
+}: {
+  label: string;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
+    <div role="region" aria-label={label} tabIndex={0} className={`overflow-x-auto ${className}`}>
+      {children}
+    </div>
+  );
+}

@@ -97,7 +97,7 @@ export default function Inbox() {
       </PageHeader>
       <p className="mb-3 text-sm text-slate-600" aria-live="polite" data-testid="inbox-unread">
         {t('inbox.unread', { count: unread })}
-        {paged ? null : <span className="ml-2 text-slate-400">{t('inbox.live')}</span>}
+        {paged ? null : <span className="ml-2 text-slate-500">{t('inbox.live')}</span>}
       </p>
       {items.length === 0 ? (
         <EmptyState>{unreadOnly ? t('inbox.emptyUnread') : t('inbox.empty')}</EmptyState>

@@ -319,7 +319,7 @@ function CarrierDesk({ data }: { data: CarrierData }) {
         <div>
           <label htmlFor={`photos-${card.id}-${intent}`} className="block text-sm font-medium text-slate-700">
             {t('coldchain.booking.photos')}
-            <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
+            <span className="ml-1 font-normal text-slate-500">({t('common.optional')})</span>
           </label>
           <input
             id={`photos-${card.id}-${intent}`}

@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { count, isNull } from '~/lib/db.server';
-import { Card, PageHeader } from '~/components/ui';
+import { Card, PageHeader, TableScroll } from '~/components/ui';
 import { requireOperator } from '~/lib/auth.server';
 import { db, organisations, outbox, users } from '~/lib/db.server';
 import { type KeyIn, useT } from '~/lib/i18n';
@@ -96,13 +96,13 @@ export default function OperatorConsole() {
       </div>
       <Card title={t('operator.queues')}>
         {queues ? (
-          <div className="overflow-x-auto">
+          <TableScroll label={t('operator.queues')}>
             <table className="min-w-full text-sm">
               <thead className="text-left text-slate-500">
                 <tr>
-                  <th className="whitespace-nowrap py-2 pr-4 font-medium">{t('operator.queue')}</th>
+                  <th className="whitespace-nowrap py-2 pr-2 sm:pr-4 font-medium">{t('operator.queue')}</th>
                   {columns.map((c) => (
-                    <th key={c} className="whitespace-nowrap py-2 pr-4 text-right font-medium">
+                    <th key={c} className="whitespace-nowrap py-2 pr-2 sm:pr-4 text-right font-medium">
                       {t(`operator.${c}`)}
                     </th>
                   ))}
@@ -111,14 +111,14 @@ export default function OperatorConsole() {
               <tbody className="divide-y divide-slate-100">
                 {queues.map((q) => (
                   <tr key={q.name}>
-                    <td className="py-2 pr-4">
+                    <td className="py-2 pr-2 sm:pr-4">
                       {t(`console.queue.${q.name}` as KeyIn<'console.queue'>)}
-                      <span className="ml-2 font-mono text-xs text-slate-400">{q.name}</span>
+                      <span className="ml-2 font-mono text-xs text-slate-500">{q.name}</span>
                     </td>
                     {columns.map((c) => (
                       <td
                         key={c}
-                        className={`py-2 pr-4 text-right tabular-nums ${c === 'failed' && (q.counts[c] ?? 0) > 0 ? 'font-bold text-red-600' : ''}`}
+                        className={`py-2 pr-2 sm:pr-4 text-right tabular-nums ${c === 'failed' && (q.counts[c] ?? 0) > 0 ? 'font-bold text-red-600' : ''}`}
                       >
                         {c === 'failed' && (q.counts[c] ?? 0) > 0 ? (
                           <a href={`/operator/queues/queue/${q.name}?status=failed`} className="underline">
@@ -133,7 +133,7 @@ export default function OperatorConsole() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         ) : (
           <p className="text-sm text-amber-700">{t('operator.queuesDown')}</p>
         )}

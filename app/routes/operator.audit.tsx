@@ -3,7 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { formatTime } from '~/components/notification';
-import { Card, PageHeader } from '~/components/ui';
+import { Card, PageHeader, TableScroll } from '~/components/ui';
 import { verifyAuditChain } from '~/lib/audit.server';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
@@ -35,7 +35,7 @@ export default function AuditLog() {
         {broken === null ? t('console.audit.intact') : t('console.audit.broken', { seq: broken })}
       </p>
       <Card>
-        <div className="overflow-x-auto">
+        <TableScroll label={t('console.audit.title')}>
           <table className="min-w-full text-sm">
             <thead className="text-left text-slate-500">
               <tr>
@@ -52,7 +52,7 @@ export default function AuditLog() {
                   <td className="whitespace-nowrap py-2 pr-3">{formatTime(e.at, locale)}</td>
                   <td className="py-2 pr-3">
                     {auditActionLabel(t, e.action)}
-                    <span className="ml-2 font-mono text-xs text-slate-400">{e.action}</span>
+                    <span className="ml-2 font-mono text-xs text-slate-500">{e.action}</span>
                   </td>
                   <td className="break-all py-2 pr-3 font-mono text-xs">
                     {e.subjectType}:{e.subjectId}
@@ -61,7 +61,7 @@ export default function AuditLog() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </Card>
     </div>
   );

@@ -578,7 +578,7 @@ export default function OrderPage() {
                     <div>
                       <label htmlFor="photos" className="block text-sm font-medium text-slate-700">
                         {t('orders.field.disputePhotos')}
-                        <span className="ml-1 font-normal text-slate-400">({t('common.optional')})</span>
+                        <span className="ml-1 font-normal text-slate-500">({t('common.optional')})</span>
                       </label>
                       <input
                         id="photos"

@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
+import { TableScroll } from '~/components/ui';
 import { requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
@@ -140,7 +141,7 @@ export default function OrderInvoice() {
           </dl>
         </div>
 
-        <div className="mt-6 overflow-x-auto">
+        <TableScroll label={t('invoice.title')} className="mt-6">
           <table className="w-full min-w-[40rem] border-collapse text-sm">
             <thead>
               <tr className="border-y-2 border-sea-700 bg-sea-50 text-xs text-slate-700">
@@ -177,7 +178,7 @@ export default function OrderInvoice() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
 
         <div className="mt-4 flex flex-col-reverse gap-6 sm:flex-row sm:items-start sm:justify-between">
           {invoice.totalInWords ? (
@@ -212,7 +213,7 @@ export default function OrderInvoice() {
           </ol>
         </section>
 
-        <p className="mt-6 border-t border-slate-200 pt-2 text-xs text-slate-400">
+        <p className="mt-6 border-t border-slate-200 pt-2 text-xs text-slate-500">
           {t('app.name')} · {t('app.tagline')} · {invoice.number}
         </p>
       </article>

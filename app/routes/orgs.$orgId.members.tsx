@@ -4,7 +4,7 @@ import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, SelectField, SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
-import { Card, Notice, PageHeader } from '~/components/ui';
+import { Card, Notice, PageHeader, TableScroll } from '~/components/ui';
 import { invite, inviteSchema, orgInvitations, orgMembers } from '~/identity/accounts.server';
 import { requireOrgRole, roleAtLeast } from '~/lib/auth.server';
 import { formError, parseForm, readFormData } from '~/lib/forms.server';
@@ -53,7 +53,7 @@ export default function Members() {
       <PageHeader title={`${t('members.title')} · ${orgName}`} />
       {data?.ok ? <Notice>{t('members.invited')}</Notice> : null}
       <Card>
-        <div className="overflow-x-auto">
+        <TableScroll label={t('members.title')}>
           <table className="min-w-full text-left text-sm">
             <thead className="border-b border-slate-200 text-slate-500">
               <tr>
@@ -74,7 +74,7 @@ export default function Members() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </Card>
       {canInvite ? (
         <div className="grid gap-6 md:grid-cols-2 [&>*]:min-w-0">

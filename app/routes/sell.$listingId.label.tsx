@@ -73,7 +73,7 @@ export default function ListingLabel() {
             dangerouslySetInnerHTML={{ __html: data.qrSvg }}
           />
           <div className="min-w-0 text-sm">
-            <p className="text-lg font-bold break-words">{listingTitle(data.listing, locale)}</p>
+            <h1 className="text-lg font-bold break-words">{listingTitle(data.listing, locale)}</h1>
             <p className="mt-1 break-words">{data.producer}</p>
             <p className="mt-1">
               {t('trace.origin')}：{data.listing.originName}（{data.listing.originRegion}）

@@ -238,7 +238,7 @@ function ListingRow({
           className="row-span-2 h-12 w-16 rounded object-cover lg:row-span-1"
         />
       ) : (
-        <span className="row-span-2 flex h-12 w-16 items-center justify-center rounded bg-slate-100 text-xs text-slate-400 lg:row-span-1">
+        <span className="row-span-2 flex h-12 w-16 items-center justify-center rounded bg-slate-100 text-xs text-slate-600 lg:row-span-1">
           {t('sell.row.noPhoto')}
         </span>
       )}

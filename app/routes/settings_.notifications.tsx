@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { SubmitButton } from '~/components/forms';
-import { Badge, Card, PageHeader } from '~/components/ui';
+import { Badge, Card, PageHeader, TableScroll } from '~/components/ui';
 import { db } from '~/lib/db.server';
 import { requireUser, roleAtLeast } from '~/lib/auth.server';
 import { useLocale, useT, storedKey } from '~/lib/i18n';
@@ -94,7 +94,7 @@ export default function NotificationSettings() {
           </Link>
         </p>
         <Form method="post" className="mt-4">
-          <div className="overflow-x-auto">
+          <TableScroll label={t('prefs.title')}>
             <table className="min-w-full text-left text-sm" data-testid="preferences">
               <thead className="border-b border-slate-200 text-slate-500">
                 <tr>
@@ -139,7 +139,7 @@ export default function NotificationSettings() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <p className="mt-3 text-xs text-slate-500">{t('prefs.digestHint')}</p>
           <div className="mt-4">
             <SubmitButton>{t('prefs.save')}</SubmitButton>
