@@ -228,7 +228,10 @@ export async function demandForViewer(db: DbOrTx, demandId: string, viewer: View
   const sellerKind = active && (active.kind === 'seller' || active.kind === 'both');
   const visibleAsSeller =
     Boolean(sellerKind) && open && (demand.visibility === 'all' || active?.verification === 'verified');
-  if (!isBuyer && !viewer.isOperator && ownQuotes.length === 0 && !visibleAsSeller) return null;
+  // Whoever sees the demand on the board may open it (read-only unless they can quote): the same rule as visibleTo.
+  const onBoard =
+    open && (demand.visibility === 'all' || viewer.memberships.some((m) => m.verification === 'verified'));
+  if (!isBuyer && !viewer.isOperator && ownQuotes.length === 0 && !visibleAsSeller && !onBoard) return null;
   const side: ViewerSide | null = isBuyer
     ? 'buyer'
     : ownQuotes.length > 0 || sellerKind

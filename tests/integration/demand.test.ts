@@ -351,6 +351,41 @@ describe('quoting and negotiating', () => {
     expect(((await page.json()) as { quotes: { id: string }[] }).quotes.map((q) => q.id)).toEqual([quoteId]);
   });
 
+  it('lets another buyer open a demand it sees on the board, read-only and without the quotes', async () => {
+    const demandId = await postDemand();
+    quoteIdFrom(await quote(cookies.grower, demandId));
+    const response = await call(() =>
+      demandLoader(args(getRequest(`/demands/${demandId}`, { cookie: cookies.supermarket }), { demandId })),
+    );
+    expect(response.status).toBe(200);
+    const page = (await response.json()) as {
+      side: string | null;
+      canQuote: boolean;
+      quotes: unknown[];
+      fits: unknown[];
+    };
+    expect(page.side).toBeNull();
+    expect(page.canQuote).toBe(false);
+    expect(page.quotes).toEqual([]);
+    expect(page.fits).toEqual([]);
+    // Closed, it leaves the board and its page with it.
+    expect(
+      (
+        await call(() =>
+          demandAction(
+            args(formRequest(`/demands/${demandId}`, { intent: 'close' }, { cookie: cookies.buyer }), {
+              demandId,
+            }),
+          ),
+        )
+      ).status,
+    ).toBe(302);
+    const closed = await call(() =>
+      demandLoader(args(getRequest(`/demands/${demandId}`, { cookie: cookies.supermarket }), { demandId })),
+    );
+    expect(closed.status).toBe(404);
+  });
+
   it('withdraws a thread; nothing can be accepted on it afterwards', async () => {
     const demandId = await postDemand();
     const quoteId = quoteIdFrom(await quote(cookies.grower, demandId));
