@@ -7,7 +7,6 @@ import {
   categories,
   disputes,
   handovers,
-  invoiceCounters,
   invoices,
   ledgerTransactions,
   listings,
@@ -30,10 +29,10 @@ import {
   recordPayout,
   refundFromEscrow,
   releaseEscrow,
-  escrowReleaseSplit,
 } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { weigh } from './catch-weight';
+import { issueInvoice } from './invoice-document.server';
 import { type DisputePhoto, attachDisputePhotos, removeStoredFiles } from './dispute-files.server';
 import { QUANTITY_ERRORS, quoteBuy } from './pricing';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
@@ -332,28 +331,6 @@ function pickParty(action: OrderAction, status: OrderStatus, parties: Party[]): 
 
 function inspectionSeconds(hours: number): number {
   return env().INSPECTION_SECONDS_OVERRIDE ?? hours * 3600;
-}
-
-/** The gapless next invoice number of a seller: the counter row's lock holds until commit. */
-async function issueInvoice(tx: Tx, order: Order, totalFen: number) {
-  const [counter] = await tx
-    .insert(invoiceCounters)
-    .values({ sellerOrgId: order.sellerOrgId, lastNumber: 1 })
-    .onConflictDoUpdate({
-      target: invoiceCounters.sellerOrgId,
-      set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` },
-    })
-    .returning({ number: invoiceCounters.lastNumber });
-  const { fee } = escrowReleaseSplit(totalFen, order.feeBps);
-  await tx.insert(invoices).values({
-    id: newId('inv'),
-    orderId: order.id,
-    sellerOrgId: order.sellerOrgId,
-    number: counter.number,
-    totalFen,
-    feeFen: fee,
-    currency: order.currency,
-  });
 }
 
 /** Pays out the escrow of a finished order: refund to the buyer, release to the seller, invoice, follow-up jobs. */

@@ -131,6 +131,13 @@ const ROUTES: Record<string, Row> = {
     path: (f) => `/orders/${f.orderId}/invoice`,
     params: (f) => ({ orderId: f.orderId }),
     loader: '302 404 404 404 404 404',
+    // A correction: only the seller's owners and admins, and only of an invoice that exists (none yet here).
+    action: { fields: { intent: 'correct', reason: '抬头有误' }, expect: '302 403 403 404 404 403' },
+  },
+  'orders_.$orderId.invoice[.]xml.tsx': {
+    path: (f) => `/orders/${f.orderId}/invoice.xml`,
+    params: (f) => ({ orderId: f.orderId }),
+    loader: '302 404 404 404 404 404',
   },
   'orders_.$orderId.invoice[.]pdf.tsx': {
     path: (f) => `/orders/${f.orderId}/invoice.pdf`,
