@@ -1,9 +1,20 @@
 // The invoice as an A4 PDF (pdfkit), with a Chinese font found on the machine or, failing that, Helvetica and English.
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PdfKit from 'pdfkit';
 import { type Locale, translator } from '../lib/i18n';
 import { log } from '../lib/log.server';
 import type { InvoiceView } from './invoice.server';
+
+/**
+ * pdfkit (and its fonts) loads on the first invoice, not when the web process starts: few requests are invoices,
+ * and it is tens of megabytes resident (issue #22). A require keeps the font probing below synchronous.
+ */
+let pdfKit: typeof PdfKit | undefined;
+function PDFDocumentClass(): typeof PdfKit {
+  pdfKit ??= createRequire(import.meta.url)('pdfkit') as typeof PdfKit;
+  return pdfKit;
+}
 
 type FontFace = { src: string; family?: string };
 
@@ -48,7 +59,7 @@ function usableFace(src: string, family?: string): FontFace | null {
   const families = family ? [family] : isCollection ? COLLECTION_FACES : [undefined];
   for (const name of families) {
     try {
-      const probe = new PDFDocument();
+      const probe = new (PDFDocumentClass())();
       if (name) probe.font(src, name);
       else probe.font(src);
       probe.widthOfString('码头销货单');
@@ -127,6 +138,7 @@ export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoic
   const heading = t(view.kind === 'credit_note' ? 'invoice.titleCredit' : 'invoice.title');
   const title = `${heading} ${view.number}`;
   const clean = faces.cjk ? (text: string) => text : latinOnly;
+  const PDFDocument = PDFDocumentClass();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 48, bottom: 56, left: 48, right: 48 },

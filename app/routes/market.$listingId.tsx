@@ -47,6 +47,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? null
       : (buyerRefusal(viewer.activeOrg) ??
         (detail.listing.status === 'live' ? null : 'orders.errors.notOnSale'));
+  // Together: two round trips to the database would queue one behind the other.
+  const [auction, standing] = await Promise.all([
+    liveAuctionOfListing(db, detail.listing.id),
+    sellerStanding(db, detail.seller.id),
+  ]);
   return json({
     ...detail,
     unit,
@@ -57,8 +62,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Only for a would-be buyer: the page stays the same for everyone else.
     buyToken: asBuyer && !buyBlocked ? newBuyToken() : null,
     signedIn: Boolean(viewer),
-    auction: await liveAuctionOfListing(db, detail.listing.id),
-    standing: await sellerStanding(db, detail.seller.id),
+    auction,
+    standing,
     tracePath: digitalLinkPath(detail.category.id, detail.listing.id),
   });
 }
