@@ -1,10 +1,16 @@
-// Bidding: English bids and proxies, sealed bids, Dutch presses and pre-sales — each one transaction on the locked auction row.
+// Bidding: English bids and proxies, sealed bids, Dutch presses and pre-sales, decided in per-auction batches.
 //
-// Every function here starts by locking the auction row (SELECT … FOR UPDATE), so the bids of one
-// auction are serialized by PostgreSQL and numbered (`seq`) in the order they were applied; nothing is
-// decided from a read made before the lock. Deposits move in a savepoint inside the same transaction,
-// so a bidder short of deposit leaves a rejected bid on record and nothing else.
-import { and, eq, sql } from 'drizzle-orm';
+// Every bid and press of an auction joins its lane in the sequencer (ADR 0032). A batch runs in one
+// transaction that locks the auction row once (SELECT … FOR UPDATE), so batches of one auction are
+// serialized by PostgreSQL even across web processes, and nothing is decided from a read made before
+// the lock. Inside, English and sealed bids are decided in memory, in arrival order, with the pure
+// rules (english.ts, deposit.ts) against the locked auction, the participants' holds and the bidders'
+// available deposits (their ledger accounts locked too); the batch's bid rows, hold changes (one
+// posting per direction), participants, auction row and notices are then written together. Bids are
+// numbered (`seq`) in the order they were decided. A bidder short of deposit leaves a rejected bid on
+// record and nothing else. Dutch presses, rare and each making an order, run one after the other in
+// the batch's transaction, each in a savepoint of its own.
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { db, type Tx } from '../../db/client';
 import {
   type Auction,
@@ -14,11 +20,12 @@ import {
   ledgerAccounts,
   listings,
 } from '../../db/schema';
-import { assertOrgMayAct } from '../lib/auth.server';
+import { orgsBarredFromActing } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
-import { lineTotal } from '../lib/money';
+import { type Currency, lineTotal } from '../lib/money';
 import { hit } from '../lib/rate-limit.server';
+import { type LedgerLine, post } from '../ledger/ledger.server';
 import { notify } from '../notify/notify.server';
 import { createOrderInTx } from '../orders/orders.server';
 import {
@@ -31,11 +38,11 @@ import {
   lockAuction,
   priceParam,
 } from './auctions.server';
-import { DepositShortError, type HoldChange, setHolds } from './deposits.server';
 import { depositFor } from './deposit';
 import { press } from './dutch';
-import { applyBid } from './english';
+import { applyBid, type EnglishState } from './english';
 import { publishAuction } from './live.server';
+import { coalesced, type Settled, sequencer } from './sequencer.server';
 
 export type BidKindInput = 'manual' | 'proxy' | 'sealed';
 
@@ -70,7 +77,7 @@ function refusal(reason: string, minimumFen?: number): BidRefusal {
   return { ok: false, ...known, ...(minimumFen === undefined ? {} : { minimumFen }) };
 }
 
-/** Deadlocks and serialization failures are retried: the whole step runs again from the lock. */
+/** Deadlocks and serialization failures are retried: the whole batch runs again from the lock. */
 async function withRetry<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -86,11 +93,15 @@ async function withRetry<T>(work: () => Promise<T>): Promise<T> {
 }
 
 type Bidder = { auctionId: string; orgId: string; userId: string; now?: Date };
+type BidInput = Bidder & { kind: BidKindInput; amountFen: number };
+type PressInput = Bidder & { quantity: number; seenRound: number | null; presale?: boolean };
+type Request = { type: 'bid'; input: BidInput } | { type: 'press'; input: PressInput };
 
-/** Writes a bid row with the next number; returns its id. */
-async function recordBid(
-  tx: Tx,
+type BidRow = typeof auctionBids.$inferInsert & { seq: number; id: string };
+
+function bidRow(
   auction: Auction,
+  seq: number,
   bid: {
     orgId: string;
     userId: string | null;
@@ -104,13 +115,11 @@ async function recordBid(
     orderId?: string | null;
     at: Date;
   },
-): Promise<string> {
-  const id = newId('bid');
-  auction.lastSeq += 1;
-  await tx.insert(auctionBids).values({
-    id,
+): BidRow {
+  return {
+    id: newId('bid'),
     auctionId: auction.id,
-    seq: auction.lastSeq,
+    seq,
     orgId: bid.orgId,
     userId: bid.userId,
     kind: bid.kind,
@@ -122,47 +131,15 @@ async function recordBid(
     quantityFilled: bid.quantityFilled ?? null,
     orderId: bid.orderId ?? null,
     createdAt: bid.at,
-  });
-  return id;
+  };
 }
 
-/** A refused bid is kept with its reason; the auction's bid counter moves, nothing else. */
-async function reject(
-  tx: Tx,
-  auction: Auction,
-  bid: Omit<Parameters<typeof recordBid>[2], 'status' | 'outcome'>,
-  reason: string,
-  minimumFen?: number,
-) {
-  await recordBid(tx, auction, { ...bid, status: 'rejected', outcome: reason });
-  await tx.update(auctions).set({ lastSeq: auction.lastSeq }).where(eq(auctions.id, auction.id));
-  return refusal(reason, minimumFen);
-}
-
-async function availableDeposit(tx: Tx, orgId: string, currency: string): Promise<number> {
-  const [row] = await tx
-    .select({ balance: ledgerAccounts.balance })
-    .from(ledgerAccounts)
-    .where(
-      and(
-        eq(ledgerAccounts.orgId, orgId),
-        eq(ledgerAccounts.kind, 'available'),
-        eq(ledgerAccounts.currency, currency),
-      ),
-    );
-  return row?.balance ?? 0;
-}
-
-/** Moves deposits in a savepoint: true when they moved, false (and nothing moved) when an org is short. */
-async function tryHolds(tx: Tx, auction: Auction, changes: HoldChange[]): Promise<boolean> {
-  if (changes.length === 0) return true;
-  try {
-    await tx.transaction(async (savepoint) => setHolds(savepoint, auction, changes));
-    return true;
-  } catch (error) {
-    if (error instanceof DepositShortError) return false;
-    throw error;
-  }
+/** Writes a bid row with the next number (Dutch presses, decided one statement at a time); returns its id. */
+async function recordBid(tx: Tx, auction: Auction, bid: Parameters<typeof bidRow>[2]): Promise<string> {
+  auction.lastSeq += 1;
+  const row = bidRow(auction, auction.lastSeq, bid);
+  await tx.insert(auctionBids).values(row);
+  return row.id;
 }
 
 function lotDeposit(auction: Auction, priceFen: number): number {
@@ -181,102 +158,343 @@ function openRefusal(auction: Auction, now: Date): string | null {
   return null;
 }
 
+async function lotTitle(tx: Tx, auction: Auction): Promise<string> {
+  const [lot] = await tx
+    .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
+    .from(listings)
+    .where(eq(listings.id, auction.listingId));
+  return lot ? listingTitle(lot) : '';
+}
+
+/** An auction's pages hear about a batch once, after its commit; callers are answered after that. */
+const publishSoon = coalesced(publishAuction);
+
+const submit = sequencer<Request, BidResult>(
+  (auctionId, requests) =>
+    withRetry(() => db.transaction((tx) => decideBatch(tx, auctionId, requests))),
+  {
+    after: async (auctionId, outcomes) => {
+      if (outcomes.some((outcome) => outcome.ok && outcome.value.ok)) await publishSoon(auctionId);
+    },
+  },
+);
+
 /**
  * Places an English bid (manual or proxy maximum) or a sealed bid. Returns the outcome, or a refusal
  * with the HTTP status and message the page shows; a bid on one's own lot throws a 403.
  */
-export async function placeBid(
-  input: Bidder & { kind: BidKindInput; amountFen: number },
-): Promise<BidResult> {
-  const result = await withRetry(() =>
-    db.transaction(async (tx) => {
-      const auction = await lockAuction(tx, input.auctionId);
-      if (auction.sellerOrgId === input.orgId) throw new AuctionError('auctions.errors.ownLot', 403);
-      await assertOrgMayAct(tx, input.orgId);
-      const now = input.now ?? new Date();
-      const wrongType = (auction.type === 'sealed') !== (input.kind === 'sealed') || auction.type === 'dutch';
-      if (wrongType) return refusal('wrong_type');
-      await ensureParticipant(tx, auction, input.orgId);
-      const base = {
-        orgId: input.orgId,
-        userId: input.userId,
-        kind: input.kind,
-        amountFen: input.amountFen,
-        at: now,
-      };
-      const closed = openRefusal(auction, now);
-      if (closed) return reject(tx, auction, base, closed);
-      return auction.type === 'sealed'
-        ? sealedBid(tx, auction, input, now)
-        : englishBid(tx, auction, input, now);
-    }),
-  );
-  if (result.ok) await publishAuction(input.auctionId);
-  return result;
+export function placeBid(input: BidInput): Promise<BidResult> {
+  return submit(input.auctionId, { type: 'bid', input });
 }
 
-async function englishBid(
+/**
+ * A Dutch press (or a pre-sale before the clock runs): buys up to `quantity` base units at the clock's
+ * price at the moment its batch holds the lock, as an order awaiting payment. The clock restarts from the
+ * start price for what remains; the last unit sold closes the auction.
+ */
+export function pressClock(input: PressInput): Promise<BidResult> {
+  return submit(input.auctionId, { type: 'press', input });
+}
+
+/** One batch of one auction, in arrival order, under one lock of its row. */
+async function decideBatch(tx: Tx, auctionId: string, requests: Request[]): Promise<Settled<BidResult>[]> {
+  const auction = await lockAuction(tx, auctionId);
+  const actors = [...new Set(requests.map((r) => r.input.orgId))].filter((id) => id !== auction.sellerOrgId);
+  const barred = await orgsBarredFromActing(tx, actors);
+  // What every bid or press passes first, in this order: not the seller, not sanctioned, the right type.
+  const screened = requests.map((request): Settled<BidResult> | null => {
+    if (request.input.orgId === auction.sellerOrgId)
+      return { ok: false, error: new AuctionError('auctions.errors.ownLot', 403) };
+    if (barred.has(request.input.orgId)) return { ok: false, error: barred.get(request.input.orgId) };
+    const wrongType =
+      request.type === 'press'
+        ? auction.type !== 'dutch'
+        : (auction.type === 'sealed') !== (request.input.kind === 'sealed') || auction.type === 'dutch';
+    return wrongType ? { ok: true, value: refusal('wrong_type') } : null;
+  });
+  if (auction.type === 'dutch') return dutchBatch(tx, auction, requests, screened);
+  return biddingBatch(tx, auction, requests, screened);
+}
+
+type Participant = {
+  orgId: string;
+  bidderNumber: number;
+  maxFen: number | null;
+  maxSeq: number | null;
+  sealedFen: number | null;
+  sealedSeq: number | null;
+  heldFen: number;
+  holdVersion: number;
+  isNew: boolean;
+  changed: boolean;
+};
+
+/** English and sealed bids of one batch: decided in memory, written in a handful of statements. */
+async function biddingBatch(
   tx: Tx,
   auction: Auction,
-  input: Bidder & { kind: BidKindInput; amountFen: number },
-  now: Date,
-): Promise<BidResult> {
-  const kind = input.kind === 'manual' ? 'manual' : 'proxy';
-  const base = {
-    orgId: input.orgId,
-    userId: input.userId,
-    kind,
-    amountFen: input.amountFen,
-    at: now,
-  } as const;
-  const before = englishState(auction);
-  const applied = applyBid(before, englishRules(auction), {
-    bidderId: input.orgId,
-    kind,
-    amountFen: input.amountFen,
-    seq: auction.lastSeq + 1,
-  });
-  if (!applied.accepted) return reject(tx, auction, base, applied.reason, applied.minimumFen);
-  const { state } = applied;
+  requests: Request[],
+  screened: (Settled<BidResult> | null)[],
+): Promise<Settled<BidResult>[]> {
+  const bidders = [
+    ...new Set(requests.filter((_, i) => screened[i] === null).map((r) => r.input.orgId)),
+  ].sort();
+  const participants = new Map<string, Participant>();
+  const available = new Map<string, number>();
+  if (bidders.length > 0) {
+    // The bidders, and the leader at the start, whose hold a bid of the batch may release.
+    const known = auction.leaderOrgId ? [...bidders, auction.leaderOrgId] : bidders;
+    const rows = await tx
+      .select()
+      .from(auctionParticipants)
+      .where(and(eq(auctionParticipants.auctionId, auction.id), inArray(auctionParticipants.orgId, known)));
+    for (const row of rows) participants.set(row.orgId, { ...row, isNew: false, changed: false });
+    // The bidders' available deposits, locked until commit: no other auction's batch can spend them
+    // between this decision and the postings below (accounts in id order, as every posting locks them).
+    const accounts = await tx
+      .select({ orgId: ledgerAccounts.orgId, balance: ledgerAccounts.balance })
+      .from(ledgerAccounts)
+      .where(
+        and(
+          inArray(ledgerAccounts.orgId, bidders),
+          eq(ledgerAccounts.kind, 'available'),
+          eq(ledgerAccounts.currency, auction.currency),
+        ),
+      )
+      .orderBy(ledgerAccounts.id)
+      .for('update');
+    for (const account of accounts) if (account.orgId) available.set(account.orgId, account.balance);
+  }
+  const heldAtStart = new Map([...participants].map(([orgId, p]) => [orgId, p.heldFen]));
 
-  // The leader holds the deposit share of its maximum; the one it displaced gets its hold back.
-  const changes: HoldChange[] = [];
-  if (applied.outcome === 'leading' || applied.outcome === 'raised')
-    changes.push({ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) });
-  if (applied.displaced) changes.push({ orgId: applied.displaced.bidderId, targetFen: 0 });
-  let covered = await tryHolds(tx, auction, changes);
-  // A bid answered at once by a proxy holds nothing, but it still needs the deposit it would have tied up.
-  if (covered && applied.outcome === 'outbid')
-    covered =
-      (await availableDeposit(tx, input.orgId, auction.currency)) >= lotDeposit(auction, input.amountFen);
-  if (!covered) return reject(tx, auction, base, 'no_deposit');
+  const rows: BidRow[] = [];
+  const startSeq = auction.lastSeq;
+  let seq = auction.lastSeq;
+  let bidderCount = auction.bidderCount;
+  let state: EnglishState = englishState(auction);
+  let leaderBidId = auction.leaderBidId;
+  let endsAt = auction.endsAt;
+  const rules = auction.type === 'english' ? englishRules(auction) : null;
+  const outbid = new Map<string, number>();
+  const sealedReplaced = new Set<string>();
+  const sealedInBatch = new Map<string, BidRow>();
 
-  const leading = applied.outcome !== 'outbid';
-  const bidId = await recordBid(tx, auction, {
-    ...base,
-    status: 'accepted',
-    outcome: applied.outcome,
-    priceAfterFen: state.priceFen,
-  });
-  let leaderBidId = leading && applied.outcome === 'leading' ? bidId : auction.leaderBidId;
-  if (applied.outcome === 'outbid' && state.leader) {
-    // The system bids for the leader's proxy: a row of its own in the history.
-    leaderBidId = await recordBid(tx, auction, {
-      orgId: state.leader.bidderId,
-      userId: null,
-      kind: 'auto',
-      amountFen: state.priceFen ?? input.amountFen,
-      status: 'accepted',
-      outcome: 'leading',
-      priceAfterFen: state.priceFen,
+  const participant = (orgId: string): Participant => {
+    let p = participants.get(orgId);
+    if (!p) {
+      bidderCount += 1;
+      p = {
+        orgId,
+        bidderNumber: bidderCount,
+        maxFen: null,
+        maxSeq: null,
+        sealedFen: null,
+        sealedSeq: null,
+        heldFen: 0,
+        holdVersion: 0,
+        isNew: true,
+        changed: true,
+      };
+      participants.set(orgId, p);
+    }
+    return p;
+  };
+  const heldOf = (orgId: string) => participants.get(orgId)?.heldFen ?? heldAtStart.get(orgId) ?? 0;
+  /** Moves every hold to its target, or none when an org cannot cover its increase. */
+  const moveHolds = (changes: { orgId: string; targetFen: number }[]): boolean => {
+    for (const change of changes) {
+      const delta = change.targetFen - heldOf(change.orgId);
+      if (delta > 0 && (available.get(change.orgId) ?? 0) < delta) return false;
+    }
+    for (const change of changes) {
+      const p = participants.get(change.orgId);
+      if (!p) throw new Error(`auction ${auction.id}: a hold for org ${change.orgId}, not a participant`);
+      const delta = change.targetFen - p.heldFen;
+      if (delta === 0) continue;
+      available.set(change.orgId, (available.get(change.orgId) ?? 0) - delta);
+      p.heldFen = change.targetFen;
+      p.changed = true;
+    }
+    return true;
+  };
+  const push = (bid: Parameters<typeof bidRow>[2]): BidRow => {
+    seq += 1;
+    const row = bidRow(auction, seq, bid);
+    rows.push(row);
+    return row;
+  };
+
+  const batchNow = new Date();
+  const outcomes = requests.map((request, i): Settled<BidResult> => {
+    const done = screened[i];
+    if (done) return done;
+    if (request.type !== 'bid') return { ok: true, value: refusal('wrong_type') };
+    const input = request.input;
+    const now = input.now ?? batchNow;
+    const p = participant(input.orgId);
+    const englishKind = input.kind === 'manual' ? 'manual' : 'proxy';
+    const base = {
+      orgId: input.orgId,
+      userId: input.userId,
+      kind: auction.type === 'sealed' ? input.kind : englishKind,
+      amountFen: input.amountFen,
       at: now,
+    } as const;
+    const reject = (reason: string, minimumFen?: number): Settled<BidResult> => {
+      push({ ...base, status: 'rejected', outcome: reason });
+      return { ok: true, value: refusal(reason, minimumFen) };
+    };
+    const closed = openRefusal({ ...auction, endsAt }, now);
+    if (closed) return reject(closed);
+
+    if (auction.type === 'sealed') {
+      if (input.amountFen < auction.startPriceFen) return reject('too_low', auction.startPriceFen);
+      // The live sealed bid holds its deposit share; a replacement moves the hold to the new amount.
+      if (!moveHolds([{ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) }]))
+        return reject('no_deposit');
+      sealedReplaced.add(input.orgId);
+      const earlier = sealedInBatch.get(input.orgId);
+      if (earlier) earlier.outcome = 'replaced';
+      const row = push({ ...base, kind: 'sealed', status: 'accepted', outcome: 'submitted' });
+      sealedInBatch.set(input.orgId, row);
+      p.sealedFen = input.amountFen;
+      p.sealedSeq = row.seq;
+      p.changed = true;
+      return {
+        ok: true,
+        value: { ok: true, bidId: row.id, outcome: 'submitted', priceFen: null, leading: false },
+      };
+    }
+
+    const applied = applyBid(state, rules as NonNullable<typeof rules>, {
+      bidderId: input.orgId,
+      kind: englishKind,
+      amountFen: input.amountFen,
+      seq: seq + 1,
+    });
+    if (!applied.accepted) return reject(applied.reason, applied.minimumFen);
+    // The leader holds the deposit share of its maximum; the one it displaced gets its hold back.
+    const changes: { orgId: string; targetFen: number }[] = [];
+    if (applied.outcome === 'leading' || applied.outcome === 'raised')
+      changes.push({ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) });
+    if (applied.displaced) changes.push({ orgId: applied.displaced.bidderId, targetFen: 0 });
+    let covered = moveHolds(changes);
+    // A bid answered at once by a proxy holds nothing, but it still needs the deposit it would have tied up.
+    if (covered && applied.outcome === 'outbid')
+      covered = (available.get(input.orgId) ?? 0) >= lotDeposit(auction, input.amountFen);
+    if (!covered) return reject('no_deposit');
+
+    state = applied.state;
+    const leading = applied.outcome !== 'outbid';
+    const row = push({ ...base, status: 'accepted', outcome: applied.outcome, priceAfterFen: state.priceFen });
+    if (leading && applied.outcome === 'leading') leaderBidId = row.id;
+    if (applied.outcome === 'outbid' && state.leader) {
+      // The system bids for the leader's proxy: a row of its own in the history.
+      leaderBidId = push({
+        orgId: state.leader.bidderId,
+        userId: null,
+        kind: 'auto',
+        amountFen: state.priceFen ?? input.amountFen,
+        status: 'accepted',
+        outcome: 'leading',
+        priceAfterFen: state.priceFen,
+        at: now,
+      }).id;
+    }
+    // Soft close: a bid in the last N seconds extends the end by N.
+    const window = auction.softCloseSeconds * 1000;
+    if (endsAt && window > 0 && endsAt.getTime() - now.getTime() < window)
+      endsAt = new Date(endsAt.getTime() + window);
+    if ((p.maxFen ?? 0) < input.amountFen) {
+      p.maxFen = input.amountFen;
+      p.maxSeq = seq;
+      p.changed = true;
+    }
+    if (applied.displaced && state.priceFen !== null) outbid.set(applied.displaced.bidderId, state.priceFen);
+    return {
+      ok: true,
+      value: { ok: true, bidId: row.id, outcome: applied.outcome, priceFen: state.priceFen, leading },
+    };
+  });
+
+  if (rows.length === 0 && bidderCount === auction.bidderCount) return outcomes;
+
+  // Writes, in an order that needs no more locks than the decision took (plus the held accounts).
+  if (sealedReplaced.size > 0)
+    await tx
+      .update(auctionBids)
+      .set({ outcome: 'replaced' })
+      .where(
+        and(
+          eq(auctionBids.auctionId, auction.id),
+          inArray(auctionBids.orgId, [...sealedReplaced]),
+          eq(auctionBids.kind, 'sealed'),
+          eq(auctionBids.outcome, 'submitted'),
+          sql`${auctionBids.seq} <= ${startSeq}`,
+        ),
+      );
+  const postings: Record<'hold' | 'release', LedgerLine[]> = { hold: [], release: [] };
+  const currency = auction.currency as Currency;
+  for (const p of participants.values()) {
+    const delta = p.heldFen - (heldAtStart.get(p.orgId) ?? 0);
+    if (delta === 0) continue;
+    p.holdVersion += 1;
+    const side = delta > 0 ? postings.hold : postings.release;
+    const amount = Math.abs(delta);
+    side.push(
+      { orgId: p.orgId, kind: delta > 0 ? 'available' : 'held', amount: -amount, currency },
+      { orgId: p.orgId, kind: delta > 0 ? 'held' : 'available', amount, currency },
+    );
+  }
+  const fresh = [...participants.values()].filter((p) => p.isNew);
+  if (fresh.length > 0)
+    await tx.insert(auctionParticipants).values(
+      fresh.map((p) => ({
+        auctionId: auction.id,
+        orgId: p.orgId,
+        bidderNumber: p.bidderNumber,
+        maxFen: p.maxFen,
+        maxSeq: p.maxSeq,
+        sealedFen: p.sealedFen,
+        sealedSeq: p.sealedSeq,
+        heldFen: p.heldFen,
+        holdVersion: p.holdVersion,
+      })),
+    );
+  const touched = [...participants.values()].filter((p) => !p.isNew && p.changed);
+  if (touched.length > 0) {
+    const values = JSON.stringify(
+      touched.map((p) => ({
+        org_id: p.orgId,
+        max_fen: p.maxFen,
+        max_seq: p.maxSeq,
+        sealed_fen: p.sealedFen,
+        sealed_seq: p.sealedSeq,
+        held_fen: p.heldFen,
+        hold_version: p.holdVersion,
+      })),
+    );
+    await tx.execute(sql`
+      update auction_participants p
+         set max_fen = x.max_fen, max_seq = x.max_seq, sealed_fen = x.sealed_fen, sealed_seq = x.sealed_seq,
+             held_fen = x.held_fen, hold_version = x.hold_version, updated_at = now()
+        from jsonb_to_recordset(${values}::jsonb)
+             as x(org_id text, max_fen bigint, max_seq int, sealed_fen bigint, sealed_seq int,
+                  held_fen bigint, hold_version int)
+       where p.auction_id = ${auction.id} and p.org_id = x.org_id`);
+  }
+  for (let from = 0; from < rows.length; from += 1_000)
+    await tx.insert(auctionBids).values(rows.slice(from, from + 1_000));
+  // One posting per direction for the whole batch: the net change of each org's hold on this auction.
+  for (const [side, lines] of Object.entries(postings) as ['hold' | 'release', LedgerLine[]][]) {
+    if (lines.length === 0) continue;
+    await post(tx, {
+      kind: side === 'hold' ? 'deposit_hold' : 'deposit_release',
+      idempotencyKey: `auction:${auction.id}:deposits:${startSeq + 1}-${seq}:${side}`,
+      memo: `auction ${auction.id}`,
+      lines,
     });
   }
-  // Soft close: a bid in the last N seconds extends the end by N.
-  let endsAt = auction.endsAt;
-  const window = auction.softCloseSeconds * 1000;
-  if (endsAt && window > 0 && endsAt.getTime() - now.getTime() < window)
-    endsAt = new Date(endsAt.getTime() + window);
   await tx
     .update(auctions)
     .set({
@@ -286,186 +504,150 @@ async function englishBid(
       leaderKind: state.leader?.kind ?? null,
       leaderBidId,
       secondMaxFen: state.secondMaxFen,
-      lastSeq: auction.lastSeq,
+      lastSeq: seq,
+      bidderCount,
       endsAt,
     })
     .where(eq(auctions.id, auction.id));
-  await tx
-    .update(auctionParticipants)
-    .set({
-      maxFen: sql`greatest(coalesce(${auctionParticipants.maxFen}, 0), ${input.amountFen})`,
-      maxSeq: sql`case when coalesce(${auctionParticipants.maxFen}, 0) < ${input.amountFen} then ${auction.lastSeq} else ${auctionParticipants.maxSeq} end`,
-    })
-    .where(and(eq(auctionParticipants.auctionId, auction.id), eq(auctionParticipants.orgId, input.orgId)));
-  if (applied.displaced && state.priceFen !== null)
-    await notifyOutbid(tx, auction, applied.displaced.bidderId, state.priceFen);
-  return { ok: true, bidId, outcome: applied.outcome, priceFen: state.priceFen, leading };
+  // Each org that lost the lead in the batch and does not hold it at the end is told once, at the
+  // price it was outbid at last.
+  const told = [...outbid].filter(([orgId]) => orgId !== state.leader?.bidderId);
+  if (told.length > 0) {
+    const listing = await lotTitle(tx, auction);
+    for (const [orgId, priceFen] of told)
+      await notify(tx, {
+        type: 'outbid',
+        orgId,
+        minRole: 'trader',
+        params: { listing, price: priceParam(auction, priceFen) },
+        link: `/auctions/${auction.id}`,
+        subject: { type: 'auction', id: auction.id },
+      });
+  }
+  return outcomes;
 }
 
-async function notifyOutbid(tx: Tx, auction: Auction, orgId: string, priceFen: number) {
-  const [lot] = await tx
-    .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
-    .from(listings)
-    .where(eq(listings.id, auction.listingId));
-  await notify(tx, {
-    type: 'outbid',
-    orgId,
-    minRole: 'trader',
-    params: { listing: lot ? listingTitle(lot) : '', price: priceParam(auction, priceFen) },
-    link: `/auctions/${auction.id}`,
-    subject: { type: 'auction', id: auction.id },
-  });
-}
-
-async function sealedBid(
+/** Dutch presses and pre-sales of one batch, one after the other, each in a savepoint of its own. */
+async function dutchBatch(
   tx: Tx,
   auction: Auction,
-  input: Bidder & { amountFen: number },
-  now: Date,
-): Promise<BidResult> {
+  requests: Request[],
+  screened: (Settled<BidResult> | null)[],
+): Promise<Settled<BidResult>[]> {
+  const outcomes: Settled<BidResult>[] = [];
+  for (const [i, request] of requests.entries()) {
+    const done = screened[i];
+    if (done) {
+      outcomes.push(done);
+      continue;
+    }
+    if (request.type !== 'press') {
+      outcomes.push({ ok: true, value: refusal('wrong_type') });
+      continue;
+    }
+    const before = { ...auction };
+    try {
+      const value = await tx.transaction((savepoint) => pressOne(savepoint, auction, request.input));
+      outcomes.push({ ok: true, value });
+    } catch (error) {
+      Object.assign(auction, before);
+      outcomes.push({ ok: false, error });
+    }
+  }
+  return outcomes;
+}
+
+async function pressOne(tx: Tx, auction: Auction, input: PressInput): Promise<BidResult> {
+  const now = input.now ?? new Date();
+  await ensureParticipant(tx, auction, input.orgId);
+  const params = clockParams(auction);
   const base = {
     orgId: input.orgId,
     userId: input.userId,
-    kind: 'sealed',
-    amountFen: input.amountFen,
+    kind: input.presale ? 'presale' : 'press',
+    amountFen: auction.startPriceFen,
+    quantityAsked: input.quantity,
     at: now,
   } as const;
-  if (input.amountFen < auction.startPriceFen)
-    return reject(tx, auction, base, 'too_low', auction.startPriceFen);
-  // The live sealed bid holds its deposit share; a replacement moves the hold to the new amount.
-  if (
-    !(await tryHolds(tx, auction, [{ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) }]))
-  )
-    return reject(tx, auction, base, 'no_deposit');
-  await tx
-    .update(auctionBids)
-    .set({ outcome: 'replaced' })
-    .where(
-      and(
-        eq(auctionBids.auctionId, auction.id),
-        eq(auctionBids.orgId, input.orgId),
-        eq(auctionBids.kind, 'sealed'),
-        eq(auctionBids.outcome, 'submitted'),
-      ),
+  const reject = async (reason: string) => {
+    await recordBid(tx, auction, { ...base, status: 'rejected', outcome: reason });
+    await tx.update(auctions).set({ lastSeq: auction.lastSeq }).where(eq(auctions.id, auction.id));
+    return refusal(reason);
+  };
+  if (auction.status !== 'open') return reject(auction.remaining === 0 ? 'sold' : 'closed');
+  let priceFen: number;
+  let filled: number;
+  if (input.presale) {
+    if (auction.presalePriceFen === null) return refusal('no_presale');
+    if (now >= params.clockStartsAt) return reject('closed');
+    if (input.quantity < Math.min(auction.perBase, auction.remaining)) return refusal('too_small');
+    priceFen = auction.presalePriceFen;
+    filled = Math.min(input.quantity, auction.remaining);
+  } else {
+    const pressed = press(
+      {
+        ...params,
+        remaining: auction.remaining,
+        round: auction.clockRound,
+        minimumBase: auction.perBase,
+      },
+      { askedBase: input.quantity, seenRound: input.seenRound, now },
     );
-  const bidId = await recordBid(tx, auction, { ...base, status: 'accepted', outcome: 'submitted' });
-  await tx.update(auctions).set({ lastSeq: auction.lastSeq }).where(eq(auctions.id, auction.id));
-  await tx
-    .update(auctionParticipants)
-    .set({ sealedFen: input.amountFen, sealedSeq: auction.lastSeq })
-    .where(and(eq(auctionParticipants.auctionId, auction.id), eq(auctionParticipants.orgId, input.orgId)));
-  return { ok: true, bidId, outcome: 'submitted', priceFen: null, leading: false };
-}
-
-/**
- * A Dutch press (or a pre-sale before the clock runs): buys up to `quantity` base units at the clock's
- * price at the moment the lock is taken, as an order awaiting payment. The clock restarts from the
- * start price for what remains; the last unit sold closes the auction.
- */
-export async function pressClock(
-  input: Bidder & { quantity: number; seenRound: number | null; presale?: boolean },
-): Promise<BidResult> {
-  const result = await withRetry(() =>
-    db.transaction(async (tx) => {
-      const auction = await lockAuction(tx, input.auctionId);
-      if (auction.sellerOrgId === input.orgId) throw new AuctionError('auctions.errors.ownLot', 403);
-      await assertOrgMayAct(tx, input.orgId);
-      if (auction.type !== 'dutch') return refusal('wrong_type');
-      const now = input.now ?? new Date();
-      await ensureParticipant(tx, auction, input.orgId);
-      const params = clockParams(auction);
-      const base = {
-        orgId: input.orgId,
-        userId: input.userId,
-        kind: input.presale ? 'presale' : 'press',
-        amountFen: auction.startPriceFen,
-        quantityAsked: input.quantity,
-        at: now,
-      } as const;
-      if (auction.status !== 'open')
-        return reject(tx, auction, base, auction.remaining === 0 ? 'sold' : 'closed');
-      let priceFen: number;
-      let filled: number;
-      if (input.presale) {
-        if (auction.presalePriceFen === null) return refusal('no_presale');
-        if (now >= params.clockStartsAt) return reject(tx, auction, base, 'closed');
-        if (input.quantity < Math.min(auction.perBase, auction.remaining)) return refusal('too_small');
-        priceFen = auction.presalePriceFen;
-        filled = Math.min(input.quantity, auction.remaining);
-      } else {
-        const pressed = press(
-          {
-            ...params,
-            remaining: auction.remaining,
-            round: auction.clockRound,
-            minimumBase: auction.perBase,
-          },
-          { askedBase: input.quantity, seenRound: input.seenRound, now },
-        );
-        if (!pressed.ok) {
-          if (pressed.reason === 'too_small') return refusal('too_small');
-          return reject(tx, auction, base, pressed.reason);
-        }
-        priceFen = pressed.priceFen;
-        filled = pressed.filled;
-      }
-      const [lot] = await tx
-        .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
-        .from(listings)
-        .where(eq(listings.id, auction.listingId));
-      // The quantity left the lot's stock when the auction was created, so the order reserves nothing more.
-      const orderId = await createOrderInTx(tx, {
-        listingId: auction.listingId,
-        buyerOrgId: input.orgId,
-        sellerOrgId: auction.sellerOrgId,
-        source: 'auction',
-        quantity: filled,
-        unitPriceFen: priceFen,
-        perBase: auction.perBase,
-        subtotalFen: lineTotal(priceFen, filled, auction.perBase),
-        currency: auction.currency,
-        feeBps: auction.feeBps,
-        createdBy: input.userId,
-        origin: { auctionId: auction.id },
-      });
-      const remaining = auction.remaining - filled;
-      const bidId = await recordBid(tx, auction, {
-        ...base,
-        amountFen: priceFen,
-        status: 'accepted',
-        outcome: 'bought',
-        quantityFilled: filled,
-        orderId,
-      });
-      const restart = !input.presale && remaining > 0;
-      await tx
-        .update(auctions)
-        .set({
-          remaining,
-          lastSeq: auction.lastSeq,
-          status: remaining === 0 ? 'sold' : 'open',
-          closedAt: remaining === 0 ? now : null,
-          clockStartsAt: restart ? now : auction.clockStartsAt,
-          clockRound: restart ? auction.clockRound + 1 : auction.clockRound,
-        })
-        .where(eq(auctions.id, auction.id));
-      await notify(tx, {
-        type: 'auction-won',
-        orgId: input.orgId,
-        minRole: 'trader',
-        params: {
-          listing: lot ? listingTitle(lot) : '',
-          price: priceParam(auction, priceFen),
-          order: orderId.slice(-8).toUpperCase(),
-        },
-        link: `/orders/${orderId}`,
-        subject: { type: 'auction', id: auction.id },
-      });
-      return { ok: true as const, bidId, outcome: 'bought', priceFen, leading: false, orderId, filled };
-    }),
-  );
-  if (result.ok) await publishAuction(input.auctionId);
-  return result;
+    if (!pressed.ok) {
+      if (pressed.reason === 'too_small') return refusal('too_small');
+      return reject(pressed.reason);
+    }
+    priceFen = pressed.priceFen;
+    filled = pressed.filled;
+  }
+  // The quantity left the lot's stock when the auction was created, so the order reserves nothing more.
+  const orderId = await createOrderInTx(tx, {
+    listingId: auction.listingId,
+    buyerOrgId: input.orgId,
+    sellerOrgId: auction.sellerOrgId,
+    source: 'auction',
+    quantity: filled,
+    unitPriceFen: priceFen,
+    perBase: auction.perBase,
+    subtotalFen: lineTotal(priceFen, filled, auction.perBase),
+    currency: auction.currency,
+    feeBps: auction.feeBps,
+    createdBy: input.userId,
+    origin: { auctionId: auction.id },
+  });
+  const remaining = auction.remaining - filled;
+  const bidId = await recordBid(tx, auction, {
+    ...base,
+    amountFen: priceFen,
+    status: 'accepted',
+    outcome: 'bought',
+    quantityFilled: filled,
+    orderId,
+  });
+  const restart = !input.presale && remaining > 0;
+  const changes = {
+    remaining,
+    lastSeq: auction.lastSeq,
+    status: remaining === 0 ? ('sold' as const) : ('open' as const),
+    closedAt: remaining === 0 ? now : null,
+    clockStartsAt: restart ? now : auction.clockStartsAt,
+    clockRound: restart ? auction.clockRound + 1 : auction.clockRound,
+  };
+  await tx.update(auctions).set(changes).where(eq(auctions.id, auction.id));
+  Object.assign(auction, changes);
+  await notify(tx, {
+    type: 'auction-won',
+    orgId: input.orgId,
+    minRole: 'trader',
+    params: {
+      listing: await lotTitle(tx, auction),
+      price: priceParam(auction, priceFen),
+      order: orderId.slice(-8).toUpperCase(),
+    },
+    link: `/orders/${orderId}`,
+    subject: { type: 'auction', id: auction.id },
+  });
+  return { ok: true, bidId, outcome: 'bought', priceFen, leading: false, orderId, filled };
 }
 
 /** A bid flood from one user is answered 429: fixed windows in Redis, shared by every web process. */
