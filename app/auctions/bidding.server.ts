@@ -10,7 +10,7 @@
 // numbered (`seq`) in the order they were decided. A bidder short of deposit leaves a rejected bid on
 // record and nothing else. Dutch presses, rare and each making an order, run one after the other in
 // the batch's transaction, each in a savepoint of its own.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { db, type Tx } from '../../db/client';
 import {
   type Auction,
@@ -18,6 +18,8 @@ import {
   auctionParticipants,
   auctions,
   ledgerAccounts,
+  ledgerEntries,
+  ledgerTransactions,
   listings,
 } from '../../db/schema';
 import { orgsBarredFromActing } from '../lib/auth.server';
@@ -25,7 +27,12 @@ import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
 import { type Currency, lineTotal } from '../lib/money';
 import { hit } from '../lib/rate-limit.server';
-import { type LedgerLine, post } from '../ledger/ledger.server';
+import {
+  type LedgerLine,
+  accountId,
+  checkPosting,
+  ledgerTransactionId,
+} from '../ledger/ledger.server';
 import { notify } from '../notify/notify.server';
 import { createOrderInTx } from '../orders/orders.server';
 import {
@@ -35,7 +42,6 @@ import {
   englishState,
   ensureParticipant,
   listingTitle,
-  lockAuction,
   priceParam,
 } from './auctions.server';
 import { depositFor } from './deposit';
@@ -198,9 +204,48 @@ export function pressClock(input: PressInput): Promise<BidResult> {
 
 /** One batch of one auction, in arrival order, under one lock of its row. */
 async function decideBatch(tx: Tx, auctionId: string, requests: Request[]): Promise<Settled<BidResult>[]> {
-  const auction = await lockAuction(tx, auctionId);
-  const actors = [...new Set(requests.map((r) => r.input.orgId))].filter((id) => id !== auction.sellerOrgId);
-  const barred = await orgsBarredFromActing(tx, actors);
+  const orgIds = [...new Set(requests.map((r) => r.input.orgId))].sort();
+  // One round trip: the statements are pipelined on the transaction's connection and run in this order,
+  // the auction's lock first; the others read what the lock holder sees.
+  const leaderOrg = sql`(select ${auctions.leaderOrgId} from ${auctions} where ${auctions.id} = ${auctionId})`;
+  const locked = tx.select().from(auctions).where(eq(auctions.id, auctionId)).for('update').execute();
+  const [[auction], barred, participantRows, accounts, [lot]] = await Promise.all([
+    locked,
+    orgsBarredFromActing(tx, orgIds),
+    tx
+      .select()
+      .from(auctionParticipants)
+      .where(
+        and(
+          eq(auctionParticipants.auctionId, auctionId),
+          or(inArray(auctionParticipants.orgId, orgIds), sql`${auctionParticipants.orgId} = ${leaderOrg}`),
+        ),
+      ),
+    // The bidders' and the leader's deposit accounts, locked until commit (in id order, as every posting
+    // locks them): no other auction's batch can spend a deposit between this decision and its postings.
+    tx
+      .select({
+        id: ledgerAccounts.id,
+        orgId: ledgerAccounts.orgId,
+        kind: ledgerAccounts.kind,
+        balance: ledgerAccounts.balance,
+      })
+      .from(ledgerAccounts)
+      .where(
+        and(
+          or(inArray(ledgerAccounts.orgId, orgIds), sql`${ledgerAccounts.orgId} = ${leaderOrg}`),
+          inArray(ledgerAccounts.kind, ['available', 'held']),
+          sql`${ledgerAccounts.currency} = (select ${auctions.currency} from ${auctions} where ${auctions.id} = ${auctionId})`,
+        ),
+      )
+      .orderBy(ledgerAccounts.id)
+      .for('update'),
+    tx
+      .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
+      .from(listings)
+      .where(sql`${listings.id} = (select ${auctions.listingId} from ${auctions} where ${auctions.id} = ${auctionId})`),
+  ]);
+  if (!auction) throw new AuctionError('errors.notFound', 404);
   // What every bid or press passes first, in this order: not the seller, not sanctioned, the right type.
   const screened = requests.map((request): Settled<BidResult> | null => {
     if (request.input.orgId === auction.sellerOrgId)
@@ -213,7 +258,11 @@ async function decideBatch(tx: Tx, auctionId: string, requests: Request[]): Prom
     return wrongType ? { ok: true, value: refusal('wrong_type') } : null;
   });
   if (auction.type === 'dutch') return dutchBatch(tx, auction, requests, screened);
-  return biddingBatch(tx, auction, requests, screened);
+  return biddingBatch(tx, auction, requests, screened, {
+    participants: participantRows,
+    accounts,
+    title: lot ? listingTitle(lot) : '',
+  });
 }
 
 type Participant = {
@@ -229,41 +278,29 @@ type Participant = {
   changed: boolean;
 };
 
-/** English and sealed bids of one batch: decided in memory, written in a handful of statements. */
+type Loaded = {
+  participants: (typeof auctionParticipants.$inferSelect)[];
+  accounts: { id: string; orgId: string | null; kind: string; balance: number }[];
+  title: string;
+};
+
+/** English and sealed bids of one batch: decided in memory, written in one pipelined round trip. */
 async function biddingBatch(
   tx: Tx,
   auction: Auction,
   requests: Request[],
   screened: (Settled<BidResult> | null)[],
+  loaded: Loaded,
 ): Promise<Settled<BidResult>[]> {
-  const bidders = [
-    ...new Set(requests.filter((_, i) => screened[i] === null).map((r) => r.input.orgId)),
-  ].sort();
   const participants = new Map<string, Participant>();
+  for (const row of loaded.participants)
+    participants.set(row.orgId, { ...row, isNew: false, changed: false });
   const available = new Map<string, number>();
-  if (bidders.length > 0) {
-    // The bidders, and the leader at the start, whose hold a bid of the batch may release.
-    const known = auction.leaderOrgId ? [...bidders, auction.leaderOrgId] : bidders;
-    const rows = await tx
-      .select()
-      .from(auctionParticipants)
-      .where(and(eq(auctionParticipants.auctionId, auction.id), inArray(auctionParticipants.orgId, known)));
-    for (const row of rows) participants.set(row.orgId, { ...row, isNew: false, changed: false });
-    // The bidders' available deposits, locked until commit: no other auction's batch can spend them
-    // between this decision and the postings below (accounts in id order, as every posting locks them).
-    const accounts = await tx
-      .select({ orgId: ledgerAccounts.orgId, balance: ledgerAccounts.balance })
-      .from(ledgerAccounts)
-      .where(
-        and(
-          inArray(ledgerAccounts.orgId, bidders),
-          eq(ledgerAccounts.kind, 'available'),
-          eq(ledgerAccounts.currency, auction.currency),
-        ),
-      )
-      .orderBy(ledgerAccounts.id)
-      .for('update');
-    for (const account of accounts) if (account.orgId) available.set(account.orgId, account.balance);
+  const accountIds = new Map<string, string>();
+  for (const account of loaded.accounts) {
+    if (!account.orgId) continue;
+    accountIds.set(`${account.orgId}:${account.kind}`, account.id);
+    if (account.kind === 'available') available.set(account.orgId, account.balance);
   }
   const heldAtStart = new Map([...participants].map(([orgId, p]) => [orgId, p.heldFen]));
 
@@ -419,47 +456,65 @@ async function biddingBatch(
 
   if (rows.length === 0 && bidderCount === auction.bidderCount) return outcomes;
 
-  // Writes, in an order that needs no more locks than the decision took (plus the held accounts).
-  if (sealedReplaced.size > 0)
-    await tx
-      .update(auctionBids)
-      .set({ outcome: 'replaced' })
-      .where(
-        and(
-          eq(auctionBids.auctionId, auction.id),
-          inArray(auctionBids.orgId, [...sealedReplaced]),
-          eq(auctionBids.kind, 'sealed'),
-          eq(auctionBids.outcome, 'submitted'),
-          sql`${auctionBids.seq} <= ${startSeq}`,
-        ),
-      );
-  const postings: Record<'hold' | 'release', LedgerLine[]> = { hold: [], release: [] };
+  // The net change of each org's hold on this auction: one posting per direction for the whole batch.
   const currency = auction.currency as Currency;
+  const postings = { hold: [] as LedgerLine[], release: [] as LedgerLine[] };
   for (const p of participants.values()) {
     const delta = p.heldFen - (heldAtStart.get(p.orgId) ?? 0);
     if (delta === 0) continue;
     p.holdVersion += 1;
-    const side = delta > 0 ? postings.hold : postings.release;
+    p.changed = true;
     const amount = Math.abs(delta);
-    side.push(
-      { orgId: p.orgId, kind: delta > 0 ? 'available' : 'held', amount: -amount, currency },
-      { orgId: p.orgId, kind: delta > 0 ? 'held' : 'available', amount, currency },
-    );
+    if (delta > 0)
+      postings.hold.push(
+        { orgId: p.orgId, kind: 'available', amount: -amount, currency },
+        { orgId: p.orgId, kind: 'held', amount, currency },
+      );
+    else
+      postings.release.push(
+        { orgId: p.orgId, kind: 'held', amount: -amount, currency },
+        { orgId: p.orgId, kind: 'available', amount, currency },
+      );
   }
+  // An org's first hold ever opens its held account (locked by the insert); every other account is locked.
+  for (const line of [...postings.hold, ...postings.release]) {
+    const key = `${line.orgId}:${line.kind}`;
+    if (!accountIds.has(key))
+      accountIds.set(key, await accountId(tx, { orgId: line.orgId, kind: line.kind, currency }));
+  }
+
+  // Every write in one pipelined round trip, in this order; the first failure fails the batch.
+  const writes: Promise<unknown>[] = [];
+  if (sealedReplaced.size > 0)
+    writes.push(
+      tx
+        .update(auctionBids)
+        .set({ outcome: 'replaced' })
+        .where(
+          and(
+            eq(auctionBids.auctionId, auction.id),
+            inArray(auctionBids.orgId, [...sealedReplaced]),
+            eq(auctionBids.kind, 'sealed'),
+            eq(auctionBids.outcome, 'submitted'),
+          ),
+        ),
+    );
   const fresh = [...participants.values()].filter((p) => p.isNew);
   if (fresh.length > 0)
-    await tx.insert(auctionParticipants).values(
-      fresh.map((p) => ({
-        auctionId: auction.id,
-        orgId: p.orgId,
-        bidderNumber: p.bidderNumber,
-        maxFen: p.maxFen,
-        maxSeq: p.maxSeq,
-        sealedFen: p.sealedFen,
-        sealedSeq: p.sealedSeq,
-        heldFen: p.heldFen,
-        holdVersion: p.holdVersion,
-      })),
+    writes.push(
+      tx.insert(auctionParticipants).values(
+        fresh.map((p) => ({
+          auctionId: auction.id,
+          orgId: p.orgId,
+          bidderNumber: p.bidderNumber,
+          maxFen: p.maxFen,
+          maxSeq: p.maxSeq,
+          sealedFen: p.sealedFen,
+          sealedSeq: p.sealedSeq,
+          heldFen: p.heldFen,
+          holdVersion: p.holdVersion,
+        })),
+      ),
     );
   const touched = [...participants.values()].filter((p) => !p.isNew && p.changed);
   if (touched.length > 0) {
@@ -474,56 +529,86 @@ async function biddingBatch(
         hold_version: p.holdVersion,
       })),
     );
-    await tx.execute(sql`
-      update auction_participants p
-         set max_fen = x.max_fen, max_seq = x.max_seq, sealed_fen = x.sealed_fen, sealed_seq = x.sealed_seq,
-             held_fen = x.held_fen, hold_version = x.hold_version, updated_at = now()
-        from jsonb_to_recordset(${values}::jsonb)
-             as x(org_id text, max_fen bigint, max_seq int, sealed_fen bigint, sealed_seq int,
-                  held_fen bigint, hold_version int)
-       where p.auction_id = ${auction.id} and p.org_id = x.org_id`);
+    writes.push(
+      tx.execute(sql`
+        update auction_participants p
+           set max_fen = x.max_fen, max_seq = x.max_seq, sealed_fen = x.sealed_fen,
+               sealed_seq = x.sealed_seq, held_fen = x.held_fen, hold_version = x.hold_version,
+               updated_at = now()
+          from jsonb_to_recordset(${values}::jsonb)
+               as x(org_id text, max_fen bigint, max_seq int, sealed_fen bigint, sealed_seq int,
+                    held_fen bigint, hold_version int)
+         where p.auction_id = ${auction.id} and p.org_id = x.org_id`),
+    );
   }
   for (let from = 0; from < rows.length; from += 1_000)
-    await tx.insert(auctionBids).values(rows.slice(from, from + 1_000));
-  // One posting per direction for the whole batch: the net change of each org's hold on this auction.
-  for (const [side, lines] of Object.entries(postings) as ['hold' | 'release', LedgerLine[]][]) {
-    if (lines.length === 0) continue;
-    await post(tx, {
-      kind: side === 'hold' ? 'deposit_hold' : 'deposit_release',
-      idempotencyKey: `auction:${auction.id}:deposits:${startSeq + 1}-${seq}:${side}`,
-      memo: `auction ${auction.id}`,
-      lines,
+    writes.push(tx.insert(auctionBids).values(rows.slice(from, from + 1_000)));
+  const ledger = (['hold', 'release'] as const)
+    .filter((side) => postings[side].length > 0)
+    .map((side) => {
+      const input = {
+        kind: side === 'hold' ? ('deposit_hold' as const) : ('deposit_release' as const),
+        idempotencyKey: `auction:${auction.id}:deposits:${startSeq + 1}-${seq}:${side}`,
+        lines: postings[side],
+      };
+      return { id: ledgerTransactionId(input.idempotencyKey), input, lines: checkPosting(input) };
     });
+  if (ledger.length > 0) {
+    // The keys name this batch's bid numbers, which no other batch can take: a clash is a bug and fails.
+    writes.push(
+      tx.insert(ledgerTransactions).values(
+        ledger.map(({ id, input }) => ({
+          id,
+          kind: input.kind,
+          idempotencyKey: input.idempotencyKey,
+          memo: `auction ${auction.id}`,
+        })),
+      ),
+      tx.insert(ledgerEntries).values(
+        ledger.flatMap(({ id, lines }) =>
+          lines.map((line) => ({
+            transactionId: id,
+            accountId: accountIds.get(`${line.orgId}:${line.kind}`) as string,
+            amount: line.amount,
+            currency: line.currency,
+          })),
+        ),
+      ),
+    );
   }
-  await tx
-    .update(auctions)
-    .set({
-      priceFen: state.priceFen,
-      leaderOrgId: state.leader?.bidderId ?? null,
-      leaderMaxFen: state.leader?.maxFen ?? null,
-      leaderKind: state.leader?.kind ?? null,
-      leaderBidId,
-      secondMaxFen: state.secondMaxFen,
-      lastSeq: seq,
-      bidderCount,
-      endsAt,
-    })
-    .where(eq(auctions.id, auction.id));
+  writes.push(
+    tx
+      .update(auctions)
+      .set({
+        priceFen: state.priceFen,
+        leaderOrgId: state.leader?.bidderId ?? null,
+        leaderMaxFen: state.leader?.maxFen ?? null,
+        leaderKind: state.leader?.kind ?? null,
+        leaderBidId,
+        secondMaxFen: state.secondMaxFen,
+        lastSeq: seq,
+        bidderCount,
+        endsAt,
+      })
+      .where(eq(auctions.id, auction.id)),
+  );
   // Each org that lost the lead in the batch and does not hold it at the end is told once, at the
   // price it was outbid at last.
-  const told = [...outbid].filter(([orgId]) => orgId !== state.leader?.bidderId);
-  if (told.length > 0) {
-    const listing = await lotTitle(tx, auction);
-    for (const [orgId, priceFen] of told)
-      await notify(tx, {
-        type: 'outbid',
-        orgId,
-        minRole: 'trader',
-        params: { listing, price: priceParam(auction, priceFen) },
-        link: `/auctions/${auction.id}`,
-        subject: { type: 'auction', id: auction.id },
-      });
-  }
+  for (const [orgId, priceFen] of outbid)
+    if (orgId !== state.leader?.bidderId)
+      writes.push(
+        notify(tx, {
+          type: 'outbid',
+          orgId,
+          minRole: 'trader',
+          params: { listing: loaded.title, price: priceParam(auction, priceFen) },
+          link: `/auctions/${auction.id}`,
+          subject: { type: 'auction', id: auction.id },
+        }),
+      );
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   return outcomes;
 }
 
