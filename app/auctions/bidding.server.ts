@@ -27,12 +27,7 @@ import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
 import { type Currency, lineTotal } from '../lib/money';
 import { hit } from '../lib/rate-limit.server';
-import {
-  type LedgerLine,
-  accountId,
-  checkPosting,
-  ledgerTransactionId,
-} from '../ledger/ledger.server';
+import { type LedgerLine, accountId, checkPosting, ledgerTransactionId } from '../ledger/ledger.server';
 import { notify } from '../notify/notify.server';
 import { createOrderInTx } from '../orders/orders.server';
 import {
@@ -176,8 +171,7 @@ async function lotTitle(tx: Tx, auction: Auction): Promise<string> {
 const publishSoon = coalesced(publishAuction);
 
 const submit = sequencer<Request, BidResult>(
-  (auctionId, requests) =>
-    withRetry(() => db.transaction((tx) => decideBatch(tx, auctionId, requests))),
+  (auctionId, requests) => withRetry(() => db.transaction((tx) => decideBatch(tx, auctionId, requests))),
   {
     after: async (auctionId, outcomes) => {
       if (outcomes.some((outcome) => outcome.ok && outcome.value.ok)) await publishSoon(auctionId);
@@ -243,7 +237,9 @@ async function decideBatch(tx: Tx, auctionId: string, requests: Request[]): Prom
     tx
       .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
       .from(listings)
-      .where(sql`${listings.id} = (select ${auctions.listingId} from ${auctions} where ${auctions.id} = ${auctionId})`),
+      .where(
+        sql`${listings.id} = (select ${auctions.listingId} from ${auctions} where ${auctions.id} = ${auctionId})`,
+      ),
   ]);
   if (!auction) throw new AuctionError('errors.notFound', 404);
   // What every bid or press passes first, in this order: not the seller, not sanctioned, the right type.
@@ -423,7 +419,12 @@ async function biddingBatch(
 
     state = applied.state;
     const leading = applied.outcome !== 'outbid';
-    const row = push({ ...base, status: 'accepted', outcome: applied.outcome, priceAfterFen: state.priceFen });
+    const row = push({
+      ...base,
+      status: 'accepted',
+      outcome: applied.outcome,
+      priceAfterFen: state.priceFen,
+    });
     if (leading && applied.outcome === 'leading') leaderBidId = row.id;
     if (applied.outcome === 'outbid' && state.leader) {
       // The system bids for the leader's proxy: a row of its own in the history.
