@@ -9,7 +9,10 @@ describe('the per-auction sequencer', () => {
     let release: () => void = () => {};
     const submit = sequencer<number, number>(async (key, requests) => {
       batches.push(requests.map((r) => `${key}:${r}`));
-      if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      if (batches.length === 1)
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
       return requests.map((r) => ({ ok: true, value: r * 10 }));
     });
     const first = submit('a', 1);
@@ -49,7 +52,9 @@ describe('the per-auction sequencer', () => {
       {
         after: async (_key, outcomes) => {
           if (outcomes.length === 1 && outcomes[0].ok && outcomes[0].value === 1)
-            await new Promise<void>((resolve) => (finishAfter = resolve));
+            await new Promise<void>((resolve) => {
+              finishAfter = resolve;
+            });
         },
       },
     );
@@ -70,7 +75,10 @@ describe('coalesced work per key', () => {
     let finish: () => void = () => {};
     const publish = coalesced(async () => {
       runs++;
-      if (runs === 1) await new Promise<void>((resolve) => (finish = resolve));
+      if (runs === 1)
+        await new Promise<void>((resolve) => {
+          finish = resolve;
+        });
     });
     const first = publish('a');
     await tick();
