@@ -15,6 +15,8 @@ import { categories } from '~/lib/db.server';
 import { formatQuantity, toBase, unitLabel, unitsFor } from '~/lib/units';
 import { requireOwnListing } from '~/listings/sell.server';
 import { getCategorySettings } from '~/market/settings.server';
+import { reserveFloorOf } from '~/market-data/lot-reference.server';
+import { formatMoney } from '~/lib/money';
 import { QUANTITY_ERRORS } from '~/orders/pricing';
 import { eq } from '~/lib/db.server';
 
@@ -26,6 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     (u) => u !== 'g' && (u !== 'case' || listing.caseNetGrams),
   );
   return json({
+    floor: await reserveFloorOf(db, listing),
     listing: {
       id: listing.id,
       titleZh: listing.titleZh,
@@ -72,6 +75,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return redirect(`/auctions/${id}`);
   } catch (error) {
+    if (error instanceof AuctionError && error.params)
+      return json(
+        { ok: false as const, errors: { [error.field]: error.messageKey }, values, params: error.params },
+        { status: error.status },
+      );
     if (error instanceof AuctionError)
       return formError({ [error.field]: error.messageKey }, values, error.status);
     throw error;
@@ -81,7 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'auctions.new.title');
 
 export default function NewAuction() {
-  const { listing, units, settings } = useLoaderData<typeof loader>();
+  const { listing, units, settings, floor } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -110,6 +118,18 @@ export default function NewAuction() {
         <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
           <div className="sm:col-span-2">
             <FormAlert error={errors.form} />
+            {failed && 'params' in failed ? (
+              <div
+                role="alert"
+                className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
+              >
+                {t('auctions.errors.reserveFloorDetail', {
+                  min: formatMoney(failed.params.minFenPerKg, 'CNY', locale),
+                  reference: formatMoney(failed.params.referenceFen, 'CNY', locale),
+                  pct: failed.params.pct,
+                })}
+              </div>
+            ) : null}
           </div>
           <SelectField
             name="type"
@@ -158,7 +178,15 @@ export default function NewAuction() {
           <Field
             name="reservePrice"
             label={t('auctions.new.reservePrice')}
-            hint={t('auctions.new.reserveHint')}
+            hint={
+              floor
+                ? `${t('auctions.new.reserveHint')} ${t('auctions.new.reserveFloor', {
+                    min: formatMoney(floor.minFenPerKg, 'CNY', locale),
+                    reference: formatMoney(floor.referenceFen, 'CNY', locale),
+                    pct: floor.pct,
+                  })}`
+                : t('auctions.new.reserveHint')
+            }
             defaultValue={values.reservePrice}
             error={errors.reservePrice}
             inputMode="decimal"
