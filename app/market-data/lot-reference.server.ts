@@ -4,7 +4,8 @@ import type { DbOrTx } from '../../db/client';
 import { categories, listings } from '../../db/schema';
 import { marketToday } from '../lib/market-time';
 import { getMarketSetting } from '../market/settings.server';
-import { gradeOfSpec, referencePriceFen } from './queries.server';
+import { tradeGrade } from './index.server';
+import { referencePriceFen } from './queries.server';
 
 type Lot = { categoryId: string; spec: unknown };
 
@@ -19,7 +20,7 @@ export async function lotReferenceKey(
     .where(eq(categories.id, lot.categoryId));
   // The reference is per kg; a lot sold by the piece has none.
   if (!category || category.baseUnit !== 'g') return null;
-  return { categoryId: lot.categoryId, grade: gradeOfSpec(lot.spec) };
+  return { categoryId: lot.categoryId, grade: tradeGrade(lot.spec) };
 }
 
 /** Today's reference price (fen per kg) of the lot's category and grade in market time, or null without one. */

@@ -40,42 +40,41 @@ export function reportQuery(url: URL): { sort: ReportSort; dir: SortDir } {
 
 /**
  * The org's completed trades (the market's trade record, so a cancelled or refunded order is not in it) grouped
- * by month, category and grade, each with the market's VWAP of the same month, category and grade. Sums are
- * in SQL over the org's orders (an index on the seller and the buyer) and the market's trades of those keys only.
+ * by month, category and grade, each with the market's VWAP of the same month, category and grade. The org's
+ * side reads its own trades (an index on seller and on buyer); the market's side reads the day aggregates of
+ * those keys and months only.
  */
 export async function tradeReport(
   tx: DbOrTx,
   input: { orgId: string; side: ReportSide },
 ): Promise<ReportRow[]> {
-  const party = input.side === 'seller' ? sql`o.seller_org_id` : sql`o.buyer_org_id`;
+  const party = input.side === 'seller' ? sql`t.seller_org_id` : sql`t.buyer_org_id`;
+  // Both averages are Σ(price per kg × grams) / Σ grams, half-up, as the quotes board computes its VWAP; the
+  // amount is the money that changed hands (after weighing), which is what the org's books show.
   const rows = (await tx.execute(sql`
     with mine as (
       select to_char(t.day, 'YYYY-MM') as month, t.category_id, t.grade,
-             count(*)::int as trades, sum(t.weight_grams)::bigint as weight, sum(t.amount_fen)::bigint as amount,
-             min(t.day) as first_day, max(t.day) as last_day
+             count(*)::int as trades, sum(t.weight_grams) as weight, sum(t.amount_fen) as amount,
+             sum(t.price_fen_per_kg * t.weight_grams) as value
       from market_trades t
-      join orders o on o.id = t.order_id
       where ${party} = ${input.orgId}
       group by 1, 2, 3
     ),
     market as (
-      select to_char(t.day, 'YYYY-MM') as month, t.category_id, t.grade,
-             sum(t.weight_grams)::numeric as weight, sum(t.amount_fen)::numeric as amount
-      from market_trades t
-      join (select distinct category_id, grade, date_trunc('month', first_day)::date as from_day,
-                   (date_trunc('month', last_day) + interval '1 month')::date as to_day
-            from mine) k
-        on k.category_id = t.category_id and k.grade = t.grade and t.day >= k.from_day and t.day < k.to_day
+      select to_char(a.day, 'YYYY-MM') as month, a.category_id, a.grade,
+             sum(a.value_milli_fen) as value, sum(a.weight_grams) as weight
+      from market_day_aggregates a
+      join mine k on k.category_id = a.category_id and k.grade = a.grade
+        and a.day >= to_date(k.month, 'YYYY-MM') and a.day < (to_date(k.month, 'YYYY-MM') + interval '1 month')
       group by 1, 2, 3
     )
     select m.month, m.category_id, c.name_zh, c.name_en, m.grade, m.trades,
            m.weight::text as weight, m.amount::text as amount,
-           round(m.amount * 1000.0 / m.weight)::text as avg,
-           round(k.amount * 1000.0 / k.weight)::text as market
+           round(m.value::numeric / m.weight)::text as avg,
+           round(k.value::numeric / k.weight)::text as market
     from mine m
     join market k on k.month = m.month and k.category_id = m.category_id and k.grade = m.grade
-    join categories c on c.id = m.category_id
-    where m.weight > 0`)) as unknown as {
+    join categories c on c.id = m.category_id`)) as unknown as {
     month: string;
     category_id: string;
     name_zh: string;
