@@ -75,11 +75,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return redirect(`/auctions/${id}`);
   } catch (error) {
-    if (error instanceof AuctionError && error.params)
+    if (error instanceof AuctionError && error.params) {
+      // The reserve floor: the message names the minimum per kg and the reference it comes from.
+      const { minFenPerKg = 0, referenceFen = 0, pct = 0 } = error.params;
+      const errors: Record<string, string> = { [error.field]: error.messageKey };
       return json(
-        { ok: false as const, errors: { [error.field]: error.messageKey }, values, params: error.params },
+        { ok: false as const, errors, values, belowFloor: { minFenPerKg, referenceFen, pct } },
         { status: error.status },
       );
+    }
     if (error instanceof AuctionError)
       return formError({ [error.field]: error.messageKey }, values, error.status);
     throw error;
@@ -94,6 +98,11 @@ export default function NewAuction() {
   const t = useT();
   const locale = useLocale();
   const errors: Record<string, string> = failed?.errors ?? {};
+  // Only the reserve-floor refusal carries it; `in` leaves the other answers' member unknown, hence the type.
+  const belowFloor =
+    failed && 'belowFloor' in failed
+      ? (failed.belowFloor as { minFenPerKg: number; referenceFen: number; pct: number })
+      : null;
   const values: Record<string, string> = failed?.values ?? {};
   const available = formatQuantity(listing.quantityAvailable, listing.displayUnit, locale, {
     caseNetGrams: listing.caseNetGrams ?? undefined,
@@ -118,15 +127,15 @@ export default function NewAuction() {
         <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
           <div className="sm:col-span-2">
             <FormAlert error={errors.form} />
-            {failed && 'params' in failed ? (
+            {belowFloor ? (
               <div
                 role="alert"
                 className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
               >
                 {t('auctions.errors.reserveFloorDetail', {
-                  min: formatMoney(failed.params.minFenPerKg, 'CNY', locale),
-                  reference: formatMoney(failed.params.referenceFen, 'CNY', locale),
-                  pct: failed.params.pct,
+                  min: formatMoney(belowFloor.minFenPerKg, 'CNY', locale),
+                  reference: formatMoney(belowFloor.referenceFen, 'CNY', locale),
+                  pct: belowFloor.pct,
                 })}
               </div>
             ) : null}

@@ -25,9 +25,9 @@ import { type Seller, buyerOrg, shrimpLotFields, verifiedSeller } from '../suppo
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
 async function cookieOf(who: Seller): Promise<string> {
-  return (await commitSessionCookie(await createSession(db, { userId: who.userId, activeOrgId: who.orgId }))).split(
-    ';',
-  )[0];
+  return (
+    await commitSessionCookie(await createSession(db, { userId: who.userId, activeOrgId: who.orgId }))
+  ).split(';')[0];
 }
 
 /** A live shrimp lot of one count (grade) at one price per kg, entered through the listing form. */
@@ -194,10 +194,13 @@ describe('the auction reserve floor', () => {
     const before = await available(lotId);
     const refused = await post(lotId, { startPrice: '10', reservePrice: '21.19' });
     expect(refused.status).toBe(400);
-    const body = (await refused.json()) as { errors: Record<string, string>; params: Record<string, number> };
+    const body = (await refused.json()) as {
+      errors: Record<string, string>;
+      belowFloor: Record<string, number>;
+    };
     expect(body.errors.reservePrice).toBe('auctions.errors.belowReserveFloor');
     // 50 % of ¥42.40 = ¥21.20 per kg.
-    expect(body.params).toEqual({ minFenPerKg: 2120, referenceFen: REFERENCE_FEN, pct: 50 });
+    expect(body.belowFloor).toEqual({ minFenPerKg: 2120, referenceFen: REFERENCE_FEN, pct: 50 });
     expect(await auctionCount(lotId)).toBe(0);
     expect(await available(lotId)).toBe(before);
   });
@@ -206,9 +209,19 @@ describe('the auction reserve floor', () => {
     const atFloor = await post(lotId, { startPrice: '10', reservePrice: '21.20' });
     expect(atFloor.status).toBe(302);
     // ¥10.60 per jin is ¥21.20 per kg; a fen less per jin is under the floor.
-    const jinUnder = await post(lotId, { startPrice: '5', reservePrice: '10.59', priceUnit: 'jin', quantity: '20' });
+    const jinUnder = await post(lotId, {
+      startPrice: '5',
+      reservePrice: '10.59',
+      priceUnit: 'jin',
+      quantity: '20',
+    });
     expect(jinUnder.status).toBe(400);
-    const jin = await post(lotId, { startPrice: '5', reservePrice: '10.60', priceUnit: 'jin', quantity: '20' });
+    const jin = await post(lotId, {
+      startPrice: '5',
+      reservePrice: '10.60',
+      priceUnit: 'jin',
+      quantity: '20',
+    });
     expect(jin.status).toBe(302);
     expect(await auctionCount(lotId)).toBe(2);
   });
@@ -244,7 +257,11 @@ describe('the lot page', () => {
     const page = (await (
       await call(() => lotLoader(args(getRequest(`/market/${graded}`), { listingId: graded })))
     ).json()) as { reference: unknown };
-    expect(page.reference).toEqual({ fenPerKg: REFERENCE_FEN, categoryId: 'whiteleg-shrimp', grade: '40/50' });
+    expect(page.reference).toEqual({
+      fenPerKg: REFERENCE_FEN,
+      categoryId: 'whiteleg-shrimp',
+      grade: '40/50',
+    });
     const ungraded = await lot(rival, '44', '100/120');
     const none = (await (
       await call(() => lotLoader(args(getRequest(`/market/${ungraded}`), { listingId: ungraded })))
@@ -275,7 +292,9 @@ describe('sales and purchase reports', () => {
 
   /** What the report should say for `org` on `side`, month by month, newest first. */
   function expected(org: Seller, side: 0 | 1) {
-    const months = [...new Set(trades.filter((t) => t[side] === org).map((t) => month(t[4])))].sort().reverse();
+    const months = [...new Set(trades.filter((t) => t[side] === org).map((t) => month(t[4])))]
+      .sort()
+      .reverse();
     return months.map((m) => {
       const mine = trades.filter((t) => t[side] === org && month(t[4]) === m);
       const avg = vwapFen((t) => t[side] === org && month(t[4]) === m);
@@ -307,7 +326,12 @@ describe('sales and purchase reports', () => {
       marketFenPerKg: 3800,
       diffPct: 0,
     });
-    expect(report.totals).toEqual({ trades: 3, weightGrams: 450_000, amountFen: 1_810_000, avgFenPerKg: 4022 });
+    expect(report.totals).toEqual({
+      trades: 3,
+      weightGrams: 450_000,
+      amountFen: 1_810_000,
+      avgFenPerKg: 4022,
+    });
   });
 
   it('gives the buyer its own purchases, from every seller, and nobody else’s', async () => {
@@ -330,7 +354,9 @@ describe('sales and purchase reports', () => {
     const response = await sales(cookies.seller, '?format=csv');
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('Content-Disposition')).toBe(`attachment; filename="sales-${seller.orgId}.csv"`);
+    expect(response.headers.get('Content-Disposition')).toBe(
+      `attachment; filename="sales-${seller.orgId}.csv"`,
+    );
     const bytes = new Uint8Array(await response.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = new TextDecoder().decode(bytes).trim().split('\r\n');

@@ -133,7 +133,11 @@ describe('price outliers against the reference price', () => {
     expect(referenceOutlier(6000, 4000, 50)).toEqual({ outlier: false, deviationPct: 50 });
     expect(referenceOutlier(6001, 4000, 50)).toEqual({ outlier: true, referenceFen: 4000, deviationPct: 50 });
     expect(referenceOutlier(2000, 4000, 50)).toEqual({ outlier: false, deviationPct: -50 });
-    expect(referenceOutlier(1999, 4000, 50)).toEqual({ outlier: true, referenceFen: 4000, deviationPct: -50 });
+    expect(referenceOutlier(1999, 4000, 50)).toEqual({
+      outlier: true,
+      referenceFen: 4000,
+      deviationPct: -50,
+    });
   });
 
   it('rounds the deviation people read to a whole percent', () => {
