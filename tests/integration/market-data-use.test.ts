@@ -6,7 +6,17 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import { auctions, categories, listings, orderEvents, orders } from '../../db/schema';
+import {
+  auctions,
+  categories,
+  listings,
+  marketSettings,
+  memberships,
+  orderEvents,
+  orders,
+  organisations,
+  users,
+} from '../../db/schema';
 import { commitSessionCookie, createSession } from '../../app/lib/session.server';
 import { addDays, marketDayAt } from '../../app/lib/market-time';
 import { marketToday, parseListingForm } from '../../app/listings/form.server';
@@ -16,6 +26,7 @@ import { setMarketSetting } from '../../app/market/settings.server';
 import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
 import { loader as lotLoader } from '../../app/routes/market.$listingId';
 import { loader as purchasesLoader } from '../../app/routes/orders.reports';
+import { action as settingsAction } from '../../app/routes/operator.settings';
 import { action as newAuctionAction } from '../../app/routes/sell.$listingId.auction';
 import { loader as salesLoader } from '../../app/routes/sell.reports';
 import { processModerationJob } from '../../workers/moderation';
@@ -374,5 +385,31 @@ describe('sales and purchase reports', () => {
     expect((await sales(cookies.buyer)).status).toBe(403);
     expect((await purchases(cookies.seller)).status).toBe(403);
     expect((await sales('')).status).toBe(302);
+  });
+});
+
+describe('the operator’s settings page', () => {
+  it('sets the reserve floor and the screening band, refusing a value out of range', async () => {
+    const tag = randomBytes(4).toString('hex');
+    await db.insert(organisations).values({ id: `org_op${tag}`, name: `市场办 ${tag}`, kind: 'operator' });
+    await db
+      .insert(users)
+      .values({ id: `usr_op${tag}`, email: `op-${tag}@example.test`, name: '市场办', passwordHash: 'x' });
+    await db.insert(memberships).values({ orgId: `org_op${tag}`, userId: `usr_op${tag}`, role: 'owner' });
+    const cookie = await cookieOf({ orgId: `org_op${tag}`, userId: `usr_op${tag}` });
+    const post = (fields: Record<string, string>) =>
+      call(() =>
+        settingsAction(args(formRequest('/operator/settings', { intent: 'market', ...fields }, { cookie }))),
+      );
+    const refused = await post({ reserveFloorPct: '101', referenceBandPct: '40' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { errors: Record<string, string> }).errors).toEqual({
+      reserveFloorPct: 'console.settings.range.reserveFloorPct',
+    });
+    const stored = async () =>
+      Object.fromEntries((await db.select().from(marketSettings)).map((row) => [row.key, row.value]));
+    expect((await stored()).referenceBandPct).toBe(50);
+    expect((await post({ reserveFloorPct: '60', referenceBandPct: '40' })).status).toBe(302);
+    expect(await stored()).toMatchObject({ reserveFloorPct: 60, referenceBandPct: 40 });
   });
 });
