@@ -29,6 +29,7 @@ import { loader as purchasesLoader } from '../../app/routes/orders.reports';
 import { action as settingsAction } from '../../app/routes/operator.settings';
 import { action as newAuctionAction } from '../../app/routes/sell.$listingId.auction';
 import { loader as salesLoader } from '../../app/routes/sell.reports';
+import { priceOutlier } from '../../app/trust/screening';
 import { processModerationJob } from '../../workers/moderation';
 import { call, formRequest, getRequest } from '../support/http';
 import { type Seller, buyerOrg, shrimpLotFields, verifiedSeller } from '../support/listings';
@@ -148,7 +149,17 @@ describe('screening against the reference price', () => {
   });
 
   it('passes a lot within the band even where the median of asking prices would flag it', async () => {
-    // ¥60 is 41.5 % above the reference: inside ±50 %. The asking prices (38–50) would put it many MADs away.
+    // ¥60 is 41.5 % above the reference: inside ±50 %. The live asking prices (38–50) put it 9 MADs away.
+    await lot(rival, '44');
+    const asking = (
+      await db
+        .select({
+          price: sql<number>`(select unit_price_fen from price_tiers t where t.listing_id = ${listings.id} limit 1)`,
+        })
+        .from(listings)
+        .where(and(eq(listings.categoryId, 'whiteleg-shrimp'), eq(listings.status, 'live')))
+    ).map((row) => Number(row.price));
+    expect(priceOutlier(6000, asking, 5).outlier).toBe(true);
     const id = await lot(seller, '60');
     await screen(id);
     expect((await statusOf(id))?.status).toBe('live');
