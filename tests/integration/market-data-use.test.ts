@@ -32,6 +32,7 @@ import { loader as salesLoader } from '../../app/routes/sell.reports';
 import { priceOutlier } from '../../app/trust/screening';
 import { processModerationJob } from '../../workers/moderation';
 import { call, formRequest, getRequest } from '../support/http';
+import { startWeb } from '../support/web-process';
 import { type Seller, buyerOrg, shrimpLotFields, verifiedSeller } from '../support/listings';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
@@ -397,6 +398,31 @@ describe('sales and purchase reports', () => {
     expect((await purchases(cookies.seller)).status).toBe(403);
     expect((await sales('')).status).toBe(302);
   });
+});
+
+describe('the pages as served', () => {
+  it('renders the sales table with sort links, the CSV link and the lot page’s reference', async () => {
+    const web = await startWeb();
+    try {
+      const get = (path: string, cookie = '') =>
+        fetch(`${web.base}${path}`, { headers: cookie ? { Cookie: cookie } : {} });
+      const page = await get('/sell/reports?sort=weight&dir=asc', cookies.seller);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('data-testid="trade-report"');
+      expect(html).toMatch(
+        /aria-sort="ascending"[^>]*>\s*<a[^>]*href="\/sell\/reports\?sort=weight&amp;dir=desc"/,
+      );
+      expect(html).toContain('href="/sell/reports?format=csv&amp;sort=weight&amp;dir=asc"');
+      expect(html).toContain('¥1,900.00');
+      expect(html).toContain(`href="/prices/whiteleg-shrimp/40%2F50"`);
+      const graded = await lot(rival, '43');
+      const lotHtml = await (await get(`/market/${graded}`)).text();
+      expect(lotHtml).toContain('今日参考价 ¥42.40/公斤');
+    } finally {
+      await web.stop();
+    }
+  }, 180_000);
 });
 
 describe('the operator’s settings page', () => {
