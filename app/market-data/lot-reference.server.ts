@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client';
 import { categories, listings } from '../../db/schema';
 import { marketToday } from '../lib/market-time';
 import { getMarketSetting } from '../market/settings.server';
-import { tradeGrade } from './index.server';
+import { UNGRADED, tradeGrade } from './index.server';
 import { referencePriceFen } from './queries.server';
 
 type Lot = { categoryId: string; spec: unknown };
@@ -20,7 +20,10 @@ export async function lotReferenceKey(
     .where(eq(categories.id, lot.categoryId));
   // The reference is per kg; a lot sold by the piece has none.
   if (!category || category.baseUnit !== 'g') return null;
-  return { categoryId: lot.categoryId, grade: tradeGrade(lot.spec) };
+  // 'ungraded' pools every lot of the category without a grade (live tilapia and frozen fillets, oysters of every
+  // size): an index bucket, not a price a lot can be held to.
+  const grade = tradeGrade(lot.spec);
+  return grade === UNGRADED ? null : { categoryId: lot.categoryId, grade };
 }
 
 /** Today's reference price (fen per kg) of the lot's category and grade in market time, or null without one. */

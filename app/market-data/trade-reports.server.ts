@@ -50,13 +50,15 @@ export async function tradeReport(
 ): Promise<ReportRow[]> {
   const party = input.side === 'seller' ? sql`t.seller_org_id` : sql`t.buyer_org_id`;
   // Both averages are Σ(price per kg × grams) / Σ grams, half-up, as the quotes board computes its VWAP; the
-  // amount is the money that changed hands (after weighing), which is what the org's books show.
+  // amount is the money that changed hands (after weighing), which is what the org's books show. Only trades with
+  // an order behind them are the org's sales (the demo seed's price history has none); the market's VWAP counts all.
   const rows = (await tx.execute(sql`
     with mine as (
       select to_char(t.day, 'YYYY-MM') as month, t.category_id, t.grade,
              count(*)::int as trades, sum(t.weight_grams) as weight, sum(t.amount_fen) as amount,
              sum(t.price_fen_per_kg * t.weight_grams) as value
       from market_trades t
+      join orders o on o.id = t.order_id
       where ${party} = ${input.orgId}
       group by 1, 2, 3
     ),
