@@ -273,6 +273,9 @@ const ROUTES: Record<string, Row> = {
     action: '302 400 400 400 400 400',
   },
   'reports._index.tsx': { path: () => '/reports', loader: SIGNED_IN },
+  // Trade reports: each org reads its own (a sanctioned one too); the operator's org neither sells nor buys.
+  'sell.reports.tsx': { path: () => '/sell/reports', loader: '302 200 200 200 200 403' },
+  'orders.reports.tsx': { path: () => '/orders/reports', loader: '302 200 200 200 200 403' },
 };
 
 /**
