@@ -5,10 +5,11 @@ import type { DbOrTx } from '../../db/client';
 import { categories } from '../../db/schema';
 import { parseAttributes } from '~/listings/catalogue';
 import type { Locale, Translate } from '~/lib/i18n';
-import { addDays } from '~/lib/market-time';
+import { notFound } from '~/lib/http.server';
+import { addDays, marketToday } from '~/lib/market-time';
 import { toDecimalString } from '~/lib/money';
 import { pricePerUnit } from '~/lib/units';
-import type { SeriesPoint } from './queries.server';
+import { type SeriesPoint, priceSeries } from './queries.server';
 
 export type PriceUnit = 'kg' | 'jin';
 export const BOARD_SORTS = ['category', 'vwap', 'change', 'reference', 'volume', 'trades'] as const;
@@ -30,7 +31,6 @@ export type SeriesQuery = {
   range: ChartRange;
   unit: PriceUnit;
   origin: string | null;
-  format: 'html' | 'csv';
 };
 
 type Parsed<T> = { ok: true; query: T } | { ok: false; what: string };
@@ -39,8 +39,11 @@ type Parsed<T> = { ok: true; query: T } | { ok: false; what: string };
 const OLDEST_DAYS = 730;
 const MAX_TEXT = 80;
 
+// A real calendar day: 2026-02-30 parses (to March 2) in JavaScript, so the round trip must give the same day.
 const isDay = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+  !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+  addDays(value, 0) === value;
 
 /** A free-text filter value: short, no control characters; empty means "any". */
 function textParam(url: URL, name: string): { ok: true; value: string | null } | { ok: false } {
@@ -108,9 +111,36 @@ export function parseSeriesQuery(url: URL): Parsed<SeriesQuery> {
   if (!unit) return { ok: false, what: 'unit' };
   const origin = textParam(url, 'origin');
   if (!origin.ok) return { ok: false, what: 'origin' };
-  const format = url.searchParams.get('format') || 'html';
-  if (format !== 'html' && format !== 'csv') return { ok: false, what: 'format' };
-  return { ok: true, query: { range: range as ChartRange, unit, origin: origin.value, format } };
+  return { ok: true, query: { range: range as ChartRange, unit, origin: origin.value } };
+}
+
+/**
+ * What a chart page and its CSV both start from: the options checked (400), the category found (404), the
+ * period ending today in market time, and the series of it.
+ */
+export async function loadSeries(
+  db: DbOrTx,
+  request: Request,
+  params: { categoryId?: string; grade?: string },
+) {
+  const parsed = parseSeriesQuery(new URL(request.url));
+  if (!parsed.ok) throw queryError(parsed.what);
+  const { query } = parsed;
+  const grade = params.grade ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
+  if (!grade || grade.length > MAX_TEXT || /[\u0000-\u001f\u007f]/.test(grade)) throw queryError('grade');
+  const category = await categoryForPrices(db, params.categoryId ?? '');
+  if (!category) throw notFound();
+  const toDay = marketToday();
+  const fromDay = addDays(toDay, -(query.range - 1));
+  const points = await priceSeries(db, {
+    categoryId: category.id,
+    grade,
+    origin: query.origin ?? undefined,
+    fromDay,
+    toDay,
+  });
+  return { query, category, grade, fromDay, toDay, points };
 }
 
 /** A category's names and how its grade values read (the enum options of its grade, count or size attribute). */
@@ -270,5 +300,7 @@ export function seriesCsv(points: readonly SeriesPoint[], unit: PriceUnit, t: Tr
 /** Content-Disposition for a download: `asciiName` for old clients, the exact (Chinese) name as filename*. */
 export function attachment(fileName: string, asciiName: string): string {
   const ascii = asciiName.replace(/[^A-Za-z0-9._-]+/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: characters no file system takes in a name.
+  const exact = fileName.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(exact)}`;
 }

@@ -1,68 +1,25 @@
-// One category and grade's prices over 30, 90 or 365 days: a server-drawn chart, the same figures as a table, and CSV.
-import type { LoaderFunctionArgs, MetaFunction, TypedResponse } from '@remix-run/node';
+// One category and grade's prices over 30, 90 or 365 days: a server-drawn chart and the same figures as a table.
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { FilterSelect, hrefWith } from '~/components/filter-panel';
 import { ChangeCell, UnitSwitch, priceIn } from '~/components/price-board';
 import { Card, PageHeader, TableScroll } from '~/components/ui';
 import { db } from '~/lib/db.server';
-import { notFound } from '~/lib/http.server';
 import { translator, useLocale, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
-import { addDays, marketToday } from '~/lib/market-time';
 import { pageTitle } from '~/lib/meta';
 import { priceChartSvg } from '~/lib/price-chart.server';
 import { formatQuantity } from '~/lib/units';
-import {
-  attachment,
-  categoryForPrices,
-  changePermille,
-  gradeName,
-  parseSeriesQuery,
-  queryError,
-  seriesCsv,
-} from '~/market-data/pages.server';
-import { boardFilters, priceSeries, referencePriceFen } from '~/market-data/queries.server';
+import { changePermille, gradeName, loadSeries } from '~/market-data/pages.server';
+import { boardFilters, referencePriceFen } from '~/market-data/queries.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const parsed = parseSeriesQuery(new URL(request.url));
-  if (!parsed.ok) throw queryError(parsed.what);
-  const { query } = parsed;
-  const grade = params.grade ?? '';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
-  if (!grade || grade.length > 80 || /[\u0000-\u001f\u007f]/.test(grade)) throw queryError('grade');
-  const category = await categoryForPrices(db, params.categoryId ?? '');
-  if (!category) throw notFound();
+  const { query, category, grade, fromDay, toDay, points } = await loadSeries(db, request, params);
   const locale = await resolveLocale(request);
   const t = translator(locale);
-  const toDay = marketToday();
-  const fromDay = addDays(toDay, -(query.range - 1));
-  const points = await priceSeries(db, {
-    categoryId: category.id,
-    grade,
-    origin: query.origin ?? undefined,
-    fromDay,
-    toDay,
-  });
   const categoryName = locale === 'en' ? category.nameEn : category.nameZh;
   const gradeLabel = gradeName(category.gradeNames, grade, locale, t);
-
-  if (query.format === 'csv') {
-    const origin = query.origin ? `-${query.origin}` : '';
-    const csv = new Response(seriesCsv(points, query.unit, t), {
-      headers: {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': attachment(
-          `${t('nav.prices')}-${categoryName}-${gradeLabel}${origin}-${fromDay}-${toDay}.csv`,
-          `prices-${category.id}-${grade}-${fromDay}-${toDay}.csv`,
-        ),
-        'Cache-Control': 'no-store',
-      },
-    });
-    // A download, not page data: typed as holding none so the page's data type stays the JSON below.
-    return csv as TypedResponse<never>;
-  }
-
   const [referenceFen, filters] = await Promise.all([
     referencePriceFen(db, { categoryId: category.id, grade, day: toDay }),
     boardFilters(db),
@@ -205,7 +162,7 @@ export default function PriceChart() {
       <Card title={t('prices.chart.tableTitle')}>
         <p className="mb-3">
           <a
-            href={hrefWith(path, values, { format: 'csv' })}
+            href={hrefWith(`${path}/csv`, values)}
             download
             className="inline-block rounded-md border border-sea-700 px-3 py-1.5 text-sm font-medium text-sea-800 hover:bg-sea-50"
             data-testid="csv-link"
