@@ -266,6 +266,18 @@ const ROUTES: Record<string, Row> = {
     action: '302 400 400 400 400 400',
   },
   'reports._index.tsx': { path: () => '/reports', loader: SIGNED_IN },
+  // The quotes board and its charts are public (issue #15).
+  'prices._index.tsx': { path: () => '/prices', loader: PUBLIC },
+  'prices.$categoryId.$grade.tsx': {
+    path: () => '/prices/whiteleg-shrimp/40%2F50',
+    params: () => ({ categoryId: 'whiteleg-shrimp', grade: '40/50' }),
+    loader: PUBLIC,
+  },
+  'prices.$categoryId.$grade_.csv.tsx': {
+    path: () => '/prices/whiteleg-shrimp/40%2F50/csv',
+    params: () => ({ categoryId: 'whiteleg-shrimp', grade: '40/50' }),
+    loader: PUBLIC,
+  },
 };
 
 /**
