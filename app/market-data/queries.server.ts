@@ -87,7 +87,6 @@ export async function quotesBoard(
     reference as (
       select r.category_id, r.grade, sum(r.value_milli_fen) as value, sum(r.weight_grams) as weight
       from market_day_aggregates r
-      join (select distinct category_id, grade from today) k on k.category_id = r.category_id and k.grade = r.grade
       where r.day >= ${from}::date and r.day < ${day}::date
       group by r.category_id, r.grade
     )

@@ -90,7 +90,18 @@ export const marketDayAggregates = pgTable(
     check('market_day_aggregates_weight_positive', sql`${t.weightGrams} > 0`),
     check('market_day_aggregates_low_high', sql`${t.lowFenPerKg} <= ${t.highFenPerKg}`),
     index('market_day_aggregates_day_idx').on(t.day),
-    index('market_day_aggregates_category_grade_idx').on(t.categoryId, t.grade, t.day),
+    // Covering: a series and the reference price read a category × grade's days from the index alone.
+    index('market_day_aggregates_category_grade_idx').on(
+      t.categoryId,
+      t.grade,
+      t.day,
+      t.origin,
+      t.valueMilliFen,
+      t.weightGrams,
+      t.lowFenPerKg,
+      t.highFenPerKg,
+      t.trades,
+    ),
   ],
 );
 
