@@ -185,25 +185,25 @@ export default function PriceChart() {
               </caption>
               <thead className="bg-slate-50 text-left text-slate-700">
                 <tr>
-                  <th scope="col" className="px-2 py-2 font-medium">
+                  <th scope="col" className="whitespace-nowrap px-2 py-2 font-medium">
                     {t('prices.col.day')}
                   </th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">
+                  <th scope="col" className="whitespace-nowrap px-2 py-2 text-right font-medium">
                     {t('prices.col.vwap')}
                   </th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">
+                  <th scope="col" className="whitespace-nowrap px-2 py-2 text-right font-medium">
                     {t('prices.col.low')}
                   </th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">
+                  <th scope="col" className="whitespace-nowrap px-2 py-2 text-right font-medium">
                     {t('prices.col.high')}
                   </th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">
+                  <th scope="col" className="whitespace-nowrap px-2 py-2 text-right font-medium">
                     {t('prices.col.change')}
                   </th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">
+                  <th scope="col" className="whitespace-nowrap px-2 py-2 text-right font-medium">
                     {t('prices.col.volume')}
                   </th>
-                  <th scope="col" className="px-2 py-2 text-right font-medium">
+                  <th scope="col" className="whitespace-nowrap px-2 py-2 text-right font-medium">
                     {t('prices.col.trades')}
                   </th>
                 </tr>

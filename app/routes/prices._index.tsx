@@ -122,7 +122,7 @@ export default function PricesBoard() {
         key={column.key}
         scope="col"
         aria-sort={active ? (query.dir === 'asc' ? 'ascending' : 'descending') : undefined}
-        className={`px-2 py-2 font-medium ${className}`}
+        className={`whitespace-nowrap px-2 py-2 font-medium ${className}`}
       >
         <Link
           to={hrefWith('/prices', values, { sort: column.key, dir: nextDir })}
@@ -138,7 +138,7 @@ export default function PricesBoard() {
   };
 
   return (
-    <div>
+    <div className="min-w-0">
       <PageHeader title={t('prices.title')}>
         <UnitSwitch
           unit={unit}
@@ -237,23 +237,29 @@ export default function PricesBoard() {
             <thead className="bg-slate-50 text-left text-slate-700">
               <tr>
                 {sortHeader(SORTABLE[0], 'sticky left-0 bg-slate-50')}
-                <th scope="col" className="px-2 py-2 font-medium">
+                <th scope="col" className="hidden whitespace-nowrap px-2 py-2 font-medium sm:table-cell">
                   {t('prices.col.origin')}
                 </th>
                 {sortHeader(SORTABLE[1], 'text-right')}
-                <th scope="col" className="px-2 py-2 text-right font-medium">
+                <th
+                  scope="col"
+                  className="hidden whitespace-nowrap px-2 py-2 text-right font-medium md:table-cell"
+                >
                   {t('prices.col.range')}
                 </th>
                 {sortHeader(SORTABLE[2], 'text-right')}
                 {sortHeader(SORTABLE[3], 'text-right')}
                 {sortHeader(SORTABLE[4], 'text-right')}
-                {sortHeader(SORTABLE[5], 'text-right')}
+                {sortHeader(SORTABLE[5], 'hidden text-right sm:table-cell')}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {rows.map((row) => (
                 <tr key={`${row.categoryId}|${row.grade}|${row.origin}`} data-testid="price-row">
-                  <th scope="row" className="sticky left-0 bg-white px-2 py-2 text-left font-normal">
+                  <th
+                    scope="row"
+                    className="sticky left-0 min-w-[7.5rem] bg-white px-2 py-2 text-left font-normal"
+                  >
                     <Link
                       to={hrefWith(`/prices/${row.categoryId}/${encodeURIComponent(row.grade)}`, {
                         unit: values.unit,
@@ -262,9 +268,13 @@ export default function PricesBoard() {
                     >
                       {row.categoryName}
                     </Link>
-                    <span className="block text-xs text-slate-600">{row.gradeName}</span>
+                    <span className="block text-xs text-slate-600">
+                      {row.gradeName}
+                      {/* On phones the origin rides here instead of in its own column. */}
+                      <span className="sm:hidden"> · {row.origin}</span>
+                    </span>
                   </th>
-                  <td className="px-2 py-2">{row.origin}</td>
+                  <td className="hidden whitespace-nowrap px-2 py-2 sm:table-cell">{row.origin}</td>
                   <td
                     className="whitespace-nowrap px-2 py-2 text-right font-semibold tabular-nums"
                     data-testid="vwap"
@@ -272,7 +282,7 @@ export default function PricesBoard() {
                     {price(row.vwapFen)}
                     <span className="text-xs font-normal text-slate-500">/{unitWord}</span>
                   </td>
-                  <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums text-slate-700">
+                  <td className="hidden whitespace-nowrap px-2 py-2 text-right tabular-nums text-slate-700 md:table-cell">
                     {price(row.lowFen)}–{price(row.highFen)}
                   </td>
                   <td className="whitespace-nowrap px-2 py-2 text-right">
@@ -289,7 +299,7 @@ export default function PricesBoard() {
                   <td className="whitespace-nowrap px-2 py-2 text-right tabular-nums" data-testid="volume">
                     {formatQuantity(row.volumeGrams, unit, locale)}
                   </td>
-                  <td className="px-2 py-2 text-right tabular-nums">{row.trades}</td>
+                  <td className="hidden px-2 py-2 text-right tabular-nums sm:table-cell">{row.trades}</td>
                 </tr>
               ))}
             </tbody>
