@@ -116,7 +116,7 @@ export function priceChartSvg(input: PriceChartInput): string {
       itemWidth: 18,
       itemHeight: 10,
       textStyle: { fontFamily: FONT, color: COLORS.text },
-      data: [labels.vwap, labels.band, labels.volume],
+      data: [{ name: labels.vwap }, { name: labels.band, icon: 'roundRect' }, { name: labels.volume }],
     },
     grid: { left: narrow ? 44 : 64, right: narrow ? 40 : 64, top: 52, bottom: 32 },
     xAxis: {
