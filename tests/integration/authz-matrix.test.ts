@@ -276,6 +276,18 @@ const ROUTES: Record<string, Row> = {
   // Trade reports: each org reads its own (a sanctioned one too); the operator's org neither sells nor buys.
   'sell.reports.tsx': { path: () => '/sell/reports', loader: '302 200 200 200 200 403' },
   'orders.reports.tsx': { path: () => '/orders/reports', loader: '302 200 200 200 200 403' },
+  // The quotes board and its charts are public (issue #15).
+  'prices._index.tsx': { path: () => '/prices', loader: PUBLIC },
+  'prices.$categoryId.$grade.tsx': {
+    path: () => '/prices/whiteleg-shrimp/40%2F50',
+    params: () => ({ categoryId: 'whiteleg-shrimp', grade: '40/50' }),
+    loader: PUBLIC,
+  },
+  'prices.$categoryId.$grade_.csv.tsx': {
+    path: () => '/prices/whiteleg-shrimp/40%2F50/csv',
+    params: () => ({ categoryId: 'whiteleg-shrimp', grade: '40/50' }),
+    loader: PUBLIC,
+  },
 };
 
 /**

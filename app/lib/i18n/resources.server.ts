@@ -13,6 +13,7 @@ import * as core from './messages';
 import * as notify from './notify';
 import * as operator from './operator';
 import * as orders from './orders';
+import * as prices from './prices';
 import * as sell from './sell';
 import * as trust from './trust';
 
@@ -30,6 +31,7 @@ const areas = [
   coldchain,
   trust,
   notify,
+  prices,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
