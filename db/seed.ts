@@ -8,6 +8,7 @@ import { CITIES } from '../app/geo/cities';
 import { seedDemoAuctions } from './seed-auctions';
 import { seedDemoColdChain } from './seed-coldchain';
 import { seedDemoDemand } from './seed-demand';
+import { seedDemoExchange } from './seed-exchange';
 import { seedDemoListings } from './seed-listings';
 import { seedDemoNotify } from './seed-notify';
 import { seedDemoTrust } from './seed-trust';
@@ -109,6 +110,7 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
   await seedDemoAuctions(tx);
   await seedDemoColdChain(tx);
   await seedDemoNotify(tx);
+  await seedDemoExchange(tx);
   return true;
 }
 
