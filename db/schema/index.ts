@@ -10,3 +10,4 @@ export * from './demand';
 export * from './coldchain';
 export * from './trust';
 export * from './notify';
+export * from './exchange-journal';
