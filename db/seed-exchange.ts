@@ -9,7 +9,7 @@ export async function seedDemoExchange(tx: DbOrTx): Promise<void> {
     .insert(instruments)
     .values([
       {
-        id: 'ins_shrimp_4050_live',
+        id: '0e8f6a52-7d3b-4c61-9a0e-5b1c2d3e4f01',
         code: 'SHRIMP-4050-LIVE',
         nameZh: '白对虾 40/50 头 鲜活',
         nameEn: 'Whiteleg shrimp 40/50, live',
@@ -28,7 +28,7 @@ export async function seedDemoExchange(tx: DbOrTx): Promise<void> {
         referencePriceFen: 40_000,
       },
       {
-        id: 'ins_pineapple_xuwen_1',
+        id: '0e8f6a52-7d3b-4c61-9a0e-5b1c2d3e4f02',
         code: 'PINE-XW-1',
         nameZh: '徐闻菠萝 一级',
         nameEn: 'Xuwen pineapple, grade 1',

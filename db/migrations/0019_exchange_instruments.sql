@@ -8,13 +8,13 @@ CREATE TYPE "public"."exchange_tif" AS ENUM('gtc', 'day', 'ioc', 'fok');--> stat
 CREATE TYPE "public"."instrument_status" AS ENUM('active', 'halted');--> statement-breakpoint
 ALTER TYPE "public"."order_source" ADD VALUE 'exchange';--> statement-breakpoint
 CREATE TABLE "exchange_cursors" (
-	"instrument_id" text PRIMARY KEY NOT NULL,
+	"instrument_id" uuid PRIMARY KEY NOT NULL,
 	"last_seq" bigint DEFAULT 0 NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "exchange_fills" (
-	"instrument_id" text NOT NULL,
+	"instrument_id" uuid NOT NULL,
 	"seq" bigint NOT NULL,
 	"trade_id" bigint NOT NULL,
 	"buy_order_id" text NOT NULL,
@@ -31,7 +31,7 @@ CREATE TABLE "exchange_fills" (
 --> statement-breakpoint
 CREATE TABLE "exchange_orders" (
 	"id" text PRIMARY KEY NOT NULL,
-	"instrument_id" text NOT NULL,
+	"instrument_id" uuid NOT NULL,
 	"org_id" text NOT NULL,
 	"user_id" text NOT NULL,
 	"side" "exchange_side" NOT NULL,
@@ -64,7 +64,7 @@ CREATE TABLE "exchange_orders" (
 );
 --> statement-breakpoint
 CREATE TABLE "instruments" (
-	"id" text PRIMARY KEY NOT NULL,
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"code" text NOT NULL,
 	"name_zh" text NOT NULL,
 	"name_en" text NOT NULL,

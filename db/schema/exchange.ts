@@ -14,6 +14,7 @@ import {
   time,
   timestamp,
   unique,
+  uuid,
 } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns';
 import { organisations, users } from './identity';
@@ -42,7 +43,8 @@ export const exchangeOrderStatus = pgEnum('exchange_order_status', [
 export const instruments = pgTable(
   'instruments',
   {
-    id: text('id').primaryKey(),
+    /** A uuid: the engine's journal and advisory lock key instruments by uuid (ADR 0030). */
+    id: uuid('id').primaryKey().defaultRandom(),
     /** Short upper-case code in URLs: SHRIMP-4050-LIVE. */
     code: text('code').notNull().unique(),
     nameZh: text('name_zh').notNull(),
@@ -97,7 +99,7 @@ export const exchangeOrders = pgTable(
   {
     /** The uuid the engine knows the order by. */
     id: text('id').primaryKey(),
-    instrumentId: text('instrument_id')
+    instrumentId: uuid('instrument_id')
       .notNull()
       .references(() => instruments.id),
     orgId: text('org_id')
@@ -161,7 +163,7 @@ export const exchangeOrders = pgTable(
 export const exchangeFills = pgTable(
   'exchange_fills',
   {
-    instrumentId: text('instrument_id')
+    instrumentId: uuid('instrument_id')
       .notNull()
       .references(() => instruments.id),
     seq: bigint('seq', { mode: 'number' }).notNull(),
@@ -188,7 +190,7 @@ export const exchangeFills = pgTable(
 
 /** How far the fills consumer has read each instrument's journal. */
 export const exchangeCursors = pgTable('exchange_cursors', {
-  instrumentId: text('instrument_id')
+  instrumentId: uuid('instrument_id')
     .primaryKey()
     .references(() => instruments.id),
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),

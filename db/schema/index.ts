@@ -10,4 +10,5 @@ export * from './demand';
 export * from './coldchain';
 export * from './trust';
 export * from './notify';
+export * from './exchange-journal';
 export * from './exchange';
