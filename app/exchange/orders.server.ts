@@ -22,10 +22,13 @@ import { assertOrgMayAct, roleAtLeast } from '../lib/auth.server';
 import type { FieldErrors } from '../lib/forms.server';
 import { startOfMarketDay, marketToday } from '../lib/market-time';
 import { type Currency, parseMoney } from '../lib/money';
+import { redis, redisKey } from '../lib/redis.server';
 import { LedgerError, holdDeposit, releaseDeposit } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { createOrderInTx } from '../orders/orders.server';
 import { checkLimitPrice, priceBand } from './rules';
+import { type JournalEntry, readJournal } from './journal.server';
+import { submitCommand } from './submit.server';
 import type { Command, Event } from './types';
 
 /** A refusal the ticket shows beside a field (or the form): an i18n key and an HTTP status. */
@@ -39,17 +42,21 @@ export class ExchangeOrderError extends Error {
   }
 }
 
-/** One committed journal entry of an instrument's writer. */
-export type JournalEntry = { seq: number; command: Command; events: Event[] };
+/** How long a page waits for the instrument's writer before it answers 503. */
+const SUBMIT_TIMEOUT_MS = 5_000;
 
 /**
- * What order entry needs from the exchange engine: submit a command to the instrument's writer (answered after its
- * batch commits) and read the journal after a seq. Production passes submitCommand/readJournal (ADR 0031).
+ * What order entry needs of the engine: submit a command to the instrument's writer, answered after its batch
+ * committed (app/exchange/submit.server.ts); throws ExchangeUnavailable when no writer answers.
  */
 export type ExchangeEngine = {
   submit(instrumentId: string, command: Command): Promise<{ seq: number; events: Event[] }>;
-  readJournal(instrumentId: string, afterSeq: number, limit: number): Promise<JournalEntry[]>;
 };
+
+/** The engine through this process's Redis client. */
+export function liveExchange(timeoutMs = SUBMIT_TIMEOUT_MS): ExchangeEngine {
+  return { submit: (instrumentId, command) => submitCommand(redis(), instrumentId, command, { timeoutMs }) };
+}
 
 const intField = (max: number) =>
   z.preprocess(
@@ -278,7 +285,7 @@ export async function placeExchangeOrder(
       minQuantity: ticket.minQuantity ?? null,
     },
   });
-  await projectJournal(db, engine, instrument.id, seq);
+  await projectJournal(db, instrument.id, seq);
   return orderById(db, id);
 }
 
@@ -317,7 +324,7 @@ export async function cancelExchangeOrder(
     orderId: order.id,
     orgId: input.orgId,
   });
-  await projectJournal(db, engine, order.instrumentId, seq);
+  await projectJournal(db, order.instrumentId, seq);
   return orderById(db, order.id);
 }
 
@@ -377,7 +384,7 @@ export async function amendExchangeOrder(
     price: priceFen,
     quantity,
   });
-  await projectJournal(db, engine, order.instrumentId, seq);
+  await projectJournal(db, order.instrumentId, seq);
   return orderById(db, order.id);
 }
 
@@ -390,7 +397,6 @@ export async function amendExchangeOrder(
  */
 export async function projectJournal(
   db: Db,
-  engine: Pick<ExchangeEngine, 'readJournal'>,
   instrumentId: string,
   throughSeq: number | null = null,
 ): Promise<number> {
@@ -405,7 +411,7 @@ export async function projectJournal(
         .for('update');
       if (throughSeq !== null && cursor.lastSeq >= throughSeq)
         return { lastSeq: cursor.lastSeq, more: false };
-      const entries = await engine.readJournal(instrumentId, cursor.lastSeq, 100);
+      const entries = await readJournal(tx, instrumentId, cursor.lastSeq, 100);
       const wanted = entries.filter((entry) => throughSeq === null || entry.seq <= throughSeq);
       for (const entry of wanted) await applyEntry(tx, instrument, entry);
       const lastSeq = wanted.at(-1)?.seq ?? cursor.lastSeq;
@@ -578,6 +584,56 @@ async function fillToOrder(
     .update(exchangeFills)
     .set({ orderId })
     .where(and(eq(exchangeFills.instrumentId, instrument.id), eq(exchangeFills.tradeId, fill.tradeId)));
+}
+
+/** The live channel of an instrument's pages: a ping after each projected batch, the page reloads its book. */
+export function exchangeChannel(instrumentId: string): string {
+  return redisKey('live', 'exchange', instrumentId);
+}
+
+/**
+ * Ends orders still pending since before `before` (their submitter gave up; the writer drops a command it picks up
+ * after its deadline, so the journal will never have them): rejected 'unanswered', cover and stock given back.
+ * Run after the journal is projected, so a pending order here is one the writer never decided.
+ */
+export async function expireUnansweredOrders(db: Db, instrumentId: string, before: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const stale = await tx
+      .select()
+      .from(exchangeOrders)
+      .where(
+        and(
+          eq(exchangeOrders.instrumentId, instrumentId),
+          eq(exchangeOrders.status, 'pending'),
+          lt(exchangeOrders.createdAt, before),
+        ),
+      )
+      .orderBy(asc(exchangeOrders.id))
+      .for('update', { skipLocked: true });
+    for (const order of stale) {
+      if (order.coverFen > 0)
+        await releaseDeposit(tx, {
+          orgId: order.orgId,
+          amount: order.coverFen,
+          currency: 'CNY',
+          idempotencyKey: `exchange:${order.id}:cover:${order.coverVersion + 1}`,
+          memo: `exchange order ${order.id}`,
+        });
+      if (order.reservedGrams > 0) await releaseStock(tx, order.listingId as string, order.reservedGrams);
+      await tx
+        .update(exchangeOrders)
+        .set({
+          status: 'rejected',
+          statusReason: 'unanswered',
+          coverFen: 0,
+          coverVersion: order.coverVersion + 1,
+          reservedGrams: 0,
+          closedAt: new Date(),
+        })
+        .where(eq(exchangeOrders.id, order.id));
+    }
+    return stale.length;
+  });
 }
 
 /** A refusal as the ticket's field errors. */
