@@ -19,7 +19,6 @@ import {
 } from '../../db/schema';
 import { depositFor } from '../auctions/deposit';
 import { assertOrgMayAct, roleAtLeast } from '../lib/auth.server';
-import type { FieldErrors } from '../lib/forms.server';
 import { startOfMarketDay, marketToday } from '../lib/market-time';
 import { type Currency, parseMoney } from '../lib/money';
 import { redis, redisKey } from '../lib/redis.server';
@@ -634,9 +633,4 @@ export async function expireUnansweredOrders(db: Db, instrumentId: string, befor
     }
     return stale.length;
   });
-}
-
-/** A refusal as the ticket's field errors. */
-export function ticketErrors(error: ExchangeOrderError): FieldErrors {
-  return { [error.field]: error.messageKey };
 }
