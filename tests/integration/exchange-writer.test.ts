@@ -156,69 +156,79 @@ describe('exchange writer', () => {
     expect(await journal(instrumentId)).toHaveLength(1);
   });
 
-  it('survives kill -9 mid-stream: the book and the fills equal an uninterrupted run, no fill lost or doubled', { timeout: 180_000 }, async () => {
-    const instrumentId = randomUUID();
-    const stream = randomStream(20261206, 900);
-    const env = { EXCHANGE_SNAPSHOT_EVERY: '100' };
-    const first = startWriterProcess({ instrumentId, tick: 1, env });
-    await first.serving;
+  it(
+    'survives kill -9 mid-stream: the book and the fills equal an uninterrupted run, no fill lost or doubled',
+    { timeout: 180_000 },
+    async () => {
+      const instrumentId = randomUUID();
+      const stream = randomStream(20261206, 900);
+      const env = { EXCHANGE_SNAPSHOT_EVERY: '100' };
+      const first = startWriterProcess({ instrumentId, tick: 1, env });
+      await first.serving;
 
-    // One client sends the stream in order, resending a command until it hears back (a resent place is
-    // 'duplicate' once the first copy committed). Kills happen while a command is on its way.
-    const killAt = new Set([250, 600]);
-    const heard: { index: number; seq: number; events: Event[] }[] = [];
-    let resent = 0;
-    let current = first;
-    for (let index = 0; index < stream.length; index++) {
-      for (;;) {
-        const pending = submitCommand(redis, instrumentId, stream[index], { timeoutMs: 1_500 });
-        if (killAt.has(index)) {
-          killAt.delete(index);
-          await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
-          current.child.kill('SIGKILL');
-          await current.exited;
-          current = startWriterProcess({ instrumentId, tick: 1, env });
-        }
-        try {
-          const answer = await pending;
-          heard.push({ index, ...answer });
-          break;
-        } catch (error) {
-          expect(error).toBeInstanceOf(ExchangeUnavailable);
-          resent++;
+      // One client sends the stream in order, resending a command until it hears back (a resent place is
+      // 'duplicate' once the first copy committed). Kills happen while a command is on its way.
+      const killAt = new Set([250, 600]);
+      const heard: { index: number; seq: number; events: Event[] }[] = [];
+      let resent = 0;
+      let current = first;
+      for (let index = 0; index < stream.length; index++) {
+        for (;;) {
+          const pending = submitCommand(redis, instrumentId, stream[index], { timeoutMs: 1_500 });
+          if (killAt.has(index)) {
+            killAt.delete(index);
+            await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
+            current.child.kill('SIGKILL');
+            await current.exited;
+            current = startWriterProcess({ instrumentId, tick: 1, env });
+          }
+          try {
+            const answer = await pending;
+            heard.push({ index, ...answer });
+            break;
+          } catch (error) {
+            expect(error).toBeInstanceOf(ExchangeUnavailable);
+            resent++;
+          }
         }
       }
-    }
-    await current.serving;
-    expect(resent).toBeGreaterThan(0);
+      await current.serving;
+      expect(resent).toBeGreaterThan(0);
 
-    // The uninterrupted run: every command once, through a plain book.
-    const reference = new OrderBook({ tick: 1, phase: 'continuous' });
-    const referenceEvents = stream.map((command) => reference.apply(command));
+      // The uninterrupted run: every command once, through a plain book.
+      const reference = new OrderBook({ tick: 1, phase: 'continuous' });
+      const referenceEvents = stream.map((command) => reference.apply(command));
 
-    const rows = await journal(instrumentId);
-    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
-    // Each command's first journal row decided it as the uninterrupted run did; a later row of the same command
-    // is a resend that changed nothing.
-    const key = (command: Command) => JSON.stringify(command);
-    const firstRow = new Map<string, JournalEntry>();
-    for (const row of rows) {
-      const k = key(row.command);
-      if (!firstRow.has(k)) firstRow.set(k, row);
-      else expect(row.events.every((e) => e.type === 'rejected' || e.type === 'cancelled')).toBe(true);
-    }
-    expect(firstRow.size).toBe(stream.length);
-    stream.forEach((command, i) => expect(firstRow.get(key(command))?.events).toEqual(referenceEvents[i]));
-    // Fills: the same trades, ids and order — none lost, none doubled.
-    expect(fills(rows.flatMap((r) => r.events))).toEqual(fills(referenceEvents.flat()));
-    // The book the next writer would start from is the uninterrupted run's book.
-    const { book } = await loadBook(sql, instrumentId, { tick: 1 });
-    expect(book.snapshot()).toEqual(reference.snapshot());
-    // And what the client heard for each command is what the journal holds under that seq.
-    const bySeq = new Map(rows.map((r) => [r.seq, r]));
-    for (const answer of heard) expect(bySeq.get(answer.seq)?.events).toEqual(answer.events);
-    const snapshots =
-      await sql`select seq from exchange_snapshots where instrument_id = ${instrumentId} order by seq`;
-    expect(snapshots.length).toBeGreaterThan(2);
-  });
+      const rows = await journal(instrumentId);
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
+      // Each command's first journal row decided it as the uninterrupted run did; a later row of the same command
+      // is a resend that changed nothing.
+      // Every command of the stream names a distinct order (see randomStream).
+      const key = (command: Command) =>
+        command.type === 'place'
+          ? `place ${command.order.id}`
+          : command.type === 'cancel'
+            ? `cancel ${command.orderId}`
+            : command.type;
+      const firstRow = new Map<string, JournalEntry>();
+      for (const row of rows) {
+        const k = key(row.command);
+        if (!firstRow.has(k)) firstRow.set(k, row);
+        else expect(row.events.every((e) => e.type === 'rejected' || e.type === 'cancelled')).toBe(true);
+      }
+      expect(firstRow.size).toBe(stream.length);
+      stream.forEach((command, i) => expect(firstRow.get(key(command))?.events).toEqual(referenceEvents[i]));
+      // Fills: the same trades, ids and order — none lost, none doubled.
+      expect(fills(rows.flatMap((r) => r.events))).toEqual(fills(referenceEvents.flat()));
+      // The book the next writer would start from is the uninterrupted run's book.
+      const { book } = await loadBook(sql, instrumentId, { tick: 1 });
+      expect(book.snapshot()).toEqual(reference.snapshot());
+      // And what the client heard for each command is what the journal holds under that seq.
+      const bySeq = new Map(rows.map((r) => [r.seq, r]));
+      for (const answer of heard) expect(bySeq.get(answer.seq)?.events).toEqual(answer.events);
+      const snapshots =
+        await sql`select seq from exchange_snapshots where instrument_id = ${instrumentId} order by seq`;
+      expect(snapshots.length).toBeGreaterThan(2);
+    },
+  );
 });

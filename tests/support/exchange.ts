@@ -90,7 +90,8 @@ export function randomStream(seed: number, n: number, orgs = 4): Command[] {
   for (let i = 0; i < n; i++) {
     const roll = next();
     if (roll < 0.12 && placed.length > 0) {
-      const target = placed[int(0, placed.length - 1)];
+      // Each order is cancelled at most once, so every command of the stream is told apart by its order id.
+      const target = placed.splice(int(0, placed.length - 1), 1)[0];
       commands.push({ type: 'cancel', orderId: target.id, orgId: target.orgId });
       continue;
     }
