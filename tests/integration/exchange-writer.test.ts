@@ -217,7 +217,8 @@ describe('exchange writer', () => {
         else expect(row.events.every((e) => e.type === 'rejected' || e.type === 'cancelled')).toBe(true);
       }
       expect(firstRow.size).toBe(stream.length);
-      stream.forEach((command, i) => expect(firstRow.get(key(command))?.events).toEqual(referenceEvents[i]));
+      for (const [i, command] of stream.entries())
+        expect(firstRow.get(key(command))?.events).toEqual(referenceEvents[i]);
       // Fills: the same trades, ids and order — none lost, none doubled.
       expect(fills(rows.flatMap((r) => r.events))).toEqual(fills(referenceEvents.flat()));
       // The book the next writer would start from is the uninterrupted run's book.
