@@ -46,6 +46,7 @@ const IN_FLIGHT = 2;
 /** How long a BRPOP waits before the writer looks whether it is being stopped. */
 const POLL_SECONDS = 0.5;
 const REPLAY_PAGE = 5_000;
+// JSON goes over as text and is cast in SQL: a parameter PostgreSQL types as jsonb would be encoded once more.
 const COMMAND_TYPES = new Set(['place', 'cancel', 'amend', 'open', 'close', 'start-call', 'halt', 'resume']);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -98,7 +99,7 @@ export async function loadBook(
     seq = 0;
     await sql`
       insert into exchange_snapshots (instrument_id, seq, snapshot)
-      values (${instrumentId}::uuid, 0, ${JSON.stringify(book.snapshot())}::jsonb)
+      values (${instrumentId}::uuid, 0, ${JSON.stringify(book.snapshot())}::text::jsonb)
       on conflict do nothing`;
   } else {
     book = OrderBook.restore(snap.snapshot);
@@ -191,7 +192,9 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
 
       let chain: Promise<void> = Promise.resolve();
       const inFlight: Promise<void>[] = [];
+      let failure: unknown = null;
       while (!stopping) {
+        if (failure !== null) throw failure;
         const first = await blocking.brpop(key, POLL_SECONDS);
         if (first === null) continue;
         const raws = [first[1]];
@@ -236,7 +239,7 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
         const journaled = conn`
           insert into exchange_journal (instrument_id, seq, command, events)
           select ${instrumentId}::uuid, ${firstSeq}::bigint + t.i - 1, t.e -> 'c', t.e -> 'e'
-          from jsonb_array_elements(${JSON.stringify(entries.map((e) => ({ c: e.command, e: e.events })))}::jsonb)
+          from jsonb_array_elements(${JSON.stringify(entries.map((e) => ({ c: e.command, e: e.events })))}::text::jsonb)
             with ordinality as t(e, i)
           where ${firstSeq}::bigint = 1 or exists (
             select 1 from exchange_journal where instrument_id = ${instrumentId}::uuid and seq = ${firstSeq - 1}::bigint)`.execute();
@@ -245,7 +248,7 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
           snapshotSeq = lastSeq;
           snapshotted = conn`
             insert into exchange_snapshots (instrument_id, seq, snapshot)
-            select ${instrumentId}::uuid, ${lastSeq}::bigint, ${JSON.stringify(book.snapshot())}::jsonb
+            select ${instrumentId}::uuid, ${lastSeq}::bigint, ${JSON.stringify(book.snapshot())}::text::jsonb
             where exists (
               select 1 from exchange_journal where instrument_id = ${instrumentId}::uuid and seq = ${lastSeq}::bigint)
             on conflict do nothing`.execute();
@@ -261,7 +264,10 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
           runHook(entries);
           await snapshotted;
         })();
-        done.catch(() => {});
+        // A failed batch ends this tenure at the next turn of the loop (its callers time out).
+        done.catch((error) => {
+          failure ??= error;
+        });
         chain = done;
         inFlight.push(done);
         if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
