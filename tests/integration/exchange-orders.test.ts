@@ -77,7 +77,9 @@ async function verifiedBuyer(depositFen = 1_000_000): Promise<Seller> {
   const buyer = await buyerOrg(db);
   await db.update(organisations).set({ verification: 'verified' }).where(eq(organisations.id, buyer.orgId));
   if (depositFen > 0)
-    await db.transaction((tx) => payInDeposit(tx, { orgId: buyer.orgId, amountFen: depositFen, reference: 'test' }));
+    await db.transaction((tx) =>
+      payInDeposit(tx, { orgId: buyer.orgId, amountFen: depositFen, reference: 'test' }),
+    );
   return buyer;
 }
 
@@ -201,7 +203,9 @@ describe('buy orders and their cover', () => {
     expect(await place({ minQuantity: 11 })).toMatchObject({ key: 'exchange.errors.minQuantity' });
 
     const unverified = await buyerOrg(db);
-    await db.transaction((tx) => payInDeposit(tx, { orgId: unverified.orgId, amountFen: 1_000_000, reference: 'test' }));
+    await db.transaction((tx) =>
+      payInDeposit(tx, { orgId: unverified.orgId, amountFen: 1_000_000, reference: 'test' }),
+    );
     expect(await place({}, unverified)).toMatchObject({ key: 'exchange.errors.notVerified', status: 403 });
 
     await db
