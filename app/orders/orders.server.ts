@@ -120,7 +120,7 @@ export type NewOrder = {
   listingId: string;
   buyerOrgId: string;
   sellerOrgId: string;
-  source: 'buy_now' | 'quote' | 'auction';
+  source: 'buy_now' | 'quote' | 'auction' | 'exchange';
   /** In the listing's base unit (grams or pieces). */
   quantity: number;
   unitPriceFen: number;

@@ -29,7 +29,7 @@ export const orderStatus = pgEnum('order_status', [
   'resolved',
   'cancelled',
 ]);
-export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction']);
+export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction', 'exchange']);
 export const paymentProvider = pgEnum('payment_provider', ['offline', 'stripe']);
 export const disputeStatus = pgEnum('dispute_status', ['open', 'resolved']);
 export const disputeOutcome = pgEnum('dispute_outcome', ['refund_full', 'refund_partial', 'rejected']);

@@ -182,6 +182,14 @@ const ROUTES: Record<string, Row> = {
     loader: '404 404 404 404 404 404',
     action: '302 403 400 400 403 403',
   },
+  'exchange._index.tsx': { path: () => '/exchange', loader: PUBLIC },
+  'exchange.$code.tsx': {
+    path: () => '/exchange/SHRIMP-4050-LIVE',
+    params: () => ({ code: 'SHRIMP-4050-LIVE' }),
+    loader: PUBLIC,
+    action: '302 403 400 400 403 400',
+  },
+  'operator.exchange.tsx': { path: () => '/operator/exchange', loader: OPERATOR, action: OPERATOR_ACT },
   'demands._index.tsx': { path: () => '/demands', loader: SIGNED_IN },
   'demands.new.tsx': {
     path: () => '/demands/new',
