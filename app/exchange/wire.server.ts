@@ -1,11 +1,13 @@
 // What travels through Redis between submitters (web processes) and an instrument's writer (ADR 0030).
+import { redisKey } from '../lib/redis.server';
 import type { Command, Event } from './types';
 
 /**
  * The instrument's command list: submitters LPUSH, its writer BRPOPs. The hash tag keeps every key of one
- * instrument on one Redis Cluster slot.
+ * instrument on one Redis Cluster slot; the deployment's prefix keeps two markets (or two test files whose demo
+ * instruments share ids) on one Redis from taking each other's commands.
  */
-export const commandsKey = (instrumentId: string) => `{exchange:${instrumentId}}:commands`;
+export const commandsKey = (instrumentId: string) => redisKey(`{exchange:${instrumentId}}`, 'commands');
 
 /** A command on its way to the writer: request id, reply channel, deadline (epoch ms) and the command. */
 export type CommandEnvelope = { r: string; ch: string; d: number; c: Command };

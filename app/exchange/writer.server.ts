@@ -320,17 +320,3 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
     },
   };
 }
-
-/** The worker process's writers: one per instrument (the caller lists them), stopped together. */
-export function startExchangeWriters(
-  instruments: { instrumentId: string; tick: number; phase?: Phase }[],
-  common: Omit<ExchangeWriterOptions, 'instrumentId' | 'tick' | 'phase'>,
-): { writers: ExchangeWriter[]; stop(): Promise<void> } {
-  const writers = instruments.map((instrument) => startExchangeWriter({ ...common, ...instrument }));
-  return {
-    writers,
-    async stop() {
-      await Promise.all(writers.map((writer) => writer.stop()));
-    },
-  };
-}

@@ -44,7 +44,8 @@ INSERT INTO "fiscal_counters" ("seller_org_id", "year", "last_number")
 SELECT "seller_org_id", extract(year FROM "issued_at" AT TIME ZONE 'Asia/Shanghai')::int, count(*)
 FROM "invoices" GROUP BY 1, 2;--> statement-breakpoint
 ALTER TABLE "invoices" ALTER COLUMN "fiscal_number" SET NOT NULL;--> statement-breakpoint
-CREATE UNIQUE INDEX "invoices_fiscal_number_key" ON "invoices" ("fiscal_number");--> statement-breakpoint
+-- The sequence is per issuer: the number is unique within the seller's documents.
+CREATE UNIQUE INDEX "invoices_fiscal_number_key" ON "invoices" ("seller_org_id", "fiscal_number");--> statement-breakpoint
 -- Issued means frozen: only a missing snapshot (invoices from before snapshots) may be filled in once, and PDF
 -- hashes only added; no invoice is ever deleted.
 CREATE FUNCTION "invoices_frozen"() RETURNS trigger LANGUAGE plpgsql AS $$

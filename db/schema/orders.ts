@@ -212,7 +212,7 @@ export const invoices = pgTable(
   },
   (t) => [
     uniqueIndex('invoices_seller_number_key').on(t.sellerOrgId, t.number),
-    uniqueIndex('invoices_fiscal_number_key').on(t.fiscalNumber),
+    uniqueIndex('invoices_fiscal_number_key').on(t.sellerOrgId, t.fiscalNumber),
     uniqueIndex('invoices_one_original_per_order').on(t.orderId).where(sql`${t.refersTo} is null`),
     uniqueIndex('invoices_one_of_each_per_reference')
       .on(t.refersTo, t.kind)

@@ -9,12 +9,7 @@ import { OrderBook } from '../../app/exchange/book';
 import { type JournalEntry, readJournal } from '../../app/exchange/journal.server';
 import { ExchangeUnavailable, closeSubmitter, submitCommand } from '../../app/exchange/submit.server';
 import type { Command, Event } from '../../app/exchange/types';
-import {
-  type ExchangeWriter,
-  loadBook,
-  startExchangeWriter,
-  startExchangeWriters,
-} from '../../app/exchange/writer.server';
+import { type ExchangeWriter, loadBook, startExchangeWriter } from '../../app/exchange/writer.server';
 import { randomStream, startWriterProcess, stopAllWriterProcesses } from '../support/exchange';
 import { waitFor } from '../support/worker-process';
 
@@ -147,14 +142,20 @@ describe('exchange writer', () => {
     ]);
   });
 
-  it('runs one writer per listed instrument in a worker process, each with its own sequence', async () => {
+  it('runs one writer per instrument side by side in one process, each with its own sequence', async () => {
     const ids = [randomUUID(), randomUUID()];
-    const group = startExchangeWriters(
-      ids.map((instrumentId) => ({ instrumentId, tick: 1, phase: 'continuous' as const })),
-      { databaseUrl, redis, lockRetryMs: 100 },
+    const writers = ids.map((instrumentId) =>
+      startExchangeWriter({
+        instrumentId,
+        tick: 1,
+        phase: 'continuous',
+        databaseUrl,
+        redis,
+        lockRetryMs: 100,
+      }),
     );
     try {
-      await Promise.all(group.writers.map(serving));
+      await Promise.all(writers.map(serving));
       for (const instrumentId of ids) {
         const answer = await submitCommand(redis, instrumentId, limit('org_a', 'buy', 100, 1), {
           timeoutMs: 5_000,
@@ -162,9 +163,9 @@ describe('exchange writer', () => {
         expect(answer.seq).toBe(1);
       }
     } finally {
-      await group.stop();
+      await Promise.all(writers.map((writer) => writer.stop()));
     }
-    expect(group.writers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
+    expect(writers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
   });
 
   it('throws ExchangeUnavailable when no writer answers, and a later writer does not act on the expired command', async () => {

@@ -359,6 +359,13 @@ describe('invoices as documents (issue #16.4)', () => {
     ]);
     expect(rows[0].fiscalNumber).toMatch(new RegExp(`^${String(year() % 100).padStart(2, '0')}440\\d{15}$`));
     expect(rows[1].orderId).toBe(second);
+
+    // The sequence is each issuer's own: another seller in the same province starts at 1 too.
+    const other = await verifiedSeller(db);
+    await db.update(organisations).set({ city: '湛江' }).where(eq(organisations.id, other.orgId));
+    const theirs = await completedOrder(await signIn(other), buyer);
+    const [theirInvoice] = await db.select().from(invoices).where(eq(invoices.orderId, theirs));
+    expect(theirInvoice.fiscalNumber).toBe(formatFiscalNumber(year(), '44', 1));
   });
 
   it('stays as issued when the lot and both orgs are renamed: same page, same PDF bytes, hash stored', async () => {
