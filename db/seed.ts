@@ -8,6 +8,7 @@ import { CITIES } from '../app/geo/cities';
 import { seedDemoAuctions } from './seed-auctions';
 import { seedDemoColdChain } from './seed-coldchain';
 import { seedDemoDemand } from './seed-demand';
+import { seedDemoExchange } from './seed-exchange';
 import { seedDemoListings } from './seed-listings';
 import { seedDemoMarketData } from './seed-market-data';
 import { seedDemoNotify } from './seed-notify';
@@ -111,6 +112,7 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
   await seedDemoColdChain(tx);
   await seedDemoNotify(tx);
   await seedDemoMarketData(tx);
+  await seedDemoExchange(tx);
   return true;
 }
 

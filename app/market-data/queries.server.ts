@@ -76,32 +76,43 @@ export async function quotesBoard(
 ): Promise<BoardRow[]> {
   const day = assertDay(filter.day);
   const from = addDays(day, -REFERENCE_WINDOW_DAYS);
-  const conditions = [sql`a.day = ${day}::date`];
-  if (filter.categoryId) conditions.push(sql`a.category_id = ${filter.categoryId}`);
-  if (filter.origin) conditions.push(sql`a.origin = ${filter.origin}`);
-  if (filter.grade) conditions.push(sql`a.grade = ${filter.grade}`);
+  const category = filter.categoryId ? sql`and a.category_id = ${filter.categoryId}` : sql``;
+  const conditions = [sql`r.day = ${day}::date`];
+  if (filter.origin) conditions.push(sql`r.origin = ${filter.origin}`);
+  if (filter.grade) conditions.push(sql`r.grade = ${filter.grade}`);
+  // One read of 15 days' rows (adjacent in the covering day index) gives the day, the reference window, and the
+  // previous trading day of nearly every row; only a row whose last trade is older looks further back.
   const rows = (await db.execute(sql`
-    with today as (
-      select a.* from market_day_aggregates a where ${sql.join(conditions, sql` and `)}
+    with recent as materialized (
+      select a.category_id, a.grade, a.origin, a.day, a.value_milli_fen, a.weight_grams, a.low_fen_per_kg,
+        a.high_fen_per_kg, a.trades
+      from market_day_aggregates a
+      where a.day >= ${from}::date and a.day <= ${day}::date ${category}
     ),
+    today as (select r.* from recent r where ${sql.join(conditions, sql` and `)}),
     reference as (
       select r.category_id, r.grade, sum(r.value_milli_fen) as value, sum(r.weight_grams) as weight
-      from market_day_aggregates r
-      where r.day >= ${from}::date and r.day < ${day}::date
+      from recent r where r.day < ${day}::date
       group by r.category_id, r.grade
+    ),
+    previous as (
+      select distinct on (r.category_id, r.grade, r.origin) r.category_id, r.grade, r.origin,
+        r.value_milli_fen, r.weight_grams
+      from recent r where r.day < ${day}::date
+      order by r.category_id, r.grade, r.origin, r.day desc
     )
     select t.category_id, c.name_zh, c.name_en, t.grade, t.origin,
       ${vwap(sql`t.value_milli_fen`, sql`t.weight_grams`)} as vwap,
       t.low_fen_per_kg as low, t.high_fen_per_kg as high, t.weight_grams as weight, t.trades,
-      ${vwap(sql`p.value_milli_fen`, sql`p.weight_grams`)} as prev_vwap,
+      coalesce(${vwap(sql`p.value_milli_fen`, sql`p.weight_grams`)}, (
+        select ${vwap(sql`o.value_milli_fen`, sql`o.weight_grams`)} from market_day_aggregates o
+        where o.category_id = t.category_id and o.grade = t.grade and o.origin = t.origin and o.day < ${from}::date
+        order by o.day desc limit 1
+      )) as prev_vwap,
       ${vwap(sql`ref.value`, sql`ref.weight`)} as reference
     from today t
     join categories c on c.id = t.category_id
-    left join lateral (
-      select p.value_milli_fen, p.weight_grams from market_day_aggregates p
-      where p.category_id = t.category_id and p.grade = t.grade and p.origin = t.origin and p.day < t.day
-      order by p.day desc limit 1
-    ) p on true
+    left join previous p on p.category_id = t.category_id and p.grade = t.grade and p.origin = t.origin
     left join reference ref on ref.category_id = t.category_id and ref.grade = t.grade
     order by c.sort, c.id, t.grade, t.origin`)) as unknown as BoardSqlRow[];
   return rows.map((row) => ({

@@ -45,5 +45,5 @@ CREATE INDEX "market_trades_group_idx" ON "market_trades" USING btree ("category
 CREATE INDEX "market_trades_day_idx" ON "market_trades" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "market_trades_seller_idx" ON "market_trades" USING btree ("seller_org_id","day");--> statement-breakpoint
 CREATE INDEX "market_trades_buyer_idx" ON "market_trades" USING btree ("buyer_org_id","day");--> statement-breakpoint
-CREATE INDEX "market_day_aggregates_day_idx" ON "market_day_aggregates" USING btree ("day");--> statement-breakpoint
+CREATE INDEX "market_day_aggregates_day_idx" ON "market_day_aggregates" USING btree ("day","category_id","grade","origin","value_milli_fen","weight_grams","low_fen_per_kg","high_fen_per_kg","trades");--> statement-breakpoint
 CREATE INDEX "market_day_aggregates_category_grade_idx" ON "market_day_aggregates" USING btree ("category_id","grade","day","origin","value_milli_fen","weight_grams","low_fen_per_kg","high_fen_per_kg","trades");

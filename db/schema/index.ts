@@ -11,3 +11,5 @@ export * from './coldchain';
 export * from './trust';
 export * from './notify';
 export * from './market-data';
+export * from './exchange-journal';
+export * from './exchange';

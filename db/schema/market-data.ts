@@ -89,7 +89,18 @@ export const marketDayAggregates = pgTable(
     check('market_day_aggregates_trades_positive', sql`${t.trades} > 0`),
     check('market_day_aggregates_weight_positive', sql`${t.weightGrams} > 0`),
     check('market_day_aggregates_low_high', sql`${t.lowFenPerKg} <= ${t.highFenPerKg}`),
-    index('market_day_aggregates_day_idx').on(t.day),
+    // Covering, and in day order: the board reads its 15 days (the day and the reference window) from the index alone.
+    index('market_day_aggregates_day_idx').on(
+      t.day,
+      t.categoryId,
+      t.grade,
+      t.origin,
+      t.valueMilliFen,
+      t.weightGrams,
+      t.lowFenPerKg,
+      t.highFenPerKg,
+      t.trades,
+    ),
     // Covering: a series and the reference price read a category × grade's days from the index alone.
     index('market_day_aggregates_category_grade_idx').on(
       t.categoryId,

@@ -2,12 +2,18 @@
 // aggregated from the trades table in the same run (issue #15; ADR 0036).
 //   npm run bench -- price-index              1,000,000 trades over 365 days, 200 reads each, baseline 30 each
 //   npm run bench -- price-index --n 100000   (or BENCH_PRICE_INDEX_N; --repeats / BENCH_PRICE_INDEX_REPEATS)
+//   npm run bench -- price-index --reuse      measures again on the trades a previous run of the same --n left
+import { availableParallelism, loadavg } from 'node:os';
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { CATALOGUE } from '../../app/listings/catalogue';
 import { addDays } from '../../app/lib/market-time';
+import { migrateDatabase } from '../../db/migrate';
 import { seedCatalogue } from '../../db/seed';
+import { ensureDatabase } from '../../scripts/databases';
+import { ensurePostgres } from '../../scripts/services';
 import type { BenchContext, BenchResult } from './run';
-import { freshBenchDatabase, percentile, positiveInt, random, round } from './support';
+import { percentile, positiveInt, random, round } from './support';
 
 const DATABASE = 'wharf_bench_price_index';
 const DEFAULTS = { n: 1_000_000, repeats: 200, baselineRepeats: 30 };
@@ -42,7 +48,26 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
   );
   const baselineRepeats = Math.min(repeats, DEFAULTS.baselineRepeats);
 
-  const { pg, url } = await freshBenchDatabase(DATABASE, log);
+  // --reuse: keep the database a previous run of the same size left (generating a year of trades takes minutes).
+  const pg = await ensurePostgres(log);
+  let url = await ensureDatabase(pg.url, DATABASE);
+  let reused = false;
+  if (options.reuse) {
+    const probe = postgres(url, { max: 1, onnotice: () => {} });
+    try {
+      const [row] = await probe`select count(*)::int as n from market_trades`;
+      reused = row?.n === n;
+    } catch {
+      reused = false;
+    } finally {
+      await probe.end({ timeout: 5 });
+    }
+    log(reused ? `reusing the ${n.toLocaleString('en')} trades already loaded` : 'nothing to reuse; loading');
+  }
+  if (!reused) {
+    url = await ensureDatabase(pg.url, DATABASE, { fresh: true });
+    await migrateDatabase(url);
+  }
   // The app's own client and queries, pointed at the benchmark's database.
   process.env.DATABASE_URL = url;
   process.env.DATABASE_POOL_MAX = '2';
@@ -52,49 +77,56 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
   const { priceSeries, quotesBoard } = await import('../../app/market-data/queries.server');
 
   try {
-    await seedCatalogue(db);
-    await db.insert(organisations).values([
-      { id: 'org_pis', name: '基准卖家', kind: 'seller' },
-      { id: 'org_pib', name: '基准买家', kind: 'buyer' },
-    ]);
     const byWeight = CATALOGUE.filter((c) => c.baseUnit === 'g').map((c) => c.id);
     const firstDay = addDays(LAST_DAY, -(DAYS - 1));
+    let tradesSeconds = 0;
+    let rebuildSeconds = 0;
+    if (!reused) {
+      await seedCatalogue(db);
+      await db.insert(organisations).values([
+        { id: 'org_pis', name: '基准卖家', kind: 'seller' },
+        { id: 'org_pib', name: '基准买家', kind: 'buyer' },
+      ]);
 
-    log(`generating ${n.toLocaleString('en')} trades over ${DAYS} days (${byWeight.length} categories)…`);
-    const loadStart = performance.now();
-    // One statement: a category, grade, origin and day per trade, a price around the category's level that drifts
-    // with the season, a weight of 10 kg to 2 t. setseed makes every run generate the same trades.
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`select setseed(0.42)`);
-      await tx.execute(sql`
-        insert into market_trades (order_id, category_id, grade, origin, day, completed_at, price_fen_per_kg,
-          weight_grams, amount_fen, source, seller_org_id, buyer_org_id)
-        select 'bench_' || g, c, gr, o, d, d + time '10:00' - interval '8 hours', p, w, round(p * w / 1000.0), 'buy_now',
-          'org_pis', 'org_pib'
-        from (
-          select g, c, gr, o, d, w,
-            greatest(100, round((500 + length(c) * 300) * (1 + 0.15 * sin((d - ${firstDay}::date) / 29.0))
-              * (0.85 + 0.3 * random()) * (case gr when 'premium' then 1.3 when 'second' then 0.8 else 1 end)))::bigint as p
+      log(`generating ${n.toLocaleString('en')} trades over ${DAYS} days (${byWeight.length} categories)…`);
+      const loadStart = performance.now();
+      // One statement: a category, grade, origin and day per trade, a price around the category's level that drifts
+      // with the season, a weight of 10 kg to 2 t. setseed makes every run generate the same trades.
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`select setseed(0.42)`);
+        await tx.execute(sql`
+          insert into market_trades (order_id, category_id, grade, origin, day, completed_at, price_fen_per_kg,
+            weight_grams, amount_fen, source, seller_org_id, buyer_org_id)
+          select 'bench_' || g, c, gr, o, d, d + time '10:00' - interval '8 hours', p, w, round(p * w / 1000.0), 'buy_now',
+            'org_pis', 'org_pib'
           from (
-            select g,
-              (${sql.raw(`array[${byWeight.map((id) => `'${id}'`).join(',')}]`)})[1 + floor(random() * ${byWeight.length})::int] as c,
-              (${sql.raw(`array[${GRADES.map((g) => `'${g}'`).join(',')}]`)})[1 + floor(random() * ${GRADES.length})::int] as gr,
-              (${sql.raw(`array[${ORIGINS.map((o) => `'${o}'`).join(',')}]`)})[1 + floor(random() * ${ORIGINS.length})::int] as o,
-              ${firstDay}::date + floor(random() * ${DAYS})::int as d,
-              (10 + floor(random() * 1991))::bigint * 1000 as w
-            from generate_series(1, ${n}) g
-          ) raw
-        ) priced`);
-    });
-    const tradesSeconds = (performance.now() - loadStart) / 1000;
-    log(`  trades inserted in ${tradesSeconds.toFixed(1)} s; building the day aggregates…`);
-    const rebuildStart = performance.now();
-    const aggregates = await rebuildMarketAggregates(db);
-    const rebuildSeconds = (performance.now() - rebuildStart) / 1000;
-    // What autovacuum does to an insert-mostly table soon after a load: statistics and the visibility map.
-    await db.execute(sql`vacuum analyze market_trades`);
-    await db.execute(sql`vacuum analyze market_day_aggregates`);
-    log(`  ${aggregates.toLocaleString('en')} aggregate rows in ${rebuildSeconds.toFixed(1)} s`);
+            select g, c, gr, o, d, w,
+              greatest(100, round((500 + length(c) * 300) * (1 + 0.15 * sin((d - ${firstDay}::date) / 29.0))
+                * (0.85 + 0.3 * random()) * (case gr when 'premium' then 1.3 when 'second' then 0.8 else 1 end)))::bigint as p
+            from (
+              select g,
+                (${sql.raw(`array[${byWeight.map((id) => `'${id}'`).join(',')}]`)})[1 + floor(random() * ${byWeight.length})::int] as c,
+                (${sql.raw(`array[${GRADES.map((g) => `'${g}'`).join(',')}]`)})[1 + floor(random() * ${GRADES.length})::int] as gr,
+                (${sql.raw(`array[${ORIGINS.map((o) => `'${o}'`).join(',')}]`)})[1 + floor(random() * ${ORIGINS.length})::int] as o,
+                ${firstDay}::date + floor(random() * ${DAYS})::int as d,
+                (10 + floor(random() * 1991))::bigint * 1000 as w
+              from generate_series(1, ${n}) g
+            ) raw
+          ) priced`);
+      });
+      tradesSeconds = (performance.now() - loadStart) / 1000;
+      log(`  trades inserted in ${tradesSeconds.toFixed(1)} s; building the day aggregates…`);
+      const rebuildStart = performance.now();
+      await rebuildMarketAggregates(db);
+      rebuildSeconds = (performance.now() - rebuildStart) / 1000;
+      // What autovacuum does to an insert-mostly table soon after a load: statistics and the visibility map.
+      await db.execute(sql`vacuum analyze market_trades`);
+      await db.execute(sql`vacuum analyze market_day_aggregates`);
+    }
+    const [{ aggregates }] = (await db.execute(
+      sql`select count(*)::int as aggregates from market_day_aggregates`,
+    )) as unknown as { aggregates: number }[];
+    log(`  ${aggregates.toLocaleString('en')} aggregate rows`);
 
     const r = random(15);
     const days = Array.from({ length: repeats }, (_, i) =>
@@ -109,6 +141,9 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     await quotesBoard(db, { day: days[1] });
     await boardFromTrades(days[1]);
 
+    // The floor under every figure: a round trip of `select 1` through the same client, on this machine now.
+    const load = loadavg()[0];
+    const floor = await timed(repeats, () => db.execute(sql`select 1`));
     const board = await timed(repeats, (i) => quotesBoard(db, { day: days[i] }));
     const boardBaseline = await timed(baselineRepeats, (i) => boardFromTrades(days[i]));
     const series = await timed(repeats, (i) =>
@@ -138,7 +173,12 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       aggregate_rows: aggregates,
       load_s: round(tradesSeconds, 1),
       rebuild_s: round(rebuildSeconds, 1),
+      reused_data: reused,
       same_answer: same,
+      floor_select1_p50_ms: round(percentile(floor.ms, 50), 2),
+      floor_select1_p99_ms: round(percentile(floor.ms, 99), 2),
+      loadavg_1m: round(load, 1),
+      cpus: availableParallelism(),
     };
     const report = (
       bench: string,

@@ -304,6 +304,8 @@ describe('the reference price and the board around it', () => {
     await trade(await lot({ price: '30.00', count, origin: north }), '2', '2026-04-06T04:00:00Z');
     await trade(await lot({ price: '36.00', count, origin: south }), '1', '2026-04-19T04:00:00Z');
     await trade(await lot({ price: '77.00', count, origin: south }), '1', '2026-04-20T04:00:00Z');
+    // North trades again 20 days after its last trade: its previous trading day lies before the reference window.
+    await trade(await lot({ price: '31.00', count, origin: north }), '1', '2026-04-26T04:00:00Z');
     // (2000·3000 + 1000·3600) / 3000 = 3200.
     expect(
       await referencePriceFen(db, { categoryId: 'whiteleg-shrimp', grade: count, day: '2026-04-20' }),
@@ -331,6 +333,10 @@ describe('the reference price and the board around it', () => {
       ['2026-04-06', 3000],
       ['2026-04-19', 3600],
       ['2026-04-20', 7700],
+      ['2026-04-26', 3100],
+    ]);
+    expect(await quotesBoard(db, { day: '2026-04-26', grade: count })).toMatchObject([
+      { origin: north, vwapFen: 3100, prevVwapFen: 3000, referenceFen: 5650 },
     ]);
 
     const filters = await boardFilters(db);

@@ -7,6 +7,7 @@ import { createContext, useContext, useMemo } from 'react';
 import type * as auctions from './auctions';
 import type * as coldchain from './coldchain';
 import type * as demand from './demand';
+import type * as exchange from './exchange';
 import type * as invoice from './invoice';
 import type * as listing from './listing';
 import type * as market from './market';
@@ -39,6 +40,7 @@ export type MessageKey =
   | KeysOf<typeof operator.zhCN>
   | KeysOf<typeof invoice.zhCN>
   | KeysOf<typeof auctions.zhCN>
+  | KeysOf<typeof exchange.zhCN>
   | KeysOf<typeof demand.zhCN>
   | KeysOf<typeof coldchain.zhCN>
   | KeysOf<typeof trust.zhCN>

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import * as auctions from './auctions';
 import * as coldchain from './coldchain';
 import * as demand from './demand';
+import * as exchange from './exchange';
 import type { Locale } from './index';
 import * as invoice from './invoice';
 import * as listing from './listing';
@@ -32,6 +33,7 @@ const areas = [
   trust,
   notify,
   prices,
+  exchange,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
