@@ -173,7 +173,7 @@ export default function PriceChart() {
         {rows.length === 0 ? (
           <p className="text-slate-600">{t('prices.chart.tableEmpty')}</p>
         ) : (
-          <TableScroll label={t('prices.tableLabel')}>
+          <TableScroll label={t('prices.tableLabel')} className="relative">
             <table className="min-w-full text-sm" data-testid="series-table">
               <caption className="sr-only">
                 {t('prices.chart.summary', {

@@ -230,7 +230,7 @@ export default function PricesBoard() {
       ) : (
         <TableScroll
           label={t('prices.tableLabel')}
-          className="rounded-lg border border-slate-200 bg-white shadow-sm"
+          className="relative rounded-lg border border-slate-200 bg-white shadow-sm"
         >
           <table className="min-w-full text-sm" data-testid="price-board">
             <caption className="sr-only">{t('prices.intro', { day: query.day })}</caption>

@@ -175,7 +175,7 @@ describe('/prices/<category>/<grade>', () => {
 
   it('draws the chart on the server and lists the same days in a table', async () => {
     const html = await page(shrimp);
-    expect(html).toContain('南美白对虾 · 40/50 头/公斤');
+    expect(html).toContain('南美白对虾 · 40/50 头/公斤 行情');
     expect(html).toMatch(/<svg role="img" aria-label="南美白对虾 40\/50 头\/公斤 近 30 天/);
     const days = [...html.matchAll(/<tr data-testid="series-row"><th scope="row"[^>]*>([\d-]+)</g)].map(
       (m) => m[1],

@@ -45,7 +45,7 @@ export const zhCN = {
   'prices.ungraded': '统货',
   'prices.chartLink': '走势',
   'prices.chart.title': '{category} {grade} 价格走势',
-  'prices.chart.heading': '{category} · {grade}',
+  'prices.chart.heading': '{category} · {grade} 行情',
   'prices.chart.summary': '{category} {grade} 近 {days} 天每日成交均价（{unit}）、最低–最高价区间和成交量',
   'prices.chart.vwap': '均价',
   'prices.chart.band': '最低–最高',
@@ -116,7 +116,7 @@ export const en: English<typeof zhCN> = {
   'prices.ungraded': 'Ungraded',
   'prices.chartLink': 'Chart',
   'prices.chart.title': '{category} {grade} price trend',
-  'prices.chart.heading': '{category} · {grade}',
+  'prices.chart.heading': '{category} · {grade} prices',
   'prices.chart.summary':
     '{category} {grade}, last {days} days: daily volume-weighted average ({unit}), low–high range and volume',
   'prices.chart.vwap': 'Average',
