@@ -135,14 +135,21 @@ type TextStyle = { size?: number; bold?: boolean; color?: string; width?: number
 /** Renders the invoice; resolves to the PDF's bytes. `view` should be built in `pdfLocale(...)`. */
 export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoiceFonts()): Promise<Buffer> {
   const t = translator(view.locale);
-  const title = `${t('invoice.title')} ${view.number}`;
+  const heading = t(view.kind === 'credit_note' ? 'invoice.titleCredit' : 'invoice.title');
+  const title = `${heading} ${view.number}`;
   const clean = faces.cjk ? (text: string) => text : latinOnly;
   const PDFDocument = PDFDocumentClass();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 48, bottom: 56, left: 48, right: 48 },
     bufferPages: true,
-    info: { Title: clean(title), Author: clean(view.seller.name), Creator: 'Wharf' },
+    // Dated when issued, not when printed: with the snapshot, a reprint is the same bytes (ADR 0041).
+    info: {
+      Title: clean(title),
+      Author: clean(view.seller.name),
+      Creator: 'Wharf',
+      CreationDate: new Date(view.issuedAt),
+    },
     lang: view.locale,
     displayTitle: true,
   });
@@ -192,7 +199,7 @@ export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoic
   let y = doc.page.margins.top;
   let leftY = write(view.seller.name, left, y, { size: 15, bold: true, width: width - headRight - 16 });
   if (view.seller.city) leftY = write(view.seller.city, left, leftY + 2, { size: 9.5, color: MUTED });
-  let rightY = write(t('invoice.title'), right - headRight, y - 2, {
+  let rightY = write(heading, right - headRight, y - 2, {
     size: 22,
     bold: true,
     color: ACCENT,
@@ -229,11 +236,22 @@ export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoic
     partyY = write(label, left, partyY, { size: 8.5, color: MUTED });
     partyY = write(party.name, left, partyY + 1, { size: 11, bold: true, width: 240 });
     if (party.city) partyY = write(party.city, left, partyY + 1, { size: 9.5, color: MUTED });
+    if (party.legalName && party.legalName !== party.name)
+      partyY = write(party.legalName, left, partyY + 1, { size: 9.5, width: 240 });
+    if (party.creditCode)
+      partyY = write(`${t('invoice.creditCode')} ${party.creditCode}`, left, partyY + 1, {
+        size: 8.5,
+        color: MUTED,
+        width: 240,
+      });
+    if (party.address)
+      partyY = write(party.address, left, partyY + 1, { size: 8.5, color: MUTED, width: 240 });
     partyY += 10;
   }
   let metaY = y;
   const particulars: [string, string, TextStyle][] = [
     [t('invoice.number'), view.number, { size: 12, bold: true }],
+    [t('invoice.fiscalNumber'), view.fiscalNumber, { size: 9 }],
     [t('invoice.issuedOn'), view.issuedOn, {}],
     [t('invoice.order'), view.orderId, { size: 8.5 }],
     [t('invoice.currency'), view.currency, {}],

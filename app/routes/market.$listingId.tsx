@@ -25,6 +25,8 @@ import { localeOf, pageTitle } from '~/lib/meta';
 import { liveAuctionOfListing } from '~/auctions/pages.server';
 import { notFound } from '~/lib/http.server';
 import { digitalLinkPath } from '~/trace/epcis';
+import { listingReference } from '~/market-data/lot-reference.server';
+import { formatMoney } from '~/lib/money';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -65,6 +67,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     auction,
     standing,
     tracePath: digitalLinkPath(detail.category.id, detail.listing.id),
+    reference: await listingReference(db, detail.listing.id),
   });
 }
 
@@ -243,6 +246,18 @@ export default function MarketListing() {
                 jin: hrefWith(listing.id, { unit: 'jin', photo }),
               }}
             />
+            {data.reference ? (
+              <p className="mt-3 text-sm text-slate-700" data-testid="reference-price">
+                <Link
+                  to={`/prices/${encodeURIComponent(data.reference.categoryId)}/${encodeURIComponent(data.reference.grade)}`}
+                  className="text-sea-700 underline"
+                >
+                  {t('market.detail.reference', {
+                    price: formatMoney(data.reference.fenPerKg, 'CNY', locale),
+                  })}
+                </Link>
+              </p>
+            ) : null}
           </Card>
 
           {asBuyer && listing.saleMode === 'fixed' ? (

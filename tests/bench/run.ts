@@ -29,6 +29,8 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   auction: () => import('./auction'),
   ssr: () => import('./ssr'),
   'book-core': () => import('./book-core'),
+  'price-index': () => import('./price-index'),
+  'book-durable': () => import('./book-durable'),
 };
 
 const { values: options, positionals } = parseArgs({
