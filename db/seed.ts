@@ -10,6 +10,7 @@ import { seedDemoColdChain } from './seed-coldchain';
 import { seedDemoDemand } from './seed-demand';
 import { seedDemoExchange } from './seed-exchange';
 import { seedDemoListings } from './seed-listings';
+import { seedDemoMarketData } from './seed-market-data';
 import { seedDemoNotify } from './seed-notify';
 import { seedDemoTrust } from './seed-trust';
 import { categories, cities, memberships, organisations, users } from './schema';
@@ -110,6 +111,7 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
   await seedDemoAuctions(tx);
   await seedDemoColdChain(tx);
   await seedDemoNotify(tx);
+  await seedDemoMarketData(tx);
   await seedDemoExchange(tx);
   return true;
 }

@@ -1,10 +1,16 @@
-// Bidding: English bids and proxies, sealed bids, Dutch presses and pre-sales — each one transaction on the locked auction row.
+// Bidding: English bids and proxies, sealed bids, Dutch presses and pre-sales, decided in per-auction batches.
 //
-// Every function here starts by locking the auction row (SELECT … FOR UPDATE), so the bids of one
-// auction are serialized by PostgreSQL and numbered (`seq`) in the order they were applied; nothing is
-// decided from a read made before the lock. Deposits move in a savepoint inside the same transaction,
-// so a bidder short of deposit leaves a rejected bid on record and nothing else.
-import { and, eq, sql } from 'drizzle-orm';
+// Every bid and press of an auction joins its lane in the sequencer (ADR 0032). A batch runs in one
+// transaction that locks the auction row once (SELECT … FOR UPDATE), so batches of one auction are
+// serialized by PostgreSQL even across web processes, and nothing is decided from a read made before
+// the lock. Inside, English and sealed bids are decided in memory, in arrival order, with the pure
+// rules (english.ts, deposit.ts) against the locked auction, the participants' holds and the bidders'
+// available deposits (their ledger accounts locked too); the batch's bid rows, hold changes (one
+// posting per direction), participants, auction row and notices are then written together. Bids are
+// numbered (`seq`) in the order they were decided. A bidder short of deposit leaves a rejected bid on
+// record and nothing else. Dutch presses, rare and each making an order, run one after the other in
+// the batch's transaction, each in a savepoint of its own.
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { db, type Tx } from '../../db/client';
 import {
   type Auction,
@@ -12,13 +18,16 @@ import {
   auctionParticipants,
   auctions,
   ledgerAccounts,
+  ledgerEntries,
+  ledgerTransactions,
   listings,
 } from '../../db/schema';
-import { assertOrgMayAct } from '../lib/auth.server';
+import { orgsBarredFromActing } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import { newId } from '../lib/ids';
-import { lineTotal } from '../lib/money';
+import { type Currency, lineTotal } from '../lib/money';
 import { hit } from '../lib/rate-limit.server';
+import { type LedgerLine, accountId, checkPosting, ledgerTransactionId } from '../ledger/ledger.server';
 import { notify } from '../notify/notify.server';
 import { createOrderInTx } from '../orders/orders.server';
 import {
@@ -28,14 +37,13 @@ import {
   englishState,
   ensureParticipant,
   listingTitle,
-  lockAuction,
   priceParam,
 } from './auctions.server';
-import { DepositShortError, type HoldChange, setHolds } from './deposits.server';
 import { depositFor } from './deposit';
 import { press } from './dutch';
-import { applyBid } from './english';
+import { applyBid, type EnglishState } from './english';
 import { publishAuction } from './live.server';
+import { coalesced, type Settled, sequencer } from './sequencer.server';
 
 export type BidKindInput = 'manual' | 'proxy' | 'sealed';
 
@@ -70,7 +78,7 @@ function refusal(reason: string, minimumFen?: number): BidRefusal {
   return { ok: false, ...known, ...(minimumFen === undefined ? {} : { minimumFen }) };
 }
 
-/** Deadlocks and serialization failures are retried: the whole step runs again from the lock. */
+/** Deadlocks and serialization failures are retried: the whole batch runs again from the lock. */
 async function withRetry<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -86,11 +94,15 @@ async function withRetry<T>(work: () => Promise<T>): Promise<T> {
 }
 
 type Bidder = { auctionId: string; orgId: string; userId: string; now?: Date };
+type BidInput = Bidder & { kind: BidKindInput; amountFen: number };
+type PressInput = Bidder & { quantity: number; seenRound: number | null; presale?: boolean };
+type Request = { type: 'bid'; input: BidInput } | { type: 'press'; input: PressInput };
 
-/** Writes a bid row with the next number; returns its id. */
-async function recordBid(
-  tx: Tx,
+type BidRow = typeof auctionBids.$inferInsert & { seq: number; id: string };
+
+function bidRow(
   auction: Auction,
+  seq: number,
   bid: {
     orgId: string;
     userId: string | null;
@@ -104,13 +116,11 @@ async function recordBid(
     orderId?: string | null;
     at: Date;
   },
-): Promise<string> {
-  const id = newId('bid');
-  auction.lastSeq += 1;
-  await tx.insert(auctionBids).values({
-    id,
+): BidRow {
+  return {
+    id: newId('bid'),
     auctionId: auction.id,
-    seq: auction.lastSeq,
+    seq,
     orgId: bid.orgId,
     userId: bid.userId,
     kind: bid.kind,
@@ -122,47 +132,15 @@ async function recordBid(
     quantityFilled: bid.quantityFilled ?? null,
     orderId: bid.orderId ?? null,
     createdAt: bid.at,
-  });
-  return id;
+  };
 }
 
-/** A refused bid is kept with its reason; the auction's bid counter moves, nothing else. */
-async function reject(
-  tx: Tx,
-  auction: Auction,
-  bid: Omit<Parameters<typeof recordBid>[2], 'status' | 'outcome'>,
-  reason: string,
-  minimumFen?: number,
-) {
-  await recordBid(tx, auction, { ...bid, status: 'rejected', outcome: reason });
-  await tx.update(auctions).set({ lastSeq: auction.lastSeq }).where(eq(auctions.id, auction.id));
-  return refusal(reason, minimumFen);
-}
-
-async function availableDeposit(tx: Tx, orgId: string, currency: string): Promise<number> {
-  const [row] = await tx
-    .select({ balance: ledgerAccounts.balance })
-    .from(ledgerAccounts)
-    .where(
-      and(
-        eq(ledgerAccounts.orgId, orgId),
-        eq(ledgerAccounts.kind, 'available'),
-        eq(ledgerAccounts.currency, currency),
-      ),
-    );
-  return row?.balance ?? 0;
-}
-
-/** Moves deposits in a savepoint: true when they moved, false (and nothing moved) when an org is short. */
-async function tryHolds(tx: Tx, auction: Auction, changes: HoldChange[]): Promise<boolean> {
-  if (changes.length === 0) return true;
-  try {
-    await tx.transaction(async (savepoint) => setHolds(savepoint, auction, changes));
-    return true;
-  } catch (error) {
-    if (error instanceof DepositShortError) return false;
-    throw error;
-  }
+/** Writes a bid row with the next number (Dutch presses, decided one statement at a time); returns its id. */
+async function recordBid(tx: Tx, auction: Auction, bid: Parameters<typeof bidRow>[2]): Promise<string> {
+  auction.lastSeq += 1;
+  const row = bidRow(auction, auction.lastSeq, bid);
+  await tx.insert(auctionBids).values(row);
+  return row.id;
 }
 
 function lotDeposit(auction: Auction, priceFen: number): number {
@@ -181,291 +159,581 @@ function openRefusal(auction: Auction, now: Date): string | null {
   return null;
 }
 
-/**
- * Places an English bid (manual or proxy maximum) or a sealed bid. Returns the outcome, or a refusal
- * with the HTTP status and message the page shows; a bid on one's own lot throws a 403.
- */
-export async function placeBid(
-  input: Bidder & { kind: BidKindInput; amountFen: number },
-): Promise<BidResult> {
-  const result = await withRetry(() =>
-    db.transaction(async (tx) => {
-      const auction = await lockAuction(tx, input.auctionId);
-      if (auction.sellerOrgId === input.orgId) throw new AuctionError('auctions.errors.ownLot', 403);
-      await assertOrgMayAct(tx, input.orgId);
-      const now = input.now ?? new Date();
-      const wrongType = (auction.type === 'sealed') !== (input.kind === 'sealed') || auction.type === 'dutch';
-      if (wrongType) return refusal('wrong_type');
-      await ensureParticipant(tx, auction, input.orgId);
-      const base = {
-        orgId: input.orgId,
-        userId: input.userId,
-        kind: input.kind,
-        amountFen: input.amountFen,
-        at: now,
-      };
-      const closed = openRefusal(auction, now);
-      if (closed) return reject(tx, auction, base, closed);
-      return auction.type === 'sealed'
-        ? sealedBid(tx, auction, input, now)
-        : englishBid(tx, auction, input, now);
-    }),
-  );
-  if (result.ok) await publishAuction(input.auctionId);
-  return result;
-}
-
-async function englishBid(
-  tx: Tx,
-  auction: Auction,
-  input: Bidder & { kind: BidKindInput; amountFen: number },
-  now: Date,
-): Promise<BidResult> {
-  const kind = input.kind === 'manual' ? 'manual' : 'proxy';
-  const base = {
-    orgId: input.orgId,
-    userId: input.userId,
-    kind,
-    amountFen: input.amountFen,
-    at: now,
-  } as const;
-  const before = englishState(auction);
-  const applied = applyBid(before, englishRules(auction), {
-    bidderId: input.orgId,
-    kind,
-    amountFen: input.amountFen,
-    seq: auction.lastSeq + 1,
-  });
-  if (!applied.accepted) return reject(tx, auction, base, applied.reason, applied.minimumFen);
-  const { state } = applied;
-
-  // The leader holds the deposit share of its maximum; the one it displaced gets its hold back.
-  const changes: HoldChange[] = [];
-  if (applied.outcome === 'leading' || applied.outcome === 'raised')
-    changes.push({ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) });
-  if (applied.displaced) changes.push({ orgId: applied.displaced.bidderId, targetFen: 0 });
-  let covered = await tryHolds(tx, auction, changes);
-  // A bid answered at once by a proxy holds nothing, but it still needs the deposit it would have tied up.
-  if (covered && applied.outcome === 'outbid')
-    covered =
-      (await availableDeposit(tx, input.orgId, auction.currency)) >= lotDeposit(auction, input.amountFen);
-  if (!covered) return reject(tx, auction, base, 'no_deposit');
-
-  const leading = applied.outcome !== 'outbid';
-  const bidId = await recordBid(tx, auction, {
-    ...base,
-    status: 'accepted',
-    outcome: applied.outcome,
-    priceAfterFen: state.priceFen,
-  });
-  let leaderBidId = leading && applied.outcome === 'leading' ? bidId : auction.leaderBidId;
-  if (applied.outcome === 'outbid' && state.leader) {
-    // The system bids for the leader's proxy: a row of its own in the history.
-    leaderBidId = await recordBid(tx, auction, {
-      orgId: state.leader.bidderId,
-      userId: null,
-      kind: 'auto',
-      amountFen: state.priceFen ?? input.amountFen,
-      status: 'accepted',
-      outcome: 'leading',
-      priceAfterFen: state.priceFen,
-      at: now,
-    });
-  }
-  // Soft close: a bid in the last N seconds extends the end by N.
-  let endsAt = auction.endsAt;
-  const window = auction.softCloseSeconds * 1000;
-  if (endsAt && window > 0 && endsAt.getTime() - now.getTime() < window)
-    endsAt = new Date(endsAt.getTime() + window);
-  await tx
-    .update(auctions)
-    .set({
-      priceFen: state.priceFen,
-      leaderOrgId: state.leader?.bidderId ?? null,
-      leaderMaxFen: state.leader?.maxFen ?? null,
-      leaderKind: state.leader?.kind ?? null,
-      leaderBidId,
-      secondMaxFen: state.secondMaxFen,
-      lastSeq: auction.lastSeq,
-      endsAt,
-    })
-    .where(eq(auctions.id, auction.id));
-  await tx
-    .update(auctionParticipants)
-    .set({
-      maxFen: sql`greatest(coalesce(${auctionParticipants.maxFen}, 0), ${input.amountFen})`,
-      maxSeq: sql`case when coalesce(${auctionParticipants.maxFen}, 0) < ${input.amountFen} then ${auction.lastSeq} else ${auctionParticipants.maxSeq} end`,
-    })
-    .where(and(eq(auctionParticipants.auctionId, auction.id), eq(auctionParticipants.orgId, input.orgId)));
-  if (applied.displaced && state.priceFen !== null)
-    await notifyOutbid(tx, auction, applied.displaced.bidderId, state.priceFen);
-  return { ok: true, bidId, outcome: applied.outcome, priceFen: state.priceFen, leading };
-}
-
-async function notifyOutbid(tx: Tx, auction: Auction, orgId: string, priceFen: number) {
+async function lotTitle(tx: Tx, auction: Auction): Promise<string> {
   const [lot] = await tx
     .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
     .from(listings)
     .where(eq(listings.id, auction.listingId));
-  await notify(tx, {
-    type: 'outbid',
-    orgId,
-    minRole: 'trader',
-    params: { listing: lot ? listingTitle(lot) : '', price: priceParam(auction, priceFen) },
-    link: `/auctions/${auction.id}`,
-    subject: { type: 'auction', id: auction.id },
-  });
+  return lot ? listingTitle(lot) : '';
 }
 
-async function sealedBid(
-  tx: Tx,
-  auction: Auction,
-  input: Bidder & { amountFen: number },
-  now: Date,
-): Promise<BidResult> {
-  const base = {
-    orgId: input.orgId,
-    userId: input.userId,
-    kind: 'sealed',
-    amountFen: input.amountFen,
-    at: now,
-  } as const;
-  if (input.amountFen < auction.startPriceFen)
-    return reject(tx, auction, base, 'too_low', auction.startPriceFen);
-  // The live sealed bid holds its deposit share; a replacement moves the hold to the new amount.
-  if (
-    !(await tryHolds(tx, auction, [{ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) }]))
-  )
-    return reject(tx, auction, base, 'no_deposit');
-  await tx
-    .update(auctionBids)
-    .set({ outcome: 'replaced' })
-    .where(
-      and(
-        eq(auctionBids.auctionId, auction.id),
-        eq(auctionBids.orgId, input.orgId),
-        eq(auctionBids.kind, 'sealed'),
-        eq(auctionBids.outcome, 'submitted'),
-      ),
-    );
-  const bidId = await recordBid(tx, auction, { ...base, status: 'accepted', outcome: 'submitted' });
-  await tx.update(auctions).set({ lastSeq: auction.lastSeq }).where(eq(auctions.id, auction.id));
-  await tx
-    .update(auctionParticipants)
-    .set({ sealedFen: input.amountFen, sealedSeq: auction.lastSeq })
-    .where(and(eq(auctionParticipants.auctionId, auction.id), eq(auctionParticipants.orgId, input.orgId)));
-  return { ok: true, bidId, outcome: 'submitted', priceFen: null, leading: false };
+/** An auction's pages hear about a batch once, after its commit; callers are answered after that. */
+const publishSoon = coalesced(publishAuction);
+
+const submit = sequencer<Request, BidResult>(
+  (auctionId, requests) => withRetry(() => db.transaction((tx) => decideBatch(tx, auctionId, requests))),
+  {
+    after: async (auctionId, outcomes) => {
+      if (outcomes.some((outcome) => outcome.ok && outcome.value.ok)) await publishSoon(auctionId);
+    },
+  },
+);
+
+/**
+ * Places an English bid (manual or proxy maximum) or a sealed bid. Returns the outcome, or a refusal
+ * with the HTTP status and message the page shows; a bid on one's own lot throws a 403.
+ */
+export function placeBid(input: BidInput): Promise<BidResult> {
+  return submit(input.auctionId, { type: 'bid', input });
 }
 
 /**
  * A Dutch press (or a pre-sale before the clock runs): buys up to `quantity` base units at the clock's
- * price at the moment the lock is taken, as an order awaiting payment. The clock restarts from the
+ * price at the moment its batch holds the lock, as an order awaiting payment. The clock restarts from the
  * start price for what remains; the last unit sold closes the auction.
  */
-export async function pressClock(
-  input: Bidder & { quantity: number; seenRound: number | null; presale?: boolean },
-): Promise<BidResult> {
-  const result = await withRetry(() =>
-    db.transaction(async (tx) => {
-      const auction = await lockAuction(tx, input.auctionId);
-      if (auction.sellerOrgId === input.orgId) throw new AuctionError('auctions.errors.ownLot', 403);
-      await assertOrgMayAct(tx, input.orgId);
-      if (auction.type !== 'dutch') return refusal('wrong_type');
-      const now = input.now ?? new Date();
-      await ensureParticipant(tx, auction, input.orgId);
-      const params = clockParams(auction);
-      const base = {
-        orgId: input.orgId,
-        userId: input.userId,
-        kind: input.presale ? 'presale' : 'press',
-        amountFen: auction.startPriceFen,
-        quantityAsked: input.quantity,
-        at: now,
-      } as const;
-      if (auction.status !== 'open')
-        return reject(tx, auction, base, auction.remaining === 0 ? 'sold' : 'closed');
-      let priceFen: number;
-      let filled: number;
-      if (input.presale) {
-        if (auction.presalePriceFen === null) return refusal('no_presale');
-        if (now >= params.clockStartsAt) return reject(tx, auction, base, 'closed');
-        if (input.quantity < Math.min(auction.perBase, auction.remaining)) return refusal('too_small');
-        priceFen = auction.presalePriceFen;
-        filled = Math.min(input.quantity, auction.remaining);
-      } else {
-        const pressed = press(
-          {
-            ...params,
-            remaining: auction.remaining,
-            round: auction.clockRound,
-            minimumBase: auction.perBase,
-          },
-          { askedBase: input.quantity, seenRound: input.seenRound, now },
-        );
-        if (!pressed.ok) {
-          if (pressed.reason === 'too_small') return refusal('too_small');
-          return reject(tx, auction, base, pressed.reason);
-        }
-        priceFen = pressed.priceFen;
-        filled = pressed.filled;
-      }
-      const [lot] = await tx
-        .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
-        .from(listings)
-        .where(eq(listings.id, auction.listingId));
-      // The quantity left the lot's stock when the auction was created, so the order reserves nothing more.
-      const orderId = await createOrderInTx(tx, {
-        listingId: auction.listingId,
-        buyerOrgId: input.orgId,
-        sellerOrgId: auction.sellerOrgId,
-        source: 'auction',
-        quantity: filled,
-        unitPriceFen: priceFen,
-        perBase: auction.perBase,
-        subtotalFen: lineTotal(priceFen, filled, auction.perBase),
-        currency: auction.currency,
-        feeBps: auction.feeBps,
-        createdBy: input.userId,
-        origin: { auctionId: auction.id },
-      });
-      const remaining = auction.remaining - filled;
-      const bidId = await recordBid(tx, auction, {
-        ...base,
-        amountFen: priceFen,
+export function pressClock(input: PressInput): Promise<BidResult> {
+  return submit(input.auctionId, { type: 'press', input });
+}
+
+/** One batch of one auction, in arrival order, under one lock of its row. */
+async function decideBatch(tx: Tx, auctionId: string, requests: Request[]): Promise<Settled<BidResult>[]> {
+  const orgIds = [...new Set(requests.map((r) => r.input.orgId))].sort();
+  // One round trip: the statements are pipelined on the transaction's connection and run in this order,
+  // the auction's lock first; the others read what the lock holder sees.
+  const leaderOrg = sql`(select ${auctions.leaderOrgId} from ${auctions} where ${auctions.id} = ${auctionId})`;
+  const locked = tx.select().from(auctions).where(eq(auctions.id, auctionId)).for('update').execute();
+  const [[auction], barred, participantRows, accounts, [lot]] = await Promise.all([
+    locked,
+    orgsBarredFromActing(tx, orgIds),
+    tx
+      .select()
+      .from(auctionParticipants)
+      .where(
+        and(
+          eq(auctionParticipants.auctionId, auctionId),
+          or(inArray(auctionParticipants.orgId, orgIds), sql`${auctionParticipants.orgId} = ${leaderOrg}`),
+        ),
+      ),
+    // The bidders' and the leader's deposit accounts, locked until commit (in id order, as every posting
+    // locks them): no other auction's batch can spend a deposit between this decision and its postings.
+    tx
+      .select({
+        id: ledgerAccounts.id,
+        orgId: ledgerAccounts.orgId,
+        kind: ledgerAccounts.kind,
+        balance: ledgerAccounts.balance,
+      })
+      .from(ledgerAccounts)
+      .where(
+        and(
+          or(inArray(ledgerAccounts.orgId, orgIds), sql`${ledgerAccounts.orgId} = ${leaderOrg}`),
+          inArray(ledgerAccounts.kind, ['available', 'held']),
+          sql`${ledgerAccounts.currency} = (select ${auctions.currency} from ${auctions} where ${auctions.id} = ${auctionId})`,
+        ),
+      )
+      .orderBy(ledgerAccounts.id)
+      .for('update'),
+    tx
+      .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
+      .from(listings)
+      .where(
+        sql`${listings.id} = (select ${auctions.listingId} from ${auctions} where ${auctions.id} = ${auctionId})`,
+      ),
+  ]);
+  if (!auction) throw new AuctionError('errors.notFound', 404);
+  // What every bid or press passes first, in this order: not the seller, not sanctioned, the right type.
+  const screened = requests.map((request): Settled<BidResult> | null => {
+    if (request.input.orgId === auction.sellerOrgId)
+      return { ok: false, error: new AuctionError('auctions.errors.ownLot', 403) };
+    if (barred.has(request.input.orgId)) return { ok: false, error: barred.get(request.input.orgId) };
+    const wrongType =
+      request.type === 'press'
+        ? auction.type !== 'dutch'
+        : (auction.type === 'sealed') !== (request.input.kind === 'sealed') || auction.type === 'dutch';
+    return wrongType ? { ok: true, value: refusal('wrong_type') } : null;
+  });
+  if (auction.type === 'dutch') return dutchBatch(tx, auction, requests, screened);
+  return biddingBatch(tx, auction, requests, screened, {
+    participants: participantRows,
+    accounts,
+    title: lot ? listingTitle(lot) : '',
+  });
+}
+
+type Participant = {
+  orgId: string;
+  bidderNumber: number;
+  maxFen: number | null;
+  maxSeq: number | null;
+  sealedFen: number | null;
+  sealedSeq: number | null;
+  heldFen: number;
+  holdVersion: number;
+  isNew: boolean;
+  changed: boolean;
+};
+
+type Loaded = {
+  participants: (typeof auctionParticipants.$inferSelect)[];
+  accounts: { id: string; orgId: string | null; kind: string; balance: number }[];
+  title: string;
+};
+
+/** English and sealed bids of one batch: decided in memory, written in one pipelined round trip. */
+async function biddingBatch(
+  tx: Tx,
+  auction: Auction,
+  requests: Request[],
+  screened: (Settled<BidResult> | null)[],
+  loaded: Loaded,
+): Promise<Settled<BidResult>[]> {
+  const participants = new Map<string, Participant>();
+  for (const row of loaded.participants)
+    participants.set(row.orgId, { ...row, isNew: false, changed: false });
+  const available = new Map<string, number>();
+  const accountIds = new Map<string, string>();
+  for (const account of loaded.accounts) {
+    if (!account.orgId) continue;
+    accountIds.set(`${account.orgId}:${account.kind}`, account.id);
+    if (account.kind === 'available') available.set(account.orgId, account.balance);
+  }
+  const heldAtStart = new Map([...participants].map(([orgId, p]) => [orgId, p.heldFen]));
+
+  const rows: BidRow[] = [];
+  const startSeq = auction.lastSeq;
+  let seq = auction.lastSeq;
+  let bidderCount = auction.bidderCount;
+  let state: EnglishState = englishState(auction);
+  let leaderBidId = auction.leaderBidId;
+  let endsAt = auction.endsAt;
+  const rules = auction.type === 'english' ? englishRules(auction) : null;
+  const outbid = new Map<string, number>();
+  const sealedReplaced = new Set<string>();
+  const sealedInBatch = new Map<string, BidRow>();
+
+  const participant = (orgId: string): Participant => {
+    let p = participants.get(orgId);
+    if (!p) {
+      bidderCount += 1;
+      p = {
+        orgId,
+        bidderNumber: bidderCount,
+        maxFen: null,
+        maxSeq: null,
+        sealedFen: null,
+        sealedSeq: null,
+        heldFen: 0,
+        holdVersion: 0,
+        isNew: true,
+        changed: true,
+      };
+      participants.set(orgId, p);
+    }
+    return p;
+  };
+  const heldOf = (orgId: string) => participants.get(orgId)?.heldFen ?? heldAtStart.get(orgId) ?? 0;
+  /** Moves every hold to its target, or none when an org cannot cover its increase. */
+  const moveHolds = (changes: { orgId: string; targetFen: number }[]): boolean => {
+    for (const change of changes) {
+      const delta = change.targetFen - heldOf(change.orgId);
+      if (delta > 0 && (available.get(change.orgId) ?? 0) < delta) return false;
+    }
+    for (const change of changes) {
+      const p = participants.get(change.orgId);
+      if (!p) throw new Error(`auction ${auction.id}: a hold for org ${change.orgId}, not a participant`);
+      const delta = change.targetFen - p.heldFen;
+      if (delta === 0) continue;
+      available.set(change.orgId, (available.get(change.orgId) ?? 0) - delta);
+      p.heldFen = change.targetFen;
+      p.changed = true;
+    }
+    return true;
+  };
+  const push = (bid: Parameters<typeof bidRow>[2]): BidRow => {
+    seq += 1;
+    const row = bidRow(auction, seq, bid);
+    rows.push(row);
+    return row;
+  };
+
+  const batchNow = new Date();
+  const outcomes = requests.map((request, i): Settled<BidResult> => {
+    const done = screened[i];
+    if (done) return done;
+    if (request.type !== 'bid') return { ok: true, value: refusal('wrong_type') };
+    const input = request.input;
+    const now = input.now ?? batchNow;
+    const p = participant(input.orgId);
+    const englishKind = input.kind === 'manual' ? 'manual' : 'proxy';
+    const base = {
+      orgId: input.orgId,
+      userId: input.userId,
+      kind: auction.type === 'sealed' ? input.kind : englishKind,
+      amountFen: input.amountFen,
+      at: now,
+    } as const;
+    const reject = (reason: string, minimumFen?: number): Settled<BidResult> => {
+      push({ ...base, status: 'rejected', outcome: reason });
+      return { ok: true, value: refusal(reason, minimumFen) };
+    };
+    const closed = openRefusal({ ...auction, endsAt }, now);
+    if (closed) return reject(closed);
+
+    if (auction.type === 'sealed') {
+      if (input.amountFen < auction.startPriceFen) return reject('too_low', auction.startPriceFen);
+      // The live sealed bid holds its deposit share; a replacement moves the hold to the new amount.
+      if (!moveHolds([{ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) }]))
+        return reject('no_deposit');
+      sealedReplaced.add(input.orgId);
+      const earlier = sealedInBatch.get(input.orgId);
+      if (earlier) earlier.outcome = 'replaced';
+      const row = push({ ...base, kind: 'sealed', status: 'accepted', outcome: 'submitted' });
+      sealedInBatch.set(input.orgId, row);
+      p.sealedFen = input.amountFen;
+      p.sealedSeq = row.seq;
+      p.changed = true;
+      return {
+        ok: true,
+        value: { ok: true, bidId: row.id, outcome: 'submitted', priceFen: null, leading: false },
+      };
+    }
+
+    const applied = applyBid(state, rules as NonNullable<typeof rules>, {
+      bidderId: input.orgId,
+      kind: englishKind,
+      amountFen: input.amountFen,
+      seq: seq + 1,
+    });
+    if (!applied.accepted) return reject(applied.reason, applied.minimumFen);
+    // The leader holds the deposit share of its maximum; the one it displaced gets its hold back.
+    const changes: { orgId: string; targetFen: number }[] = [];
+    if (applied.outcome === 'leading' || applied.outcome === 'raised')
+      changes.push({ orgId: input.orgId, targetFen: lotDeposit(auction, input.amountFen) });
+    if (applied.displaced) changes.push({ orgId: applied.displaced.bidderId, targetFen: 0 });
+    let covered = moveHolds(changes);
+    // A bid answered at once by a proxy holds nothing, but it still needs the deposit it would have tied up.
+    if (covered && applied.outcome === 'outbid')
+      covered = (available.get(input.orgId) ?? 0) >= lotDeposit(auction, input.amountFen);
+    if (!covered) return reject('no_deposit');
+
+    state = applied.state;
+    const leading = applied.outcome !== 'outbid';
+    const row = push({
+      ...base,
+      status: 'accepted',
+      outcome: applied.outcome,
+      priceAfterFen: state.priceFen,
+    });
+    if (leading && applied.outcome === 'leading') leaderBidId = row.id;
+    if (applied.outcome === 'outbid' && state.leader) {
+      // The system bids for the leader's proxy: a row of its own in the history.
+      leaderBidId = push({
+        orgId: state.leader.bidderId,
+        userId: null,
+        kind: 'auto',
+        amountFen: state.priceFen ?? input.amountFen,
         status: 'accepted',
-        outcome: 'bought',
-        quantityFilled: filled,
-        orderId,
-      });
-      const restart = !input.presale && remaining > 0;
-      await tx
-        .update(auctions)
-        .set({
-          remaining,
-          lastSeq: auction.lastSeq,
-          status: remaining === 0 ? 'sold' : 'open',
-          closedAt: remaining === 0 ? now : null,
-          clockStartsAt: restart ? now : auction.clockStartsAt,
-          clockRound: restart ? auction.clockRound + 1 : auction.clockRound,
-        })
-        .where(eq(auctions.id, auction.id));
-      await notify(tx, {
-        type: 'auction-won',
-        orgId: input.orgId,
-        minRole: 'trader',
-        params: {
-          listing: lot ? listingTitle(lot) : '',
-          price: priceParam(auction, priceFen),
-          order: orderId.slice(-8).toUpperCase(),
-        },
-        link: `/orders/${orderId}`,
-        subject: { type: 'auction', id: auction.id },
-      });
-      return { ok: true as const, bidId, outcome: 'bought', priceFen, leading: false, orderId, filled };
-    }),
+        outcome: 'leading',
+        priceAfterFen: state.priceFen,
+        at: now,
+      }).id;
+    }
+    // Soft close: a bid in the last N seconds extends the end by N.
+    const window = auction.softCloseSeconds * 1000;
+    if (endsAt && window > 0 && endsAt.getTime() - now.getTime() < window)
+      endsAt = new Date(endsAt.getTime() + window);
+    if ((p.maxFen ?? 0) < input.amountFen) {
+      p.maxFen = input.amountFen;
+      p.maxSeq = seq;
+      p.changed = true;
+    }
+    if (applied.displaced && state.priceFen !== null) outbid.set(applied.displaced.bidderId, state.priceFen);
+    return {
+      ok: true,
+      value: { ok: true, bidId: row.id, outcome: applied.outcome, priceFen: state.priceFen, leading },
+    };
+  });
+
+  if (rows.length === 0 && bidderCount === auction.bidderCount) return outcomes;
+
+  // The net change of each org's hold on this auction: one posting per direction for the whole batch.
+  const currency = auction.currency as Currency;
+  const postings = { hold: [] as LedgerLine[], release: [] as LedgerLine[] };
+  for (const p of participants.values()) {
+    const delta = p.heldFen - (heldAtStart.get(p.orgId) ?? 0);
+    if (delta === 0) continue;
+    p.holdVersion += 1;
+    p.changed = true;
+    const amount = Math.abs(delta);
+    if (delta > 0)
+      postings.hold.push(
+        { orgId: p.orgId, kind: 'available', amount: -amount, currency },
+        { orgId: p.orgId, kind: 'held', amount, currency },
+      );
+    else
+      postings.release.push(
+        { orgId: p.orgId, kind: 'held', amount: -amount, currency },
+        { orgId: p.orgId, kind: 'available', amount, currency },
+      );
+  }
+  // An org's first hold ever opens its held account (locked by the insert); every other account is locked.
+  for (const line of [...postings.hold, ...postings.release]) {
+    const key = `${line.orgId}:${line.kind}`;
+    if (!accountIds.has(key))
+      accountIds.set(key, await accountId(tx, { orgId: line.orgId, kind: line.kind, currency }));
+  }
+
+  // Every write in one pipelined round trip, in this order; the first failure fails the batch.
+  const writes: Promise<unknown>[] = [];
+  if (sealedReplaced.size > 0)
+    writes.push(
+      tx
+        .update(auctionBids)
+        .set({ outcome: 'replaced' })
+        .where(
+          and(
+            eq(auctionBids.auctionId, auction.id),
+            inArray(auctionBids.orgId, [...sealedReplaced]),
+            eq(auctionBids.kind, 'sealed'),
+            eq(auctionBids.outcome, 'submitted'),
+          ),
+        ),
+    );
+  const fresh = [...participants.values()].filter((p) => p.isNew);
+  if (fresh.length > 0)
+    writes.push(
+      tx.insert(auctionParticipants).values(
+        fresh.map((p) => ({
+          auctionId: auction.id,
+          orgId: p.orgId,
+          bidderNumber: p.bidderNumber,
+          maxFen: p.maxFen,
+          maxSeq: p.maxSeq,
+          sealedFen: p.sealedFen,
+          sealedSeq: p.sealedSeq,
+          heldFen: p.heldFen,
+          holdVersion: p.holdVersion,
+        })),
+      ),
+    );
+  const touched = [...participants.values()].filter((p) => !p.isNew && p.changed);
+  if (touched.length > 0) {
+    const values = JSON.stringify(
+      touched.map((p) => ({
+        org_id: p.orgId,
+        max_fen: p.maxFen,
+        max_seq: p.maxSeq,
+        sealed_fen: p.sealedFen,
+        sealed_seq: p.sealedSeq,
+        held_fen: p.heldFen,
+        hold_version: p.holdVersion,
+      })),
+    );
+    writes.push(
+      tx.execute(sql`
+        update auction_participants p
+           set max_fen = x.max_fen, max_seq = x.max_seq, sealed_fen = x.sealed_fen,
+               sealed_seq = x.sealed_seq, held_fen = x.held_fen, hold_version = x.hold_version,
+               updated_at = now()
+          from jsonb_to_recordset(${values}::jsonb)
+               as x(org_id text, max_fen bigint, max_seq int, sealed_fen bigint, sealed_seq int,
+                    held_fen bigint, hold_version int)
+         where p.auction_id = ${auction.id} and p.org_id = x.org_id`),
+    );
+  }
+  for (let from = 0; from < rows.length; from += 1_000)
+    writes.push(tx.insert(auctionBids).values(rows.slice(from, from + 1_000)));
+  const ledger = (['hold', 'release'] as const)
+    .filter((side) => postings[side].length > 0)
+    .map((side) => {
+      const input = {
+        kind: side === 'hold' ? ('deposit_hold' as const) : ('deposit_release' as const),
+        idempotencyKey: `auction:${auction.id}:deposits:${startSeq + 1}-${seq}:${side}`,
+        lines: postings[side],
+      };
+      return { id: ledgerTransactionId(input.idempotencyKey), input, lines: checkPosting(input) };
+    });
+  if (ledger.length > 0) {
+    // The keys name this batch's bid numbers, which no other batch can take: a clash is a bug and fails.
+    writes.push(
+      tx.insert(ledgerTransactions).values(
+        ledger.map(({ id, input }) => ({
+          id,
+          kind: input.kind,
+          idempotencyKey: input.idempotencyKey,
+          memo: `auction ${auction.id}`,
+        })),
+      ),
+      tx.insert(ledgerEntries).values(
+        ledger.flatMap(({ id, lines }) =>
+          lines.map((line) => ({
+            transactionId: id,
+            accountId: accountIds.get(`${line.orgId}:${line.kind}`) as string,
+            amount: line.amount,
+            currency: line.currency,
+          })),
+        ),
+      ),
+    );
+  }
+  writes.push(
+    tx
+      .update(auctions)
+      .set({
+        priceFen: state.priceFen,
+        leaderOrgId: state.leader?.bidderId ?? null,
+        leaderMaxFen: state.leader?.maxFen ?? null,
+        leaderKind: state.leader?.kind ?? null,
+        leaderBidId,
+        secondMaxFen: state.secondMaxFen,
+        lastSeq: seq,
+        bidderCount,
+        endsAt,
+      })
+      .where(eq(auctions.id, auction.id)),
   );
-  if (result.ok) await publishAuction(input.auctionId);
-  return result;
+  // Each org that lost the lead in the batch and does not hold it at the end is told once, at the
+  // price it was outbid at last.
+  for (const [orgId, priceFen] of outbid)
+    if (orgId !== state.leader?.bidderId)
+      writes.push(
+        notify(tx, {
+          type: 'outbid',
+          orgId,
+          minRole: 'trader',
+          params: { listing: loaded.title, price: priceParam(auction, priceFen) },
+          link: `/auctions/${auction.id}`,
+          subject: { type: 'auction', id: auction.id },
+        }),
+      );
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return outcomes;
+}
+
+/** Dutch presses and pre-sales of one batch, one after the other, each in a savepoint of its own. */
+async function dutchBatch(
+  tx: Tx,
+  auction: Auction,
+  requests: Request[],
+  screened: (Settled<BidResult> | null)[],
+): Promise<Settled<BidResult>[]> {
+  const outcomes: Settled<BidResult>[] = [];
+  for (const [i, request] of requests.entries()) {
+    const done = screened[i];
+    if (done) {
+      outcomes.push(done);
+      continue;
+    }
+    if (request.type !== 'press') {
+      outcomes.push({ ok: true, value: refusal('wrong_type') });
+      continue;
+    }
+    const before = { ...auction };
+    try {
+      const value = await tx.transaction((savepoint) => pressOne(savepoint, auction, request.input));
+      outcomes.push({ ok: true, value });
+    } catch (error) {
+      Object.assign(auction, before);
+      outcomes.push({ ok: false, error });
+    }
+  }
+  return outcomes;
+}
+
+async function pressOne(tx: Tx, auction: Auction, input: PressInput): Promise<BidResult> {
+  const now = input.now ?? new Date();
+  await ensureParticipant(tx, auction, input.orgId);
+  const params = clockParams(auction);
+  const base = {
+    orgId: input.orgId,
+    userId: input.userId,
+    kind: input.presale ? 'presale' : 'press',
+    amountFen: auction.startPriceFen,
+    quantityAsked: input.quantity,
+    at: now,
+  } as const;
+  const reject = async (reason: string) => {
+    await recordBid(tx, auction, { ...base, status: 'rejected', outcome: reason });
+    await tx.update(auctions).set({ lastSeq: auction.lastSeq }).where(eq(auctions.id, auction.id));
+    return refusal(reason);
+  };
+  if (auction.status !== 'open') return reject(auction.remaining === 0 ? 'sold' : 'closed');
+  let priceFen: number;
+  let filled: number;
+  if (input.presale) {
+    if (auction.presalePriceFen === null) return refusal('no_presale');
+    if (now >= params.clockStartsAt) return reject('closed');
+    if (input.quantity < Math.min(auction.perBase, auction.remaining)) return refusal('too_small');
+    priceFen = auction.presalePriceFen;
+    filled = Math.min(input.quantity, auction.remaining);
+  } else {
+    const pressed = press(
+      {
+        ...params,
+        remaining: auction.remaining,
+        round: auction.clockRound,
+        minimumBase: auction.perBase,
+      },
+      { askedBase: input.quantity, seenRound: input.seenRound, now },
+    );
+    if (!pressed.ok) {
+      if (pressed.reason === 'too_small') return refusal('too_small');
+      return reject(pressed.reason);
+    }
+    priceFen = pressed.priceFen;
+    filled = pressed.filled;
+  }
+  // The quantity left the lot's stock when the auction was created, so the order reserves nothing more.
+  const orderId = await createOrderInTx(tx, {
+    listingId: auction.listingId,
+    buyerOrgId: input.orgId,
+    sellerOrgId: auction.sellerOrgId,
+    source: 'auction',
+    quantity: filled,
+    unitPriceFen: priceFen,
+    perBase: auction.perBase,
+    subtotalFen: lineTotal(priceFen, filled, auction.perBase),
+    currency: auction.currency,
+    feeBps: auction.feeBps,
+    createdBy: input.userId,
+    origin: { auctionId: auction.id },
+  });
+  const remaining = auction.remaining - filled;
+  const bidId = await recordBid(tx, auction, {
+    ...base,
+    amountFen: priceFen,
+    status: 'accepted',
+    outcome: 'bought',
+    quantityFilled: filled,
+    orderId,
+  });
+  const restart = !input.presale && remaining > 0;
+  const changes = {
+    remaining,
+    lastSeq: auction.lastSeq,
+    status: remaining === 0 ? ('sold' as const) : ('open' as const),
+    closedAt: remaining === 0 ? now : null,
+    clockStartsAt: restart ? now : auction.clockStartsAt,
+    clockRound: restart ? auction.clockRound + 1 : auction.clockRound,
+  };
+  await tx.update(auctions).set(changes).where(eq(auctions.id, auction.id));
+  Object.assign(auction, changes);
+  await notify(tx, {
+    type: 'auction-won',
+    orgId: input.orgId,
+    minRole: 'trader',
+    params: {
+      listing: await lotTitle(tx, auction),
+      price: priceParam(auction, priceFen),
+      order: orderId.slice(-8).toUpperCase(),
+    },
+    link: `/orders/${orderId}`,
+    subject: { type: 'auction', id: auction.id },
+  });
+  return { ok: true, bidId, outcome: 'bought', priceFen, leading: false, orderId, filled };
 }
 
 /** A bid flood from one user is answered 429: fixed windows in Redis, shared by every web process. */

@@ -1,6 +1,6 @@
 // Who is calling: the signed-in user, its organisations, and guards that throw a Response when it may not.
 import { json, redirect } from '@remix-run/node';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { type DbOrTx, db } from '../../db/client';
 import {
   type Locale,
@@ -137,6 +137,40 @@ export async function assertOrgMayAct(tx: DbOrTx, orgId: string): Promise<void> 
   const org = await lockedSanction(tx, orgId);
   if (!org) throw notFound();
   refuseIfSanctioned(org);
+}
+
+/**
+ * assertOrgMayAct for many orgs in one statement (share-locked in id order, like one call per org): what
+ * each org that may not act would have thrown. Used by the auction sequencer, which decides a batch of
+ * bids from many orgs under one lock (ADR 0032).
+ */
+export async function orgsBarredFromActing(
+  tx: DbOrTx,
+  orgIds: readonly string[],
+): Promise<Map<string, unknown>> {
+  const barred = new Map<string, unknown>();
+  if (orgIds.length === 0) return barred;
+  const rows = await tx
+    .select({
+      id: organisations.id,
+      suspendedUntil: organisations.suspendedUntil,
+      bannedAt: organisations.bannedAt,
+    })
+    .from(organisations)
+    .where(inArray(organisations.id, [...orgIds]))
+    .orderBy(organisations.id)
+    .for('share');
+  const found = new Map(rows.map((row) => [row.id, row]));
+  for (const orgId of orgIds) {
+    const org = found.get(orgId);
+    try {
+      if (!org) throw notFound();
+      refuseIfSanctioned(org);
+    } catch (refusal) {
+      barred.set(orgId, refusal);
+    }
+  }
+  return barred;
 }
 
 /** Whether the other side of a trade (a lot's seller) may trade now; share-locked like assertOrgMayAct. */

@@ -15,6 +15,7 @@ import type * as core from './messages';
 import type * as notify from './notify';
 import type * as operator from './operator';
 import type * as orders from './orders';
+import type * as prices from './prices';
 import * as server from './resources.server';
 import type * as sell from './sell';
 import type * as trust from './trust';
@@ -43,7 +44,8 @@ export type MessageKey =
   | KeysOf<typeof demand.zhCN>
   | KeysOf<typeof coldchain.zhCN>
   | KeysOf<typeof trust.zhCN>
-  | KeysOf<typeof notify.zhCN>;
+  | KeysOf<typeof notify.zhCN>
+  | KeysOf<typeof prices.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -76,7 +78,8 @@ export type PluralKey =
   | PluralsOf<typeof demand.zhCN>
   | PluralsOf<typeof coldchain.zhCN>
   | PluralsOf<typeof trust.zhCN>
-  | PluralsOf<typeof notify.zhCN>;
+  | PluralsOf<typeof notify.zhCN>
+  | PluralsOf<typeof prices.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

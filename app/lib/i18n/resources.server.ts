@@ -14,6 +14,7 @@ import * as core from './messages';
 import * as notify from './notify';
 import * as operator from './operator';
 import * as orders from './orders';
+import * as prices from './prices';
 import * as sell from './sell';
 import * as trust from './trust';
 
@@ -31,6 +32,7 @@ const areas = [
   coldchain,
   trust,
   notify,
+  prices,
   exchange,
 ];
 
