@@ -28,6 +28,10 @@ export type ExchangeWriterOptions = {
   maxBatch?: number;
   /** A snapshot after every this many commands (default 5,000). */
   snapshotEvery?: number;
+  /** Batches decided while earlier ones commit (default 2): one fills while the previous one's commit is flushed. */
+  inFlight?: number;
+  /** After the first command of a batch, wait this long for more (default 0). */
+  lingerMs?: number;
   /** How often a writer waiting for the lock tries again (default 500 ms). */
   lockRetryMs?: number;
 };
@@ -41,8 +45,6 @@ export type ExchangeWriter = {
   stop(): Promise<void>;
 };
 
-/** Batches deciding while earlier ones commit: two in flight lets one batch fill while the previous one's commit is flushed. */
-const IN_FLIGHT = 2;
 /** How long a BRPOP waits before the writer looks whether it is being stopped. */
 const POLL_SECONDS = 0.5;
 const REPLAY_PAGE = 5_000;
@@ -135,6 +137,8 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
   const maxBatch = options.maxBatch ?? 512;
   const snapshotEvery = options.snapshotEvery ?? 5_000;
   const lockRetryMs = options.lockRetryMs ?? 500;
+  const maxInFlight = options.inFlight ?? 2;
+  const lingerMs = options.lingerMs ?? 0;
   if (options.sql === undefined && options.databaseUrl === undefined)
     throw new Error('startExchangeWriter needs databaseUrl or sql');
   const own =
@@ -195,11 +199,14 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
       let failure: unknown = null;
       while (!stopping) {
         if (failure !== null) throw failure;
-        const first = await blocking.brpop(key, POLL_SECONDS);
-        if (first === null) continue;
-        const raws = [first[1]];
-        if (maxBatch > 1) {
-          const more = await blocking.rpop(key, maxBatch - 1);
+        // BLMPOP (Redis 7): BRPOP and RPOP of up to a batch more in one round trip.
+        const popped = await blocking.blmpop(POLL_SECONDS, 1, key, 'RIGHT', 'COUNT', maxBatch);
+        if (popped === null) continue;
+        const raws = popped[1];
+        // Linger: commands of clients answered a moment ago are on their way; one transaction for them too.
+        if (lingerMs > 0 && raws.length < maxBatch) {
+          await sleep(lingerMs);
+          const more = await blocking.rpop(key, maxBatch - raws.length);
           if (more !== null) raws.push(...more);
         }
 
@@ -270,7 +277,7 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
         });
         chain = done;
         inFlight.push(done);
-        if (inFlight.length >= IN_FLIGHT) await inFlight.shift();
+        if (inFlight.length >= maxInFlight) await inFlight.shift();
       }
       await Promise.all(inFlight);
     } finally {

@@ -30,6 +30,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   ssr: () => import('./ssr'),
   'book-core': () => import('./book-core'),
   'price-index': () => import('./price-index'),
+  'book-durable': () => import('./book-durable'),
 };
 
 const { values: options, positionals } = parseArgs({

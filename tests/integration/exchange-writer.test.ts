@@ -9,7 +9,12 @@ import { OrderBook } from '../../app/exchange/book';
 import { type JournalEntry, readJournal } from '../../app/exchange/journal.server';
 import { ExchangeUnavailable, closeSubmitter, submitCommand } from '../../app/exchange/submit.server';
 import type { Command, Event } from '../../app/exchange/types';
-import { type ExchangeWriter, loadBook, startExchangeWriter } from '../../app/exchange/writer.server';
+import {
+  type ExchangeWriter,
+  loadBook,
+  startExchangeWriter,
+  startExchangeWriters,
+} from '../../app/exchange/writer.server';
 import { randomStream, startWriterProcess, stopAllWriterProcesses } from '../support/exchange';
 import { waitFor } from '../support/worker-process';
 
@@ -142,6 +147,26 @@ describe('exchange writer', () => {
     ]);
   });
 
+  it('runs one writer per listed instrument in a worker process, each with its own sequence', async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const group = startExchangeWriters(
+      ids.map((instrumentId) => ({ instrumentId, tick: 1, phase: 'continuous' as const })),
+      { databaseUrl, redis, lockRetryMs: 100 },
+    );
+    try {
+      await Promise.all(group.writers.map(serving));
+      for (const instrumentId of ids) {
+        const answer = await submitCommand(redis, instrumentId, limit('org_a', 'buy', 100, 1), {
+          timeoutMs: 5_000,
+        });
+        expect(answer.seq).toBe(1);
+      }
+    } finally {
+      await group.stop();
+    }
+    expect(group.writers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
+  });
+
   it('throws ExchangeUnavailable when no writer answers, and a later writer does not act on the expired command', async () => {
     const instrumentId = randomUUID();
     const command = limit('org_a', 'buy', 100, 1);
@@ -161,14 +186,14 @@ describe('exchange writer', () => {
     { timeout: 180_000 },
     async () => {
       const instrumentId = randomUUID();
-      const stream = randomStream(20261206, 900);
+      const stream = randomStream(20261206, 600);
       const env = { EXCHANGE_SNAPSHOT_EVERY: '100' };
       const first = startWriterProcess({ instrumentId, tick: 1, env });
       await first.serving;
 
       // One client sends the stream in order, resending a command until it hears back (a resent place is
       // 'duplicate' once the first copy committed). Kills happen while a command is on its way.
-      const killAt = new Set([250, 600]);
+      const killAt = new Set([200, 420]);
       const heard: { index: number; seq: number; events: Event[] }[] = [];
       let resent = 0;
       let current = first;

@@ -19,6 +19,8 @@ const writer = startExchangeWriter({
   redis,
   snapshotEvery: Number(process.env.EXCHANGE_SNAPSHOT_EVERY ?? 5_000),
   maxBatch: Number(process.env.EXCHANGE_MAX_BATCH ?? 512),
+  inFlight: Number(process.env.EXCHANGE_IN_FLIGHT ?? 2),
+  lingerMs: Number(process.env.EXCHANGE_LINGER_MS ?? 0),
   lockRetryMs: 100,
 });
 
