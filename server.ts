@@ -18,6 +18,7 @@ import { env, isProduction } from './app/lib/env.server';
 import { bodyLimitFor, limitBody } from './app/lib/body-limit.server';
 import { refuseBadRequestTargets } from './app/lib/request-guard.server';
 import { auctionChannel, currentAuctionState } from './app/auctions/live.server';
+import { exchangeChannel } from './app/exchange/orders.server';
 import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
 import { liveWorkers } from './app/lib/heartbeat.server';
 import { log, safeError } from './app/lib/log.server';
@@ -226,7 +227,16 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       res.status(400).end();
       return;
     }
-    if (!session && !auctionId) {
+    // ?exchange=<instrument uuid>: a ping after each batch the instrument's writer committed (public, as the book is).
+    const exchangeId = typeof req.query.exchange === 'string' ? req.query.exchange : null;
+    if (
+      exchangeId !== null &&
+      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(exchangeId)
+    ) {
+      res.status(400).end();
+      return;
+    }
+    if (!session && !auctionId && !exchangeId) {
       res.status(401).end();
       return;
     }
@@ -259,6 +269,10 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
         const state = await currentAuctionState(auctionId);
         if (state) send('auction', state);
       }
+      if (exchangeId)
+        unsubscribes.push(
+          await withRedis(() => subscribe(exchangeChannel(exchangeId), (event) => send(event.type, event))),
+        );
     } catch {
       // Redis went away between the check and the subscription: end the stream; the page reconnects.
       for (const unsubscribe of unsubscribes) void unsubscribe().catch(() => {});

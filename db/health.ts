@@ -2,11 +2,10 @@
 // that stopped answering), a fresh-connection probe that notices the recovery and swaps in a new pool, and a
 // guard for the one postgres.js 3.4.9 error that escapes every query (ADR 0027).
 import postgres from 'postgres';
-import { sql } from 'drizzle-orm';
 import { env } from '../app/lib/env.server';
 import { log } from '../app/lib/log.server';
 import { remember } from '../app/lib/remember.server';
-import { db, replaceDb } from './client';
+import { replaceDb } from './client';
 
 type Health = {
   up: boolean;
@@ -78,6 +77,12 @@ export function isDriverNullSocketError(error: unknown): boolean {
   return /reading 'write'/.test(error.message) && /nextWrite/.test(stack) && /postgres[/\\]/.test(stack);
 }
 
+/** A connection error raised inside postgres.js's own code (a rejection no query of ours was waiting for). */
+function isDriverConnectionRejection(error: unknown): boolean {
+  if (!(error instanceof Error) || !isConnectionError(error)) return false;
+  return /postgres[/\\]/.test(error.stack ?? '');
+}
+
 /** Marks the database down and starts probing for its return. Idempotent. */
 export function markDbDown(reason: string): void {
   const h = health();
@@ -124,6 +129,8 @@ async function probeFresh(): Promise<boolean> {
   const client = postgres(env().DATABASE_URL, {
     max: 1,
     connect_timeout: 2,
+    // Ended mid-connect on a timeout: postgres.js's type lookup would then reject with nobody listening.
+    fetch_types: false,
     onnotice: () => {},
     connection: { application_name: 'wharf-probe' },
   });
@@ -155,21 +162,42 @@ async function recover(): Promise<void> {
   }
 }
 
+/** A client of one connection, for the heartbeat alone: its `select 1` never queues behind the pool's queries. */
+function heartbeatClient() {
+  return postgres(env().DATABASE_URL, {
+    max: 1,
+    connect_timeout: 2,
+    // No type lookup on connect: `select 1` needs none, and it is one query fewer that an outage can interrupt.
+    fetch_types: false,
+    onnotice: () => {},
+    connection: { application_name: 'wharf-heartbeat' },
+  });
+}
+
 /**
- * While up, a `select 1` through the pool every `everyMs`: a failure or a reply slower than `timeoutMs` (a pool
- * whose connections stopped sending) marks the database down, which replaces the pool once a fresh connection works.
+ * While up, a `select 1` every `everyMs` on a connection of its own (not the pool: under load a pool's queue is
+ * seconds long, and that is a busy database, not a lost one). A failure or a reply slower than `timeoutMs` is
+ * confirmed with a fresh connection before anything happens: only when that fails too is the database marked
+ * down (which replaces the pool once a fresh connection works). A heartbeat connection that broke while the
+ * database answers is simply made anew.
  */
 export function startDbWatch({ everyMs = 1_000, timeoutMs = 2_000 } = {}): () => void {
   const h = health();
   if (h.heartbeat) return () => {};
   let busy = false;
+  let client = heartbeatClient();
+  const renew = () => {
+    client.end({ timeout: 0 }).catch(() => {});
+    client = heartbeatClient();
+  };
   h.heartbeat = setInterval(async () => {
     if (busy || !h.up) return;
     busy = true;
     try {
-      await withTimeout(db.execute(sql`select 1`), timeoutMs);
+      await withTimeout(client`select 1`, timeoutMs);
     } catch (error) {
-      if (h.up) markDbDown(`heartbeat: ${errorCode(error)}`);
+      renew();
+      if (h.up && !(await probeFresh())) markDbDown(`heartbeat: ${errorCode(error)}`);
     } finally {
       busy = false;
     }
@@ -178,6 +206,7 @@ export function startDbWatch({ everyMs = 1_000, timeoutMs = 2_000 } = {}): () =>
   return () => {
     if (h.heartbeat) clearInterval(h.heartbeat);
     h.heartbeat = null;
+    client.end({ timeout: 0 }).catch(() => {});
   };
 }
 
@@ -185,7 +214,9 @@ export function startDbWatch({ everyMs = 1_000, timeoutMs = 2_000 } = {}): () =>
  * postgres.js 3.4.9 can throw `TypeError: Cannot read properties of null (reading 'write')` from a setImmediate
  * when a connection closes under it (porsager/postgres#1154, #1208): no query can catch it and Node would exit.
  * This guard takes that one error as "the pool is broken": the database is marked down and, once it answers,
- * the pool is replaced. Any other uncaught exception still ends the process as Node would (stack, exit 1).
+ * the pool is replaced. A connection error that postgres.js rejects from its own start-up query (nobody awaits
+ * it: seen when a pool is ended while a connection is being opened) is logged, not fatal. Any other uncaught
+ * exception still ends the process as Node would (stack, exit 1).
  */
 export function installDriverCrashGuard(): void {
   if (remember('dbCrashGuard', () => ({ installed: false })).installed) return;
@@ -197,6 +228,14 @@ export function installDriverCrashGuard(): void {
         'postgres.js wrote to a closed connection; replacing the pool',
       );
       markDbDown('driver: write to a closed connection');
+      return;
+    }
+    if (origin === 'unhandledRejection' && isDriverConnectionRejection(error)) {
+      // A connection ended while postgres.js itself was querying on it (its type lookup at connect time has no
+      // caller to reject to): ours when an old pool is ended (DESTROYED, ENDED); otherwise the database went.
+      log.warn({ code: errorCode(error) }, 'postgres.js lost a connection during its own start-up query');
+      const code = errorCode(error);
+      if (code !== 'CONNECTION_DESTROYED' && code !== 'CONNECTION_ENDED') reportDbError(error);
       return;
     }
     log.fatal({ err: error, origin }, 'uncaught exception; exiting');

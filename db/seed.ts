@@ -8,7 +8,9 @@ import { CITIES } from '../app/geo/cities';
 import { seedDemoAuctions } from './seed-auctions';
 import { seedDemoColdChain } from './seed-coldchain';
 import { seedDemoDemand } from './seed-demand';
+import { seedDemoExchange } from './seed-exchange';
 import { seedDemoListings } from './seed-listings';
+import { seedDemoMarketData } from './seed-market-data';
 import { seedDemoNotify } from './seed-notify';
 import { seedDemoTrust } from './seed-trust';
 import { categories, cities, memberships, organisations, users } from './schema';
@@ -109,6 +111,8 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
   await seedDemoAuctions(tx);
   await seedDemoColdChain(tx);
   await seedDemoNotify(tx);
+  await seedDemoMarketData(tx);
+  await seedDemoExchange(tx);
   return true;
 }
 

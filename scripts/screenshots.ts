@@ -49,7 +49,9 @@ type Shot =
   | 'settings'
   | 'operator'
   | 'not-found'
-  | 'forbidden';
+  | 'forbidden'
+  | 'prices'
+  | 'price-chart';
 
 /** Which pages each locale gets: everything in Chinese (the market's language), a few in English. */
 const PLAN: Record<TestLocale, Shot[]> = {
@@ -65,8 +67,10 @@ const PLAN: Record<TestLocale, Shot[]> = {
     'operator',
     'not-found',
     'forbidden',
+    'prices',
+    'price-chart',
   ],
-  en: ['home', 'register-errors', 'dashboard', 'members', 'operator', 'not-found', 'forbidden'],
+  en: ['home', 'register-errors', 'dashboard', 'members', 'operator', 'not-found', 'forbidden', 'prices'],
 };
 
 const say = (msg: string) => process.stderr.write(`[screenshots] ${msg}\n`);
@@ -148,6 +152,16 @@ async function anonymousPages(browser: Browser, locale: TestLocale, vp: Viewport
     // An error page is drawn inside the shell: header, navigation and a way back.
     await page.goto('/market/lst_no_such_lot');
     await capture(page, locale, vp, 'not-found');
+  }
+  if (shots.has('prices') || shots.has('price-chart')) {
+    // The quotes board from the demo seed's price history, then the chart of its first row.
+    await page.goto('/prices');
+    if (shots.has('prices')) await capture(page, locale, vp, 'prices');
+    if (shots.has('price-chart')) {
+      await page.locator('[data-testid="price-row"] a').first().click();
+      await page.waitForURL(/\/prices\/[^/]+\/[^/]+$/);
+      await capture(page, locale, vp, 'price-chart');
+    }
   }
   await context.close();
 }

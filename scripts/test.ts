@@ -19,6 +19,7 @@ const DATE_SENSITIVE = [
   'tests/integration/invoice.test.ts',
   'tests/integration/listing-expiry.test.ts',
   'tests/integration/trace.test.ts',
+  'tests/integration/market-data.test.ts',
 ];
 
 const logFile = path.join(repoRoot, '.wharf/test-logs', `run-${Date.now()}.log`);

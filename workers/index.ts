@@ -7,6 +7,7 @@ import { log } from '../app/lib/log.server';
 import { redisConnection } from '../app/lib/redis.server';
 import { processAuctionJob } from './auctions';
 import { processColdChainJob, scheduleColdChainJobs } from './coldchain';
+import { startExchange } from './exchange';
 import { processListingJob, scheduleListingJobs } from './listings';
 import { processMatchingJob } from './matching';
 import { processModerationJob, scheduleModerationJobs } from './moderation';
@@ -59,11 +60,13 @@ export async function startWorkers() {
   });
   const relay = startRelay();
   const stopHeartbeat = startHeartbeat();
+  const exchange = startExchange();
   log.info({ queues: queueNames }, 'workers started');
 
   return async function stop() {
     await stopHeartbeat();
     await relay.stop();
+    await exchange.stop();
     await Promise.all(workers.map((worker) => worker.close()));
     await Promise.all(queueNames.map((name) => queue(name).close()));
     await closeDb();

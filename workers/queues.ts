@@ -24,6 +24,8 @@ export const catalogue = {
   orders: {
     // Cancels the order if it is still unpaid when it runs (delayed to the order's pay-by time).
     'expire-unpaid': z.object({ orderId: id }),
+    // Market data (#15): brings the order's trade and its day aggregates in line after it completed or was undone.
+    'record-trade': z.object({ orderId: id }),
   },
   settlement: {
     // Releases the escrow when the inspection window has passed with no dispute (delayed to its end).

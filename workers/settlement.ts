@@ -42,6 +42,21 @@ async function recordProviderPayout(order: Order, amountFen: number, reference: 
   });
 }
 
+/** Completes an order whose inspection window has passed; actOnOrder reads (and locks) the order itself. */
+async function releaseEscrowJob(orderId: string): Promise<Record<string, unknown>> {
+  try {
+    await actOnOrder(orderId, { userId: null, parties: ['system'] }, { action: 'complete' });
+    return { completed: true };
+  } catch (error) {
+    if (error instanceof OrderError && error.messageKey === 'errors.notFound')
+      throw new UnrecoverableError('order no longer exists');
+    // Disputed, or already completed by an earlier run: the world is as it should be.
+    if (error instanceof OrderError && error.messageKey === 'orders.errors.wrongState')
+      return { completed: false };
+    throw error; // the window is still open (a clock ahead of ours): retry with backoff
+  }
+}
+
 export async function processSettlementJob(
   job: Pick<Job, 'name' | 'data'>,
 ): Promise<Record<string, unknown>> {
@@ -51,6 +66,7 @@ export async function processSettlementJob(
   const data = parsed.data as { orderId?: string; ledgerTransactionId?: string; eventId?: string };
 
   if (job.name === 'provider-event') return paymentProvider().handleEvent(data.eventId ?? '');
+  if (job.name === 'release-escrow') return releaseEscrowJob(data.orderId ?? '');
 
   const [order] = await db
     .select()
@@ -59,16 +75,6 @@ export async function processSettlementJob(
   if (!order) throw new UnrecoverableError('order no longer exists');
 
   switch (job.name) {
-    case 'release-escrow':
-      try {
-        await actOnOrder(order.id, { userId: null, parties: ['system'] }, { action: 'complete' });
-        return { completed: true };
-      } catch (error) {
-        // Disputed, or already completed by an earlier run: the world is as it should be.
-        if (error instanceof OrderError && error.messageKey === 'orders.errors.wrongState')
-          return { completed: false };
-        throw error; // the window is still open (a clock ahead of ours): retry with backoff
-      }
     case 'create-payment': {
       if (order.providerRef || order.status !== 'pending_payment') return { skipped: true };
       const created = await providerFor(order).createPayment(order);

@@ -16,6 +16,7 @@ import { enqueue } from '../lib/outbox.server';
 import { type QuantityUnit, gramsPer } from '../lib/units';
 import { ListingError, reserveStock } from '../listings/listings.server';
 import { type MoneyParam, inEachLanguage, moneyParam } from '../notify/render';
+import { reserveFloorOf } from '../market-data/lot-reference.server';
 import { getCategorySettings } from '../market/settings.server';
 import { type IncrementBands, incrementBandsSchema } from '../market/settings';
 import { floorEndsAt } from './dutch';
@@ -27,6 +28,8 @@ export class AuctionError extends Error {
     public readonly messageKey: string,
     public readonly status = 409,
     public readonly field = 'form',
+    /** Values the message names (amounts already formatted for the reader are the route's job). */
+    public readonly params?: Record<string, number>,
   ) {
     super(messageKey);
   }
@@ -147,6 +150,7 @@ export async function createAuction(tx: DbOrTx, input: NewAuction): Promise<stri
     if (endsAt.getTime() - input.startsAt.getTime() > 14 * 24 * 3600 * 1000)
       throw new AuctionError('auctions.errors.tooLong', 400, 'duration');
   }
+  await assertAboveReserveFloor(tx, input, listing, perBase);
 
   const id = newId('auc');
   try {
@@ -186,6 +190,32 @@ export async function createAuction(tx: DbOrTx, input: NewAuction): Promise<stri
     .returning();
   await enqueue(tx, 'auctions', 'close', { auctionId: id }, { runAt: closeDueAt(auction) });
   return id;
+}
+
+/**
+ * The market's reserve floor (ADR 0038): the lowest price an auction can sell at — its reserve, else its start
+ * price, and a Dutch clock's floor — must be at least the operator's share of the lot's reference price. The
+ * comparison is per kg and exact in integers; without a reference (or sold by the piece) there is no floor.
+ */
+async function assertAboveReserveFloor(
+  tx: DbOrTx,
+  input: NewAuction,
+  listing: { categoryId: string; spec: unknown },
+  perBase: number,
+) {
+  if (input.priceUnit === 'piece') return;
+  const lowest =
+    input.type === 'dutch' ? (input.floorPriceFen ?? null) : (input.reservePriceFen ?? input.startPriceFen);
+  if (lowest === null) return;
+  const floor = await reserveFloorOf(tx, listing);
+  if (!floor || lowest * 1000 >= floor.minFenPerKg * perBase) return;
+  const field =
+    input.type === 'dutch' ? 'floorPrice' : input.reservePriceFen != null ? 'reservePrice' : 'startPrice';
+  throw new AuctionError('auctions.errors.belowReserveFloor', 400, field, {
+    minFenPerKg: floor.minFenPerKg,
+    referenceFen: floor.referenceFen,
+    pct: floor.pct,
+  });
 }
 
 /** The auction row locked for this transaction: every bid, press and close of one auction waits here. */

@@ -20,9 +20,11 @@ const kindIn = (v: ShellViewer | null, kinds: string[]) =>
 
 export const NAV: NavItem[] = [
   { to: '/market', label: 'nav.market', show: () => true },
+  { to: '/prices', label: 'nav.prices', show: () => true },
   { to: '/sell', label: 'nav.sell', show: (v) => kindIn(v, ['seller', 'both']) },
   { to: '/buy', label: 'nav.buy', show: (v) => kindIn(v, ['buyer', 'both']) },
   { to: '/auctions', label: 'nav.auctions', show: () => true },
+  { to: '/exchange', label: 'nav.exchange', show: () => true },
   { to: '/demands', label: 'nav.demands', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   { to: '/orders', label: 'nav.orders', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   { to: '/balance', label: 'nav.balance', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },

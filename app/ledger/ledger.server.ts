@@ -6,7 +6,7 @@
 // default): the idempotency and account races are settled by unique keys, which at a stricter
 // isolation level turn into serialization failures instead.
 import { createHash } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { type LedgerAccountKind, ledgerAccounts, ledgerEntries, ledgerTransactions } from '../../db/schema';
 import { newId } from '../lib/ids';
@@ -29,6 +29,18 @@ export const MARKET_ACCOUNT_KINDS: readonly LedgerAccountKind[] = [
   'platform_fees',
   'provider_clearing',
 ];
+
+/**
+ * How many rows each market account is split into (ADR 0033). A posting's market lines go to the shard its order
+ * (else its idempotency key) hashes to, so one order's money enters and leaves escrow through one shard, and
+ * postings for different orders rarely wait for each other's row locks. The database allows up to 256.
+ */
+export const MARKET_SHARDS = 16;
+
+/** The shard of the market accounts that a posting for this order (or key) uses. */
+export function marketShard(key: string): number {
+  return createHash('sha256').update(key).digest().readUInt16BE(0) % MARKET_SHARDS;
+}
 
 /** One side of a posting: `amount` (minor units, signed, never zero) is added to the account's balance. */
 export type LedgerLine = {
@@ -147,30 +159,41 @@ function positiveAmount(amount: number): void {
   }
 }
 
-function accountWhere(key: AccountKey) {
+function accountWhere(key: AccountKey, shard: number) {
   return and(
     key.orgId === null ? isNull(ledgerAccounts.orgId) : eq(ledgerAccounts.orgId, key.orgId),
     eq(ledgerAccounts.kind, key.kind),
     eq(ledgerAccounts.currency, key.currency),
+    eq(ledgerAccounts.shard, shard),
   );
 }
 
-/** The id of an org's (or the market's) account of a kind and currency, opening it on first use. */
+/**
+ * The id of an org's (or a shard of the market's) account of a kind and currency, opening it on first use.
+ * Postings do this inside ledger_post (db/migrations/0021_ledger_market_shards.sql); this is for reports and tests.
+ */
 export async function accountId(
   tx: DbOrTx,
-  key: { orgId: string | null; kind: LedgerAccountKind; currency?: Currency },
+  key: { orgId: string | null; kind: LedgerAccountKind; currency?: Currency; shard?: number },
 ): Promise<string> {
-  const full: AccountKey = { ...key, currency: key.currency ?? DEFAULT_CURRENCY };
-  const [found] = await tx.select({ id: ledgerAccounts.id }).from(ledgerAccounts).where(accountWhere(full));
+  const full: AccountKey = { orgId: key.orgId, kind: key.kind, currency: key.currency ?? DEFAULT_CURRENCY };
+  const shard = key.orgId === null ? (key.shard ?? 0) : 0;
+  const [found] = await tx
+    .select({ id: ledgerAccounts.id })
+    .from(ledgerAccounts)
+    .where(accountWhere(full, shard));
   if (found) return found.id;
   // Two first postings may race to open the account: the unique key lets one insert, the other waits
   // for it and then reads its row.
   await tx
     .insert(ledgerAccounts)
-    .values({ id: newId('acc'), orgId: full.orgId, kind: full.kind, currency: full.currency })
+    .values({ id: newId('acc'), orgId: full.orgId, kind: full.kind, currency: full.currency, shard })
     .onConflictDoNothing();
-  const [opened] = await tx.select({ id: ledgerAccounts.id }).from(ledgerAccounts).where(accountWhere(full));
-  if (!opened) throw new Error(`ledger account ${JSON.stringify(full)} could not be opened`);
+  const [opened] = await tx
+    .select({ id: ledgerAccounts.id })
+    .from(ledgerAccounts)
+    .where(accountWhere(full, shard));
+  if (!opened) throw new Error(`ledger account ${JSON.stringify({ ...full, shard })} could not be opened`);
   return opened.id;
 }
 
@@ -226,61 +249,39 @@ function isBalanceCheckViolation(error: unknown): boolean {
  * then aborted, so the caller rolls back (or posted inside a savepoint of its own).
  */
 export async function post(tx: DbOrTx, input: PostInput): Promise<string> {
-  return postGuarded(tx, input, null);
+  return postOnce(tx, input, null);
 }
 
-async function postGuarded(
-  tx: DbOrTx,
-  input: PostInput,
-  guard: (() => Promise<void>) | null,
-): Promise<string> {
+/** What a release or refund takes out of one order's escrow: checked, under the order's lock, before posting. */
+type EscrowSpend = { orderId: string; amount: number; currency: Currency };
+
+/**
+ * One round trip (ledger_post, db/migrations/0021_ledger_market_shards.sql): the replay check, the order's escrow
+ * check, the transaction, the accounts (opened on first use), their row locks and the entries. The row locks of
+ * the accounts are held until the caller's commit, so callers post last in their transaction (ADR 0033).
+ */
+async function postOnce(tx: DbOrTx, input: PostInput, escrow: EscrowSpend | null): Promise<string> {
   const lines = checkPosting(input);
-  const earlier = await findPosted(tx, input.idempotencyKey);
-  if (earlier) return replayed(earlier, input, lines);
-  await guard?.();
-
   const id = ledgerTransactionId(input.idempotencyKey);
-  const inserted = await tx
-    .insert(ledgerTransactions)
-    .values({
-      id,
-      kind: input.kind,
-      orderId: input.orderId ?? null,
-      idempotencyKey: input.idempotencyKey,
-      memo: input.memo ?? null,
-      createdBy: input.createdBy ?? null,
-    })
-    .onConflictDoNothing()
-    .returning({ id: ledgerTransactions.id });
-  if (inserted.length === 0) {
-    // A concurrent post with this key committed while this one waited on the unique key.
-    const raced = await findPosted(tx, input.idempotencyKey);
-    if (!raced) throw new Error(`ledger transaction ${id} conflicts but cannot be read`);
-    return replayed(raced, input, lines);
-  }
-
-  const ids = new Map<string, string>();
-  for (const line of lines) {
-    const key = JSON.stringify([line.orgId, line.kind, line.currency]);
-    if (!ids.has(key)) ids.set(key, await accountId(tx, line));
-  }
-  // Lock the accounts (in id order, like the balance trigger) before the entries take their ids, so
-  // entry ids follow the order postings land on each account and statements' running balances are true.
-  await tx
-    .select({ id: ledgerAccounts.id })
-    .from(ledgerAccounts)
-    .where(inArray(ledgerAccounts.id, [...ids.values()]))
-    .orderBy(ledgerAccounts.id)
-    .for('update');
+  const shard = marketShard(input.orderId ?? input.idempotencyKey);
+  const payload = lines.map((line) => ({
+    org: line.orgId,
+    kind: line.kind,
+    currency: line.currency,
+    shard: line.orgId === null ? shard : 0,
+    amount: line.amount,
+    open: newId('acc'),
+  }));
+  let outcome: string;
   try {
-    await tx.insert(ledgerEntries).values(
-      lines.map((line) => ({
-        transactionId: id,
-        accountId: ids.get(JSON.stringify([line.orgId, line.kind, line.currency]))!,
-        amount: line.amount,
-        currency: line.currency,
-      })),
-    );
+    const [row] = await tx.execute<{ outcome: string }>(sql`
+      select ledger_post(
+        ${id}::text, ${input.kind}::text, ${input.orderId ?? null}::text, ${input.idempotencyKey}::text,
+        ${input.memo ?? null}::text, ${input.createdBy ?? null}::text, ${JSON.stringify(payload)}::jsonb,
+        ${escrow?.orderId ?? null}::text, ${escrow?.amount ?? null}::bigint, ${escrow?.currency ?? null}::text
+      ) as outcome
+    `);
+    outcome = row?.outcome ?? '';
   } catch (error) {
     if (isBalanceCheckViolation(error)) {
       throw new LedgerError(
@@ -290,7 +291,20 @@ async function postGuarded(
     }
     throw error;
   }
-  return id;
+  if (outcome === 'posted') return id;
+  if (outcome === 'replay') {
+    // Posted earlier, or by a concurrent post with this key that committed while this one waited on the key.
+    const earlier = await findPosted(tx, input.idempotencyKey);
+    if (!earlier) throw new Error(`ledger transaction ${id} conflicts but cannot be read`);
+    return replayed(earlier, input, lines);
+  }
+  if (escrow && outcome.startsWith('short:')) {
+    throw new LedgerError(
+      'insufficient_escrow',
+      `order ${escrow.orderId}'s escrow holds ${outcome.slice('short:'.length)} ${escrow.currency}; ${escrow.amount} cannot leave it`,
+    );
+  }
+  throw new Error(`ledger_post answered '${outcome}' for ledger transaction ${id}`);
 }
 
 export type Balance = { kind: LedgerAccountKind; currency: Currency; amount: number };
@@ -482,26 +496,6 @@ export async function recordPaymentReceived(
   });
 }
 
-/**
- * Serializes releases and refunds of one order, so two of them can't both spend the same escrow.
- * A lock of its own rather than the escrow account's row: every order shares that row.
- */
-async function lockOrderEscrow(tx: DbOrTx, orderId: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('wharf.ledger.escrow'), hashtext(${orderId}))`);
-}
-
-function escrowGuard(tx: DbOrTx, orderId: string, amount: number, currency: Currency) {
-  return async () => {
-    const held = await escrowHeldForOrder(tx, orderId, currency);
-    if (held < amount) {
-      throw new LedgerError(
-        'insufficient_escrow',
-        `order ${orderId}'s escrow holds ${held} ${currency}; ${amount} cannot leave it`,
-      );
-    }
-  };
-}
-
 /** The order's escrow goes to the seller's available balance, less the platform's fee (half-up). */
 export async function releaseEscrow(
   tx: DbOrTx,
@@ -513,11 +507,12 @@ export async function releaseEscrow(
   // Zero-amount entries are refused, so a 0% or 100% fee leaves its line out.
   if (toSeller > 0) lines.push({ orgId: input.sellerOrgId, kind: 'available', amount: toSeller, currency });
   if (fee > 0) lines.push({ orgId: null, kind: 'platform_fees', amount: fee, currency });
-  await lockOrderEscrow(tx, input.orderId);
-  return postGuarded(
+  // The order's advisory lock (in ledger_post) serializes its releases and refunds, so two of them can't both
+  // spend the same escrow: a lock of its own rather than an escrow account's row, which many orders share.
+  return postOnce(
     tx,
     { ...input, kind: 'escrow_released', lines },
-    escrowGuard(tx, input.orderId, input.amount, currency),
+    { orderId: input.orderId, amount: input.amount, currency },
   );
 }
 
@@ -525,8 +520,7 @@ export async function releaseEscrow(
 export async function refundFromEscrow(tx: DbOrTx, input: Posting & { orderId: string }): Promise<string> {
   positiveAmount(input.amount);
   const currency = input.currency ?? DEFAULT_CURRENCY;
-  await lockOrderEscrow(tx, input.orderId);
-  return postGuarded(
+  return postOnce(
     tx,
     {
       ...input,
@@ -536,7 +530,7 @@ export async function refundFromEscrow(tx: DbOrTx, input: Posting & { orderId: s
         { orgId: null, kind: 'provider_clearing', amount: input.amount, currency },
       ],
     },
-    escrowGuard(tx, input.orderId, input.amount, currency),
+    { orderId: input.orderId, amount: input.amount, currency },
   );
 }
 

@@ -13,9 +13,37 @@ export function marketTimeZone(): string {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Building an Intl.DateTimeFormat costs far more than formatting with one (a market page formats dozens of dates):
+ * one formatter per kind and zone, made on first use and kept.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: 'offset' | 'date' | 'dateTime', timeZone: string): Intl.DateTimeFormat {
+  const key = `${kind} ${timeZone}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made =
+      kind === 'offset'
+        ? new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+        : kind === 'date'
+          ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+          : new Intl.DateTimeFormat('en-CA', {
+              timeZone,
+              year: 'numeric',
+              month: '2-digit',
+              day: '2-digit',
+              hour: '2-digit',
+              minute: '2-digit',
+              hourCycle: 'h23',
+            });
+    formatters.set(key, made);
+  }
+  return made;
+}
+
 /** The zone's offset from UTC at an instant, as "+08:00" (what EPCIS's eventTimeZoneOffset wants). */
 export function zoneOffset(at: Date, timeZone = marketTimeZone()): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+  const part = formatter('offset', timeZone)
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')?.value;
   const match = part?.match(/GMT([+-]\d{2}:\d{2})/);
@@ -30,12 +58,7 @@ function offsetMs(offset: string): number {
 
 /** The market day an instant falls on, "2026-11-28". */
 export function marketDate(at: Date = new Date(), timeZone = marketTimeZone()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
+  return formatter('date', timeZone).format(at);
 }
 
 /** Today's market day, "2026-11-28". */
@@ -90,15 +113,7 @@ export function parseMarketDateTime(value: string, timeZone = marketTimeZone()):
 /** The instant as a datetime-local value in market time (for form defaults). */
 export function toMarketDateTime(at: Date, timeZone = marketTimeZone()): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
+    formatter('dateTime', timeZone)
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );

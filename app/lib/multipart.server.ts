@@ -4,10 +4,17 @@ import {
   unstable_createMemoryUploadHandler as createMemoryUploadHandler,
   unstable_parseMultipartFormData as parseMultipartFormData,
 } from '@remix-run/node';
-import sharp from 'sharp';
 import { BodyTooLargeError } from './body-limit.server';
 import { type FieldErrors, bodyRefusal, refusal, refuseControlCharacters } from './forms.server';
 import { type SniffedType, sniffFileType } from './storage.server';
+
+/**
+ * sharp (libvips) loads on the first image, not when a process starts: most requests carry none, and it is tens
+ * of megabytes resident (issue #22).
+ */
+export async function loadSharp() {
+  return (await import('sharp')).default;
+}
 
 export type FileFieldRule = {
   /** How many files the field takes at most. */
@@ -40,6 +47,7 @@ export const MAX_IMAGE_PIXELS = 50_000_000;
  */
 export async function imageProblem(bytes: Uint8Array): Promise<string | null> {
   const options = { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' as const };
+  const sharp = await loadSharp();
   try {
     // The header only (no decode), so an image over the limit gets its own message.
     const { width, height } = await sharp(bytes, { limitInputPixels: false }).metadata();

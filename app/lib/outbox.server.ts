@@ -16,8 +16,15 @@ export async function enqueue<Q extends QueueName, N extends JobName<Q>>(
   // A payload that does not fit its schema is a bug in the caller: fail the business step, not the job later.
   const valid = schema.parse(payload);
   const id = newId('obx');
-  await tx.insert(outbox).values({ id, queue, name, payload: valid, runAt: options.runAt });
-  // Delivered at commit (and dropped on rollback), so the relay wakes without waiting for its poll.
-  await tx.execute(sql`select pg_notify('wharf_outbox', '')`);
+  // One round trip: the row, and a notification delivered at commit (dropped on rollback) so the relay wakes
+  // without waiting for its poll.
+  await tx.execute(sql`
+    with queued as (
+      insert into ${outbox} (id, queue, name, payload, run_at)
+      values (${id}, ${queue}, ${name}, ${JSON.stringify(valid)}::jsonb, ${options.runAt?.toISOString() ?? null}::timestamptz)
+      returning 1
+    )
+    select pg_notify('wharf_outbox', '') from queued
+  `);
   return id;
 }

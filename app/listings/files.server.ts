@@ -1,12 +1,11 @@
 // Photos and certificates of a lot: read from a multipart form with size limits, checked by their bytes, stored with thumbnails.
 import { and, count, eq, or } from 'drizzle-orm';
-import sharp from 'sharp';
 import type { DbOrTx } from '../../db/client';
 import { type ListingStatus, listingFiles, listings } from '../../db/schema';
 import type { FieldErrors } from '../lib/forms.server';
 import { afterListingChange } from './hooks.server';
 import { newId } from '../lib/ids';
-import { MAX_IMAGE_PIXELS, type MultipartUpload, readMultipart } from '../lib/multipart.server';
+import { MAX_IMAGE_PIXELS, type MultipartUpload, loadSharp, readMultipart } from '../lib/multipart.server';
 import { type SniffedType, storage } from '../lib/storage.server';
 import { MAX_CERTIFICATES, MAX_PHOTO_BYTES, MAX_PHOTOS } from './form.server';
 
@@ -83,7 +82,7 @@ export async function attachFiles(
     const thumb =
       upload.type === 'application/pdf'
         ? null
-        : await sharp(upload.bytes, { limitInputPixels: MAX_IMAGE_PIXELS })
+        : await (await loadSharp())(upload.bytes, { limitInputPixels: MAX_IMAGE_PIXELS })
             .rotate()
             .resize(480, 360, { fit: 'cover' })
             .webp({ quality: 78 })

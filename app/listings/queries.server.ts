@@ -371,10 +371,31 @@ export type FilterOptions = {
 };
 
 /**
- * What the filter form offers: active categories, the seafood states the catalogue defines, and the
+ * How long the market's filter options are reused. They change only when a category is edited or a lot from a new
+ * region goes live, while computing them reads every live lot's region (issue #22: per request it was a good part
+ * of a market page under load); a new region shows in the form within this time.
+ */
+const FILTER_OPTIONS_TTL_MS = 30_000;
+let filterOptionsCache: { at: number; value: Promise<FilterOptions> } | null = null;
+
+/**
+ * What the filter form offers, computed at most once per FILTER_OPTIONS_TTL_MS per process: active categories, the seafood states the catalogue defines, and the
  * regions live lots come from (empty when nothing is on the market at all).
  */
-export async function marketFilterOptions(db: DbOrTx): Promise<FilterOptions> {
+export function marketFilterOptions(db: DbOrTx, now = Date.now()): Promise<FilterOptions> {
+  if (!filterOptionsCache || now - filterOptionsCache.at >= FILTER_OPTIONS_TTL_MS) {
+    const value = loadFilterOptions(db);
+    const entry = { at: now, value };
+    filterOptionsCache = entry;
+    // A failed read (the database went away) is not kept: the next request asks again.
+    value.catch(() => {
+      if (filterOptionsCache === entry) filterOptionsCache = null;
+    });
+  }
+  return filterOptionsCache.value;
+}
+
+async function loadFilterOptions(db: DbOrTx): Promise<FilterOptions> {
   const [categoryRows, regionRows] = await Promise.all([
     db
       .select({

@@ -63,6 +63,13 @@ export const MARKET_SETTINGS = {
   priceOutlierMads: { schema: z.number().min(1).max(50), fallback: 5 },
   /** Screening: the category's recent prices are those of lots published in the last N days. */
   priceWindowDays: { schema: z.number().int().min(1).max(365), fallback: 30 },
+  /**
+   * Screening: where the category and grade have a reference price from real trades, a lot priced more than
+   * this many percent above or below it is flagged (the median of asking prices is the fallback, ADR 0038).
+   */
+  referenceBandPct: { schema: z.number().int().min(5).max(500), fallback: 50 },
+  /** Auctions: the lowest price an auction may sell at must be at least this percent of the reference (0 = no floor). */
+  reserveFloorPct: { schema: z.number().int().min(0).max(100), fallback: 50 },
 } as const;
 
 export type MarketSettingKey = keyof typeof MARKET_SETTINGS;

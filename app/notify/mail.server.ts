@@ -1,6 +1,6 @@
 // E-mail: rendered in the recipient's language (HTML and text), sent over SMTP_URL with nodemailer, or kept
 // in the development mailbox when no SMTP server is configured.
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { DbOrTx } from '../../db/client';
 import { devMailbox } from '../../db/schema';
@@ -77,8 +77,10 @@ ${htmlItems}
   return { to: input.to, subject: input.subject, text, html, locale: input.locale };
 }
 
-function transport(): Transporter {
+/** nodemailer loads on the first e-mail (a worker's job), not in every process that imports this module. */
+async function transport(): Promise<Transporter> {
   const url = env().SMTP_URL;
+  const { default: nodemailer } = await import('nodemailer');
   return remember(`smtp:${url}`, () =>
     nodemailer.createTransport({
       url,
@@ -126,7 +128,7 @@ export async function sendMail(
     return;
   }
   const domain = /@([^>\s]+)/.exec(env().MAIL_FROM)?.[1] ?? 'wharf.test';
-  await transport().sendMail({
+  await (await transport()).sendMail({
     from: sender(env().MAIL_FROM, mail.locale),
     to: mail.to,
     subject: mail.subject,

@@ -3,6 +3,7 @@
 import type { DbOrTx } from '../../db/client';
 import { afterAuctionOrderEvent } from '../auctions/closing.server';
 import { coldChainAfterOrderEvent } from '../coldchain/hooks.server';
+import { marketDataAfterOrderEvent } from '../market-data/index.server';
 import { notifyOrderEvent } from '../notify/orders.server';
 import { creditAfterOrderEvent } from '../trust/credit.server';
 
@@ -23,4 +24,5 @@ export async function afterOrderEvent(tx: DbOrTx, orderId: string, event: OrderE
   await notifyOrderEvent(tx, orderId, event);
   await afterAuctionOrderEvent(tx, orderId, event);
   await coldChainAfterOrderEvent(tx, orderId, event);
+  await marketDataAfterOrderEvent(tx, orderId, event);
 }

@@ -1,9 +1,20 @@
 // The invoice as an A4 PDF (pdfkit), with a Chinese font found on the machine or, failing that, Helvetica and English.
 import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+import { createRequire } from 'node:module';
+import type PdfKit from 'pdfkit';
 import { type Locale, translator } from '../lib/i18n';
 import { log } from '../lib/log.server';
 import type { InvoiceView } from './invoice.server';
+
+/**
+ * pdfkit (and its fonts) loads on the first invoice, not when the web process starts: few requests are invoices,
+ * and it is tens of megabytes resident (issue #22). A require keeps the font probing below synchronous.
+ */
+let pdfKit: typeof PdfKit | undefined;
+function PDFDocumentClass(): typeof PdfKit {
+  pdfKit ??= createRequire(import.meta.url)('pdfkit') as typeof PdfKit;
+  return pdfKit;
+}
 
 type FontFace = { src: string; family?: string };
 
@@ -48,7 +59,7 @@ function usableFace(src: string, family?: string): FontFace | null {
   const families = family ? [family] : isCollection ? COLLECTION_FACES : [undefined];
   for (const name of families) {
     try {
-      const probe = new PDFDocument();
+      const probe = new (PDFDocumentClass())();
       if (name) probe.font(src, name);
       else probe.font(src);
       probe.widthOfString('码头销货单');
@@ -124,13 +135,21 @@ type TextStyle = { size?: number; bold?: boolean; color?: string; width?: number
 /** Renders the invoice; resolves to the PDF's bytes. `view` should be built in `pdfLocale(...)`. */
 export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoiceFonts()): Promise<Buffer> {
   const t = translator(view.locale);
-  const title = `${t('invoice.title')} ${view.number}`;
+  const heading = t(view.kind === 'credit_note' ? 'invoice.titleCredit' : 'invoice.title');
+  const title = `${heading} ${view.number}`;
   const clean = faces.cjk ? (text: string) => text : latinOnly;
+  const PDFDocument = PDFDocumentClass();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 48, bottom: 56, left: 48, right: 48 },
     bufferPages: true,
-    info: { Title: clean(title), Author: clean(view.seller.name), Creator: 'Wharf' },
+    // Dated when issued, not when printed: with the snapshot, a reprint is the same bytes (ADR 0041).
+    info: {
+      Title: clean(title),
+      Author: clean(view.seller.name),
+      Creator: 'Wharf',
+      CreationDate: new Date(view.issuedAt),
+    },
     lang: view.locale,
     displayTitle: true,
   });
@@ -180,7 +199,7 @@ export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoic
   let y = doc.page.margins.top;
   let leftY = write(view.seller.name, left, y, { size: 15, bold: true, width: width - headRight - 16 });
   if (view.seller.city) leftY = write(view.seller.city, left, leftY + 2, { size: 9.5, color: MUTED });
-  let rightY = write(t('invoice.title'), right - headRight, y - 2, {
+  let rightY = write(heading, right - headRight, y - 2, {
     size: 22,
     bold: true,
     color: ACCENT,
@@ -217,11 +236,22 @@ export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoic
     partyY = write(label, left, partyY, { size: 8.5, color: MUTED });
     partyY = write(party.name, left, partyY + 1, { size: 11, bold: true, width: 240 });
     if (party.city) partyY = write(party.city, left, partyY + 1, { size: 9.5, color: MUTED });
+    if (party.legalName && party.legalName !== party.name)
+      partyY = write(party.legalName, left, partyY + 1, { size: 9.5, width: 240 });
+    if (party.creditCode)
+      partyY = write(`${t('invoice.creditCode')} ${party.creditCode}`, left, partyY + 1, {
+        size: 8.5,
+        color: MUTED,
+        width: 240,
+      });
+    if (party.address)
+      partyY = write(party.address, left, partyY + 1, { size: 8.5, color: MUTED, width: 240 });
     partyY += 10;
   }
   let metaY = y;
   const particulars: [string, string, TextStyle][] = [
     [t('invoice.number'), view.number, { size: 12, bold: true }],
+    [t('invoice.fiscalNumber'), view.fiscalNumber, { size: 9 }],
     [t('invoice.issuedOn'), view.issuedOn, {}],
     [t('invoice.order'), view.orderId, { size: 8.5 }],
     [t('invoice.currency'), view.currency, {}],

@@ -1,21 +1,25 @@
 // The invoice of a completed order as the viewer reads it: parties, number, date, the line in their language, totals.
 import { eq } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../db/client';
-import { categories, invoices, listings, orders, organisations } from '../../db/schema';
+import { type Invoice, orders } from '../../db/schema';
 import type { Viewer } from '../lib/auth.server';
 import { type Locale, translator } from '../lib/i18n';
 import { type Currency, formatMoney } from '../lib/money';
-import { type QuantityUnit, formatQuantity, unitLabel } from '../lib/units';
-import { type AttributeDefinition, parseAttributes } from '../listings/catalogue';
+import { formatQuantity, unitLabel } from '../lib/units';
 import { marketToday } from '../listings/form.server';
-import { specRows } from '../listings/queries.server';
+import {
+  type DocumentParty,
+  type InvoiceDocument,
+  currentInvoice,
+  documentOf,
+  documentsOfOrder,
+} from './invoice-document.server';
 import { mayView } from './orders.server';
 
 /** Whose copy: the seller's shows the market fee and the net payout; the buyer's does not. */
 export type InvoiceCopy = 'seller' | 'buyer';
 
-export type InvoiceParty = { name: string; city: string | null };
+export type InvoiceParty = DocumentParty;
 
 export type InvoiceLine = {
   title: string;
@@ -36,6 +40,10 @@ export type InvoiceLine = {
 
 export type InvoiceView = {
   orderId: string;
+  /** A red-letter credit note carries negative amounts and the invoice it reverses. */
+  kind: 'invoice' | 'credit_note';
+  /** The 20-digit fiscal number, gap-free per seller and year. */
+  fiscalNumber: string;
   /** The seller's sequence number as printed, e.g. 'K7Q-000123'. */
   number: string;
   sequence: number;
@@ -43,6 +51,8 @@ export type InvoiceView = {
   locale: Locale;
   /** YYYY-MM-DD in the market's time zone. */
   issuedOn: string;
+  /** The instant of issue (ISO 8601): the PDF's creation date, so reprints are byte for byte the same. */
+  issuedAt: string;
   currency: Currency;
   seller: InvoiceParty;
   buyer: InvoiceParty;
@@ -134,98 +144,73 @@ export function rmbInWords(fen: number): string {
   return `人民币${words}`;
 }
 
-function inLocale(label: { zh: string; en: string }, locale: Locale): string {
-  return locale === 'en' ? label.en : label.zh;
-}
-
-/** The lot's spec in a line: enum values by their labels alone, numbers and text after their labels. */
-function specSummary(
-  attributes: AttributeDefinition[],
-  spec: Record<string, unknown>,
-  locale: Locale,
-): string {
-  return specRows(attributes, spec)
-    .map((row) =>
-      row.kind === 'enum'
-        ? inLocale(row.value, locale)
-        : `${inLocale(row.label, locale)} ${inLocale(row.value, locale)}`,
-    )
-    .join(' · ');
-}
-
 function percent(basisPoints: number, locale: Locale): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(
     basisPoints / 10_000,
   );
 }
 
-const sellerOrg = alias(organisations, 'seller_org');
-const buyerOrg = alias(organisations, 'buyer_org');
+/** A document of the order other than the one shown: credit notes and the invoices they reversed. */
+export type InvoiceHistoryItem = {
+  id: string;
+  kind: 'invoice' | 'credit_note';
+  number: string;
+  fiscalNumber: string;
+  issuedOn: string;
+  total: string;
+  reason: string | null;
+};
 
-/**
- * The invoice of an order for a viewer in a language, or null when there is none the viewer may see:
- * no such order, not a member of either side nor an operator, or no invoice yet (not completed,
- * or refunded in full). Members of the seller org and operators get the seller's copy.
- */
-export async function invoiceForViewer(
-  tx: DbOrTx,
-  orderId: string,
-  viewer: Viewer,
-  locale: Locale,
-): Promise<InvoiceView | null> {
-  const [row] = await tx
-    .select({
-      order: orders,
-      invoice: invoices,
-      seller: { name: sellerOrg.name, city: sellerOrg.city },
-      buyer: { name: buyerOrg.name, city: buyerOrg.city },
-      listing: {
-        titleZh: listings.titleZh,
-        titleEn: listings.titleEn,
-        spec: listings.spec,
-        displayUnit: listings.displayUnit,
-        caseNetGrams: listings.caseNetGrams,
-      },
-      attributes: categories.attributes,
-    })
-    .from(orders)
-    .innerJoin(invoices, eq(invoices.orderId, orders.id))
-    .innerJoin(sellerOrg, eq(sellerOrg.id, orders.sellerOrgId))
-    .innerJoin(buyerOrg, eq(buyerOrg.id, orders.buyerOrgId))
-    .innerJoin(listings, eq(listings.id, orders.listingId))
-    .innerJoin(categories, eq(categories.id, listings.categoryId))
-    .where(eq(orders.id, orderId));
-  if (!row || !mayView(viewer, row.order)) return null;
-
-  const { order, invoice, listing } = row;
+/** The view of one issued document for a reader: every figure and word from its frozen snapshot. */
+function viewOfDocument(
+  doc: InvoiceDocument,
+  {
+    orderId,
+    sellerOrgId,
+    copy,
+    locale,
+  }: { orderId: string; sellerOrgId: string; copy: InvoiceCopy; locale: Locale },
+): InvoiceView {
   const t = translator(locale);
-  const currency = invoice.currency as Currency;
+  const currency = doc.currency as Currency;
   const money = (fen: number) => formatMoney(fen, currency, locale);
-  const unit = listing.displayUnit as QuantityUnit;
-  const priceUnit = order.perBase === 1000 ? 'kg' : 'piece';
+  const line = doc.line;
+  const unit = line.displayUnit;
+  const priceUnit = line.perBase === 1000 ? 'kg' : 'piece';
   const quantity = (value: number) =>
-    formatQuantity(value, unit, locale, { caseNetGrams: listing.caseNetGrams ?? undefined });
+    formatQuantity(value, unit, locale, { caseNetGrams: line.caseNetGrams ?? undefined });
   // Shown in one unit, priced per kg: the kilograms too, so quantity × price can be checked by eye.
   const alsoInKg = priceUnit === 'kg' && unit !== 'kg';
-  const inSeller = viewer.memberships.some((m) => m.orgId === order.sellerOrgId);
-  const inBuyer = viewer.memberships.some((m) => m.orgId === order.buyerOrgId);
-  const copy: InvoiceCopy = inSeller || !inBuyer ? 'seller' : 'buyer';
-
-  // The line is billed as record_weight settled it: the weighed quantity, never above what was escrowed.
-  const goodsFen = order.finalTotalFen ?? order.subtotalFen;
-  const adjustmentFen = invoice.totalFen - goodsFen;
-  const title =
-    (locale === 'en' ? (listing.titleEn ?? listing.titleZh) : (listing.titleZh ?? listing.titleEn)) ?? '';
-  const delivered = order.deliveredQuantity;
+  const goodsFen = doc.goodsFen;
+  const adjustmentFen = doc.totalFen - goodsFen;
+  const pick = (text: { zh: string; en: string }) => (locale === 'en' ? text.en : text.zh);
+  const delivered = line.delivered;
+  const credit = doc.kind === 'credit_note';
 
   const notes: string[] = [];
-  if (delivered !== null && delivered !== order.quantity) {
+  if (credit && doc.refersTo)
     notes.push(
-      t('invoice.note.catchWeight', { ordered: quantity(order.quantity), delivered: quantity(delivered) }),
+      t('invoice.note.creditNote', {
+        number: formatInvoiceNumber(sellerOrgId, doc.refersTo.number),
+        fiscalNumber: doc.refersTo.fiscalNumber,
+        reason: doc.reason ?? '',
+      }),
     );
-    if (order.toleranceBps > 0)
-      notes.push(t('invoice.note.tolerance', { percent: percent(order.toleranceBps, locale) }));
-    if (delivered > order.quantity) notes.push(t('invoice.note.overWeight'));
+  else if (doc.refersTo)
+    notes.push(
+      t('invoice.note.reissue', {
+        number: formatInvoiceNumber(sellerOrgId, doc.refersTo.number),
+        fiscalNumber: doc.refersTo.fiscalNumber,
+        reason: doc.reason ?? '',
+      }),
+    );
+  if (delivered !== null && delivered !== line.quantity) {
+    notes.push(
+      t('invoice.note.catchWeight', { ordered: quantity(line.quantity), delivered: quantity(delivered) }),
+    );
+    if (line.toleranceBps > 0)
+      notes.push(t('invoice.note.tolerance', { percent: percent(line.toleranceBps, locale) }));
+    if (delivered > line.quantity) notes.push(t('invoice.note.overWeight'));
   }
   if (adjustmentFen !== 0) notes.push(t('invoice.note.adjustment', { amount: money(-adjustmentFen) }));
   notes.push(t('invoice.note.escrow'));
@@ -233,29 +218,32 @@ export async function invoiceForViewer(
   notes.push(t('invoice.note.notTaxInvoice'));
 
   return {
-    orderId: order.id,
-    number: formatInvoiceNumber(invoice.sellerOrgId, invoice.number),
-    sequence: invoice.number,
+    orderId,
+    kind: doc.kind,
+    number: formatInvoiceNumber(sellerOrgId, doc.number),
+    sequence: doc.number,
+    fiscalNumber: doc.fiscalNumber,
     copy,
     locale,
-    issuedOn: marketToday(undefined, invoice.issuedAt),
+    issuedOn: marketToday(undefined, new Date(doc.issuedAt)),
+    issuedAt: doc.issuedAt,
     currency,
-    seller: row.seller,
-    buyer: row.buyer,
+    seller: doc.seller,
+    buyer: doc.buyer,
     lines: [
       {
-        title,
-        spec: specSummary(parseAttributes(row.attributes), listing.spec as Record<string, unknown>, locale),
-        ordered: quantity(order.quantity),
-        delivered: quantity(delivered ?? order.quantity),
+        title: pick(line.title),
+        spec: pick(line.spec),
+        ordered: quantity(line.quantity),
+        delivered: quantity(delivered ?? line.quantity),
         inKg: alsoInKg
           ? {
-              ordered: formatQuantity(order.quantity, 'kg', locale),
-              delivered: formatQuantity(delivered ?? order.quantity, 'kg', locale),
+              ordered: formatQuantity(line.quantity, 'kg', locale),
+              delivered: formatQuantity(delivered ?? line.quantity, 'kg', locale),
             }
           : null,
         weighed: delivered !== null,
-        unitPrice: `${money(order.unitPriceFen)}/${unitLabel(priceUnit, locale)}`,
+        unitPrice: `${money(line.unitPriceFen)}/${unitLabel(priceUnit, locale)}`,
         amountFen: goodsFen,
         amount: money(goodsFen),
       },
@@ -264,19 +252,85 @@ export async function invoiceForViewer(
     goods: money(goodsFen),
     adjustmentFen,
     adjustment: adjustmentFen === 0 ? null : money(adjustmentFen),
-    totalFen: invoice.totalFen,
-    total: money(invoice.totalFen),
-    totalInWords: locale === 'zh-CN' && currency === 'CNY' ? rmbInWords(invoice.totalFen) : null,
+    totalFen: doc.totalFen,
+    total: money(doc.totalFen),
+    totalInWords:
+      locale === 'zh-CN' && currency === 'CNY'
+        ? `${doc.totalFen < 0 ? '负' : ''}${rmbInWords(Math.abs(doc.totalFen))}`
+        : null,
     fee:
       copy === 'seller'
         ? {
-            rate: percent(order.feeBps, locale),
-            fen: invoice.feeFen,
-            amount: money(-invoice.feeFen),
-            netFen: invoice.totalFen - invoice.feeFen,
-            net: money(invoice.totalFen - invoice.feeFen),
+            rate: percent(doc.feeBps, locale),
+            fen: doc.feeFen,
+            amount: money(-doc.feeFen),
+            netFen: doc.totalFen - doc.feeFen,
+            net: money(doc.totalFen - doc.feeFen),
           }
         : null,
     notes,
+  };
+}
+
+export type ViewerInvoice = {
+  invoice: InvoiceView;
+  /** The stored row, for the PDF's hash check. */
+  row: Invoice;
+  /** The frozen snapshot, for the XML export. */
+  document: InvoiceDocument;
+  history: InvoiceHistoryItem[];
+  /** Whether this viewer may correct the invoice (a seller's owner or admin). */
+  mayCorrect: boolean;
+};
+
+/**
+ * An order's document for a viewer in a language, or null when there is none the viewer may see: no such
+ * order, not a member of either side nor an operator, no invoice yet (not completed, or refunded in full), or
+ * `documentId` not one of the order's. Without `documentId`, the invoice in force. Members of the seller org
+ * and operators get the seller's copy.
+ */
+export async function invoiceForViewer(
+  tx: DbOrTx,
+  orderId: string,
+  viewer: Viewer,
+  locale: Locale,
+  documentId?: string | null,
+): Promise<ViewerInvoice | null> {
+  const [order] = await tx.select().from(orders).where(eq(orders.id, orderId));
+  if (!order || !mayView(viewer, order)) return null;
+  const all = await documentsOfOrder(tx, orderId);
+  const row = documentId
+    ? all.find((doc) => doc.id === documentId)
+    : ((await currentInvoice(tx, orderId)) ?? undefined);
+  if (!row) return null;
+  const inSeller = viewer.memberships.some((m) => m.orgId === order.sellerOrgId);
+  const inBuyer = viewer.memberships.some((m) => m.orgId === order.buyerOrgId);
+  const copy: InvoiceCopy = inSeller || !inBuyer ? 'seller' : 'buyer';
+  const doc = await documentOf(tx, row);
+  const history: InvoiceHistoryItem[] = [];
+  for (const other of all) {
+    if (other.id === row.id) continue;
+    history.push({
+      id: other.id,
+      kind: other.kind,
+      number: formatInvoiceNumber(other.sellerOrgId, other.number),
+      fiscalNumber: other.fiscalNumber,
+      issuedOn: marketToday(undefined, other.issuedAt),
+      total: formatMoney(other.totalFen, other.currency as Currency, locale),
+      reason: other.reason,
+    });
+  }
+  const mayCorrect =
+    row.kind === 'invoice' &&
+    row.id === (await currentInvoice(tx, orderId))?.id &&
+    viewer.memberships.some(
+      (m) => m.orgId === order.sellerOrgId && (m.role === 'owner' || m.role === 'admin'),
+    );
+  return {
+    invoice: viewOfDocument(doc, { orderId, sellerOrgId: row.sellerOrgId, copy, locale }),
+    row,
+    document: doc,
+    history,
+    mayCorrect,
   };
 }

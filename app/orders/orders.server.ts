@@ -7,7 +7,6 @@ import {
   categories,
   disputes,
   handovers,
-  invoiceCounters,
   invoices,
   ledgerTransactions,
   listings,
@@ -30,10 +29,11 @@ import {
   recordPayout,
   refundFromEscrow,
   releaseEscrow,
-  escrowReleaseSplit,
+  ledgerTransactionId,
 } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { weigh } from './catch-weight';
+import { issueInvoice } from './invoice-document.server';
 import { type DisputePhoto, attachDisputePhotos, removeStoredFiles } from './dispute-files.server';
 import { QUANTITY_ERRORS, quoteBuy } from './pricing';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
@@ -120,7 +120,7 @@ export type NewOrder = {
   listingId: string;
   buyerOrgId: string;
   sellerOrgId: string;
-  source: 'buy_now' | 'quote' | 'auction';
+  source: 'buy_now' | 'quote' | 'auction' | 'exchange';
   /** In the listing's base unit (grams or pieces). */
   quantity: number;
   unitPriceFen: number;
@@ -334,41 +334,32 @@ function inspectionSeconds(hours: number): number {
   return env().INSPECTION_SECONDS_OVERRIDE ?? hours * 3600;
 }
 
-/** The gapless next invoice number of a seller: the counter row's lock holds until commit. */
-async function issueInvoice(tx: Tx, order: Order, totalFen: number) {
-  const [counter] = await tx
-    .insert(invoiceCounters)
-    .values({ sellerOrgId: order.sellerOrgId, lastNumber: 1 })
-    .onConflictDoUpdate({
-      target: invoiceCounters.sellerOrgId,
-      set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` },
-    })
-    .returning({ number: invoiceCounters.lastNumber });
-  const { fee } = escrowReleaseSplit(totalFen, order.feeBps);
-  await tx.insert(invoices).values({
-    id: newId('inv'),
-    orderId: order.id,
-    sellerOrgId: order.sellerOrgId,
-    number: counter.number,
-    totalFen,
-    feeFen: fee,
-    currency: order.currency,
-  });
-}
-
-/** Pays out the escrow of a finished order: refund to the buyer, release to the seller, invoice, follow-up jobs. */
+/**
+ * Pays out the escrow of a finished order: refund to the buyer, release to the seller, invoice, follow-up jobs.
+ * The follow-up jobs go first and the ledger postings last: the seller's invoice counter and the ledger accounts
+ * are the rows other settlements wait for, so they are locked as late as possible (ADR 0033).
+ */
 async function settle(tx: Tx, order: Order, refundFen: number, actorUserId: string | null) {
   const releaseFen = order.subtotalFen - refundFen;
+  const refundKey = `order:${order.id}:refund`;
+  if (refundFen > 0)
+    // The ledger transaction's id is derived from its key, so the job can name it before it is posted.
+    await enqueue(tx, 'settlement', 'refund', {
+      orderId: order.id,
+      ledgerTransactionId: ledgerTransactionId(refundKey),
+    });
+  if (releaseFen > 0 && order.provider === 'stripe')
+    await enqueue(tx, 'settlement', 'payout', { orderId: order.id });
+  if (releaseFen > 0) await issueInvoice(tx, order, releaseFen);
   if (refundFen > 0) {
-    const refundId = await refundFromEscrow(tx, {
+    await refundFromEscrow(tx, {
       orderId: order.id,
       amount: refundFen,
       currency: order.currency as 'CNY',
-      idempotencyKey: `order:${order.id}:refund`,
+      idempotencyKey: refundKey,
       createdBy: actorUserId,
       memo: 'refund to buyer',
     });
-    await enqueue(tx, 'settlement', 'refund', { orderId: order.id, ledgerTransactionId: refundId });
   }
   if (releaseFen > 0) {
     await releaseEscrow(tx, {
@@ -381,8 +372,6 @@ async function settle(tx: Tx, order: Order, refundFen: number, actorUserId: stri
       createdBy: actorUserId,
       memo: 'escrow released to seller',
     });
-    await issueInvoice(tx, order, releaseFen);
-    if (order.provider === 'stripe') await enqueue(tx, 'settlement', 'payout', { orderId: order.id });
   }
 }
 
@@ -424,6 +413,9 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
     let reason: string | null = null;
     const data: Record<string, unknown> = {};
     const now = new Date();
+    // Paying out the escrow runs last, after the order's update, its event and the hooks: its postings lock the
+    // seller's invoice counter and ledger accounts, and those locks are then held only until the commit (ADR 0033).
+    let settlement: (() => Promise<void>) | null = null;
 
     switch (input.action) {
       case 'cancel':
@@ -534,7 +526,7 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
             resolvedAt: now,
           })
           .where(eq(disputes.orderId, order.id));
-        await settle(tx, order, refundFen, actor.userId);
+        settlement = () => settle(tx, order, refundFen, actor.userId);
         reason = resolution.slice(0, 500);
         Object.assign(data, { outcome: input.outcome, refundFen });
         break;
@@ -546,7 +538,7 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
         if (input.action === 'complete' && (!order.inspectionEndsAt || order.inspectionEndsAt > now))
           throw new OrderError('orders.errors.windowOpen', 409);
         const finalTotal = order.finalTotalFen ?? order.subtotalFen;
-        await settle(tx, order, order.subtotalFen - finalTotal, actor.userId);
+        settlement = () => settle(tx, order, order.subtotalFen - finalTotal, actor.userId);
         Object.assign(data, { finalTotalFen: finalTotal });
         break;
       }
@@ -570,6 +562,7 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
       reason,
       data: { ...data, party },
     });
+    if (settlement) await settlement();
     return updated;
   });
 }

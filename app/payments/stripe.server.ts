@@ -1,7 +1,7 @@
 // The Stripe provider: PaymentIntents for buyers, Connect Transfers to sellers, refunds, webhooks, and seller onboarding.
 import { UnrecoverableError } from 'bullmq';
 import { and, eq, exists, inArray, isNull, not } from 'drizzle-orm';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { db } from '../../db/client';
 import { invoices, ledgerTransactions, orders, payoutAccounts, providerEvents } from '../../db/schema';
 import type { Order } from '../../db/schema';
@@ -40,10 +40,16 @@ export class PayoutAccountNotReadyError extends Error {
   }
 }
 
+/** The Stripe library loads on first use (a payment, a webhook), not when the web process starts (issue #22). */
+async function loadStripe(): Promise<typeof Stripe> {
+  return (await import('stripe')).default;
+}
+
 /** The process's Stripe client, pointed at STRIPE_API_BASE when set (the local Stripe-compatible server). */
-export function stripeClient(): Stripe {
+export async function stripeClient(): Promise<Stripe> {
   const { STRIPE_SECRET_KEY, STRIPE_API_BASE, NODE_ENV } = env();
   if (!STRIPE_SECRET_KEY) throw new Error('STRIPE_SECRET_KEY is not set: the Stripe provider is off');
+  const Stripe = await loadStripe();
   return remember(`stripe-client:${STRIPE_API_BASE ?? 'stripe'}`, () => {
     const base = STRIPE_API_BASE ? new URL(STRIPE_API_BASE) : null;
     const protocol = base?.protocol === 'http:' ? 'http' : 'https';
@@ -71,7 +77,7 @@ export function paymentIntentKey(order: Pick<Order, 'id'>): string {
 }
 
 async function createPayment(order: Order): Promise<{ reference: string }> {
-  const paymentIntent = await stripeClient().paymentIntents.create(
+  const paymentIntent = await (await stripeClient()).paymentIntents.create(
     {
       amount: order.subtotalFen,
       currency: order.currency.toLowerCase(),
@@ -89,7 +95,7 @@ async function createPayment(order: Order): Promise<{ reference: string }> {
 /** The charge that paid the order, so a transfer can draw on it before the funds reach the available balance. */
 async function paidCharge(order: Order): Promise<string | null> {
   if (!order.providerRef) return null;
-  const paymentIntent = await stripeClient().paymentIntents.retrieve(order.providerRef);
+  const paymentIntent = await (await stripeClient()).paymentIntents.retrieve(order.providerRef);
   if (paymentIntent.status !== 'succeeded' || !paymentIntent.latest_charge) return null;
   return typeof paymentIntent.latest_charge === 'string'
     ? paymentIntent.latest_charge
@@ -114,7 +120,7 @@ async function payout(
       `payouts are not enabled on ${account.externalId} (seller org ${order.sellerOrgId}); order ${order.id} is paid out once onboarding is complete`,
     );
   }
-  const stripe = stripeClient();
+  const stripe = await stripeClient();
   const group = transferGroup(order);
   // Stripe forgets an idempotency key after 24 hours; the transfer's metadata is the guard that lasts.
   const earlier = await stripe.transfers.list({ transfer_group: group, limit: 100 });
@@ -144,7 +150,7 @@ async function refund(
     // Paid by hand although placed through Stripe: the operator refunds the same way.
     throw new UnrecoverableError(`order ${order.id} has no PaymentIntent to refund; refund it by hand`);
   }
-  const stripe = stripeClient();
+  const stripe = await stripeClient();
   const earlier = await stripe.refunds.list({ payment_intent: order.providerRef, limit: 100 });
   const found = earlier.data.find((r) => r.metadata?.ledger_transaction_id === input.idempotencyKey);
   if (found) return { reference: found.id };
@@ -161,7 +167,7 @@ async function refund(
 
 /** The buyer paid: re-read the intent from Stripe and, if it really succeeded for this order, fund the escrow. */
 async function paymentSucceeded(paymentIntentId: string): Promise<Record<string, unknown>> {
-  const paymentIntent = await stripeClient().paymentIntents.retrieve(paymentIntentId);
+  const paymentIntent = await (await stripeClient()).paymentIntents.retrieve(paymentIntentId);
   if (paymentIntent.status !== 'succeeded') return { ignored: `payment intent is ${paymentIntent.status}` };
   const orderId = paymentIntent.metadata?.order_id;
   const [order] = await db
@@ -219,7 +225,7 @@ async function paymentSucceeded(paymentIntentId: string): Promise<Record<string,
  * seller's finished orders that no payout has reached yet are queued again in the same transaction.
  */
 export async function syncPayoutAccount(accountId: string): Promise<Record<string, unknown>> {
-  const account = await stripeClient().accounts.retrieve(accountId);
+  const account = await (await stripeClient()).accounts.retrieve(accountId);
   const enabled = account.payouts_enabled === true && account.capabilities?.transfers === 'active';
   return db.transaction(async (tx) => {
     const [before] = await tx
@@ -287,7 +293,7 @@ export async function receiveStripeWebhook(raw: string, signature: string | null
   if (!signature) return { status: 400, message: 'missing Stripe-Signature header' };
   let event: Stripe.Event;
   try {
-    event = Stripe.webhooks.constructEvent(raw, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
+    event = (await loadStripe()).webhooks.constructEvent(raw, signature, secret, WEBHOOK_TOLERANCE_SECONDS);
   } catch (error) {
     log.warn({ err: error instanceof Error ? error.message : String(error) }, 'stripe webhook refused');
     return { status: 400, message: 'invalid signature' };
@@ -327,7 +333,7 @@ export async function startSellerOnboarding(
   orgId: string,
   urls: { returnUrl: string; refreshUrl: string },
 ): Promise<{ accountId: string; url: string }> {
-  const stripe = stripeClient();
+  const stripe = await stripeClient();
   const existing = async () =>
     (
       await db
@@ -375,7 +381,7 @@ export async function startCheckout(
   orderId: string,
   urls: { successUrl: string; cancelUrl: string },
 ): Promise<{ url: string }> {
-  const stripe = stripeClient();
+  const stripe = await stripeClient();
   const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
   if (!order || order.provider !== 'stripe' || order.status !== 'pending_payment') {
     throw new OrderError('orders.errors.wrongState');

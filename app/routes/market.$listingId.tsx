@@ -25,6 +25,8 @@ import { localeOf, pageTitle } from '~/lib/meta';
 import { liveAuctionOfListing } from '~/auctions/pages.server';
 import { notFound } from '~/lib/http.server';
 import { digitalLinkPath } from '~/trace/epcis';
+import { listingReference } from '~/market-data/lot-reference.server';
+import { formatMoney } from '~/lib/money';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -47,6 +49,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? null
       : (buyerRefusal(viewer.activeOrg) ??
         (detail.listing.status === 'live' ? null : 'orders.errors.notOnSale'));
+  // Together: two round trips to the database would queue one behind the other.
+  const [auction, standing] = await Promise.all([
+    liveAuctionOfListing(db, detail.listing.id),
+    sellerStanding(db, detail.seller.id),
+  ]);
   return json({
     ...detail,
     unit,
@@ -57,9 +64,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Only for a would-be buyer: the page stays the same for everyone else.
     buyToken: asBuyer && !buyBlocked ? newBuyToken() : null,
     signedIn: Boolean(viewer),
-    auction: await liveAuctionOfListing(db, detail.listing.id),
-    standing: await sellerStanding(db, detail.seller.id),
+    auction,
+    standing,
     tracePath: digitalLinkPath(detail.category.id, detail.listing.id),
+    reference: await listingReference(db, detail.listing.id),
   });
 }
 
@@ -238,6 +246,18 @@ export default function MarketListing() {
                 jin: hrefWith(listing.id, { unit: 'jin', photo }),
               }}
             />
+            {data.reference ? (
+              <p className="mt-3 text-sm text-slate-700" data-testid="reference-price">
+                <Link
+                  to={`/prices/${encodeURIComponent(data.reference.categoryId)}/${encodeURIComponent(data.reference.grade)}`}
+                  className="text-sea-700 underline"
+                >
+                  {t('market.detail.reference', {
+                    price: formatMoney(data.reference.fenPerKg, 'CNY', locale),
+                  })}
+                </Link>
+              </p>
+            ) : null}
           </Card>
 
           {asBuyer && listing.saleMode === 'fixed' ? (

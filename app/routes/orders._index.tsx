@@ -67,7 +67,18 @@ export default function Orders() {
 
   return (
     <div>
-      <PageHeader title={t('orders.title')} />
+      <PageHeader title={t('orders.title')}>
+        {sides.includes('selling') ? (
+          <Link to="/sell/reports" className="text-sm text-sea-700 underline">
+            {t('tradeReport.sales.title')}
+          </Link>
+        ) : null}
+        {sides.includes('buying') ? (
+          <Link to="/orders/reports" className="text-sm text-sea-700 underline">
+            {t('tradeReport.purchases.title')}
+          </Link>
+        ) : null}
+      </PageHeader>
       {sides.length > 1 ? (
         <nav aria-label={t('orders.tabs')} className="mb-3">
           <ul className="flex gap-1 border-b border-slate-200">

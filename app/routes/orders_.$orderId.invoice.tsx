@@ -1,23 +1,59 @@
-// The invoice of a completed order as a printable page, for both sides of the order and operators.
-import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+// The invoice of a completed order as a printable page, for both sides of the order and operators; its
+// corrections (credit note and re-issue) for the seller's owners and admins (ADR 0041).
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { TableScroll } from '~/components/ui';
-import { requireUser } from '~/lib/auth.server';
+import { assertOrgMayAct, requireOrgRole, requireUser } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
+import { formError, formValues, readFormData, refusal } from '~/lib/forms.server';
+import { forbidden, notFound } from '~/lib/http.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { pageTitle } from '~/lib/meta';
+import { redirectWithToast } from '~/lib/toast.server';
+import { CorrectionError, correctInvoice } from '~/orders/invoice-document.server';
 import { type InvoiceParty, invoiceForViewer } from '~/orders/invoice.server';
-import { notFound } from '~/lib/http.server';
+import { mayView } from '~/orders/orders.server';
+import { orderParties } from '~/orders/pages.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
   const locale = await resolveLocale(request);
-  const invoice = await invoiceForViewer(db, params.orderId ?? '', viewer, locale);
-  if (!invoice) throw notFound();
-  return json({ invoice });
+  const documentId = new URL(request.url).searchParams.get('doc');
+  const found = await invoiceForViewer(db, params.orderId ?? '', viewer, locale, documentId);
+  if (!found) throw notFound();
+  return json({
+    invoice: found.invoice,
+    documentId: found.row.id,
+    history: found.history,
+    mayCorrect: found.mayCorrect,
+    viewingOther: Boolean(documentId),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const viewer = await requireUser(request);
+  const orderId = params.orderId ?? '';
+  const order = await orderParties(db, orderId);
+  if (!order || !mayView(viewer, order)) throw notFound();
+  const formData = await readFormData(request);
+  if (formData.get('intent') !== 'correct') return refusal('errors.badForm', 400);
+  // Only the issuer corrects its slip, and only an owner or admin of it.
+  if (!viewer.memberships.some((m) => m.orgId === order.sellerOrgId)) throw forbidden();
+  await requireOrgRole(request, order.sellerOrgId, 'admin');
+  try {
+    await db.transaction(async (tx) => {
+      await assertOrgMayAct(tx, order.sellerOrgId);
+      await correctInvoice(tx, orderId, String(formData.get('reason') ?? ''));
+    });
+  } catch (error) {
+    if (!(error instanceof CorrectionError)) throw error;
+    if (error.status === 404) throw notFound();
+    return formError({ reason: error.key }, formValues(formData), error.status);
+  }
+  return redirectWithToast(`/orders/${orderId}/invoice`, 'invoice.correct.done');
 }
 
 // On paper only the sheet: the site's header and footer, the toolbar and the page's tint go.
@@ -32,12 +68,29 @@ const PRINT_CSS = `
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }`;
 
-function Party({ label, party }: { label: string; party: InvoiceParty }) {
+function Party({
+  label,
+  party,
+  creditCodeLabel,
+}: {
+  label: string;
+  party: InvoiceParty;
+  creditCodeLabel: string;
+}) {
   return (
     <div>
       <p className="text-xs text-slate-500">{label}</p>
       <p className="font-semibold text-slate-900">{party.name}</p>
       {party.city ? <p className="text-sm text-slate-500">{party.city}</p> : null}
+      {party.legalName && party.legalName !== party.name ? (
+        <p className="text-sm text-slate-700">{party.legalName}</p>
+      ) : null}
+      {party.creditCode ? (
+        <p className="text-xs text-slate-500">
+          {creditCodeLabel} <span className="font-mono">{party.creditCode}</span>
+        </p>
+      ) : null}
+      {party.address ? <p className="text-xs text-slate-500">{party.address}</p> : null}
     </div>
   );
 }
@@ -70,7 +123,14 @@ function TotalRow({ label, value, strong = false }: { label: string; value: stri
 }
 
 export default function OrderInvoice() {
-  const { invoice } = useLoaderData<typeof loader>();
+  const { invoice, documentId, history, mayCorrect, viewingOther } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const correcting = navigation.state !== 'idle' && navigation.formData?.get('intent') === 'correct';
+  const credit = invoice.kind === 'credit_note';
+  const docQuery = viewingOther ? `?doc=${encodeURIComponent(documentId)}` : '';
+  const reasonError = failed && 'errors' in failed ? failed.errors.reason : undefined;
+  const reasonValue = failed && 'values' in failed ? (failed.values.reason ?? '') : '';
   const t = useT();
   const locale = useLocale();
   const cell = 'px-2 py-2 align-top';
@@ -91,7 +151,13 @@ export default function OrderInvoice() {
             {t('invoice.print')}
           </button>
           <a
-            href={`/orders/${invoice.orderId}/invoice.pdf`}
+            href={`/orders/${invoice.orderId}/invoice.xml${docQuery}`}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50"
+          >
+            {t('invoice.downloadXml')}
+          </a>
+          <a
+            href={`/orders/${invoice.orderId}/invoice.pdf${docQuery}`}
             className="rounded-md bg-sea-700 px-3 py-1.5 text-sm text-white hover:bg-sea-800"
           >
             {t('invoice.downloadPdf')}
@@ -111,9 +177,9 @@ export default function OrderInvoice() {
           <div className="text-right">
             <h1
               id="invoice-title"
-              className={`text-3xl font-bold text-sea-700 ${locale === 'en' ? '' : 'tracking-widest'}`}
+              className={`text-3xl font-bold ${credit ? 'text-red-700' : 'text-sea-700'} ${locale === 'en' ? '' : 'tracking-widest'}`}
             >
-              {t('invoice.title')}
+              {t(credit ? 'invoice.titleCredit' : 'invoice.title')}
             </h1>
             <span className="mt-1 inline-block rounded border border-sea-700 px-2 py-0.5 text-xs text-sea-700">
               {t(`invoice.copy.${invoice.copy}`)}
@@ -124,13 +190,26 @@ export default function OrderInvoice() {
 
         <div className="grid gap-6 sm:grid-cols-2">
           <div className="space-y-3">
-            <Party label={t('invoice.buyer')} party={invoice.buyer} />
-            <Party label={t('invoice.seller')} party={invoice.seller} />
+            <Party
+              label={t('invoice.buyer')}
+              party={invoice.buyer}
+              creditCodeLabel={t('invoice.creditCode')}
+            />
+            <Party
+              label={t('invoice.seller')}
+              party={invoice.seller}
+              creditCodeLabel={t('invoice.creditCode')}
+            />
           </div>
           <dl>
             <Particular label={t('invoice.number')}>
               <span className="text-base font-bold" data-testid="invoice-number">
                 {invoice.number}
+              </span>
+            </Particular>
+            <Particular label={t('invoice.fiscalNumber')}>
+              <span className="font-mono text-xs" data-testid="fiscal-number">
+                {invoice.fiscalNumber}
               </span>
             </Particular>
             <Particular label={t('invoice.issuedOn')}>{invoice.issuedOn}</Particular>
@@ -217,6 +296,80 @@ export default function OrderInvoice() {
           {t('app.name')} · {t('app.tagline')} · {invoice.number}
         </p>
       </article>
+
+      {history.length > 0 || viewingOther ? (
+        <section className="mt-6 print:hidden" aria-labelledby="invoice-history">
+          <h2 id="invoice-history" className="text-base font-semibold text-slate-900">
+            {t('invoice.history.title')}
+          </h2>
+          <ul className="mt-2 divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white text-sm">
+            {viewingOther ? (
+              <li className="px-4 py-2">
+                <Link to={`/orders/${invoice.orderId}/invoice`} className="text-sea-700 underline">
+                  {t('invoice.history.current')}
+                </Link>
+              </li>
+            ) : null}
+            {history.map((item) => (
+              <li key={item.id} className="flex flex-wrap items-baseline gap-x-4 gap-y-1 px-4 py-2">
+                <span className={item.kind === 'credit_note' ? 'font-medium text-red-700' : 'font-medium'}>
+                  {t(item.kind === 'credit_note' ? 'invoice.history.creditNote' : 'invoice.history.invoice')}
+                </span>
+                <span className="font-mono text-xs">{item.fiscalNumber}</span>
+                <span>{item.issuedOn}</span>
+                <span className="tabular-nums">{item.total}</span>
+                {item.reason ? <span className="text-slate-600">{item.reason}</span> : null}
+                <Link
+                  to={`/orders/${invoice.orderId}/invoice?doc=${encodeURIComponent(item.id)}`}
+                  className="text-sea-700 underline"
+                >
+                  {t('invoice.history.view', { number: item.number })}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      {mayCorrect && !viewingOther ? (
+        <section
+          className="mt-6 rounded-lg border border-slate-200 bg-white p-4 print:hidden"
+          aria-labelledby="invoice-correct"
+        >
+          <h2 id="invoice-correct" className="text-base font-semibold text-slate-900">
+            {t('invoice.correct.title')}
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">{t('invoice.correct.help')}</p>
+          <Form method="post" className="mt-3 flex flex-col gap-2 sm:flex-row sm:items-end">
+            <input type="hidden" name="intent" value="correct" />
+            <label className="flex-1 text-sm">
+              <span className="text-slate-700">{t('invoice.correct.reason')}</span>
+              <input
+                name="reason"
+                required
+                minLength={2}
+                maxLength={200}
+                defaultValue={reasonValue}
+                aria-invalid={reasonError ? true : undefined}
+                aria-describedby={reasonError ? 'reason-error' : undefined}
+                className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2"
+              />
+            </label>
+            <button
+              type="submit"
+              disabled={correcting}
+              className="rounded-md bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
+            >
+              {t('invoice.correct.submit')}
+            </button>
+          </Form>
+          {reasonError ? (
+            <p id="reason-error" role="alert" className="mt-2 text-sm text-red-700">
+              {t(reasonError as 'invoice.correct.errors.reason')}
+            </p>
+          ) : null}
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -15,6 +15,8 @@ import { categories } from '~/lib/db.server';
 import { formatQuantity, toBase, unitLabel, unitsFor } from '~/lib/units';
 import { requireOwnListing } from '~/listings/sell.server';
 import { getCategorySettings } from '~/market/settings.server';
+import { reserveFloorOf } from '~/market-data/lot-reference.server';
+import { formatMoney } from '~/lib/money';
 import { QUANTITY_ERRORS } from '~/orders/pricing';
 import { eq } from '~/lib/db.server';
 
@@ -26,6 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     (u) => u !== 'g' && (u !== 'case' || listing.caseNetGrams),
   );
   return json({
+    floor: await reserveFloorOf(db, listing),
     listing: {
       id: listing.id,
       titleZh: listing.titleZh,
@@ -72,6 +75,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     );
     return redirect(`/auctions/${id}`);
   } catch (error) {
+    if (error instanceof AuctionError && error.params) {
+      // The reserve floor: the message names the minimum per kg and the reference it comes from.
+      const { minFenPerKg = 0, referenceFen = 0, pct = 0 } = error.params;
+      const errors: Record<string, string> = { [error.field]: error.messageKey };
+      return json(
+        { ok: false as const, errors, values, belowFloor: { minFenPerKg, referenceFen, pct } },
+        { status: error.status },
+      );
+    }
     if (error instanceof AuctionError)
       return formError({ [error.field]: error.messageKey }, values, error.status);
     throw error;
@@ -81,11 +93,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'auctions.new.title');
 
 export default function NewAuction() {
-  const { listing, units, settings } = useLoaderData<typeof loader>();
+  const { listing, units, settings, floor } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
   const errors: Record<string, string> = failed?.errors ?? {};
+  // Only the reserve-floor refusal carries it; `in` leaves the other answers' member unknown, hence the type.
+  const belowFloor =
+    failed && 'belowFloor' in failed
+      ? (failed.belowFloor as { minFenPerKg: number; referenceFen: number; pct: number })
+      : null;
   const values: Record<string, string> = failed?.values ?? {};
   const available = formatQuantity(listing.quantityAvailable, listing.displayUnit, locale, {
     caseNetGrams: listing.caseNetGrams ?? undefined,
@@ -110,6 +127,18 @@ export default function NewAuction() {
         <Form method="post" className="grid gap-4 sm:grid-cols-2" noValidate>
           <div className="sm:col-span-2">
             <FormAlert error={errors.form} />
+            {belowFloor ? (
+              <div
+                role="alert"
+                className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-700"
+              >
+                {t('auctions.errors.reserveFloorDetail', {
+                  min: formatMoney(belowFloor.minFenPerKg, 'CNY', locale),
+                  reference: formatMoney(belowFloor.referenceFen, 'CNY', locale),
+                  pct: belowFloor.pct,
+                })}
+              </div>
+            ) : null}
           </div>
           <SelectField
             name="type"
@@ -158,7 +187,15 @@ export default function NewAuction() {
           <Field
             name="reservePrice"
             label={t('auctions.new.reservePrice')}
-            hint={t('auctions.new.reserveHint')}
+            hint={
+              floor
+                ? `${t('auctions.new.reserveHint')} ${t('auctions.new.reserveFloor', {
+                    min: formatMoney(floor.minFenPerKg, 'CNY', locale),
+                    reference: formatMoney(floor.referenceFen, 'CNY', locale),
+                    pct: floor.pct,
+                  })}`
+                : t('auctions.new.reserveHint')
+            }
             defaultValue={values.reservePrice}
             error={errors.reservePrice}
             inputMode="decimal"

@@ -2,7 +2,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import QRCode from 'qrcode';
 import { listingTitle } from '~/components/listing-form';
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
@@ -17,6 +16,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
   const traceUrl = `${origin}${digitalLinkPath(listing.categoryId, listing.id)}`;
   // Error correction M survives a smudged or creased box label; the SVG prints sharp at any size.
+  // Loaded here, not at start: only label pages draw a QR code.
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(traceUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
   const trace = await publicTrace(db, listing.id);
   return json({

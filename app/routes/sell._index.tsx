@@ -104,6 +104,12 @@ export default function SellDesk() {
   return (
     <div>
       <PageHeader title={t('sell.title')}>
+        <Link
+          to="/sell/reports"
+          className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm text-sea-800 hover:bg-sea-50"
+        >
+          {t('tradeReport.sales.title')}
+        </Link>
         {canAct ? (
           <Link
             to="/sell/new"

@@ -1,7 +1,4 @@
 // The BullMQ dashboard (bull-board) under the operator console: operators only, with retry of failed jobs.
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, Response, Router } from 'express';
 import { queue, queueNames } from '../../workers/queues';
 import { getViewer } from '../lib/auth.server';
@@ -32,8 +29,30 @@ export async function operatorsOnly(req: Request, res: Response, next: NextFunct
   }
 }
 
-/** The dashboard's router; mount it with operatorsOnly in front. */
-export function bullBoardRouter(): Router {
+/**
+ * The dashboard's router; mount it with operatorsOnly in front. bull-board (its UI, Express adapter and their
+ * dependencies) loads on the first request an operator makes to it, not when the web process starts (issue #22).
+ */
+export function bullBoardRouter(): (req: Request, res: Response, next: NextFunction) => void {
+  let router: Promise<Router> | undefined;
+  return (req, res, next) => {
+    router ??= buildRouter();
+    router.then(
+      (handle) => handle(req, res, next),
+      (error) => {
+        router = undefined;
+        next(error);
+      },
+    );
+  };
+}
+
+async function buildRouter(): Promise<Router> {
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({

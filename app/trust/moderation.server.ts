@@ -20,6 +20,7 @@ import { enqueue } from '../lib/outbox.server';
 import { formatMoney } from '../lib/money';
 import { afterListingChange } from '../listings/hooks.server';
 import { ListingError, moderateListing } from '../listings/listings.server';
+import { lotReferencePriceFen } from '../market-data/lot-reference.server';
 import { getMarketSetting } from '../market/settings.server';
 import { notify } from '../notify/notify.server';
 import { inEachLanguage } from '../notify/render';
@@ -28,6 +29,7 @@ import {
   findNearDuplicate,
   normaliseWord,
   priceOutlier,
+  referenceOutlier,
   wordLang,
   wordList,
 } from './screening';
@@ -76,7 +78,18 @@ export async function screeningFindings(tx: DbOrTx, listingId: string): Promise<
   if (found.length) findings.push({ kind: 'banned_word', detail: { words: found } });
 
   const price = await entryPriceFen(tx, lot.id);
-  if (price !== null) {
+  // The market's reference price from real trades of the category and grade comes first (ADR 0038); without
+  // one (a new category or grade, a lot sold by the piece), the median of recent asking prices is the yardstick.
+  const reference = price === null ? null : await lotReferencePriceFen(tx, lot);
+  if (price !== null && reference !== null) {
+    const band = await getMarketSetting(tx, 'referenceBandPct');
+    const verdict = referenceOutlier(price, reference, band);
+    if (verdict.outlier)
+      findings.push({
+        kind: 'price_outlier',
+        detail: { basis: 'reference', priceFen: price, threshold: band, ...verdict },
+      });
+  } else if (price !== null) {
     const [mads, days] = await Promise.all([
       getMarketSetting(tx, 'priceOutlierMads'),
       getMarketSetting(tx, 'priceWindowDays'),
@@ -133,6 +146,15 @@ export function describeFlag(kind: ScreeningKind, detail: Record<string, unknown
   const t = translator(locale);
   if (kind === 'banned_word')
     return t('trust.flag.banned_word', { words: wordList((detail.words as string[]) ?? [], locale) });
+  if (kind === 'price_outlier' && detail.basis === 'reference') {
+    const deviation = Number(detail.deviationPct ?? 0);
+    return t(deviation > 0 ? 'trust.flag.price_above_reference' : 'trust.flag.price_below_reference', {
+      price: formatMoney(Number(detail.priceFen ?? 0), 'CNY', locale),
+      reference: formatMoney(Number(detail.referenceFen ?? 0), 'CNY', locale),
+      pct: Math.abs(deviation),
+      band: Number(detail.threshold ?? 0),
+    });
+  }
   if (kind === 'price_outlier')
     return t('trust.flag.price_outlier', {
       price: formatMoney(Number(detail.priceFen ?? 0), 'CNY', locale),

@@ -1,4 +1,4 @@
-// Pure screening rules: banned words in normalised text, price outliers by median absolute deviation, near-duplicate titles.
+// Pure screening rules: banned words in normalised text, price outliers (against the reference price, else by median absolute deviation), near-duplicate titles.
 
 /** NFKC folds full-width letters and digits (ＲＥＰＬＩＣＡ → replica); lower case for English. */
 export function normaliseText(text: string): string {
@@ -84,6 +84,21 @@ export function priceOutlier(
     distanceMads: Math.round(distanceMads * 10) / 10,
     sample,
   };
+}
+
+export type ReferenceVerdict =
+  | { outlier: false; deviationPct: number }
+  | { outlier: true; referenceFen: number; deviationPct: number };
+
+/**
+ * Is `priceFen` more than `bandPct` percent above or below the reference price from real trades (both per kg)?
+ * The comparison is exact in integers; the deviation is rounded to a whole percent for people to read.
+ */
+export function referenceOutlier(priceFen: number, referenceFen: number, bandPct: number): ReferenceVerdict {
+  const deviationPct = Math.round(((priceFen - referenceFen) * 100) / referenceFen);
+  if (Math.abs(priceFen - referenceFen) * 100 <= bandPct * referenceFen)
+    return { outlier: false, deviationPct };
+  return { outlier: true, referenceFen, deviationPct };
 }
 
 /** Character bigrams of a title, ignoring case, width, spaces and punctuation (works for Chinese and English). */

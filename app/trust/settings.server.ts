@@ -103,7 +103,7 @@ export async function marketSettingsNow(tx: DbOrTx) {
   return Object.fromEntries(entries) as Record<MarketSettingKey, number>;
 }
 
-/** Validates every market-wide key first, then writes and audits each change. */
+/** Validates every posted market-wide key first, then writes and audits each change. */
 export async function saveMarketSettings(
   tx: DbOrTx,
   input: { values: Record<string, string>; operatorUserId: string },
@@ -111,7 +111,9 @@ export async function saveMarketSettings(
   const errors: FieldErrors = {};
   const parsed: Partial<Record<MarketSettingKey, number>> = {};
   for (const key of MARKET_KEYS) {
-    const raw = (input.values[key] ?? '').trim();
+    // A key the form did not post at all (a page from before the key existed) stays as it is; a blank one is an error.
+    if (input.values[key] === undefined) continue;
+    const raw = input.values[key].trim();
     const result = MARKET_SETTINGS[key].schema.safeParse(raw === '' ? Number.NaN : Number(raw));
     if (result.success) parsed[key] = result.data;
     else errors[key] = `console.settings.range.${key}`;
@@ -119,8 +121,8 @@ export async function saveMarketSettings(
   if (Object.keys(errors).length) return { ok: false, errors };
   const before = await marketSettingsNow(tx);
   for (const key of MARKET_KEYS) {
-    const value = parsed[key] as number;
-    if (before[key] === value) continue;
+    const value = parsed[key];
+    if (value === undefined || before[key] === value) continue;
     await setMarketSetting(tx, key, value as never, input.operatorUserId);
     await appendAudit(tx, {
       actorUserId: input.operatorUserId,

@@ -10,3 +10,6 @@ export * from './demand';
 export * from './coldchain';
 export * from './trust';
 export * from './notify';
+export * from './market-data';
+export * from './exchange-journal';
+export * from './exchange';

@@ -18,6 +18,7 @@ import {
   index,
   pgEnum,
   pgTable,
+  smallint,
   text,
   timestamp,
   unique,
@@ -34,7 +35,8 @@ export const ledgerAccountKind = pgEnum('ledger_account_kind', [
 
 /**
  * One account per (org, kind, currency); `orgId` is null for the market-wide accounts (escrow,
- * platform fees, provider clearing). `balance` is a cache of SUM(ledger_entries.amount) for the
+ * platform fees, provider clearing), which are split into shards (`shard`, ADR 0033) so that postings for
+ * different orders do not queue on one row: the market's balance of a kind is the sum over its shards. `balance` is a cache of SUM(ledger_entries.amount) for the
  * account, written only by the entry-insert trigger under the account's row lock: it is what lets the
  * CHECK below refuse an overdraft at the moment of posting. Reports read the sum of entries, not it.
  */
@@ -46,13 +48,19 @@ export const ledgerAccounts = pgTable(
     kind: ledgerAccountKind('kind').notNull(),
     currency: text('currency').notNull().default('CNY'),
     balance: bigint('balance', { mode: 'number' }).notNull().default(0),
+    /** Always 0 for an org's account; 0 to 255 for the market's (app/ledger/ledger.server.ts picks it). */
+    shard: smallint('shard').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    // NULLS NOT DISTINCT: there is exactly one market-wide escrow account per currency, not one per insert.
+    // NULLS NOT DISTINCT: there is exactly one market-wide escrow account per currency and shard, not one per insert.
     unique('ledger_accounts_owner_kind_currency_key')
-      .on(t.orgId, t.kind, t.currency)
+      .on(t.orgId, t.kind, t.currency, t.shard)
       .nullsNotDistinct(),
+    check(
+      'ledger_accounts_shard_range',
+      sql`${t.shard} >= 0 and ${t.shard} < 256 and (${t.orgId} is null or ${t.shard} = 0)`,
+    ),
     // The target of ledger_entries' (account_id, currency) foreign key: an entry's currency is its account's.
     unique('ledger_accounts_id_currency_key').on(t.id, t.currency),
     check(

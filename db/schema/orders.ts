@@ -1,6 +1,7 @@
 // Orders between a buyer org and a seller org, their events, disputes, invoices, and payment bookkeeping.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -28,7 +29,7 @@ export const orderStatus = pgEnum('order_status', [
   'resolved',
   'cancelled',
 ]);
-export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction']);
+export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction', 'exchange']);
 export const paymentProvider = pgEnum('payment_provider', ['offline', 'stripe']);
 export const disputeStatus = pgEnum('dispute_status', ['open', 'resolved']);
 export const disputeOutcome = pgEnum('dispute_outcome', ['refund_full', 'refund_partial', 'rejected']);
@@ -167,13 +168,29 @@ export const invoiceCounters = pgTable('invoice_counters', {
   lastNumber: integer('last_number').notNull().default(0),
 });
 
+/** The last fiscal (全电) invoice number per seller and market year: gap-free under its row lock (ADR 0041). */
+export const fiscalCounters = pgTable(
+  'fiscal_counters',
+  {
+    sellerOrgId: text('seller_org_id')
+      .notNull()
+      .references(() => organisations.id),
+    year: integer('year').notNull(),
+    lastNumber: bigint('last_number', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.sellerOrgId, t.year] })],
+);
+
+/**
+ * Issued sales documents: an invoice, or a red-letter credit note reversing one (`refers_to`). Frozen by a
+ * trigger once issued; `document` is the snapshot every view and reprint is drawn from (ADR 0041).
+ */
 export const invoices = pgTable(
   'invoices',
   {
     id: text('id').primaryKey(),
     orderId: text('order_id')
       .notNull()
-      .unique()
       .references(() => orders.id),
     sellerOrgId: text('seller_org_id')
       .notNull()
@@ -183,8 +200,31 @@ export const invoices = pgTable(
     feeFen: bigint('fee_fen', { mode: 'number' }).notNull(),
     currency: text('currency').notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull().defaultNow(),
+    kind: text('kind').$type<'invoice' | 'credit_note'>().notNull().default('invoice'),
+    /** A credit note: the invoice it reverses; a re-issued invoice: the one it replaces. */
+    refersTo: text('refers_to').references((): AnyPgColumn => invoices.id),
+    reason: text('reason'),
+    /** 20 digits: market year (2), issuer's province (2), channel (1), sequence per issuer and year (15). */
+    fiscalNumber: text('fiscal_number').notNull(),
+    document: jsonb('document'),
+    /** sha256 of each rendering (copy and language) as first printed; reprints must match. */
+    pdfHashes: jsonb('pdf_hashes').$type<Record<string, string>>().notNull().default({}),
   },
-  (t) => [uniqueIndex('invoices_seller_number_key').on(t.sellerOrgId, t.number)],
+  (t) => [
+    uniqueIndex('invoices_seller_number_key').on(t.sellerOrgId, t.number),
+    uniqueIndex('invoices_fiscal_number_key').on(t.fiscalNumber),
+    uniqueIndex('invoices_one_original_per_order').on(t.orderId).where(sql`${t.refersTo} is null`),
+    uniqueIndex('invoices_one_of_each_per_reference')
+      .on(t.refersTo, t.kind)
+      .where(sql`${t.refersTo} is not null`),
+    index('invoices_order_idx').on(t.orderId, t.issuedAt),
+    check('invoices_kind', sql`${t.kind} in ('invoice', 'credit_note')`),
+    check(
+      'invoices_credit_note_shape',
+      sql`${t.kind} <> 'credit_note' or (${t.refersTo} is not null and length(trim(coalesce(${t.reason}, ''))) > 0 and ${t.totalFen} <= 0)`,
+    ),
+    check('invoices_fiscal_number_shape', sql`${t.fiscalNumber} ~ '^[0-9]{20}$'`),
+  ],
 );
 
 /** Stripe webhook events, stored once by id before any processing. */

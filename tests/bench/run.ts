@@ -29,6 +29,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   auction: () => import('./auction'),
   ssr: () => import('./ssr'),
   'book-core': () => import('./book-core'),
+  'price-index': () => import('./price-index'),
 };
 
 const { values: options, positionals } = parseArgs({

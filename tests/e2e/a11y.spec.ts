@@ -188,6 +188,14 @@ for (const [size, device] of Object.entries(VIEWPORTS)) {
       await page.context().close();
     });
 
+    test('the public quotes board and a price chart', async ({ browser }) => {
+      test.setTimeout(180_000);
+      const page = await open(browser, device);
+      await visit(page, '/prices?unit=jin&sort=change', 'prices', viewport.width);
+      await visit(page, await hrefOf(page, /^\/prices\/[^/?]+\/[^/?]+/), 'price-chart', viewport.width);
+      await page.context().close();
+    });
+
     test('the carrier’s logistics desk and the operator console', async ({ browser }) => {
       test.setTimeout(90_000);
       const carrier = await open(browser, device, 'carrier@wharf.test');

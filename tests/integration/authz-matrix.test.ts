@@ -131,6 +131,13 @@ const ROUTES: Record<string, Row> = {
     path: (f) => `/orders/${f.orderId}/invoice`,
     params: (f) => ({ orderId: f.orderId }),
     loader: '302 404 404 404 404 404',
+    // A correction: only the seller's owners and admins, and only of an invoice that exists (none yet here).
+    action: { fields: { intent: 'correct', reason: '抬头有误' }, expect: '302 403 403 404 404 403' },
+  },
+  'orders_.$orderId.invoice[.]xml.tsx': {
+    path: (f) => `/orders/${f.orderId}/invoice.xml`,
+    params: (f) => ({ orderId: f.orderId }),
+    loader: '302 404 404 404 404 404',
   },
   'orders_.$orderId.invoice[.]pdf.tsx': {
     path: (f) => `/orders/${f.orderId}/invoice.pdf`,
@@ -175,6 +182,14 @@ const ROUTES: Record<string, Row> = {
     loader: '404 404 404 404 404 404',
     action: '302 403 400 400 403 403',
   },
+  'exchange._index.tsx': { path: () => '/exchange', loader: PUBLIC },
+  'exchange.$code.tsx': {
+    path: () => '/exchange/SHRIMP-4050-LIVE',
+    params: () => ({ code: 'SHRIMP-4050-LIVE' }),
+    loader: PUBLIC,
+    action: '302 403 400 400 403 400',
+  },
+  'operator.exchange.tsx': { path: () => '/operator/exchange', loader: OPERATOR, action: OPERATOR_ACT },
   'demands._index.tsx': { path: () => '/demands', loader: SIGNED_IN },
   'demands.new.tsx': {
     path: () => '/demands/new',
@@ -266,6 +281,21 @@ const ROUTES: Record<string, Row> = {
     action: '302 400 400 400 400 400',
   },
   'reports._index.tsx': { path: () => '/reports', loader: SIGNED_IN },
+  // Trade reports: each org reads its own (a sanctioned one too); the operator's org neither sells nor buys.
+  'sell.reports.tsx': { path: () => '/sell/reports', loader: '302 200 200 200 200 403' },
+  'orders.reports.tsx': { path: () => '/orders/reports', loader: '302 200 200 200 200 403' },
+  // The quotes board and its charts are public (issue #15).
+  'prices._index.tsx': { path: () => '/prices', loader: PUBLIC },
+  'prices.$categoryId.$grade.tsx': {
+    path: () => '/prices/whiteleg-shrimp/40%2F50',
+    params: () => ({ categoryId: 'whiteleg-shrimp', grade: '40/50' }),
+    loader: PUBLIC,
+  },
+  'prices.$categoryId.$grade_.csv.tsx': {
+    path: () => '/prices/whiteleg-shrimp/40%2F50/csv',
+    params: () => ({ categoryId: 'whiteleg-shrimp', grade: '40/50' }),
+    loader: PUBLIC,
+  },
 };
 
 /**

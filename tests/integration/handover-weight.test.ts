@@ -206,7 +206,7 @@ describe('the last weighing in the chain settles the order', () => {
     const viewer = await getViewer(getRequest(`/orders/${orderId}/invoice`, { cookie: cookies.buyer }));
     if (!viewer) throw new Error('the buyer is logged in');
     const view = await invoiceForViewer(db, orderId, viewer, 'zh-CN');
-    expect(view?.lines[0]).toMatchObject({ weighed: true, delivered: '34.4 公斤' });
+    expect(view?.invoice.lines[0]).toMatchObject({ weighed: true, delivered: '34.4 公斤' });
 
     // The release job that was due at the window's end runs after the buyer's confirmation: nothing moves.
     const before = await ledgerOf(orderId);

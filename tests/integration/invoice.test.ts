@@ -1,12 +1,13 @@
 // Invoices of completed orders through their real loaders: who may see them, the copy and language, totals, and the PDF's text.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
 import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import { invoices, memberships, orders, organisations, users } from '../../db/schema';
+import { invoices, listings, memberships, orders, organisations, users } from '../../db/schema';
 import { createSession, commitSessionCookie } from '../../app/lib/session.server';
 import { marketToday } from '../../app/listings/form.server';
+import { formatFiscalNumber } from '../../app/orders/invoice-document.server';
 import {
   invoiceFonts,
   pdfLocale,
@@ -16,9 +17,11 @@ import {
 import { type InvoiceView, formatInvoiceNumber, rmbInWords } from '../../app/orders/invoice.server';
 import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
 import { loader as invoiceLoader } from '../../app/routes/orders_.$orderId.invoice';
+import { action as invoiceAction, loader as invoiceLoader2 } from '../../app/routes/orders_.$orderId.invoice';
 import { loader as pdfLoader } from '../../app/routes/orders_.$orderId.invoice[.]pdf';
+import { loader as xmlLoader } from '../../app/routes/orders_.$orderId.invoice[.]xml';
 import { processSettlementJob } from '../../workers/settlement';
-import { ORIGIN, call } from '../support/http';
+import { ORIGIN, call, formRequest } from '../support/http';
 import { liveShrimpLot, verifiedSeller } from '../support/listings';
 
 type Member = { orgId: string; userId: string; cookie: string };
@@ -336,6 +339,159 @@ describe('the invoice PDF', () => {
     resetInvoiceFonts();
     process.env.INVOICE_FONT_PATH = '/nonexistent/font.ttf';
     expect(invoiceFonts()).toEqual(known);
+  });
+});
+
+describe('invoices as documents (issue #16.4)', () => {
+  const sha = (pdf: Buffer) => createHash('sha256').update(pdf).digest('hex');
+  const year = () => Number(marketToday('Asia/Shanghai').slice(0, 4));
+
+  it('numbers each issuer’s invoices with 20 digits — year, province (湛江 → 广东 44), channel, sequence — without gaps', async () => {
+    const second = await completedOrder(seller, buyer);
+    const rows = await db
+      .select()
+      .from(invoices)
+      .where(eq(invoices.sellerOrgId, seller.orgId))
+      .orderBy(invoices.issuedAt);
+    expect(rows.map((row) => row.fiscalNumber)).toEqual([
+      formatFiscalNumber(year(), '44', 1),
+      formatFiscalNumber(year(), '44', 2),
+    ]);
+    expect(rows[0].fiscalNumber).toMatch(new RegExp(`^${String(year() % 100).padStart(2, '0')}440\\d{15}$`));
+    expect(rows[1].orderId).toBe(second);
+  });
+
+  it('stays as issued when the lot and both orgs are renamed: same page, same PDF bytes, hash stored', async () => {
+    const first = await downloadPdf(orderId, buyer.cookie, 'zh-CN');
+    const firstPdf = Buffer.from(await first.arrayBuffer());
+    expect(first.headers.get('X-Content-SHA256')).toBe(sha(firstPdf));
+    const before = await viewInvoice(orderId, buyer.cookie, 'zh-CN');
+
+    const [order] = await db.select().from(orders).where(eq(orders.id, orderId));
+    const [sellerRow] = await db.select().from(organisations).where(eq(organisations.id, seller.orgId));
+    await db
+      .update(organisations)
+      .set({ name: '改名后的水产公司' })
+      .where(eq(organisations.id, seller.orgId));
+    await db.update(organisations).set({ name: '改名后的餐饮集团' }).where(eq(organisations.id, buyer.orgId));
+    await db.update(listings).set({ titleZh: '改过的标题' }).where(eq(listings.id, order.listingId));
+    try {
+      const after = await viewInvoice(orderId, buyer.cookie, 'zh-CN');
+      expect(after.invoice).toEqual(before.invoice);
+      expect(after.invoice?.seller.name).toBe(sellerRow.name);
+      const again = Buffer.from(await (await downloadPdf(orderId, buyer.cookie, 'zh-CN')).arrayBuffer());
+      expect(sha(again)).toBe(sha(firstPdf));
+      const [stored] = await db.select().from(invoices).where(eq(invoices.orderId, orderId));
+      expect(Object.values(stored.pdfHashes)).toContain(sha(firstPdf));
+    } finally {
+      await db.update(organisations).set({ name: sellerRow.name }).where(eq(organisations.id, seller.orgId));
+    }
+  });
+
+  it('refuses in the database to change or delete an issued invoice', async () => {
+    const [stored] = await db.select().from(invoices).where(eq(invoices.orderId, orderId));
+    await expect(
+      db.update(invoices).set({ totalFen: 1 }).where(eq(invoices.id, stored.id)),
+    ).rejects.toThrow();
+    await expect(
+      db
+        .update(invoices)
+        .set({ document: { forged: true } })
+        .where(eq(invoices.id, stored.id)),
+    ).rejects.toThrow();
+    await expect(db.delete(invoices).where(eq(invoices.id, stored.id))).rejects.toThrow();
+    const [unchanged] = await db.select().from(invoices).where(eq(invoices.id, stored.id));
+    expect(unchanged).toEqual(stored);
+  });
+
+  it('exports the XML from the same snapshot, with the fee on the seller’s side only', async () => {
+    const [stored] = await db.select().from(invoices).where(eq(invoices.orderId, orderId));
+    const buyerXml = await call(() =>
+      xmlLoader(args(request(`/orders/${orderId}/invoice.xml`, buyer.cookie, 'zh-CN'), orderId)),
+    );
+    expect(buyerXml.status).toBe(200);
+    expect(buyerXml.headers.get('Content-Type')).toBe('application/xml; charset=utf-8');
+    const text = await buyerXml.text();
+    expect(text).toContain(`<FiscalNumber>${stored.fiscalNumber}</FiscalNumber>`);
+    expect(text).toContain('<TotalAmount>20664.00</TotalAmount>');
+    expect(text).toContain('<TotalInWords>人民币贰万零陆佰陆拾肆元整</TotalInWords>');
+    expect(text).toContain(`<Name xml:lang="zh-CN">${TITLE}</Name>`);
+    expect(text).toContain('<DeliveredQuantity unit="g">492000</DeliveredQuantity>');
+    expect(text).not.toContain('MarketFee');
+    const sellerXml = await (
+      await call(() => xmlLoader(args(request(`/orders/${orderId}/invoice.xml`, seller.cookie), orderId)))
+    ).text();
+    expect(sellerXml).toContain('<MarketFee>309.96</MarketFee>');
+    const outsiderXml = await call(() =>
+      xmlLoader(args(request(`/orders/${orderId}/invoice.xml`, outsider.cookie), orderId)),
+    );
+    expect(outsiderXml.status).toBe(404);
+  });
+
+  const correct = (who: Member, fields: Record<string, string>) =>
+    call(() =>
+      invoiceAction({
+        request: formRequest(`/orders/${orderId}/invoice`, fields, { cookie: who.cookie }),
+        params: { orderId },
+        context: {},
+      }),
+    );
+
+  it('corrects only as a red-letter credit note and a re-issue, by the seller’s owner, with a reason', async () => {
+    const before = await db.select().from(invoices).where(eq(invoices.orderId, orderId));
+    expect((await correct(buyer, { intent: 'correct', reason: '抬头有误' })).status).toBe(403);
+    expect((await correct(seller, { intent: 'correct', reason: ' ' })).status).toBe(400);
+    expect(await db.select().from(invoices).where(eq(invoices.orderId, orderId))).toEqual(before);
+
+    await db
+      .update(organisations)
+      .set({ name: '粤味轩餐饮集团（更正）' })
+      .where(eq(organisations.id, buyer.orgId));
+    const done = await correct(seller, { intent: 'correct', reason: '买方名称有误' });
+    expect(done.status).toBe(302);
+
+    const after = await db
+      .select()
+      .from(invoices)
+      .where(eq(invoices.orderId, orderId))
+      .orderBy(invoices.issuedAt);
+    expect(after).toHaveLength(3);
+    const [original, credit, reissued] = after;
+    expect(original).toEqual(before[0]);
+    expect(credit).toMatchObject({
+      kind: 'credit_note',
+      refersTo: original.id,
+      totalFen: -original.totalFen,
+      feeFen: -original.feeFen,
+      reason: '买方名称有误',
+    });
+    expect(reissued).toMatchObject({ kind: 'invoice', refersTo: original.id, totalFen: original.totalFen });
+    const sequence = (fiscal: string) => Number(fiscal.slice(5));
+    expect(sequence(credit.fiscalNumber)).toBe(sequence(original.fiscalNumber) + 2);
+    expect(sequence(reissued.fiscalNumber)).toBe(sequence(credit.fiscalNumber) + 1);
+
+    const shown = await call(() =>
+      invoiceLoader2(args(request(`/orders/${orderId}/invoice`, buyer.cookie, 'zh-CN'), orderId)),
+    );
+    const body = (await shown.json()) as {
+      invoice: InvoiceView;
+      history: { kind: string; fiscalNumber: string }[];
+    };
+    expect(body.invoice.fiscalNumber).toBe(reissued.fiscalNumber);
+    expect(body.invoice.buyer.name).toBe('粤味轩餐饮集团（更正）');
+    expect(body.invoice.notes.join(' ')).toContain('买方名称有误');
+    expect(body.history.map((item) => [item.kind, item.fiscalNumber])).toEqual([
+      ['invoice', original.fiscalNumber],
+      ['credit_note', credit.fiscalNumber],
+    ]);
+    const creditView = await call(() =>
+      invoiceLoader2(
+        args(request(`/orders/${orderId}/invoice?doc=${credit.id}`, buyer.cookie, 'zh-CN'), orderId),
+      ),
+    );
+    const creditBody = (await creditView.json()) as { invoice: InvoiceView };
+    expect(creditBody.invoice).toMatchObject({ kind: 'credit_note', totalFen: -2_066_400 });
+    expect(creditBody.invoice.totalInWords).toBe('负人民币贰万零陆佰陆拾肆元整');
   });
 });
 

@@ -17,6 +17,7 @@ import {
   escrowHeldForOrder,
   holdDeposit,
   ledgerTransactionId,
+  marketShard,
   orgStatement,
   post,
   recordPaymentReceived,
@@ -621,6 +622,117 @@ describe('concurrent postings', () => {
     const loser = results.find((r) => r.status === 'rejected');
     expect(ledgerCode(loser?.status === 'rejected' ? loser.reason : null)).toBe('insufficient_escrow');
     expect(await escrowHeldForOrder(db, orderId)).toBe(0);
+  });
+});
+
+describe('market accounts in shards (ADR 0033)', () => {
+  /** An order id whose market lines go to a shard other than those given. */
+  function orderInAnotherShard(taken: number[]): string {
+    for (;;) {
+      const orderId = `ord_${tag()}`;
+      if (!taken.includes(marketShard(orderId))) return orderId;
+    }
+  }
+
+  async function shardsOf(transactionId: string) {
+    return db
+      .select({ kind: ledgerAccounts.kind, shard: ledgerAccounts.shard, orgId: ledgerAccounts.orgId })
+      .from(ledgerEntries)
+      .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+      .where(eq(ledgerEntries.transactionId, transactionId));
+  }
+
+  it('moves an order’s money through its own shard, and the market’s balances sum the shards', async () => {
+    const sellerOrgId = await newOrg();
+    const first = orderInAnotherShard([]);
+    const second = orderInAnotherShard([marketShard(first)]);
+    const before = await balances(db, null);
+    for (const orderId of [first, second]) {
+      const paid = await db.transaction((tx) =>
+        recordPaymentReceived(tx, { orderId, amount: 10_000, idempotencyKey: `order:${orderId}:payment` }),
+      );
+      const released = await db.transaction((tx) =>
+        releaseEscrow(tx, {
+          orderId,
+          sellerOrgId,
+          amount: 10_000,
+          feeBps: 250,
+          idempotencyKey: `order:${orderId}:release`,
+        }),
+      );
+      for (const line of [...(await shardsOf(paid)), ...(await shardsOf(released))])
+        expect(line.shard).toBe(line.orgId === null ? marketShard(orderId) : 0);
+    }
+    const market = await balances(db, null);
+    expect(amountOf(market, 'platform_fees') - amountOf(before, 'platform_fees')).toBe(500);
+    expect(amountOf(market, 'provider_clearing') - amountOf(before, 'provider_clearing')).toBe(-20_000);
+    expect(amountOf(market, 'escrow') - amountOf(before, 'escrow')).toBe(0);
+    expect(await balances(db, sellerOrgId)).toEqual([{ kind: 'available', currency: 'CNY', amount: 19_500 }]);
+    await checkLedgerInvariants(db);
+  });
+
+  it('refuses a shard on an org’s account, one out of range, and a change of shard', async () => {
+    const orgId = await newOrg();
+    expect(
+      await refusal(
+        db.insert(ledgerAccounts).values({ id: `acc_${tag()}`, orgId, kind: 'available', shard: 1 }),
+      ),
+    ).toMatch(/ledger_accounts_shard_range/);
+    expect(
+      await refusal(
+        db.insert(ledgerAccounts).values({ id: `acc_${tag()}`, orgId: null, kind: 'escrow', shard: 256 }),
+      ),
+    ).toMatch(/ledger_accounts_shard_range/);
+    const escrow = await accountId(db, { orgId: null, kind: 'escrow', shard: 3 });
+    expect(await refusal(db.execute(sql`update ledger_accounts set shard = 4 where id = ${escrow}`))).toMatch(
+      /never change/,
+    );
+  });
+
+  it('lets a release commit while another order’s release still holds its locks', async () => {
+    const [sellerA, sellerB] = [await newOrg(), await newOrg()];
+    const orderA = orderInAnotherShard([]);
+    const orderB = orderInAnotherShard([marketShard(orderA)]);
+    for (const orderId of [orderA, orderB])
+      await db.transaction((tx) =>
+        recordPaymentReceived(tx, { orderId, amount: 5_000, idempotencyKey: `order:${orderId}:payment` }),
+      );
+    let finish = () => {};
+    const held = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    let posted = () => {};
+    const first = new Promise<void>((resolve) => {
+      posted = resolve;
+    });
+    // A holds the row locks of its shard's escrow and fee accounts (and its seller's) until it is told to commit.
+    const a = racing.transaction(async (tx) => {
+      await releaseEscrow(tx, {
+        orderId: orderA,
+        sellerOrgId: sellerA,
+        amount: 5_000,
+        feeBps: 100,
+        idempotencyKey: `order:${orderA}:release`,
+      });
+      posted();
+      await held;
+    });
+    await first;
+    // With one market-wide escrow row, B would wait for A's commit and hit its lock timeout.
+    await racing.transaction(async (tx) => {
+      await tx.execute(sql`set local lock_timeout = '2s'`);
+      await releaseEscrow(tx, {
+        orderId: orderB,
+        sellerOrgId: sellerB,
+        amount: 5_000,
+        feeBps: 100,
+        idempotencyKey: `order:${orderB}:release`,
+      });
+    });
+    finish();
+    await a;
+    expect(await escrowHeldForOrder(db, orderA)).toBe(0);
+    expect(await escrowHeldForOrder(db, orderB)).toBe(0);
   });
 });
 

@@ -193,13 +193,15 @@ describe('screening', () => {
 
   it('flags a price far from the category’s recent prices, with the threshold the operator sets', async () => {
     const seller = await verifiedSeller(db);
-    // The category's recent prices: a handful of lots around ¥40/kg.
+    // The category's recent prices: a handful of lots around ¥40/kg. The count 20/30 has no trades, so no
+    // reference price (the demo's trades give 40/50 one): the median of asking prices is the yardstick (ADR 0038).
+    const count = { 'spec.count': '20/30' };
     for (const price of ['38', '40', '41', '42', '39', '40.5']) {
       const other = await verifiedSeller(db);
-      const { id } = await list(other, { 'tiers.0.price': price, titleZh: `参考价对虾 ${price}` });
+      const { id } = await list(other, { 'tiers.0.price': price, titleZh: `参考价对虾 ${price}`, ...count });
       await screen(id);
     }
-    const cheap = await list(seller, { 'tiers.0.price': '4.2', titleZh: '白对虾 清仓特价' });
+    const cheap = await list(seller, { 'tiers.0.price': '4.2', titleZh: '白对虾 清仓特价', ...count });
     const result = (await screen(cheap.id)) as { flagged: string[] };
     expect(result.flagged).toContain('price_outlier');
     const [flag] = await db
@@ -211,7 +213,7 @@ describe('screening', () => {
 
     // A looser threshold lets a moderately odd price through.
     await setMarketSetting(db, 'priceOutlierMads', 50, 'usr_operator');
-    const odd = await list(seller, { 'tiers.0.price': '30', titleZh: '白对虾 小规格' });
+    const odd = await list(seller, { 'tiers.0.price': '30', titleZh: '白对虾 小规格', ...count });
     expect(((await screen(odd.id)) as { flagged: string[] }).flagged).not.toContain('price_outlier');
     await setMarketSetting(db, 'priceOutlierMads', 5, 'usr_operator');
   });

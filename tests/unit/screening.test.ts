@@ -10,6 +10,7 @@ import {
   median,
   normaliseWord,
   priceOutlier,
+  referenceOutlier,
   sameSpec,
 } from '../../app/trust/screening';
 
@@ -124,5 +125,48 @@ describe('near-duplicates', () => {
     expect(jaccard(bigrams('白对虾'), bigrams('白对虾'))).toBe(1);
     expect(jaccard(bigrams('白对虾'), bigrams('菠萝'))).toBe(0);
     expect(sameSpec({ a: 1, b: 2 }, { b: 2, a: 1 })).toBe(true);
+  });
+});
+
+describe('price outliers against the reference price', () => {
+  it('flags a price more than the band above or below the reference, exactly at the edge not', () => {
+    expect(referenceOutlier(6000, 4000, 50)).toEqual({ outlier: false, deviationPct: 50 });
+    expect(referenceOutlier(6001, 4000, 50)).toEqual({ outlier: true, referenceFen: 4000, deviationPct: 50 });
+    expect(referenceOutlier(2000, 4000, 50)).toEqual({ outlier: false, deviationPct: -50 });
+    expect(referenceOutlier(1999, 4000, 50)).toEqual({
+      outlier: true,
+      referenceFen: 4000,
+      deviationPct: -50,
+    });
+  });
+
+  it('rounds the deviation people read to a whole percent', () => {
+    expect(referenceOutlier(1500, 4240, 50)).toMatchObject({ outlier: true, deviationPct: -65 });
+    expect(referenceOutlier(6000, 4240, 30)).toMatchObject({ outlier: true, deviationPct: 42 });
+  });
+
+  it('never flags the reference itself, whatever the band (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 5, max: 500 }), (ref, band) => {
+        expect(referenceOutlier(ref, ref, band).outlier).toBe(false);
+      }),
+    );
+  });
+
+  it('flags every price outside the band and none inside it (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.integer({ min: 5, max: 500 }),
+        (price, ref, band) => {
+          const outside = Math.abs(price - ref) / ref > band / 100 + 1e-12;
+          const inside = Math.abs(price - ref) / ref < band / 100 - 1e-12;
+          const { outlier } = referenceOutlier(price, ref, band);
+          if (outside) expect(outlier).toBe(true);
+          if (inside) expect(outlier).toBe(false);
+        },
+      ),
+    );
   });
 });

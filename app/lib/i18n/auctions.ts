@@ -153,6 +153,11 @@ export const zhCN = {
   'auctions.errors.floorRange': '降价钟需要一个低于起拍价的底价。',
   'auctions.errors.endsBeforeStart': '结束时间要晚于开始时间。',
   'auctions.errors.tooLong': '一场拍卖最长 14 天。',
+  'auctions.errors.belowReserveFloor': '低于市场参考价的下限',
+  'auctions.errors.reserveFloorDetail':
+    '最低成交价不得低于 {min}/公斤（今日市场参考价 {reference}/公斤 的 {pct}%）。请提高保留价；未设保留价时按起拍价计，荷兰钟按最低价计。没有改动任何内容。',
+  'auctions.new.reserveFloor':
+    '今日参考价 {reference}/公斤：保留价（未设时按起拍价，荷兰钟按最低价）不得低于 {min}/公斤（{pct}%）。',
 } as const;
 
 export const en: English<typeof zhCN> = {
@@ -315,4 +320,9 @@ export const en: English<typeof zhCN> = {
   'auctions.errors.floorRange': 'A Dutch clock needs a floor below the start price.',
   'auctions.errors.endsBeforeStart': 'The end must come after the start.',
   'auctions.errors.tooLong': 'An auction lasts at most 14 days.',
+  'auctions.errors.belowReserveFloor': 'Below the market’s floor from the reference price',
+  'auctions.errors.reserveFloorDetail':
+    'The lowest price this auction can sell at must be at least {min}/kg ({pct}% of today’s market reference price {reference}/kg). Raise the reserve; without a reserve the start price counts, and on a Dutch clock the floor price. Nothing was changed.',
+  'auctions.new.reserveFloor':
+    'Today’s reference is {reference}/kg: the reserve (else the start price; the floor price on a Dutch clock) must be at least {min}/kg ({pct}%).',
 };

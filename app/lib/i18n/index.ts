@@ -7,6 +7,7 @@ import { createContext, useContext, useMemo } from 'react';
 import type * as auctions from './auctions';
 import type * as coldchain from './coldchain';
 import type * as demand from './demand';
+import type * as exchange from './exchange';
 import type * as invoice from './invoice';
 import type * as listing from './listing';
 import type * as market from './market';
@@ -14,6 +15,7 @@ import type * as core from './messages';
 import type * as notify from './notify';
 import type * as operator from './operator';
 import type * as orders from './orders';
+import type * as prices from './prices';
 import * as server from './resources.server';
 import type * as sell from './sell';
 import type * as trust from './trust';
@@ -38,10 +40,12 @@ export type MessageKey =
   | KeysOf<typeof operator.zhCN>
   | KeysOf<typeof invoice.zhCN>
   | KeysOf<typeof auctions.zhCN>
+  | KeysOf<typeof exchange.zhCN>
   | KeysOf<typeof demand.zhCN>
   | KeysOf<typeof coldchain.zhCN>
   | KeysOf<typeof trust.zhCN>
-  | KeysOf<typeof notify.zhCN>;
+  | KeysOf<typeof notify.zhCN>
+  | KeysOf<typeof prices.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -74,7 +78,8 @@ export type PluralKey =
   | PluralsOf<typeof demand.zhCN>
   | PluralsOf<typeof coldchain.zhCN>
   | PluralsOf<typeof trust.zhCN>
-  | PluralsOf<typeof notify.zhCN>;
+  | PluralsOf<typeof notify.zhCN>
+  | PluralsOf<typeof prices.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

@@ -34,6 +34,25 @@ export const zhCN = {
   'invoice.downloadPdf': '下载 PDF',
   'invoice.backToOrder': '返回订单',
   'invoice.page': '第 {page} 页，共 {pages} 页',
+  'invoice.titleCredit': '红字销货单',
+  'invoice.fiscalNumber': '票据号码',
+  'invoice.creditCode': '统一社会信用代码',
+  'invoice.note.creditNote': '本红字销货单全额冲销 {number}（票据号码 {fiscalNumber}）。更正原因：{reason}',
+  'invoice.note.reissue': '本单替代已被红字冲销的 {number}（票据号码 {fiscalNumber}）。更正原因：{reason}',
+  'invoice.downloadXml': '下载 XML',
+  'invoice.history.title': '更正记录',
+  'invoice.history.invoice': '销货单',
+  'invoice.history.creditNote': '红字销货单',
+  'invoice.history.view': '查看 {number}',
+  'invoice.history.current': '查看现行销货单',
+  'invoice.correct.title': '更正销货单',
+  'invoice.correct.help':
+    '已开具的销货单不能修改。更正时系统开具一张红字销货单全额冲销本单，再按买卖双方和货品的当前信息重新开具一张，金额不变。',
+  'invoice.correct.reason': '更正原因',
+  'invoice.correct.submit': '冲红并重开',
+  'invoice.correct.done': '已开具红字销货单并重新开具销货单。',
+  'invoice.correct.errors.reason': '请填写更正原因（2 至 200 个字）。',
+  'invoice.correct.errors.none': '这笔订单没有可以更正的销货单。',
 } as const;
 
 export const en: English<typeof zhCN> = {
@@ -72,4 +91,25 @@ export const en: English<typeof zhCN> = {
   'invoice.downloadPdf': 'Download PDF',
   'invoice.backToOrder': 'Back to the order',
   'invoice.page': 'Page {page} of {pages}',
+  'invoice.titleCredit': 'Credit note',
+  'invoice.fiscalNumber': 'Document no.',
+  'invoice.creditCode': 'Unified social credit code',
+  'invoice.note.creditNote':
+    'This credit note reverses {number} (document no. {fiscalNumber}) in full. Reason: {reason}',
+  'invoice.note.reissue':
+    'Replaces {number} (document no. {fiscalNumber}), reversed by a credit note. Reason: {reason}',
+  'invoice.downloadXml': 'Download XML',
+  'invoice.history.title': 'Corrections',
+  'invoice.history.invoice': 'Sales slip',
+  'invoice.history.creditNote': 'Credit note',
+  'invoice.history.view': 'View {number}',
+  'invoice.history.current': 'View the slip in force',
+  'invoice.correct.title': 'Correct this slip',
+  'invoice.correct.help':
+    "An issued slip never changes. A correction issues a credit note reversing this slip in full, then a new slip with the parties' and the lot's current details for the same amounts.",
+  'invoice.correct.reason': 'Reason for the correction',
+  'invoice.correct.submit': 'Reverse and re-issue',
+  'invoice.correct.done': 'Credit note issued and the slip re-issued.',
+  'invoice.correct.errors.reason': 'Give a reason for the correction (2 to 200 characters).',
+  'invoice.correct.errors.none': 'This order has no slip to correct.',
 };

@@ -92,6 +92,7 @@ export const zhCN = {
   'market.slot.quoteHint': '按这批货的规格发一条求购，卖家直接报价。',
   'market.slot.bidHint': '这批货正在拍卖，去出价。',
   'market.slot.traceHint': '从产地到交货的每一步记录，公开可查。',
+  'market.detail.reference': '今日参考价 {price}/公斤',
 } as const;
 
 export const en: English<typeof zhCN> = {
@@ -192,4 +193,5 @@ export const en: English<typeof zhCN> = {
   'market.slot.quoteHint': 'Post a demand shaped after this lot; the seller quotes on it.',
   'market.slot.bidHint': 'This lot is at auction now: place a bid.',
   'market.slot.traceHint': 'Every step from origin to delivery, open to anyone.',
+  'market.detail.reference': 'Today’s reference {price}/kg',
 };

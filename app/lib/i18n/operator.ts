@@ -177,6 +177,10 @@ export const zhCN = {
   'console.audit.code.report.dismissed': '举报不成立',
   'console.audit.code.category.added': '新增品类',
   'console.audit.code.category.changed': '修改品类',
+  'console.settings.field.referenceBandPct': '偏离参考价多少算异常（%）',
+  'console.settings.field.reserveFloorPct': '拍卖保留价下限（参考价的 %）',
+  'console.settings.range.referenceBandPct': '5 到 500 之间的整数',
+  'console.settings.range.reserveFloorPct': '0 到 100 之间的整数，0 表示不设下限',
 } as const;
 
 export const en: English<typeof zhCN> = {
@@ -359,4 +363,8 @@ export const en: English<typeof zhCN> = {
   'console.audit.code.report.dismissed': 'Report dismissed',
   'console.audit.code.category.added': 'Category added',
   'console.audit.code.category.changed': 'Category changed',
+  'console.settings.field.referenceBandPct': 'Price outlier: percent away from the reference price',
+  'console.settings.field.reserveFloorPct': 'Auction reserve floor (percent of the reference price)',
+  'console.settings.range.referenceBandPct': 'A whole number from 5 to 500',
+  'console.settings.range.reserveFloorPct': 'A whole number from 0 to 100; 0 means no floor',
 };

@@ -254,6 +254,26 @@ export const zhCN = {
   'payments.overdue': '已逾期',
   'payments.openedAt': '{time} 提出',
   'payments.resolve': '去处理',
+  'tradeReport.sales.title': '销售报表',
+  'tradeReport.purchases.title': '采购报表',
+  'tradeReport.sales.empty': '还没有已成交的销售。订单完成后，会按月份、品类和等级出现在这里。',
+  'tradeReport.purchases.empty': '还没有已成交的采购。订单完成后，会按月份、品类和等级出现在这里。',
+  'tradeReport.explain':
+    '按市场时间（北京时间）的成交月份统计已完成的交易，取消和退款的不计；市场均价是同月同品类同等级全市场的成交量加权均价。',
+  'tradeReport.csv': '下载 CSV',
+  'tradeReport.total': '合计',
+  'tradeReport.backSell': '返回我的货品',
+  'tradeReport.backOrders': '返回订单',
+  'tradeReport.col.month': '月份',
+  'tradeReport.col.category': '品类',
+  'tradeReport.col.grade': '等级',
+  'tradeReport.col.trades': '笔数',
+  'tradeReport.col.weightKg': '成交量（公斤）',
+  'tradeReport.col.salesYuan': '销售额（元）',
+  'tradeReport.col.purchasesYuan': '采购额（元）',
+  'tradeReport.col.avgYuanPerKg': '我的均价（元/公斤）',
+  'tradeReport.col.marketYuanPerKg': '市场均价（元/公斤）',
+  'tradeReport.col.diffPct': '与市场差（%）',
 } as const;
 
 export const en: English<typeof zhCN> = {
@@ -523,4 +543,26 @@ export const en: English<typeof zhCN> = {
   'payments.overdue': 'Overdue',
   'payments.openedAt': 'Opened {time}',
   'payments.resolve': 'Resolve',
+  'tradeReport.sales.title': 'Sales report',
+  'tradeReport.purchases.title': 'Purchase report',
+  'tradeReport.sales.empty':
+    'No completed sales yet. Once orders complete, they appear here by month, category and grade.',
+  'tradeReport.purchases.empty':
+    'No completed purchases yet. Once orders complete, they appear here by month, category and grade.',
+  'tradeReport.explain':
+    'Completed trades by the month of their trade day in market time (Beijing); cancelled and refunded ones are left out. The market average is the volume-weighted average of all trades of the same category and grade that month.',
+  'tradeReport.csv': 'Download CSV',
+  'tradeReport.total': 'Total',
+  'tradeReport.backSell': 'Back to my lots',
+  'tradeReport.backOrders': 'Back to orders',
+  'tradeReport.col.month': 'Month',
+  'tradeReport.col.category': 'Category',
+  'tradeReport.col.grade': 'Grade',
+  'tradeReport.col.trades': 'Trades',
+  'tradeReport.col.weightKg': 'Volume (kg)',
+  'tradeReport.col.salesYuan': 'Sales (CNY)',
+  'tradeReport.col.purchasesYuan': 'Purchases (CNY)',
+  'tradeReport.col.avgYuanPerKg': 'My average (CNY/kg)',
+  'tradeReport.col.marketYuanPerKg': 'Market average (CNY/kg)',
+  'tradeReport.col.diffPct': 'Vs market (%)',
 };

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import * as auctions from './auctions';
 import * as coldchain from './coldchain';
 import * as demand from './demand';
+import * as exchange from './exchange';
 import type { Locale } from './index';
 import * as invoice from './invoice';
 import * as listing from './listing';
@@ -13,6 +14,7 @@ import * as core from './messages';
 import * as notify from './notify';
 import * as operator from './operator';
 import * as orders from './orders';
+import * as prices from './prices';
 import * as sell from './sell';
 import * as trust from './trust';
 
@@ -30,6 +32,8 @@ const areas = [
   coldchain,
   trust,
   notify,
+  prices,
+  exchange,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {

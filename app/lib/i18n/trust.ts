@@ -74,6 +74,10 @@ export const zhCN = {
   'trust.errors.stars': '请选 1 到 5 星',
   'trust.errors.alreadyRated': '这单已经评过分了',
   'trust.errors.notRatable': '订单完成后才能评分',
+  'trust.flag.price_above_reference':
+    '价格 {price}/公斤 比市场参考价 {reference}/公斤 高 {pct}%（超出 ±{band}% 的正常范围）',
+  'trust.flag.price_below_reference':
+    '价格 {price}/公斤 比市场参考价 {reference}/公斤 低 {pct}%（超出 ±{band}% 的正常范围）',
 } as const;
 
 export const en: English<typeof zhCN> = {
@@ -159,4 +163,8 @@ export const en: English<typeof zhCN> = {
   'trust.errors.stars': 'Choose 1 to 5 stars',
   'trust.errors.alreadyRated': 'This order has already been rated',
   'trust.errors.notRatable': 'An order can be rated once it is completed',
+  'trust.flag.price_above_reference':
+    'Price {price}/kg is {pct}% above the market reference price {reference}/kg (outside the normal ±{band}%)',
+  'trust.flag.price_below_reference':
+    'Price {price}/kg is {pct}% below the market reference price {reference}/kg (outside the normal ±{band}%)',
 };
