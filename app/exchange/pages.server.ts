@@ -288,3 +288,6 @@ export function gradeText(grade: unknown): string {
     .map(([k, v]) => `${k}=${v}`)
     .join(', ');
 }
+
+/** A category's grade attributes for the instrument editor; through here so zod stays out of the page's bundle. */
+export { parseAttributes as categoryAttributes } from '../listings/catalogue';

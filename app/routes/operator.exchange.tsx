@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, FormAlert, SelectField, SubmitButton } from '~/components/forms';
 import { Badge, Card, PageHeader, TableScroll } from '~/components/ui';
 import {
+  categoryAttributes,
   gradeText,
   haltSchema,
   instrumentSchema,
@@ -18,7 +19,6 @@ import { requireOperator } from '~/lib/auth.server';
 import { categories, db, eq, instruments } from '~/lib/db.server';
 import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
-import { parseAttributes } from '~/listings/catalogue';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 
@@ -75,7 +75,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!category) return formError({ categoryId: 'errors.chooseOne' }, values);
   // Grade values come from the category's spec: an enum attribute takes one of its options.
   const grade = parseGrade(form.grade);
-  const attributes = parseAttributes(category.attributes);
+  const attributes = categoryAttributes(category.attributes);
   const fits =
     grade !== null &&
     Object.entries(grade).every(([key, value]) => {
