@@ -9,9 +9,19 @@ import { DEMO, pageShots, signedIn, uniqueTag, waitForHydration } from './helper
 
 test.use({ locale: 'zh-CN' });
 
-const databaseUrl =
-  process.env.E2E_DATABASE_URL ??
-  `postgres://postgres:postgres@127.0.0.1:${process.env.WHARF_PG_PORT ?? 54320}/${process.env.E2E_DATABASE ?? 'wharf_e2e'}`;
+/** The e2e market's database: on the server `npm test` found or started (its admin URL), else the embedded one. */
+function e2eDatabaseUrl(): string {
+  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
+  const name = process.env.E2E_DATABASE ?? 'wharf_e2e';
+  const admin = process.env.WHARF_TEST_PG_ADMIN_URL;
+  if (admin) {
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return url.toString();
+  }
+  return `postgres://postgres:postgres@127.0.0.1:${process.env.WHARF_PG_PORT ?? 54320}/${name}`;
+}
+const databaseUrl = e2eDatabaseUrl();
 
 /** "HH:MM" in market time (Asia/Shanghai) `minutes` from now. */
 function marketClock(minutes: number): string {
