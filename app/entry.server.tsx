@@ -1,11 +1,11 @@
 // Server rendering: streams HTML, waiting for everything for bots, with the request's CSP nonce.
-import { PassThrough } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { createReadableStreamFromReadable } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import { dbIsUp, reportDbError } from '../db/health';
+import { DropNulBytes } from './lib/html-stream.server';
 import { log } from './lib/log.server';
 import { NonceContext } from './lib/nonce';
 
@@ -29,7 +29,7 @@ export default function handleRequest(
     const abortTimer = setTimeout(() => abort(), ABORT_DELAY);
     const respond = () => {
       shellRendered = true;
-      const body = new PassThrough();
+      const body = new DropNulBytes();
       responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
       resolve(
         new Response(createReadableStreamFromReadable(body), {
