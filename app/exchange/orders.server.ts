@@ -24,6 +24,7 @@ import { type Currency, parseMoney } from '../lib/money';
 import { redis, redisKey } from '../lib/redis.server';
 import { LedgerError, holdDeposit, releaseDeposit } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
+import { lotReferencePriceFen } from '../market-data/lot-reference.server';
 import { createOrderInTx } from '../orders/orders.server';
 import { checkLimitPrice, priceBand } from './rules';
 import { type JournalEntry, readJournal } from './journal.server';
@@ -101,14 +102,22 @@ async function loadInstrument(tx: DbOrTx, instrumentId: string): Promise<Instrum
 }
 
 /**
- * The reference price of the band: the instrument's last fill before today's market day (yesterday's close), else
- * the operator's reference price. (The market-data reference of issue #15 replaces the first once it is merged.)
+ * The reference price of the band and of the opening call's tie-break, in fen per unit of trade: the market's
+ * reference for the instrument's category and grade (issue #15: the 14-day volume-weighted price per kg of every
+ * completed trade, app/market-data) scaled to the unit, half up; else, for a grade nothing has traded in, the
+ * instrument's last fill before today's market day (yesterday's close); else the operator's reference price.
  */
 export async function referencePriceFen(
   tx: DbOrTx,
-  instrument: Pick<Instrument, 'id' | 'referencePriceFen'>,
+  instrument: Pick<Instrument, 'id' | 'referencePriceFen' | 'categoryId' | 'grade' | 'unitGrams'>,
   day = marketToday(),
 ): Promise<number | null> {
+  const perKg = await lotReferencePriceFen(
+    tx,
+    { categoryId: instrument.categoryId, spec: instrument.grade },
+    day,
+  );
+  if (perKg !== null) return Math.floor((perKg * instrument.unitGrams + 500) / 1000);
   const [last] = await tx
     .select({ priceFen: exchangeFills.priceFen })
     .from(exchangeFills)

@@ -1,7 +1,7 @@
 // 标准品交易（订单簿）端到端：运营方新建一个品种，两位买家、两位卖家在集合竞价中下单，开盘以同一价格成交，
 // 连续交易中一笔“立即成交剩余撤销”买单成交，成交生成的订单买卖双方都能看到。
 // Fixtures the pages cannot make quickly go straight to the e2e database: the two demo buyers verified (they already
-// hold deposits from the seed) and a fitting shrimp lot for a second seller. The database is the one scripts/dev.ts
+// hold deposits from the seed) and a fitting shrimp lot for each seller. The database is the one scripts/dev.ts
 // made on its embedded PostgreSQL (scripts/services.ts), or E2E_DATABASE_URL.
 import { type Browser, type Page, expect, test } from '@playwright/test';
 import postgres from 'postgres';
@@ -37,17 +37,24 @@ async function fixtures(): Promise<void> {
   const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
   try {
     await sql`update organisations set verification = 'verified' where id in ('org_yuewei', 'org_xianfeng')`;
-    // 钦州茅尾海 takes in a batch of live 40/50 shrimp: a copy of 海兴's lot, live and screened.
-    await sql`
-      insert into listings (id, seller_org_id, created_by, category_id, title_zh, title_en, spec, origin_name,
-        origin_region, harvest_date, shelf_life_days, expires_at, quantity_total, quantity_available,
-        min_order_quantity, display_unit, sale_mode, cold_chain, pickup_place, status, published_at, version,
-        screened_version)
-      select ${`lst_e2e${uniqueTag()}`}, 'org_maowei', 'usr_maowei', category_id, '茅尾海代收 白对虾 40/50 头 鲜活',
-        'Live whiteleg shrimp 40/50', spec, origin_name, origin_region, harvest_date, shelf_life_days, expires_at,
-        1000000, 1000000, min_order_quantity, display_unit, sale_mode, cold_chain, pickup_place, 'live', now(), 1, 1
-      from listings
-      where seller_org_id = 'org_haixing' and title_zh = '湛江南美白对虾 40/50 头 塘头鲜活'`;
+    // Both sellers hold a live 100/120 lot, a copy of 海兴's 40/50 one, live and screened. A grade the demo price
+    // history has none of: the band and the call's tie-break then read the operator's initial reference price (¥400
+    // a case), not the market's 14-day reference of 40/50 (issue #15), which drifts with the seeded history.
+    for (const [org, user] of [
+      ['org_maowei', 'usr_maowei'],
+      ['org_haixing', 'usr_haixing'],
+    ])
+      await sql`
+        insert into listings (id, seller_org_id, created_by, category_id, title_zh, title_en, spec, origin_name,
+          origin_region, harvest_date, shelf_life_days, expires_at, quantity_total, quantity_available,
+          min_order_quantity, display_unit, sale_mode, cold_chain, pickup_place, status, published_at, version,
+          screened_version)
+        select ${`lst_e2e${uniqueTag()}`}, ${org}, ${user}, category_id, '白对虾 100/120 头 鲜活（交易所测试）',
+          'Live whiteleg shrimp 100/120 (exchange test)', jsonb_set(spec, '{count}', '"100/120"'), origin_name,
+          origin_region, harvest_date, shelf_life_days, expires_at, 1000000, 1000000, min_order_quantity,
+          display_unit, sale_mode, cold_chain, pickup_place, 'live', now(), 1, 1
+        from listings
+        where seller_org_id = 'org_haixing' and title_zh = '湛江南美白对虾 40/50 头 塘头鲜活'`;
   } finally {
     await sql.end();
   }
@@ -60,9 +67,9 @@ async function createInstrument(browser: Browser, code: string): Promise<Page> {
   const form = operator.locator('main form').last();
   const fill: Record<string, string> = {
     代码: code,
-    中文名称: '白对虾 40/50 头 鲜活（测试）',
-    英文名称: 'Whiteleg shrimp 40/50, live (test)',
-    等级属性: 'count=40/50, state=live',
+    中文名称: '白对虾 100/120 头 鲜活（测试）',
+    英文名称: 'Whiteleg shrimp 100/120, live (test)',
+    等级属性: 'count=100/120, state=live',
     每交易单位克数: '10000',
     '单位名称（中文）': '箱（10 公斤）',
     '单位名称（英文）': 'case (10 kg)',

@@ -10,6 +10,7 @@ import {
   exchangeOrders,
   instruments,
   listings,
+  marketDayAggregates,
   orderEvents,
   orders,
   organisations,
@@ -25,7 +26,9 @@ import {
   liveExchange,
   placeExchangeOrder,
   projectJournal,
+  referencePriceFen,
 } from '../../app/exchange/orders.server';
+import { addDays, marketToday } from '../../app/lib/market-time';
 import { ExchangeUnavailable, closeSubmitter } from '../../app/exchange/submit.server';
 import { type ExchangeWriter, startExchangeWriter } from '../../app/exchange/writer.server';
 import { balances } from '../../app/ledger/ledger.server';
@@ -71,6 +74,22 @@ async function instrument(phase: 'continuous' | 'call' = 'continuous', withWrite
     await waitFor('the writer to serve', async () => writer.state === 'serving');
   }
   return id;
+}
+
+/** One origin's day of 40/50 trades at one price. */
+function aggregate(a: { origin: string; day: string; fenPerKg: number; grams: number }) {
+  return {
+    categoryId: 'whiteleg-shrimp',
+    grade: '40/50',
+    origin: a.origin,
+    day: a.day,
+    valueMilliFen: a.fenPerKg * a.grams,
+    amountFen: Math.round((a.fenPerKg * a.grams) / 1000),
+    weightGrams: a.grams,
+    lowFenPerKg: a.fenPerKg,
+    highFenPerKg: a.fenPerKg,
+    trades: 1,
+  };
 }
 
 async function verifiedBuyer(depositFen = 1_000_000): Promise<Seller> {
@@ -220,6 +239,49 @@ describe('buy orders and their cover', () => {
       .from(exchangeOrders)
       .where(eq(exchangeOrders.instrumentId, instrumentId));
     expect(n).toBe(0);
+  });
+
+  it("centres the band on the market's reference of the grade once it has traded, scaled to the unit", async () => {
+    const instrumentId = await instrument();
+    const buyer = await verifiedBuyer();
+    const place = (price: string) =>
+      refusal(
+        placeExchangeOrder(db, engine, {
+          instrumentId,
+          orgId: buyer.orgId,
+          userId: buyer.userId,
+          ticket: ticket({ price, tif: 'ioc' }),
+        }),
+      );
+    const [row] = await db.select().from(instruments).where(eq(instruments.id, instrumentId));
+    // No trade of 40/50 yet: the operator's ¥400 a case, band ¥360–440.
+    expect(await referencePriceFen(db, row)).toBe(40_000);
+    // Two days of 40/50 (from two origins) in the last 14: ¥44.50/kg × 300 kg and ¥46.00/kg × 100 kg → 4,487.5
+    // fen/kg, half up 4,488 → 44,880 fen a 10 kg case; band ±10 % on the ¥0.50 tick: ¥404.00–493.50.
+    const day = (back: number) => addDays(marketToday(), -back);
+    await db.insert(marketDayAggregates).values([
+      aggregate({ origin: '广东湛江', day: day(1), fenPerKg: 4_450, grams: 300_000 }),
+      aggregate({ origin: '广西钦州', day: day(3), fenPerKg: 4_600, grams: 100_000 }),
+      // Outside the 14-day window: no weight.
+      aggregate({ origin: '广东湛江', day: day(20), fenPerKg: 9_000, grams: 900_000 }),
+    ]);
+    try {
+      expect(await referencePriceFen(db, row)).toBe(44_880);
+      expect(await place('400')).toMatchObject({ key: 'exchange.errors.band', field: 'price' });
+      expect(await place('494')).toMatchObject({ key: 'exchange.errors.band', field: 'price' });
+      // Inside the band, its edge included: accepted (an IOC with nothing to meet, so it rests nothing).
+      for (const price of ['404', '440.50', '493.50'])
+        await expect(
+          placeExchangeOrder(db, engine, {
+            instrumentId,
+            orgId: buyer.orgId,
+            userId: buyer.userId,
+            ticket: ticket({ price, tif: 'ioc' }),
+          }),
+        ).resolves.toBeTruthy();
+    } finally {
+      await db.delete(marketDayAggregates).where(eq(marketDayAggregates.categoryId, 'whiteleg-shrimp'));
+    }
   });
 
   it('takes more cover before an amend to a higher price, and gives back what a smaller quantity frees', async () => {
