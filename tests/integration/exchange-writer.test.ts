@@ -193,19 +193,27 @@ describe('exchange writer', () => {
       await first.serving;
 
       // One client sends the stream in order, resending a command until it hears back (a resent place is
-      // 'duplicate' once the first copy committed). Kills happen while a command is on its way.
-      const killAt = new Set([200, 420]);
+      // 'duplicate' once the first copy committed). Two kills while a command is on its way: at 200 the writer is
+      // frozen (SIGSTOP) before the command goes out, so it surely dies with the command undecided and the client
+      // must send it again; at 420 it dies 0–2 ms after the command goes out, wherever that finds it (queued,
+      // in a batch, committed but unanswered, answered).
+      const frozenAt = 200;
+      const killAt = new Set([frozenAt, 420]);
       const heard: { index: number; seq: number; events: Event[] }[] = [];
       let resent = 0;
       let current = first;
       for (let index = 0; index < stream.length; index++) {
         for (;;) {
+          const kill = killAt.delete(index);
+          const frozen = kill && index === frozenAt;
+          if (frozen) current.child.kill('SIGSTOP');
           const pending = submitCommand(redis, instrumentId, stream[index], { timeoutMs: 1_500 });
-          if (killAt.has(index)) {
-            killAt.delete(index);
-            await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
+          if (kill) {
+            await new Promise((resolve) => setTimeout(resolve, frozen ? 50 : Math.floor(Math.random() * 3)));
             current.child.kill('SIGKILL');
             await current.exited;
+            // Frozen: no writer runs until the client gave up, so the next writer finds the first copy expired.
+            if (frozen) await pending.catch(() => {});
             current = startWriterProcess({ instrumentId, tick: 1, env });
           }
           try {
