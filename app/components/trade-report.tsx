@@ -73,7 +73,8 @@ export function TradeReport({
         </Link>
         {rows.length ? (
           <a
-            href={`${path}?format=csv&sort=${sort}&dir=${dir}`}
+            href={`${path}/csv?sort=${sort}&dir=${dir}`}
+            download
             className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm text-sea-800 hover:bg-sea-50"
             data-testid="report-csv"
           >

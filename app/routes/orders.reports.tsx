@@ -5,11 +5,11 @@ import { TradeReport } from '~/components/trade-report';
 import { requireOrgKind } from '~/lib/auth.server';
 import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
-import { reportResponse } from '~/market-data/report-route.server';
+import { reportData } from '~/market-data/report-route.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both']);
-  return reportResponse(request, viewer.activeOrg.orgId, 'buyer');
+  return reportData(request, viewer.activeOrg.orgId, 'buyer');
 }
 
 export default function PurchaseReport() {

@@ -40,21 +40,28 @@ async function fixtures(): Promise<void> {
     // Both sellers hold a live 100/120 lot, a copy of 海兴's 40/50 one, live and screened. A grade the demo price
     // history has none of: the band and the call's tie-break then read the operator's initial reference price (¥400
     // a case), not the market's 14-day reference of 40/50 (issue #15), which drifts with the seeded history.
+    const [{ id: source }] = await sql<{ id: string }[]>`
+      select id from listings where seller_org_id = 'org_haixing' and title_zh = '湛江南美白对虾 40/50 头 塘头鲜活'`;
     for (const [org, user] of [
       ['org_maowei', 'usr_maowei'],
       ['org_haixing', 'usr_haixing'],
-    ])
+    ]) {
+      const id = `lst_e2e${uniqueTag()}`;
       await sql`
         insert into listings (id, seller_org_id, created_by, category_id, title_zh, title_en, spec, origin_name,
           origin_region, harvest_date, shelf_life_days, expires_at, quantity_total, quantity_available,
           min_order_quantity, display_unit, sale_mode, cold_chain, pickup_place, status, published_at, version,
           screened_version)
-        select ${`lst_e2e${uniqueTag()}`}, ${org}, ${user}, category_id, '白对虾 100/120 头 鲜活（交易所测试）',
+        select ${id}, ${org}, ${user}, category_id, '白对虾 100/120 头 鲜活（交易所测试）',
           'Live whiteleg shrimp 100/120 (exchange test)', jsonb_set(spec, '{count}', '"100/120"'), origin_name,
           origin_region, harvest_date, shelf_life_days, expires_at, 1000000, 1000000, min_order_quantity,
           display_unit, sale_mode, cold_chain, pickup_place, 'live', now(), 1, 1
-        from listings
-        where seller_org_id = 'org_haixing' and title_zh = '湛江南美白对虾 40/50 头 塘头鲜活'`;
+        from listings where id = ${source}`;
+      // Its price tiers too: every live lot on the market has a price (the market's cards show the lowest).
+      await sql`
+        insert into price_tiers (listing_id, min_quantity, unit_price_fen)
+        select ${id}, min_quantity, unit_price_fen from price_tiers where listing_id = ${source}`;
+    }
   } finally {
     await sql.end();
   }

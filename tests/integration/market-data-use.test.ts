@@ -29,6 +29,8 @@ import { loader as purchasesLoader } from '../../app/routes/orders.reports';
 import { action as settingsAction } from '../../app/routes/operator.settings';
 import { action as newAuctionAction } from '../../app/routes/sell.$listingId.auction';
 import { loader as salesLoader } from '../../app/routes/sell.reports';
+import { loader as salesCsvLoader } from '../../app/routes/sell.reports_.csv';
+import { loader as purchasesCsvLoader } from '../../app/routes/orders.reports_.csv';
 import { priceOutlier } from '../../app/trust/screening';
 import { processModerationJob } from '../../workers/moderation';
 import { call, formRequest, getRequest } from '../support/http';
@@ -317,6 +319,10 @@ describe('sales and purchase reports', () => {
     call(() => salesLoader(args(getRequest(`/sell/reports${query}`, { cookie }))));
   const purchases = (cookie: string, query = '') =>
     call(() => purchasesLoader(args(getRequest(`/orders/reports${query}`, { cookie }))));
+  const salesCsv = (cookie: string, query = '') =>
+    call(() => salesCsvLoader(args(getRequest(`/sell/reports/csv${query}`, { cookie }))));
+  const purchasesCsv = (cookie: string, query = '') =>
+    call(() => purchasesCsvLoader(args(getRequest(`/orders/reports/csv${query}`, { cookie }))));
 
   /** What the report should say for `org` on `side`, month by month, newest first. */
   function expected(org: Seller, side: 0 | 1) {
@@ -379,7 +385,7 @@ describe('sales and purchase reports', () => {
   });
 
   it('downloads the same rows as UTF-8 CSV with a byte order mark and a file name', async () => {
-    const response = await sales(cookies.seller, '?format=csv');
+    const response = await salesCsv(cookies.seller);
     expect(response.status).toBe(200);
     expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('Content-Disposition')).toBe(
@@ -402,6 +408,9 @@ describe('sales and purchase reports', () => {
     expect((await sales(cookies.buyer)).status).toBe(403);
     expect((await purchases(cookies.seller)).status).toBe(403);
     expect((await sales('')).status).toBe(302);
+    expect((await salesCsv(cookies.buyer)).status).toBe(403);
+    expect((await purchasesCsv(cookies.seller)).status).toBe(403);
+    expect((await purchasesCsv('')).status).toBe(302);
   });
 });
 
@@ -418,7 +427,14 @@ describe('the pages as served', () => {
       expect(html).toMatch(
         /aria-sort="ascending"[^>]*>\s*<a[^>]*href="\/sell\/reports\?sort=weight&amp;dir=desc"/,
       );
-      expect(html).toContain('href="/sell/reports?format=csv&amp;sort=weight&amp;dir=asc"');
+      // The CSV link, followed as a browser would (a document request through the whole server): a download.
+      const csvHref = html.match(/href="(\/sell\/reports\/csv[^"]*)"/)?.[1];
+      expect(csvHref).toBe('/sell/reports/csv?sort=weight&amp;dir=asc');
+      const csv = await get((csvHref as string).replace(/&amp;/g, '&'), cookies.seller);
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
+      expect(csv.headers.get('Content-Disposition')).toBe(`attachment; filename="sales-${seller.orgId}.csv"`);
+      expect((await csv.text()).split('\r\n')[0]).toContain('月份,品类,等级');
       expect(html).toContain('¥1,900.00');
       expect(html).toContain(`href="/prices/whiteleg-shrimp/40%2F50"`);
       const graded = await lot(rival, '43');
