@@ -21,6 +21,7 @@ import { payInDeposit } from '../../app/auctions/deposits.server';
 import { balances } from '../../app/ledger/ledger.server';
 import { actOnOrder } from '../../app/orders/orders.server';
 import { processAuctionJob } from '../../workers/auctions';
+import { UnrecoverableError } from 'bullmq';
 import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
 import { type ModelBid, replay } from '../unit/auction-reference';
 
@@ -212,6 +213,11 @@ describe('soft close', () => {
     expect(result.result).toBe('not_due');
     const jobs = await db.select().from(outbox).where(eq(outbox.name, 'close'));
     expect(jobs.filter((j) => (j.payload as { auctionId: string }).auctionId === auctionId)).toHaveLength(2);
+  });
+
+  it('gives up at once on a job for an auction that does not exist (no retries)', async () => {
+    const missing = processAuctionJob({ name: 'close', data: { auctionId: 'auc_missing0000000000000' } });
+    await expect(missing).rejects.toBeInstanceOf(UnrecoverableError);
   });
 });
 
