@@ -76,8 +76,25 @@ async function drive(instrument: Instrument, driven: Driven, now: Date): Promise
     log.info({ instrumentId: instrument.id, command: command.type, phase: driven.phase }, 'exchange session');
 }
 
+/**
+ * The writer's own session step (ExchangeWriterOptions.sessionStep): a closed book starts its call as soon as the
+ * trading hours say the call (or the continuous session) has begun, before the orders it takes in the same batch.
+ */
+function startCallWhenDue(instrument: () => Instrument | undefined) {
+  return (phase: Phase, now: Date): Command | null => {
+    const latest = instrument();
+    if (phase !== 'closed' || !latest) return null;
+    const wanted = scheduledPhase(sessionTimes(latest, marketToday(undefined, now)), now, {
+      halted: latest.status === 'halted',
+    });
+    return wanted === 'call' || wanted === 'continuous' ? { type: 'start-call' } : null;
+  };
+}
+
 export function startExchange(): { stop(): Promise<void> } {
   const driven = new Map<string, Driven>();
+  /** Each instrument as the loop last read it: an edit of its hours reaches its writer's session step. */
+  const latest = new Map<string, Instrument>();
   let stopping = false;
   const loop = (async () => {
     while (!stopping) {
@@ -85,6 +102,7 @@ export function startExchange(): { stop(): Promise<void> } {
         const now = new Date();
         const all = await db.select().from(instruments);
         for (const instrument of all) {
+          latest.set(instrument.id, instrument);
           let entry = driven.get(instrument.id);
           if (!entry) {
             entry = {
@@ -94,6 +112,7 @@ export function startExchange(): { stop(): Promise<void> } {
                 databaseUrl: env().DATABASE_URL,
                 redis: redis(),
                 onCommitted: (instrumentId) => project(instrumentId),
+                sessionStep: startCallWhenDue(() => latest.get(instrument.id)),
               }),
               phase: null,
               day: null,

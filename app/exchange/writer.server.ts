@@ -34,6 +34,13 @@ export type ExchangeWriterOptions = {
   lingerMs?: number;
   /** How often a writer waiting for the lock tries again (default 500 ms). */
   lockRetryMs?: number;
+  /**
+   * The session step the book must take before it decides the commands it just took (the worker passes the trading
+   * hours): 'start-call' when the hours say the call has begun and the book is still closed. Journaled as the
+   * batch's first row, so an order sent at the start of the call is never refused by a book the session driver
+   * has not reached yet (it drives once a second), nor by one that a writer started mid-call has only just loaded.
+   */
+  sessionStep?: (phase: Phase, now: Date) => Command | null;
 };
 
 export type ExchangeWriter = {
@@ -210,9 +217,14 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
           if (more !== null) raws.push(...more);
         }
 
-        // Decide the batch in memory, in arrival order.
+        // Decide the batch in memory, in arrival order, after the session step the trading hours call for.
         const now = Date.now();
         const entries: JournalEntry[] = [];
+        const step = options.sessionStep?.(book.phase, new Date(now)) ?? null;
+        if (step !== null) {
+          seq++;
+          entries.push({ seq, command: step, events: book.apply(step) });
+        }
         const replies = new Map<string, Reply[]>();
         const refused = new Map<string, Reply[]>();
         for (const raw of raws) {

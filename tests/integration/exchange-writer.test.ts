@@ -168,6 +168,34 @@ describe('exchange writer', () => {
     expect(writers.map((w) => w.state)).toEqual(['stopped', 'stopped']);
   });
 
+  it('takes the session step the trading hours call for before the orders of the batch, and journals it', async () => {
+    const instrumentId = randomUUID();
+    // An order sent before any writer runs (an instrument created mid-call): the book it meets is still closed.
+    const pending = submitCommand(redis, instrumentId, limit('org_a', 'sell', 100, 5), { timeoutMs: 5_000 });
+    const steps: Command['type'][] = [];
+    writer(instrumentId, {
+      phase: 'closed',
+      sessionStep: (phase) => {
+        const step: Command | null = phase === 'closed' ? { type: 'start-call' } : null;
+        if (step) steps.push(step.type);
+        return step;
+      },
+    });
+    const answer = await pending;
+    expect(answer.events.map((e) => e.type)).toEqual(['accepted', 'rested']);
+    expect(steps).toEqual(['start-call']);
+    const rows = await journal(instrumentId);
+    expect(rows.map((r) => [r.seq, r.command.type, r.events])).toEqual([
+      [1, 'start-call', [{ type: 'phase', phase: 'call' }]],
+      [2, 'place', answer.events],
+    ]);
+    // Without the step the same order is refused by the closed book.
+    const other = randomUUID();
+    const refused = submitCommand(redis, other, limit('org_a', 'sell', 100, 5), { timeoutMs: 5_000 });
+    writer(other, { phase: 'closed' });
+    expect((await refused).events).toMatchObject([{ type: 'rejected', reason: 'phase' }]);
+  });
+
   it('throws ExchangeUnavailable when no writer answers, and a later writer does not act on the expired command', async () => {
     const instrumentId = randomUUID();
     const command = limit('org_a', 'buy', 100, 1);
