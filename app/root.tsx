@@ -9,10 +9,11 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useLocation,
   useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react';
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { Shell, type ShellViewer } from './components/shell';
 import { ErrorPage } from './components/error-page';
@@ -114,8 +115,23 @@ function Document({
   );
 }
 
+/**
+ * The one-time message of the last redirect (a flash cookie the root loader takes), kept on screen until the next
+ * navigation: a revalidation of the same page (a live book's update right after the order it confirms) reads the
+ * cookie already cleared and would otherwise take the message away before anyone could read it.
+ */
+function useStickyToast(toast: string | null): string | null {
+  const { key } = useLocation();
+  const [kept, setKept] = useState(toast ? { toast, key } : null);
+  useEffect(() => {
+    if (toast) setKept({ toast, key });
+  }, [toast, key]);
+  return toast ?? (kept && kept.key === key ? kept.toast : null);
+}
+
 export default function App() {
-  const { locale, localeHref, viewer, toast } = useLoaderData<typeof loader>();
+  const { locale, localeHref, viewer, toast: fresh } = useLoaderData<typeof loader>();
+  const toast = useStickyToast(fresh);
   const t = translator(locale);
   return (
     <Document locale={locale} localeHref={localeHref}>
