@@ -77,43 +77,48 @@ export async function quotesBoard(
   const day = assertDay(filter.day);
   const from = addDays(day, -REFERENCE_WINDOW_DAYS);
   const category = filter.categoryId ? sql`and a.category_id = ${filter.categoryId}` : sql``;
-  const conditions = [sql`r.day = ${day}::date`];
-  if (filter.origin) conditions.push(sql`r.origin = ${filter.origin}`);
-  if (filter.grade) conditions.push(sql`r.grade = ${filter.grade}`);
-  // One read of 15 days' rows (adjacent in the covering day index) gives the day, the reference window, and the
-  // previous trading day of nearly every row; only a row whose last trade is older looks further back.
+  const conditions = [sql`t.weight_grams is not null`];
+  if (filter.origin) conditions.push(sql`t.origin = ${filter.origin}`);
+  if (filter.grade) conditions.push(sql`t.grade = ${filter.grade}`);
+  // One pass over 15 days' rows (adjacent in the covering day index), grouped by category, grade and origin: the
+  // day's own figures, the reference window's sums, and the latest earlier day's value and weight (the greatest
+  // [day, value, weight] array) — no join back and no sort of the window's ~4,000 rows on their text keys, which
+  // had taken most of the time. The reference sums every origin of a category and grade (a window over the
+  // groups), so it is taken before the origin filter. Only a row whose last trade is older than the window
+  // looks further back, by its own index probe.
   const rows = (await db.execute(sql`
-    with recent as materialized (
-      select a.category_id, a.grade, a.origin, a.day, a.value_milli_fen, a.weight_grams, a.low_fen_per_kg,
-        a.high_fen_per_kg, a.trades
+    with groups as (
+      select a.category_id, a.grade, a.origin,
+        max(a.value_milli_fen) filter (where a.day = ${day}::date) as value_milli_fen,
+        max(a.weight_grams) filter (where a.day = ${day}::date) as weight_grams,
+        max(a.low_fen_per_kg) filter (where a.day = ${day}::date) as low_fen_per_kg,
+        max(a.high_fen_per_kg) filter (where a.day = ${day}::date) as high_fen_per_kg,
+        max(a.trades) filter (where a.day = ${day}::date) as trades,
+        sum(a.value_milli_fen) filter (where a.day < ${day}::date) as window_value,
+        sum(a.weight_grams) filter (where a.day < ${day}::date) as window_weight,
+        max(array[a.day - date '2000-01-01', a.value_milli_fen, a.weight_grams])
+          filter (where a.day < ${day}::date) as prev
       from market_day_aggregates a
       where a.day >= ${from}::date and a.day <= ${day}::date ${category}
+      group by a.category_id, a.grade, a.origin
     ),
-    today as (select r.* from recent r where ${sql.join(conditions, sql` and `)}),
-    reference as (
-      select r.category_id, r.grade, sum(r.value_milli_fen) as value, sum(r.weight_grams) as weight
-      from recent r where r.day < ${day}::date
-      group by r.category_id, r.grade
-    ),
-    previous as (
-      select distinct on (r.category_id, r.grade, r.origin) r.category_id, r.grade, r.origin,
-        r.value_milli_fen, r.weight_grams
-      from recent r where r.day < ${day}::date
-      order by r.category_id, r.grade, r.origin, r.day desc
+    board as (
+      select g.*, sum(g.window_value) over w as ref_value, sum(g.window_weight) over w as ref_weight
+      from groups g
+      window w as (partition by g.category_id, g.grade)
     )
     select t.category_id, c.name_zh, c.name_en, t.grade, t.origin,
       ${vwap(sql`t.value_milli_fen`, sql`t.weight_grams`)} as vwap,
       t.low_fen_per_kg as low, t.high_fen_per_kg as high, t.weight_grams as weight, t.trades,
-      coalesce(${vwap(sql`p.value_milli_fen`, sql`p.weight_grams`)}, (
+      coalesce(${vwap(sql`t.prev[2]`, sql`t.prev[3]`)}, (
         select ${vwap(sql`o.value_milli_fen`, sql`o.weight_grams`)} from market_day_aggregates o
         where o.category_id = t.category_id and o.grade = t.grade and o.origin = t.origin and o.day < ${from}::date
         order by o.day desc limit 1
       )) as prev_vwap,
-      ${vwap(sql`ref.value`, sql`ref.weight`)} as reference
-    from today t
+      ${vwap(sql`t.ref_value`, sql`t.ref_weight`)} as reference
+    from board t
     join categories c on c.id = t.category_id
-    left join previous p on p.category_id = t.category_id and p.grade = t.grade and p.origin = t.origin
-    left join reference ref on ref.category_id = t.category_id and ref.grade = t.grade
+    where ${sql.join(conditions, sql` and `)}
     order by c.sort, c.id, t.grade, t.origin`)) as unknown as BoardSqlRow[];
   return rows.map((row) => ({
     categoryId: row.category_id,
