@@ -22,6 +22,8 @@ import { queryText } from './search-text';
 export const PAGE_SIZE = 24;
 /** Deep pages are never useful to a buyer and cost an ever larger OFFSET; past this, refine the search. */
 export const MAX_PAGE = 200;
+/** The most matches counted: every page that can be opened (MAX_PAGE × PAGE_SIZE). */
+const COUNT_CAP = MAX_PAGE * PAGE_SIZE;
 
 export const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc'] as const;
 export type MarketSort = (typeof SORTS)[number];
@@ -82,7 +84,15 @@ export type MarketItem = {
   own: boolean;
 };
 
-export type MarketResult = { items: MarketItem[]; total: number; page: number; pageCount: number };
+export type MarketResult = {
+  items: MarketItem[];
+  /** Matching lots, counted up to COUNT_CAP. */
+  total: number;
+  /** More lots match than COUNT_CAP (the page says "4,800+"). */
+  totalCapped: boolean;
+  page: number;
+  pageCount: number;
+};
 
 const SPEC_CHIPS = 3;
 
@@ -193,7 +203,6 @@ export async function marketSearch(
       // Aliases unlike any column: the outer query names them unqualified.
       key: key.as('hit_key'),
       publishedAt: sql<Date>`${listings.publishedAt}`.as('hit_published_at'),
-      total: sql<number>`count(*) over ()`.as('hit_total'),
     })
     .from(listings)
     .innerJoin(categories, eq(categories.id, listings.categoryId))
@@ -204,9 +213,20 @@ export async function marketSearch(
     .offset((page - 1) * PAGE_SIZE)
     .as('hits');
 
-  const rows = await db
+  // The count stops past the last page anyone can open: counting every live lot of a large market on each view of
+  // its first page cost more than the page itself (issue #22, `ssr-market`). Beyond it the page says "4,800+".
+  const counted = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(
+    db
+      .select({ one: sql`1`.as('one') })
+      .from(listings)
+      .innerJoin(categories, eq(categories.id, listings.categoryId))
+      .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
+      .where(where)
+      .limit(COUNT_CAP + 1)
+      .as('matches'),
+  );
+  const pageRows = db
     .select({
-      total: sql<number>`${hits.total}`.mapWith(Number),
       price: lowestPrice.mapWith(Number),
       thumbKey: firstThumb,
       id: listings.id,
@@ -238,17 +258,9 @@ export async function marketSearch(
     .innerJoin(categories, eq(categories.id, listings.categoryId))
     .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
     .orderBy(...orderFor(sort, { key: hits.key, publishedAt: hits.publishedAt, id: hits.id }));
-
-  let total = rows[0]?.total ?? 0;
-  if (rows.length === 0 && page > 1) {
-    const [counted] = await db
-      .select({ n: sql<number>`count(*)`.mapWith(Number) })
-      .from(listings)
-      .innerJoin(categories, eq(categories.id, listings.categoryId))
-      .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
-      .where(where);
-    total = counted?.n ?? 0;
-  }
+  const [[{ n }], rows] = await Promise.all([counted, pageRows]);
+  const totalCapped = n > COUNT_CAP;
+  const total = Math.min(n, COUNT_CAP);
 
   const ownOrgs = new Set(viewer?.memberships.map((m) => m.orgId) ?? []);
   const attributesOf = attributeCache();
@@ -284,7 +296,13 @@ export async function marketSearch(
       own: ownOrgs.has(row.sellerOrgId),
     }),
   );
-  return { items, total, page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+  return {
+    items,
+    total,
+    totalCapped,
+    page,
+    pageCount: Math.min(MAX_PAGE, Math.max(1, Math.ceil(total / PAGE_SIZE))),
+  };
 }
 
 type SortKeys = { key: unknown; publishedAt: unknown; id: unknown };

@@ -37,7 +37,8 @@ const FILTER_FIELDS = [
 ];
 
 export default function Market() {
-  const { items, total, page, pageCount, values, errors, options, sorts } = useLoaderData<typeof loader>();
+  const { items, total, totalCapped, page, pageCount, values, errors, options, sorts } =
+    useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const submit = useSubmit();
@@ -161,8 +162,11 @@ export default function Market() {
           <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
             <p className="text-sm text-slate-700" aria-live="polite" data-testid="result-count">
               {values.q
-                ? t('market.resultsFor', { q: values.q, count: total })
-                : t('market.results', { count: total })}
+                ? t(totalCapped ? 'market.resultsForMany' : 'market.resultsFor', {
+                    q: values.q,
+                    count: total,
+                  })
+                : t(totalCapped ? 'market.resultsMany' : 'market.results', { count: total })}
             </p>
             <div className="flex items-center gap-2">
               <label htmlFor="sort" className="text-sm text-slate-600">

@@ -145,6 +145,10 @@ export const listings = pgTable(
     check('listings_case_weight', sql`(${t.displayUnit} = 'case') = (${t.caseNetGrams} is not null)`),
     index('listings_search_idx').using('gin', t.searchVector),
     index('listings_market_idx').on(t.status, t.categoryId, t.publishedAt),
+    // The market's default order, newest first (migration 0026).
+    index('listings_live_newest_idx')
+      .on(t.publishedAt.desc().nullsLast(), t.id.desc())
+      .where(sql`${t.status} = 'live'`),
     index('listings_seller_idx').on(t.sellerOrgId, t.status),
   ],
 );
