@@ -73,6 +73,8 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
 
   const redisService = await ensureRedis(log);
   const { pg, url } = await freshBenchDatabase(DATABASE, log);
+  // This process submits too: the command list's key is under the deployment's Redis prefix, read from its config.
+  Object.assign(process.env, { DATABASE_URL: url, REDIS_URL: redisService.url });
   const instrumentId = randomUUID();
   const redis = new Redis(redisService.url, { maxRetriesPerRequest: 1, enableAutoPipelining: true });
   const writer = startWriterProcess({
