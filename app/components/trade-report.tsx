@@ -3,21 +3,12 @@ import { Link } from '@remix-run/react';
 import { EmptyState, PageHeader } from '~/components/ui';
 import { useLocale, useT } from '~/lib/i18n';
 import { formatMoney } from '~/lib/money';
-
-type Row = {
-  month: string;
-  categoryId: string;
-  categoryZh: string;
-  categoryEn: string;
-  grade: string;
-  trades: number;
-  weightGrams: number;
-  amountFen: number;
-  avgFenPerKg: number;
-  marketFenPerKg: number;
-  diffPct: number;
-};
-type Sort = 'month' | 'category' | 'weight' | 'amount' | 'avg' | 'diff';
+import type {
+  ReportRow as Row,
+  ReportSort as Sort,
+  ReportTotals,
+  SortDir,
+} from '~/market-data/trade-reports.server';
 
 function kg(grams: number, locale: string): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 3 }).format(grams / 1000);
@@ -36,9 +27,9 @@ export function TradeReport({
   /** The report's own path, for sort links and the CSV link. */
   path: string;
   rows: Row[];
-  totals: { trades: number; weightGrams: number; amountFen: number; avgFenPerKg: number } | null;
+  totals: ReportTotals | null;
   sort: Sort;
-  dir: 'asc' | 'desc';
+  dir: SortDir;
   back: { to: string; label: string };
 }) {
   const t = useT();
