@@ -13,3 +13,4 @@ export * from './notify';
 export * from './market-data';
 export * from './exchange-journal';
 export * from './exchange';
+export * from './privacy';
