@@ -225,15 +225,13 @@ export async function saveSellerFile(
       .set({ ...input.values, updatedAt: now, updatedBy: input.operatorUserId })
       .where(eq(sellerFiles.orgId, input.orgId));
   } else {
-    await tx
-      .insert(sellerFiles)
-      .values({
-        orgId: input.orgId,
-        ...input.values,
-        updatedBy: input.operatorUserId,
-        createdAt: now,
-        updatedAt: now,
-      });
+    await tx.insert(sellerFiles).values({
+      orgId: input.orgId,
+      ...input.values,
+      updatedBy: input.operatorUserId,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   await appendAudit(tx, {
     actorUserId: input.operatorUserId,
@@ -277,7 +275,12 @@ export async function purgeExpiredSellerFiles(db: DbOrTx, now: Date): Promise<nu
   const stopped = sql`coalesce(${sellerFiles.stoppedAt}, (select ${organisations.bannedAt} from ${organisations} where ${organisations.id} = ${sellerFiles.orgId}))`;
   const gone = await db
     .delete(sellerFiles)
-    .where(and(sql`${stopped} < ${cutoff.toISOString()}::timestamptz`, sql`${stopped} < now() - interval '6 months'`))
+    .where(
+      and(
+        sql`${stopped} < ${cutoff.toISOString()}::timestamptz`,
+        sql`${stopped} < now() - interval '6 months'`,
+      ),
+    )
     .returning({ orgId: sellerFiles.orgId });
   return gone.length;
 }
