@@ -32,11 +32,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireOperator(request);
   const query = readQuery(new URL(request.url));
   const result = await sellersForConsole(db, query);
-  return json({ ...result, query });
+  // The sort names travel with the data: the .server module that declares them is empty in the browser.
+  return json({ ...result, query, sorts: SELLER_SORTS });
 }
 
 export default function OperatorSellers() {
-  const { rows, total, missing, pages, query } = useLoaderData<typeof loader>();
+  const { rows, total, missing, pages, query, sorts } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const href = (changes: { sort?: SellerSort; state?: FileState | null; page?: number }) => {
@@ -97,7 +98,7 @@ export default function OperatorSellers() {
         </nav>
         <nav aria-label={t('sellers.sort.label')} className="flex flex-wrap gap-3">
           <span className="text-slate-500">{t('sellers.sort.label')}</span>
-          {SELLER_SORTS.map((sort) => (
+          {sorts.map((sort) => (
             <Link
               key={sort}
               to={href({ sort, page: 1 })}
