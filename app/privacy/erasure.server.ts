@@ -2,6 +2,7 @@
 // What the law requires to keep (invoices, ledger, orders, the audit chain) stays, with the person replaced by a
 // pseudonym; everything else personal is deleted, then a sweep of every text column catches what is left.
 import { createHash } from 'node:crypto';
+import { verify } from '@node-rs/argon2';
 import { eq, or, sql } from 'drizzle-orm';
 import { type DbOrTx, db } from '../../db/client';
 import {
@@ -18,6 +19,7 @@ import {
 } from '../../db/schema';
 import { env } from '../lib/env.server';
 import { log } from '../lib/log.server';
+import { attempt } from '../lib/rate-limit.server';
 import { redis } from '../lib/redis.server';
 import { hashToken } from '../lib/session.server';
 import { logPrivacyRequest } from './requests.server';
@@ -189,7 +191,7 @@ export async function scrubRedis(needles: string[]): Promise<number> {
           const members = (await client.smembers(key)).filter(holds);
           if (members.length) removed += await client.srem(key, ...members);
         } else if (type === 'zset') {
-          const members = (await client.zrange(key, 0, -1)).filter(holds);
+          const members = (await client.zrange(key, '0', '-1')).filter(holds);
           if (members.length) removed += await client.zrem(key, ...members);
         } else if (type === 'stream') {
           const ids = (await client.xrange(key, '-', '+'))
@@ -333,4 +335,16 @@ export async function closeOrganisation(
     });
     return { ok: true as const };
   });
+}
+
+/**
+ * Checks the signed-in person's password before an erasure, at most five tries in ten minutes per account:
+ * a borrowed session cannot guess its way to deleting someone. Throws RateLimitUnavailable without Redis.
+ */
+export async function confirmPassword(userId: string, password: string): Promise<'ok' | 'wrong' | 'limited'> {
+  if (await attempt([{ bucket: 'erase-password', key: userId, limit: 5, windowSeconds: 600 }]))
+    return 'limited';
+  const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  if (!user?.passwordHash) return 'wrong';
+  return (await verify(user.passwordHash, password).catch(() => false)) ? 'ok' : 'wrong';
 }
