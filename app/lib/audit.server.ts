@@ -87,7 +87,9 @@ export async function appendAudit(tx: DbOrTx, input: AuditInput): Promise<void> 
     })
     .returning({ seq: auditLog.seq });
   if (personal && salt)
-    await tx.insert(auditPersonal).values({ seq: row.seq, userId: personal.userId, salt, data: personal.data });
+    await tx
+      .insert(auditPersonal)
+      .values({ seq: row.seq, userId: personal.userId, salt, data: personal.data });
 }
 
 /**

@@ -114,7 +114,11 @@ const escapeRegex = (value: string) => value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$
  * column of every table of the public schema, but the kept records (SWEEP_SKIPS). Found through the catalogue,
  * so a table added later is covered without a change here. Returns how many rows changed.
  */
-export async function sweepPersonalValues(tx: DbOrTx, values: string[], replacement: string): Promise<number> {
+export async function sweepPersonalValues(
+  tx: DbOrTx,
+  values: string[],
+  replacement: string,
+): Promise<number> {
   if (values.length === 0) return 0;
   const plain = values.map(escapeRegex).join('|');
   // Inside jsonb's text a value appears JSON-escaped (quotes, backslashes, control characters).
@@ -344,7 +348,10 @@ export async function closeOrganisation(
 export async function confirmPassword(userId: string, password: string): Promise<'ok' | 'wrong' | 'limited'> {
   if (await attempt([{ bucket: 'erase-password', key: userId, limit: 5, windowSeconds: 600 }]))
     return 'limited';
-  const [user] = await db.select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, userId));
+  const [user] = await db
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!user?.passwordHash) return 'wrong';
   return (await verify(user.passwordHash, password).catch(() => false)) ? 'ok' : 'wrong';
 }

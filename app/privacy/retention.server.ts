@@ -2,7 +2,14 @@
 // the periods are operator settings (market_settings, the operator's settings page).
 import { and, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { auditLog, auditPersonal, devMailbox, invitations, sessions, telemetryReadings } from '../../db/schema';
+import {
+  auditLog,
+  auditPersonal,
+  devMailbox,
+  invitations,
+  sessions,
+  telemetryReadings,
+} from '../../db/schema';
 import { getMarketSetting } from '../market/settings.server';
 import { logPrivacyRequest } from './requests.server';
 
@@ -56,7 +63,9 @@ export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCoun
             tx
               .select({ seq: auditLog.seq })
               .from(auditLog)
-              .where(and(sql`${auditLog.subjectType} = 'invitation'`, inArray(auditLog.subjectId, lapsedIds))),
+              .where(
+                and(sql`${auditLog.subjectType} = 'invitation'`, inArray(auditLog.subjectId, lapsedIds)),
+              ),
           ),
         )
         .returning({ seq: auditPersonal.seq })

@@ -14,7 +14,10 @@ import { destroySessionCookie } from '~/lib/session.server';
 import { confirmPassword, eraseAccount } from '~/privacy/erasure.server';
 
 const deleteSchema = z.object({
-  password: z.string({ required_error: 'errors.required' }).min(1, 'errors.required').max(200, 'errors.tooLong'),
+  password: z
+    .string({ required_error: 'errors.required' })
+    .min(1, 'errors.required')
+    .max(200, 'errors.tooLong'),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -31,7 +34,8 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     check = await confirmPassword(viewer.user.id, parsed.data.password);
   } catch (error) {
-    if (error instanceof RateLimitUnavailable) return formError({ form: 'errors.serviceUnavailable' }, {}, 503);
+    if (error instanceof RateLimitUnavailable)
+      return formError({ form: 'errors.serviceUnavailable' }, {}, 503);
     throw error;
   }
   if (check === 'limited') return formError({ form: 'errors.tooManyAttempts' }, {}, 429);

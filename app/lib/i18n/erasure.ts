@@ -23,10 +23,12 @@ export const zhCN = {
   'erasure.deleted.kept':
     '依法必须保存的销货单、账务流水、订单和审计日志仍会保留，其中的您只以化名出现，不再能对应到您本人。',
   'erasure.deleted.home': '返回首页',
-  'erasure.refused.openOrders': '还有未完成的订单（待付款、待发货、运输中或争议中），等订单完成或取消后再注销。',
+  'erasure.refused.openOrders':
+    '还有未完成的订单（待付款、待发货、运输中或争议中），等订单完成或取消后再注销。',
   'erasure.refused.escrow': '机构还有托管中的货款，结算完成后才能注销。',
   'erasure.refused.liveLots': '机构还有在售、待审核或暂停中的货品，或正在进行的拍卖，请先下架。',
-  'erasure.refused.soleAdmin': '您是所在机构唯一的管理员，而机构还有其他成员。请先在成员页把管理员身份交给别人。',
+  'erasure.refused.soleAdmin':
+    '您是所在机构唯一的管理员，而机构还有其他成员。请先在成员页把管理员身份交给别人。',
   'erasure.refused.gone': '已经注销过了。',
   'erasure.org.link': '注销机构',
   'erasure.org.title': '注销机构',
@@ -91,7 +93,8 @@ export const en: English<typeof zhCN> = {
   'erasure.org.submit': 'Close organisation',
   'erasure.org.closed': 'The organisation is closed and its members removed.',
   'console.settings.field.sessionRetentionDays': 'Days to keep ended sign-in sessions',
-  'console.settings.field.telemetryRawDays': 'Days to keep raw cold-chain readings (temperature and position)',
+  'console.settings.field.telemetryRawDays':
+    'Days to keep raw cold-chain readings (temperature and position)',
   'console.settings.field.emailBodyDays': 'Days to keep e-mail bodies',
   'console.settings.range.sessionRetentionDays': 'A whole number from 1 to 365',
   'console.settings.range.telemetryRawDays': 'A whole number from 7 to 1095',
