@@ -11,5 +11,4 @@ CREATE TABLE "audit_personal" (
 	"data" jsonb NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "audit_personal" ADD CONSTRAINT "audit_personal_seq_audit_log_seq_fk" FOREIGN KEY ("seq") REFERENCES "public"."audit_log"("seq") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_personal_user_idx" ON "audit_personal" USING btree ("user_id");

@@ -51,9 +51,8 @@ export const auditLog = pgTable(
 export const auditPersonal = pgTable(
   'audit_personal',
   {
-    seq: bigint('seq', { mode: 'number' })
-      .primaryKey()
-      .references(() => auditLog.seq),
+    // No foreign key: audit_log's TRUNCATE guard must stay the one that answers (its rows are never deleted).
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
     userId: text('user_id'),
     salt: text('salt').notNull(),
     data: jsonb('data').$type<Record<string, string>>().notNull(),
