@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
 import { eq, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { type DbOrTx, db } from '../../db/client';
 import {
   auditPersonal,
@@ -22,7 +23,7 @@ import { log } from '../lib/log.server';
 import { attempt } from '../lib/rate-limit.server';
 import { redis } from '../lib/redis.server';
 import { hashToken } from '../lib/session.server';
-import { logPrivacyRequest } from './requests.server';
+import { finishPrivacyRequest, logPrivacyRequest } from './requests.server';
 
 /** Orders that still move goods or money: a party may not leave while one is open. */
 const OPEN_ORDER = `('pending_payment', 'paid', 'shipping', 'delivered', 'disputed')`;
@@ -221,16 +222,15 @@ export async function eraseAccount(userId: string): Promise<ErasureResult> {
       .where(eq(users.id, userId))
       .for('update');
     if (!user || user.erasedAt) return { ok: false as const, reason: 'erasure.refused.gone' };
+    const requestId = await logPrivacyRequest(tx, {
+      kind: 'delete_account',
+      subjectUserId: userId,
+      requestedBy: userId,
+    });
     const ties = await orgTies(tx, userId);
     const reason = await accountBlocker(tx, userId, ties);
     if (reason) {
-      await logPrivacyRequest(tx, {
-        kind: 'delete_account',
-        subjectUserId: userId,
-        requestedBy: userId,
-        status: 'refused',
-        reason,
-      });
+      await finishPrivacyRequest(tx, requestId, { status: 'refused', reason });
       return { ok: false as const, reason };
     }
     const pseudonym = pseudonymFor(userId);
@@ -283,13 +283,7 @@ export async function eraseAccount(userId: string): Promise<ErasureResult> {
       })
       .where(eq(users.id, userId));
     const swept = await sweepPersonalValues(tx, values, pseudonym);
-    await logPrivacyRequest(tx, {
-      kind: 'delete_account',
-      subjectUserId: userId,
-      requestedBy: userId,
-      status: 'done',
-      detail: { ...removed, closedOrgs, swept },
-    });
+    await finishPrivacyRequest(tx, requestId, { status: 'done', detail: { ...removed, closedOrgs, swept } });
     return { ok: true as const, pseudonym, needles: [...values, loginTag(email)] };
   });
   if (!outcome.ok) return outcome;
@@ -315,31 +309,31 @@ export async function closeOrganisation(
       .where(eq(organisations.id, orgId))
       .for('update');
     if (!org || org.closedAt) return { ok: false as const, reason: 'erasure.refused.gone' };
-    const reason = await orgBlocker(tx, orgId);
-    if (reason) {
-      await logPrivacyRequest(tx, {
-        kind: 'delete_org',
-        subjectUserId: null,
-        orgId,
-        requestedBy: adminUserId,
-        status: 'refused',
-        reason,
-      });
-      return { ok: false as const, reason };
-    }
-    // Sessions acting for it fall back to the member's first other org (app/lib/auth.server.ts).
-    const detail = await closeOrgRows(tx, orgId);
-    await logPrivacyRequest(tx, {
+    const requestId = await logPrivacyRequest(tx, {
       kind: 'delete_org',
       subjectUserId: null,
       orgId,
       requestedBy: adminUserId,
-      status: 'done',
-      detail,
     });
+    const reason = await orgBlocker(tx, orgId);
+    if (reason) {
+      await finishPrivacyRequest(tx, requestId, { status: 'refused', reason });
+      return { ok: false as const, reason };
+    }
+    // Sessions acting for it fall back to the member's first other org (app/lib/auth.server.ts).
+    const detail = await closeOrgRows(tx, orgId);
+    await finishPrivacyRequest(tx, requestId, { status: 'done', detail });
     return { ok: true as const };
   });
 }
+
+/** The delete-account form: the password, to confirm it is the person. */
+export const deleteAccountSchema = z.object({
+  password: z
+    .string({ required_error: 'errors.required' })
+    .min(1, 'errors.required')
+    .max(200, 'errors.tooLong'),
+});
 
 /**
  * Checks the signed-in person's password before an erasure, at most five tries in ten minutes per account:

@@ -2,7 +2,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData } from '@remix-run/react';
-import { z } from 'zod';
 import { Field, FormAlert, SubmitButton } from '~/components/forms';
 import { Card, PageHeader } from '~/components/ui';
 import { requireUser } from '~/lib/auth.server';
@@ -11,14 +10,7 @@ import { useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { RateLimitUnavailable } from '~/lib/rate-limit.server';
 import { destroySessionCookie } from '~/lib/session.server';
-import { confirmPassword, eraseAccount } from '~/privacy/erasure.server';
-
-const deleteSchema = z.object({
-  password: z
-    .string({ required_error: 'errors.required' })
-    .min(1, 'errors.required')
-    .max(200, 'errors.tooLong'),
-});
+import { confirmPassword, deleteAccountSchema, eraseAccount } from '~/privacy/erasure.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -27,7 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireUser(request);
-  const parsed = parseForm(await readFormData(request), deleteSchema);
+  const parsed = parseForm(await readFormData(request), deleteAccountSchema);
   // The password is never sent back into the form.
   if (!parsed.ok) return formError(parsed.errors, {});
   let check: Awaited<ReturnType<typeof confirmPassword>>;
