@@ -1,0 +1,45 @@
+// Deleting one's account in Chinese: the page says what goes and what is kept, a wrong password is refused,
+// the right one lands on the "account deleted" page, and the old e-mail and password no longer sign in.
+import { expect, test } from '@playwright/test';
+import { newAccount, pageShots, register, submitLogin, waitForHydration } from './helpers';
+
+const shots = pageShots('WHARF_PRIVACY_SHOTS');
+
+test('a user deletes the account from settings and cannot sign in again', async ({ page }) => {
+  const account = newAccount('buyer');
+  await register(page, account);
+
+  await page.goto('/settings');
+  await waitForHydration(page);
+  await page.getByRole('link', { name: '注销账号' }).click();
+  await expect(page).toHaveURL(/\/settings\/privacy\/delete$/);
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1, name: '注销账号' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '依法保留的内容' })).toBeVisible();
+  await expect(page.getByText('会继续保留，但其中的您只以化名')).toBeVisible();
+  await shots.shoot(page, 'privacy-delete');
+
+  const password = page.getByLabel('输入登录密码以确认');
+  await password.fill('not-my-password');
+  await page.getByRole('button', { name: '永久注销账号' }).click();
+  await expect(page.getByText('密码不对，请重新输入。')).toBeVisible();
+  await expect(page).toHaveURL(/\/settings\/privacy\/delete$/);
+  await shots.shoot(page, 'privacy-delete-wrong-password');
+
+  await password.fill(account.password);
+  await page.getByRole('button', { name: '永久注销账号' }).click();
+  await expect(page).toHaveURL(/\/account-deleted$/);
+  await expect(page.getByRole('heading', { level: 1, name: '账号已注销' })).toBeVisible();
+  await expect(page.getByText('其中的您只以化名出现')).toBeVisible();
+  await shots.shoot(page, 'account-deleted');
+
+  // Signed out everywhere: a settings page asks to log in, and the old credentials are refused.
+  await page.goto('/settings');
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/login');
+  await waitForHydration(page);
+  const response = await submitLogin(page, account.email, account.password);
+  expect(response.status()).toBe(400);
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page).toHaveURL(/\/login/);
+});
