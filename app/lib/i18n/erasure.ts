@@ -12,8 +12,8 @@ export const zhCN = {
   'erasure.delete.kept':
     '销货单、账务流水、订单和审计日志须依法保存，会继续保留，但其中的您只以化名（例如“已注销用户 ab12cd”）出现。',
   'erasure.delete.blockersTitle': '以下情况暂时不能注销',
-  'erasure.delete.blockerOrders': '您下的订单还没有完成或取消；',
-  'erasure.delete.blockerAdmin': '您是某个机构唯一的管理员，而机构还有其他成员——请先把管理员身份交给别人。',
+  'erasure.delete.blockerOrders': '您下的订单还没有完成或取消。',
+  'erasure.delete.blockerAdmin': '您是某个机构唯一的管理员，而机构还有其他成员：请先把管理员身份交给别人。',
   'erasure.delete.password': '输入登录密码以确认',
   'erasure.delete.passwordHint': '确认是您本人在操作。',
   'erasure.delete.submit': '永久注销账号',
@@ -21,7 +21,7 @@ export const zhCN = {
   'erasure.deleted.title': '账号已注销',
   'erasure.deleted.lead': '您的账号已经注销，姓名、邮箱和登录信息都已删除，所有登录设备也已退出。',
   'erasure.deleted.kept':
-    '依法必须保存的销货单、账务流水、订单和审计日志仍会保留，其中的您只以化名出现，不再能对应到您本人。',
+    '按照税务和会计法规，销货单、账务流水、订单和审计日志必须保存一定年限，所以仍会保留；其中的您只以化名出现，不再能对应到您本人。',
   'erasure.deleted.home': '返回首页',
   'erasure.refused.openOrders':
     '还有未完成的订单（待付款、待发货、运输中或争议中），等订单完成或取消后再注销。',
@@ -60,9 +60,9 @@ export const en: English<typeof zhCN> = {
   'erasure.delete.kept':
     'Invoices, ledger entries, orders and the audit log are kept, with you shown only by a pseudonym (such as “已注销用户 ab12cd”).',
   'erasure.delete.blockersTitle': 'You cannot delete the account yet if',
-  'erasure.delete.blockerOrders': 'an order you placed is not completed or cancelled;',
+  'erasure.delete.blockerOrders': 'an order you placed is not completed or cancelled.',
   'erasure.delete.blockerAdmin':
-    'you are the only admin of an organisation that has other members — hand the admin role to someone first.',
+    'you are the only admin of an organisation that has other members: hand the admin role to someone first.',
   'erasure.delete.password': 'Your password, to confirm',
   'erasure.delete.passwordHint': 'So we know it is you.',
   'erasure.delete.submit': 'Delete my account for good',
@@ -71,7 +71,7 @@ export const en: English<typeof zhCN> = {
   'erasure.deleted.lead':
     'Your account is deleted: your name, e-mail and sign-in details are gone, and every device is signed out.',
   'erasure.deleted.kept':
-    'Invoices, ledger entries, orders and the audit log that the law requires us to keep remain, showing only a pseudonym that no longer leads to you.',
+    'Tax and accounting law require invoices, ledger entries, orders and the audit log to be kept for some years, so they remain; they show only a pseudonym that no longer leads to you.',
   'erasure.deleted.home': 'Back to the home page',
   'erasure.refused.openOrders':
     'There are open orders (awaiting payment, shipping, in transit or disputed); wait until they are completed or cancelled.',
