@@ -16,7 +16,7 @@ test('a user deletes the account from settings and cannot sign in again', async 
   await waitForHydration(page);
   await expect(page.getByRole('heading', { level: 1, name: '注销账号' })).toBeVisible();
   await expect(page.getByRole('heading', { name: '依法保留的内容' })).toBeVisible();
-  await expect(page.getByText('会继续保留，但其中的您只以化名')).toBeVisible();
+  await expect(page.getByText('会继续保留，但其中的你只以化名')).toBeVisible();
   await shots.shoot(page, 'privacy-delete');
 
   const password = page.getByLabel('输入登录密码以确认');
@@ -30,7 +30,7 @@ test('a user deletes the account from settings and cannot sign in again', async 
   await page.getByRole('button', { name: '永久注销账号' }).click();
   await expect(page).toHaveURL(/\/account-deleted$/);
   await expect(page.getByRole('heading', { level: 1, name: '账号已注销' })).toBeVisible();
-  await expect(page.getByText('其中的您只以化名出现')).toBeVisible();
+  await expect(page.getByText('其中的你只以化名出现')).toBeVisible();
   await shots.shoot(page, 'account-deleted');
 
   // Signed out everywhere: a settings page asks to log in, and the old credentials are refused.
@@ -42,4 +42,28 @@ test('a user deletes the account from settings and cannot sign in again', async 
   expect(response.status()).toBe(400);
   await expect(page.getByRole('alert')).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
+});
+
+test('an owner closes an organisation from its members page after typing its name', async ({ page }) => {
+  const account = newAccount('buyer');
+  await register(page, account);
+  await page.getByRole('link', { name: '邀请同事加入机构' }).click();
+  await waitForHydration(page);
+  await page.getByRole('link', { name: '注销机构' }).click();
+  await expect(page).toHaveURL(/\/orgs\/[^/]+\/leave$/);
+  await waitForHydration(page);
+  await expect(page.getByRole('heading', { level: 1, name: `注销机构 · ${account.orgName}` })).toBeVisible();
+  await shots.shoot(page, 'org-leave');
+
+  const name = page.getByLabel('输入机构名称以确认');
+  await name.fill('别的机构');
+  await page.getByRole('button', { name: '注销机构' }).click();
+  await expect(page.getByText('机构名称不一致。')).toBeVisible();
+  await expect(name).toHaveValue('别的机构');
+
+  await name.fill(account.orgName);
+  await page.getByRole('button', { name: '注销机构' }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByText('机构已注销，所有成员已移出。')).toBeVisible();
+  await expect(page.getByText('你还没有加入任何机构')).toBeVisible();
 });
