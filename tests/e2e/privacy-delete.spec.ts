@@ -53,6 +53,7 @@ test('an owner closes an organisation from its members page after typing its nam
   await expect(page).toHaveURL(/\/orgs\/[^/]+\/leave$/);
   await waitForHydration(page);
   await expect(page.getByRole('heading', { level: 1, name: `注销机构 · ${account.orgName}` })).toBeVisible();
+  await expect(page.getByText(`请输入完整名称：${account.orgName}`)).toBeVisible();
   await shots.shoot(page, 'org-leave');
 
   const name = page.getByLabel('输入机构名称以确认');
