@@ -10,6 +10,7 @@ import {
   auditPersonal,
   devMailbox,
   invoices,
+  marketSettings,
   memberships,
   notifications,
   orders,
@@ -32,6 +33,7 @@ import { runRetention } from '../../app/privacy/retention.server';
 import { action as deleteAction } from '../../app/routes/settings_.privacy_.delete';
 import { action as leaveAction } from '../../app/routes/orgs.$orgId.leave';
 import { loader as pdfLoader } from '../../app/routes/orders_.$orderId.invoice[.]pdf';
+import { action as settingsAction } from '../../app/routes/operator.settings';
 import { processSettlementJob } from '../../workers/settlement';
 import { ORIGIN, call, formRequest } from '../support/http';
 import { checkLedgerInvariants } from '../support/ledger-invariants';
@@ -510,5 +512,42 @@ describe('retention', () => {
     const [logged] = await db.select().from(privacyRequests).where(eq(privacyRequests.kind, 'retention'));
     expect(logged).toMatchObject({ status: 'done', subjectUserId: null });
     expect(logged.detail).toMatchObject({ sessions: 2, telemetryReadings: 1, emails: 1 });
+  });
+});
+
+describe('the retention periods on the operator’s settings page', () => {
+  it('are saved when in range and refused with the range otherwise', async () => {
+    const tag = tagOf();
+    await db.insert(organisations).values({ id: `org_op${tag}`, name: `市场办 ${tag}`, kind: 'operator' });
+    await db
+      .insert(users)
+      .values({ id: `usr_op${tag}`, email: `op-${tag}@example.test`, name: '市场办', passwordHash: 'x' });
+    await db.insert(memberships).values({ orgId: `org_op${tag}`, userId: `usr_op${tag}`, role: 'owner' });
+    const cookie = await cookieFor(`usr_op${tag}`, `org_op${tag}`);
+    const post = (fields: Record<string, string>) =>
+      call(() =>
+        settingsAction({
+          request: formRequest('/operator/settings', { intent: 'market', ...fields }, { cookie }),
+          params: {},
+          context: {},
+        }),
+      );
+    const refused = await post({ sessionRetentionDays: '0', telemetryRawDays: '3', emailBodyDays: '30' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { errors: Record<string, string> }).errors).toEqual({
+      sessionRetentionDays: 'console.settings.range.sessionRetentionDays',
+      telemetryRawDays: 'console.settings.range.telemetryRawDays',
+    });
+    const stored = async () =>
+      Object.fromEntries((await db.select().from(marketSettings)).map((row) => [row.key, row.value]));
+    expect((await stored()).emailBodyDays).not.toBe(30);
+    expect(
+      (await post({ sessionRetentionDays: '14', telemetryRawDays: '365', emailBodyDays: '30' })).status,
+    ).toBe(302);
+    expect(await stored()).toMatchObject({
+      sessionRetentionDays: 14,
+      telemetryRawDays: 365,
+      emailBodyDays: 30,
+    });
   });
 });
