@@ -3,7 +3,7 @@
 // pseudonym; everything else personal is deleted, then a sweep of every text column catches what is left.
 import { createHash } from 'node:crypto';
 import { verify } from '@node-rs/argon2';
-import { eq, or, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type DbOrTx, db } from '../../db/client';
 import {
@@ -11,6 +11,8 @@ import {
   devMailbox,
   invitations,
   memberships,
+  notificationDeliveries,
+  notificationDigests,
   notificationPreferences,
   notifications,
   orgWebhooks,
@@ -267,6 +269,15 @@ export async function eraseAccount(userId: string): Promise<ErasureResult> {
           .returning({ id: devMailbox.id })
       ).length,
     };
+    // Nothing still queued reaches the account: its pending deliveries and digests end as failed.
+    await tx
+      .update(notificationDeliveries)
+      .set({ status: 'failed', lastError: 'recipient erased', leaseUntil: null })
+      .where(and(eq(notificationDeliveries.userId, userId), eq(notificationDeliveries.status, 'pending')));
+    await tx
+      .update(notificationDigests)
+      .set({ status: 'failed', lastError: 'recipient erased' })
+      .where(and(eq(notificationDigests.userId, userId), eq(notificationDigests.status, 'pending')));
     // Invitations are the inviting org's record: kept, addressed to nobody.
     await tx
       .update(invitations)

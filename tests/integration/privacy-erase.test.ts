@@ -12,6 +12,8 @@ import {
   invoices,
   marketSettings,
   memberships,
+  notificationDeliveries,
+  notificationEvents,
   notifications,
   orders,
   organisations,
@@ -201,6 +203,17 @@ describe('deleting an account', () => {
       html: `<p>${name}</p>`,
       locale: 'zh-CN',
     });
+    // An e-mail still waiting to be sent to me.
+    await db
+      .insert(notificationEvents)
+      .values({ id: `nev_${tag}`, type: 'order.paid', userIds: [me.userId] });
+    await db.insert(notificationDeliveries).values({
+      id: `ndl_${tag}`,
+      eventId: `nev_${tag}`,
+      recipient: me.userId,
+      channel: 'email',
+      userId: me.userId,
+    });
     // A note someone else wrote about me, in a table the erasure code does not know by name.
     await db.execute(
       sql`create table later_feature (id text primary key, note text, data jsonb, tags text[])`,
@@ -254,6 +267,11 @@ describe('deleting an account', () => {
     expect(later.data.who).toBe(after.name);
     expect(later.tags).toEqual([after.name, 'keep']);
     expect(await db.select().from(sessions).where(eq(sessions.userId, me.userId))).toEqual([]);
+    const [waiting] = await db
+      .select()
+      .from(notificationDeliveries)
+      .where(eq(notificationDeliveries.id, `ndl_${tag}`));
+    expect(waiting).toMatchObject({ status: 'failed', lastError: 'recipient erased' });
     expect(await db.select().from(memberships).where(eq(memberships.userId, me.userId))).toEqual([]);
     // My sole-member org closed with me; the seller org, with others, stays open.
     const [myOrg] = await db.select().from(organisations).where(eq(organisations.id, me.orgId));
