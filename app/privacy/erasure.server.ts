@@ -250,7 +250,8 @@ export async function eraseAccount(userId: string): Promise<ErasureResult> {
           .where(
             or(
               eq(auditPersonal.userId, userId),
-              sql`lower(${auditPersonal.data}::text) like ${`%${JSON.stringify(email).slice(1, -1)}%`}`,
+              // Another org's invitation to this address names it too (its part has no user id).
+              sql`position(${JSON.stringify(email).slice(1, -1)} in lower(${auditPersonal.data}::text)) > 0`,
             ),
           )
           .returning({ seq: auditPersonal.seq })
