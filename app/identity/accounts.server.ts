@@ -120,6 +120,7 @@ export async function register(
         subjectType: 'organisation',
         subjectId: orgId,
         detail: { kind: input.orgKind },
+        personal: { userId, data: { email: input.email, name: input.name } },
       });
       return { ok: true, value: { userId, orgId, token } } as const;
     });
@@ -303,6 +304,7 @@ export async function invite(
       subjectType: 'invitation',
       subjectId: invitationId,
       detail: { role: input.role },
+      personal: { userId: null, data: { email: input.email } },
     });
     return { ok: true, value: { invitationId } } as const;
   });

@@ -70,6 +70,12 @@ export const MARKET_SETTINGS = {
   referenceBandPct: { schema: z.number().int().min(5).max(500), fallback: 50 },
   /** Auctions: the lowest price an auction may sell at must be at least this percent of the reference (0 = no floor). */
   reserveFloorPct: { schema: z.number().int().min(0).max(100), fallback: 50 },
+  /** Retention (app/privacy/retention.server.ts): a session ended (expired or revoked) this many days ago is deleted. */
+  sessionRetentionDays: { schema: z.number().int().min(1).max(365), fallback: 30 },
+  /** Retention: raw cold-chain telemetry (temperatures and vehicle positions) older than this many days is deleted. */
+  telemetryRawDays: { schema: z.number().int().min(7).max(1095), fallback: 180 },
+  /** Retention: kept e-mail bodies older than this many days are deleted. */
+  emailBodyDays: { schema: z.number().int().min(1).max(365), fallback: 90 },
 } as const;
 
 export type MarketSettingKey = keyof typeof MARKET_SETTINGS;

@@ -1,7 +1,7 @@
 // An organisation's members and pending invitations; owners and admins invite by e-mail with a role.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, SelectField, SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { Card, Notice, PageHeader, TableScroll } from '~/components/ui';
@@ -50,7 +50,13 @@ export default function Members() {
   const errors: Record<string, string> = data?.errors ?? {};
   return (
     <div className="space-y-6">
-      <PageHeader title={`${t('members.title')} · ${orgName}`} />
+      <PageHeader title={`${t('members.title')} · ${orgName}`}>
+        {canInvite ? (
+          <Link to="../leave" relative="path" className="text-sm text-red-700 underline">
+            {t('erasure.org.link')}
+          </Link>
+        ) : null}
+      </PageHeader>
       {data?.ok ? <Notice>{t('members.invited')}</Notice> : null}
       <Card>
         <TableScroll label={t('members.title')}>

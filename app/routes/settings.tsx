@@ -114,6 +114,9 @@ export default function Settings() {
         <Link to="/reports" className="text-sea-700 underline">
           {t('settings.reportsLink')}
         </Link>
+        <Link to="/settings/privacy/delete" className="text-red-700 underline">
+          {t('erasure.settingsLink')}
+        </Link>
       </nav>
       <Card title={t('settings.language')}>
         <Form method="post" className="flex flex-wrap items-center gap-4">

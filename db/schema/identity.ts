@@ -29,8 +29,11 @@ export const users = pgTable(
     id: text('id').primaryKey(),
     email: text('email').notNull(),
     name: text('name').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** Null once the account is erased: nothing can sign in as it. */
+    passwordHash: text('password_hash'),
     locale: locale('locale'),
+    /** Set when the person asked for erasure: name and e-mail are then a pseudonym (app/privacy/erasure.server.ts). */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -54,6 +57,8 @@ export const organisations = pgTable(
     /** While in the future, the org may not list, quote, bid or buy. */
     suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
     bannedAt: timestamp('banned_at', { withTimezone: true }),
+    /** Set when the org left the market: no members remain; its invoices and ledger stay. */
+    closedAt: timestamp('closed_at', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [

@@ -1,6 +1,6 @@
 // Cross-cutting tables: the outbox, the audit log, notification events, the in-app inbox and market settings.
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { organisations, users } from './identity';
 
 /**
@@ -35,10 +35,29 @@ export const auditLog = pgTable(
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
     detail: jsonb('detail').notNull().default({}),
+    /** sha256 of the salted personal part (audit_personal), which the hash covers instead of the part itself. */
+    personalDigest: text('personal_digest'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull().unique(),
   },
   (t) => [index('audit_log_subject_idx').on(t.subjectType, t.subjectId)],
+);
+
+/**
+ * The personal part of an audit entry (an e-mail, a name), kept apart so that erasure can delete it while the
+ * chain still verifies: the entry's hash covers only `personal_digest`, a salted digest of this row (ADR 0043).
+ * `userId` is whose data it is, when that person has an account.
+ */
+export const auditPersonal = pgTable(
+  'audit_personal',
+  {
+    // No foreign key: audit_log's TRUNCATE guard must stay the one that answers (its rows are never deleted).
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    userId: text('user_id'),
+    salt: text('salt').notNull(),
+    data: jsonb('data').$type<Record<string, string>>().notNull(),
+  },
+  (t) => [index('audit_personal_user_idx').on(t.userId)],
 );
 
 /** In-app inbox. `dedupeKey` makes a delivery idempotent: a job that runs twice inserts once. */

@@ -249,6 +249,19 @@ const ROUTES: Record<string, Row> = {
     action: '302 400 400 400 400 400',
   },
   'trace.export.tsx': { path: () => '/trace/export', loader: SIGNED_IN },
+  // Erasure (issue #16): deleting one's own account (an empty form is invalid), the page after it, closing an org.
+  'settings_.privacy_.delete.tsx': {
+    path: () => '/settings/privacy/delete',
+    loader: SIGNED_IN,
+    action: '302 400 400 400 400 400',
+  },
+  'account-deleted.tsx': { path: () => '/account-deleted' },
+  'orgs.$orgId.leave.tsx': {
+    path: (f) => `/orgs/${f.orgId}/leave`,
+    params: (f) => ({ orgId: f.orgId }),
+    loader: '302 403 403 404 404 404',
+    action: '302 403 403 404 404 404',
+  },
   // Operator console.
   'operator._index.tsx': { path: () => '/operator', loader: OPERATOR },
   'operator.audit.tsx': { path: () => '/operator/audit', loader: OPERATOR },

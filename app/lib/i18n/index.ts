@@ -7,6 +7,7 @@ import { createContext, useContext, useMemo } from 'react';
 import type * as auctions from './auctions';
 import type * as coldchain from './coldchain';
 import type * as demand from './demand';
+import type * as erasure from './erasure';
 import type * as exchange from './exchange';
 import type * as invoice from './invoice';
 import type * as listing from './listing';
@@ -47,7 +48,8 @@ export type MessageKey =
   | KeysOf<typeof trust.zhCN>
   | KeysOf<typeof notify.zhCN>
   | KeysOf<typeof prices.zhCN>
-  | KeysOf<typeof sellers.zhCN>;
+  | KeysOf<typeof sellers.zhCN>
+  | KeysOf<typeof erasure.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than

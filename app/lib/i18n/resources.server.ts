@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import * as auctions from './auctions';
 import * as coldchain from './coldchain';
 import * as demand from './demand';
+import * as erasure from './erasure';
 import * as exchange from './exchange';
 import type { Locale } from './index';
 import * as invoice from './invoice';
@@ -36,6 +37,7 @@ const areas = [
   prices,
   exchange,
   sellers,
+  erasure,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {

@@ -1,0 +1,88 @@
+// Retention (PIPL art. 19, 47): personal data past its period is deleted. Run daily by the privacy worker;
+// the periods are operator settings (market_settings, the operator's settings page).
+import { and, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client';
+import {
+  auditLog,
+  auditPersonal,
+  devMailbox,
+  invitations,
+  sessions,
+  telemetryReadings,
+} from '../../db/schema';
+import { getMarketSetting } from '../market/settings.server';
+import { logPrivacyRequest } from './requests.server';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export type RetentionCounts = {
+  sessions: number;
+  telemetryReadings: number;
+  emails: number;
+  invitations: number;
+  auditPersonal: number;
+};
+
+/**
+ * Deletes what outlived its period as of `now`: sessions ended (expired or revoked) more than
+ * `sessionRetentionDays` ago; raw telemetry (temperatures and positions) older than `telemetryRawDays`; kept
+ * e-mail bodies older than `emailBodyDays`; invitations that expired unaccepted longer than the session period
+ * ago, with the invitee's address in their audit entries. Logs one 'retention' request with the counts.
+ */
+export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCounts> {
+  const [sessionDays, telemetryDays, emailDays] = await Promise.all([
+    getMarketSetting(tx, 'sessionRetentionDays'),
+    getMarketSetting(tx, 'telemetryRawDays'),
+    getMarketSetting(tx, 'emailBodyDays'),
+  ]);
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const sessionCut = before(sessionDays);
+  const endedSessions = await tx
+    .delete(sessions)
+    .where(or(lt(sessions.expiresAt, sessionCut), lt(sessions.revokedAt, sessionCut)))
+    .returning({ id: sessions.id });
+  const readings = await tx
+    .delete(telemetryReadings)
+    .where(lt(telemetryReadings.at, before(telemetryDays)))
+    .returning({ id: telemetryReadings.id });
+  const emails = await tx
+    .delete(devMailbox)
+    .where(lt(devMailbox.createdAt, before(emailDays)))
+    .returning({ id: devMailbox.id });
+  const lapsed = await tx
+    .delete(invitations)
+    .where(and(isNull(invitations.acceptedAt), lt(invitations.expiresAt, sessionCut)))
+    .returning({ id: invitations.id });
+  const lapsedIds = lapsed.map((i) => i.id);
+  const personal = lapsedIds.length
+    ? await tx
+        .delete(auditPersonal)
+        .where(
+          inArray(
+            auditPersonal.seq,
+            tx
+              .select({ seq: auditLog.seq })
+              .from(auditLog)
+              .where(
+                and(sql`${auditLog.subjectType} = 'invitation'`, inArray(auditLog.subjectId, lapsedIds)),
+              ),
+          ),
+        )
+        .returning({ seq: auditPersonal.seq })
+    : [];
+  const counts: RetentionCounts = {
+    sessions: endedSessions.length,
+    telemetryReadings: readings.length,
+    emails: emails.length,
+    invitations: lapsed.length,
+    auditPersonal: personal.length,
+  };
+  await logPrivacyRequest(tx, {
+    kind: 'retention',
+    subjectUserId: null,
+    requestedBy: null,
+    status: 'done',
+    detail: { ...counts, periods: { sessionDays, telemetryDays, emailDays } },
+  });
+  return counts;
+}
