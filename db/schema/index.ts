@@ -14,3 +14,4 @@ export * from './market-data';
 export * from './exchange-journal';
 export * from './exchange';
 export * from './privacy';
+export * from './compliance';

@@ -6,6 +6,7 @@ import { createInstance } from 'i18next';
 import { createContext, useContext, useMemo } from 'react';
 import type * as auctions from './auctions';
 import type * as coldchain from './coldchain';
+import type * as compliance from './compliance';
 import type * as demand from './demand';
 import type * as exchange from './exchange';
 import type * as invoice from './invoice';
@@ -45,7 +46,8 @@ export type MessageKey =
   | KeysOf<typeof coldchain.zhCN>
   | KeysOf<typeof trust.zhCN>
   | KeysOf<typeof notify.zhCN>
-  | KeysOf<typeof prices.zhCN>;
+  | KeysOf<typeof prices.zhCN>
+  | KeysOf<typeof compliance.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than

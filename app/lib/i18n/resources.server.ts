@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as auctions from './auctions';
 import * as coldchain from './coldchain';
+import * as compliance from './compliance';
 import * as demand from './demand';
 import * as exchange from './exchange';
 import type { Locale } from './index';
@@ -34,6 +35,7 @@ const areas = [
   notify,
   prices,
   exchange,
+  compliance,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
