@@ -118,7 +118,7 @@ export function parseCertificateForm(
   const parsed = lotSchema.safeParse(fields);
   if (!parsed.success)
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-  if (parsed.success && parsed.data.productionDate > today)
+  if (!errors.productionDate && (fields.productionDate ?? '') > today)
     errors.productionDate = 'compliance.errors.futureDate';
   const phone = (fields.contactPhone ?? '').replace(/\s+/g, '');
   if (source === 'issued' && !phone) errors.contactPhone = 'errors.required';
@@ -232,6 +232,18 @@ export async function currentCertificate(tx: DbOrTx, listingId: string) {
 /** The message a lot gets when it may not go live without a certificate (a 409 in every path). */
 export const CERTIFICATE_REQUIRED = 'compliance.errors.requiredToGoLive';
 
+/** What a lot's page says of its certificate: number, promising party and the market day it was issued. */
+export async function complianceSummary(tx: DbOrTx, listingId: string) {
+  const current = await currentCertificate(tx, listingId);
+  if (!current) return null;
+  return {
+    id: current.id,
+    number: current.number,
+    promisingParty: current.promisingParty,
+    issuedOn: marketDate(current.issuedAt),
+  };
+}
+
 /**
  * Whether a lot may not go live: its category requires a certificate and the lot (null: one not saved yet)
  * has no unrevoked one. Every path that sets a lot live asks (app/listings/listings.server.ts).
@@ -327,8 +339,8 @@ export async function purgeExpiredCertificates(db: DbOrTx, now = new Date()): Pr
     .where(
       and(
         lt(complianceCertificates.issuedAt, cutoff),
-        sql`coalesce(${complianceCertificates.revokedAt}, ${complianceCertificates.issuedAt}) < ${cutoff}`,
-        sql`(${listings.id} is null or ${listings.expiresAt} < ${cutoff})`,
+        sql`coalesce(${complianceCertificates.revokedAt}, ${complianceCertificates.issuedAt}) < ${cutoff.toISOString()}::timestamptz`,
+        sql`(${listings.id} is null or ${listings.expiresAt} < ${cutoff.toISOString()}::timestamptz)`,
       ),
     );
   if (expired.length === 0) return 0;

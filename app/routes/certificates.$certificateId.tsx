@@ -9,6 +9,7 @@ import { env } from '~/lib/env.server';
 import { notFound } from '~/lib/http.server';
 import { type KeyIn, useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
+import { marketTimeZone } from '~/lib/market-time';
 import { type QuantityUnit, unitLabel } from '~/lib/units';
 import { digitalLinkPath } from '~/trace/epcis';
 
@@ -65,7 +66,7 @@ export default function CertificatePage() {
   const { certificate: c, tracePath, qrSvg } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
-  const issuedOn = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(
+  const issuedOn = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: marketTimeZone() }).format(
     new Date(c.issuedAt),
   );
   const row = (label: string, value: string, testId?: string) => (
