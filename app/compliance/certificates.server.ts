@@ -17,11 +17,8 @@ import { marketDate, marketToday } from '../lib/market-time';
 import { type MultipartUpload, readMultipart } from '../lib/multipart.server';
 import { type SniffedType, removeStoredFiles, storage } from '../lib/storage.server';
 import { type QuantityUnit, fromBase } from '../lib/units';
+import { BASES, COMMITMENTS } from './commitments';
 
-/** The promises of the national template, every one of which an issued certificate carries. */
-export const COMMITMENTS = ['no_banned_substances', 'residues_within_limits', 'truthful'] as const;
-/** What the promise rests on (承诺依据): at least one is ticked. */
-export const BASES = ['commissioned_test', 'self_test', 'internal_control', 'self_promise'] as const;
 const UNITS = ['kg', 'jin', 't', 'case', 'piece', 'g'] as const satisfies readonly QuantityUnit[];
 /** The shortest time a certificate is kept after its issue, its lot's expiry or its revocation. */
 export const RETENTION_MONTHS = 6;

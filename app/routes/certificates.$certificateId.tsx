@@ -2,7 +2,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
-import { BASES, COMMITMENTS, publicCertificate } from '~/compliance/certificates.server';
+import { BASES, COMMITMENTS } from '~/compliance/commitments';
+import { publicCertificate } from '~/compliance/certificates.server';
 import { getViewer } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { env } from '~/lib/env.server';

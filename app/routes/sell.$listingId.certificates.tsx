@@ -5,9 +5,8 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, FieldError, FormAlert, SelectField, SubmitButton } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';
 import { Badge, Card, PageHeader } from '~/components/ui';
+import { BASES, COMMITMENTS } from '~/compliance/commitments';
 import {
-  BASES,
-  COMMITMENTS,
   certificateDefaults,
   certificatesOf,
   createCertificate,
