@@ -18,6 +18,7 @@ import { roleAtLeast } from '~/lib/auth.server';
 import { categories, db, eq } from '~/lib/db.server';
 import { type FieldErrors, formError, formValues, readFormData } from '~/lib/forms.server';
 import { type KeyIn, useLocale, useT } from '~/lib/i18n';
+import { marketTimeZone } from '~/lib/market-time';
 import { pageTitle } from '~/lib/meta';
 import { removeStoredFiles } from '~/lib/storage.server';
 import { redirectWithToast } from '~/lib/toast.server';
@@ -115,7 +116,9 @@ export default function ListingCertificates() {
   const uploadValues = sent.intent === 'upload' ? sent : {};
   const uploadErrors = sent.intent === 'upload' ? errors : {};
   const date = (iso: string) =>
-    new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(iso));
+    new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: marketTimeZone() }).format(
+      new Date(iso),
+    );
   return (
     <div className="mx-auto max-w-3xl space-y-6">
       <Link to={`/sell/${listing.id}/edit`} className="text-sm text-sea-700 underline">
