@@ -1,6 +1,7 @@
 // 承诺达标合格证 in the browser: a verified seller opens a lot, is told what is missing, issues a certificate, prints it,
 // and an anonymous visitor opening the lot's public trace (where the certificate's QR code leads) sees its number.
-import { expect, test } from '@playwright/test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { type Page, expect, test } from '@playwright/test';
 import { DEMO, pageShots, signedIn, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
@@ -10,6 +11,14 @@ const PARTY = '湛江海兴南美白对虾养殖场';
 
 /** With WHARF_CERT_SHOTS=<dir>, the test also saves the issue form and the certificate at desktop and phone width. */
 const { shoot } = pageShots('WHARF_CERT_SHOTS');
+
+/** Serious and critical axe violations on the open page, as `impact rule` lines (none expected). */
+async function axeBlocking(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 test('a verified seller issues a 合格证 and the lot’s public trace shows its number and promising party', async ({
   browser,
@@ -39,6 +48,7 @@ test('a verified seller issues a 合格证 and the lot’s public trace shows it
     await expect(form.getByText('请至少勾选一项承诺依据')).toBeVisible();
     await expect(form.getByLabel('承诺主体')).toHaveValue(PARTY);
     await shoot(seller, 'certificate-form-errors');
+    expect(await axeBlocking(seller)).toEqual([]);
   });
 
   const number = await test.step('the seller ticks the promises and issues the certificate', async () => {
@@ -68,6 +78,7 @@ test('a verified seller issues a 合格证 and the lot’s public trace shows it
       await expect(seller.getByTestId('certificate')).toContainText('常规农药兽药残留不超标');
       await expect(seller.getByRole('button', { name: '打印' })).toBeVisible();
       await shoot(seller, 'certificate-print');
+      expect(await axeBlocking(seller)).toEqual([]);
       const href = await seller.getByRole('link', { name: '这批货的溯源信息' }).getAttribute('href');
       expect(href).toMatch(/^\/01\/\d{14}\/10\//);
       return href ?? '';
