@@ -64,6 +64,14 @@ test('a verified seller issues a 合格证 and the lot’s public trace shows it
     return /HG-\d{4}-\d{6}/.exec((await row.textContent()) ?? '')?.[0] ?? '';
   });
 
+  await test.step('the lot’s market page names the certificate', async () => {
+    const lotId = /\/sell\/([^/]+)\/certificates/.exec(seller.url())?.[1] ?? '';
+    await seller.goto(`/market/${lotId}`);
+    await expect(seller.getByTestId('lot-compliance')).toContainText(number);
+    await expect(seller.getByTestId('lot-compliance')).toContainText(PARTY);
+    await seller.goBack();
+  });
+
   const tracePath =
     await test.step('the printable certificate carries the number, the promises and a QR code', async () => {
       await seller
@@ -80,6 +88,13 @@ test('a verified seller issues a 合格证 and the lot’s public trace shows it
       await shoot(seller, 'certificate-print');
       expect(await axeBlocking(seller)).toEqual([]);
       const href = await seller.getByRole('link', { name: '这批货的溯源信息' }).getAttribute('href');
+      // On paper: the market's header, the buttons and the notice stay off the page; the certificate stays.
+      await seller.emulateMedia({ media: 'print' });
+      await expect(seller.getByRole('button', { name: '打印' })).toBeHidden();
+      await expect(seller.locator('header').first()).toBeHidden();
+      await expect(seller.getByTestId('certificate')).toBeVisible();
+      await shoot(seller, 'certificate-paper');
+      await seller.emulateMedia({ media: 'screen' });
       expect(href).toMatch(/^\/01\/\d{14}\/10\//);
       return href ?? '';
     });
