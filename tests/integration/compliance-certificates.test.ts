@@ -9,7 +9,7 @@ vi.hoisted(() => {
 });
 
 import { db } from '../../db/client';
-import { categories, complianceCertificates, listings } from '../../db/schema';
+import { categories, complianceCertificates, listings, users } from '../../db/schema';
 import {
   certifySplitLot,
   currentCertificate,
@@ -20,8 +20,10 @@ import { ListingError, changeListingStatus } from '../../app/listings/listings.s
 import { loader as traceLoader } from '../../app/routes/01.$gtin.10.$lot';
 import { loader as certificateLoader } from '../../app/routes/certificates.$certificateId';
 import { loader as fileLoader } from '../../app/routes/certificates.$certificateId_.file';
+import { action as categoriesAction } from '../../app/routes/operator.categories';
 import { action as certificatesAction } from '../../app/routes/sell.$listingId.certificates';
 import { categoryGtin, lotCodeOf } from '../../app/trace/epcis';
+import { seedDemoMarket } from '../../db/seed';
 import { ORIGIN, call, formRequest, getRequest } from '../support/http';
 import { type Seller, liveShrimpLot, shrimpLot, verifiedSeller } from '../support/listings';
 
@@ -63,6 +65,8 @@ const issue = (listingId: string, fields: Record<string, string>, cookie = selle
   );
 
 beforeAll(async () => {
+  // The demo market first: it seeds only an empty database, and its operator sets categories below.
+  await db.transaction((tx) => seedDemoMarket(tx));
   seller = await verifiedSeller(db);
   other = await verifiedSeller(db);
   sellerCookie = await cookieOf(seller);
@@ -180,6 +184,37 @@ describe('issuing a certificate', () => {
 });
 
 describe('a category that requires a certificate', () => {
+  it('is set and cleared by the operator on the categories page', async () => {
+    const [user] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, 'operator@wharf.test'));
+    const operator = await cookieOf({ userId: user.id, orgId: 'org_operator' });
+    const form = {
+      id: 'sea-cucumber-cert',
+      group: 'seafood',
+      nameZh: '海参',
+      nameEn: 'Sea cucumber',
+      keywords: '',
+      baseUnit: 'g',
+      defaultColdChain: 'chilled',
+      inspectionHours: '24',
+      feeBps: '150',
+      active: 'on',
+      attributes: '[]',
+    };
+    const save = async (fields: Record<string, string>) => {
+      const response = await call(() =>
+        categoriesAction(args(formRequest('/operator/categories', fields, { cookie: operator }))),
+      );
+      expect(response.status).toBe(302);
+      const [row] = await db.select().from(categories).where(eq(categories.id, form.id));
+      return row.certificateRequired;
+    };
+    expect(await save({ ...form, certificateRequired: 'on' })).toBe(true);
+    expect(await save(form)).toBe(false);
+  });
+
   it('refuses to make a lot live without one (409), and lets it once one is issued', async () => {
     await db
       .update(categories)
