@@ -23,16 +23,6 @@ const UNITS = ['kg', 'jin', 't', 'case', 'piece', 'g'] as const satisfies readon
 /** The shortest time a certificate is kept after its issue, its lot's expiry or its revocation. */
 export const RETENTION_MONTHS = 6;
 
-export class CertificateError extends Error {
-  constructor(
-    /** An i18n key the page shows. */
-    public readonly messageKey: string,
-    public readonly status = 409,
-  ) {
-    super(messageKey);
-  }
-}
-
 /** The next number of the year, e.g. HG-2026-000123: one row per year, incremented under its row lock. */
 async function nextNumber(tx: DbOrTx, at: Date): Promise<string> {
   const year = Number(marketDate(at).slice(0, 4));
@@ -89,7 +79,11 @@ const lotSchema = z.object({
   productionDate: z
     .string({ required_error: 'errors.required' })
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors.dateInvalid')
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'errors.dateInvalid'),
+    // A calendar day that exists: 2026-02-31 does not round-trip.
+    .refine((v) => {
+      const day = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === v;
+    }, 'errors.dateInvalid'),
   promisingParty: text(60),
 });
 
@@ -270,7 +264,7 @@ export async function certifySplitLot(
   const parent = await currentCertificate(tx, input.sourceListingId);
   if (!parent) return null;
   const [lot] = await tx.select().from(listings).where(eq(listings.id, input.newListingId));
-  if (!lot) throw new CertificateError('errors.notFound', 404);
+  if (!lot) throw new Error(`split lot ${input.newListingId} not found`);
   const now = input.now ?? new Date();
   const [row] = await tx
     .insert(complianceCertificates)

@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
-import { BASES, COMMITMENTS } from '~/compliance/commitments';
+import { BASES, COMMITMENTS, printedQuantity } from '~/compliance/commitments';
 import { publicCertificate } from '~/compliance/certificates.server';
 import { getViewer } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
@@ -42,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         id: c.id,
         number: c.number,
         productName: c.productName,
-        quantity: c.quantity.replace(/\.?0+$/, ''),
+        quantity: printedQuantity(c.quantity),
         unit: c.unit,
         origin: c.origin,
         productionDate: c.productionDate,

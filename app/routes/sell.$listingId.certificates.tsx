@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, FieldError, FormAlert, SelectField, SubmitButton } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';
 import { Badge, Card, PageHeader } from '~/components/ui';
-import { BASES, COMMITMENTS } from '~/compliance/commitments';
+import { BASES, COMMITMENTS, printedQuantity } from '~/compliance/commitments';
 import {
   certificateDefaults,
   certificatesOf,
@@ -136,7 +136,7 @@ export default function ListingCertificates() {
                 <span className="font-mono font-semibold">{c.number}</span>
                 <span className="break-words">{c.promisingParty}</span>
                 <span className="text-slate-500">
-                  {c.quantity.replace(/\.?0+$/, '')} {unitLabel(c.unit as QuantityUnit, locale)} ·{' '}
+                  {printedQuantity(c.quantity)} {unitLabel(c.unit as QuantityUnit, locale)} ·{' '}
                   {t('compliance.lot.issuedOn', { date: date(c.issuedAt) })}
                 </span>
                 <Badge tone={c.source === 'issued' ? 'sea' : 'slate'}>

@@ -141,6 +141,14 @@ describe('issuing a certificate', () => {
     expect(after).toBe(before);
   });
 
+  it('refuses a day that does not exist', async () => {
+    const response = await issue(lotId, { ...ISSUE, productionDate: '2026-02-31' });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: Record<string, string> }).errors.productionDate).toBe(
+      'errors.dateInvalid',
+    );
+  });
+
   it('refuses an upload without its scan', async () => {
     const response = await issue(lotId, { intent: 'upload', promisingParty: '湛江海兴水产养殖场' });
     expect(response.status).toBe(400);
