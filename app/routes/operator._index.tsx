@@ -27,6 +27,7 @@ const PAGES = [
   ['/operator/verifications', 'console.nav.verifications'],
   ['/operator/reports', 'console.nav.reports'],
   ['/operator/orgs', 'console.nav.orgs'],
+  ['/operator/sellers', 'console.nav.sellers'],
   ['/operator/words', 'console.nav.words'],
   ['/operator/settings', 'console.nav.settings'],
   ['/operator/categories', 'operator.categories.link'],

@@ -15,3 +15,4 @@ export * from './exchange-journal';
 export * from './exchange';
 export * from './privacy';
 export * from './compliance';
+export * from './seller-files';

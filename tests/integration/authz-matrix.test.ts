@@ -286,6 +286,13 @@ const ROUTES: Record<string, Row> = {
   'operator.reports.tsx': { path: () => '/operator/reports', loader: OPERATOR, action: OPERATOR_ACT },
   'operator.orgs.tsx': { path: () => '/operator/orgs', loader: OPERATOR, action: OPERATOR_ACT },
   'operator.words.tsx': { path: () => '/operator/words', loader: OPERATOR, action: OPERATOR_ACT },
+  'operator.sellers.tsx': { path: () => '/operator/sellers', loader: OPERATOR },
+  'operator.sellers_.$orgId.tsx': {
+    path: (f) => `/operator/sellers/${f.orgId}`,
+    params: (f) => ({ orgId: f.orgId }),
+    loader: OPERATOR,
+    action: OPERATOR_ACT,
+  },
   'operator.settings.tsx': { path: () => '/operator/settings', loader: OPERATOR, action: OPERATOR_ACT },
   // Trust pages for traders.
   'settings_.verification.tsx': {

@@ -19,6 +19,7 @@ import type * as orders from './orders';
 import type * as prices from './prices';
 import * as server from './resources.server';
 import type * as sell from './sell';
+import type * as sellers from './sellers';
 import type * as trust from './trust';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -47,7 +48,8 @@ export type MessageKey =
   | KeysOf<typeof trust.zhCN>
   | KeysOf<typeof notify.zhCN>
   | KeysOf<typeof prices.zhCN>
-  | KeysOf<typeof compliance.zhCN>;
+  | KeysOf<typeof compliance.zhCN>
+  | KeysOf<typeof sellers.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -81,7 +83,8 @@ export type PluralKey =
   | PluralsOf<typeof coldchain.zhCN>
   | PluralsOf<typeof trust.zhCN>
   | PluralsOf<typeof notify.zhCN>
-  | PluralsOf<typeof prices.zhCN>;
+  | PluralsOf<typeof prices.zhCN>
+  | PluralsOf<typeof sellers.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

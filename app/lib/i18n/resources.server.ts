@@ -17,6 +17,7 @@ import * as operator from './operator';
 import * as orders from './orders';
 import * as prices from './prices';
 import * as sell from './sell';
+import * as sellers from './sellers';
 import * as trust from './trust';
 
 /** Each area keeps its strings in its own module; every module has the same keys in both languages. */
@@ -36,6 +37,7 @@ const areas = [
   prices,
   exchange,
   compliance,
+  sellers,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
