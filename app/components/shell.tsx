@@ -91,7 +91,7 @@ export function Shell({
       >
         {t('nav.skip')}
       </a>
-      <header className="bg-sea-700 text-white shadow">
+      <header className="bg-sea-700 text-white shadow print:hidden">
         <div className="mx-auto flex max-w-6xl items-center gap-3 px-3 py-2 sm:px-4">
           <Link to={viewer ? '/dashboard' : '/'} className="flex shrink-0 items-baseline gap-2">
             <span className="text-xl font-bold tracking-wide">{t('app.name')}</span>
@@ -242,7 +242,7 @@ export function Shell({
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-3 py-6 sm:px-4">
         {children}
       </main>
-      <footer className="border-t border-slate-200 py-4 text-center text-xs text-slate-500">
+      <footer className="border-t border-slate-200 py-4 text-center text-xs text-slate-500 print:hidden">
         {t('app.name')} · {t('app.tagline')}
       </footer>
     </div>

@@ -19,6 +19,8 @@ export const BODY_LIMITS: { name: string; path: RegExp; bytes: number }[] = [
   { name: 'dispute-upload', path: /^\/orders\/[^/]+\/?$/, bytes: uploads(4, 8 * MB) },
   // A hand-over's 4 photos (app/routes/logistics.tsx).
   { name: 'handover-upload', path: /^\/logistics\/?$/, bytes: uploads(4, 8 * MB) },
+  // A lot's one certificate scan (app/compliance/certificates.server.ts).
+  { name: 'certificate-upload', path: /^\/sell\/[^/]+\/certificates\/?$/, bytes: uploads(1, 8 * MB) },
   // One business licence.
   { name: 'licence-upload', path: /^\/settings\/verification\/?$/, bytes: uploads(1, 8 * MB) },
   // A signed batch of readings (app/routes/api.telemetry.$deviceId.tsx).

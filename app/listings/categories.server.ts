@@ -28,16 +28,22 @@ const formSchema = z.object({
     .max(5000, 'errors.outOfRange'),
   attributes: z.string().default('[]'),
   active: z.string().optional(),
+  certificateRequired: z.string().optional(),
 });
 
 /**
  * Validates a category form; the attributes arrive as JSON text (a list of attribute definitions) and
  * are checked against the catalogue's schema, so a category an operator adds works in every form.
  */
-export function parseCategoryForm(
-  form: Record<string, string>,
-):
-  | { ok: true; value: z.infer<typeof categoryDefinition> & { feeBps: number; active: boolean } }
+export function parseCategoryForm(form: Record<string, string>):
+  | {
+      ok: true;
+      value: z.infer<typeof categoryDefinition> & {
+        feeBps: number;
+        active: boolean;
+        certificateRequired: boolean;
+      };
+    }
   | { ok: false; errors: FieldErrors; detail?: string } {
   const fields = formSchema.safeParse(form);
   if (!fields.success) {
@@ -74,7 +80,12 @@ export function parseCategoryForm(
   }
   return {
     ok: true,
-    value: { ...parsed.data, feeBps: fields.data.feeBps, active: fields.data.active === 'on' },
+    value: {
+      ...parsed.data,
+      feeBps: fields.data.feeBps,
+      active: fields.data.active === 'on',
+      certificateRequired: fields.data.certificateRequired === 'on',
+    },
   };
 }
 
@@ -118,6 +129,7 @@ export async function saveCategory(
       feeBps: value.feeBps,
       attributes: value.attributes,
       active: value.active,
+      certificateRequired: value.certificateRequired,
     };
     if (existing) await tx.update(categories).set(row).where(eq(categories.id, value.id));
     else await tx.insert(categories).values({ id: value.id, ...row, sort: 1000 });
@@ -130,7 +142,12 @@ export async function saveCategory(
       action: existing ? 'category.changed' : 'category.added',
       subjectType: 'category',
       subjectId: value.id,
-      detail: { feeBps: value.feeBps, active: value.active, attributes: value.attributes.map((a) => a.key) },
+      detail: {
+        feeBps: value.feeBps,
+        active: value.active,
+        certificateRequired: value.certificateRequired,
+        attributes: value.attributes.map((a) => a.key),
+      },
     });
     return { ok: true as const, created: !existing };
   });

@@ -11,6 +11,7 @@ import {
   priceTiers,
 } from '../../db/schema';
 import { afterListingChange } from './hooks.server';
+import { CERTIFICATE_REQUIRED, lacksRequiredCertificate } from '../compliance/certificates.server';
 import { assertOrgMayAct } from '../lib/auth.server';
 import { newId } from '../lib/ids';
 import { addDays, startOfMarketDay } from '../lib/market-time';
@@ -178,6 +179,9 @@ export async function createListing(
   await assertOrgMayAct(tx, input.orgId);
   const id = newId('lst');
   const status = input.submit ? await submittedStatus(tx, input.orgId) : 'draft';
+  // A new lot has no certificate yet: where its category requires one, it is saved as a draft first.
+  if (status === 'live' && (await lacksRequiredCertificate(tx, input.draft.categoryId, null)))
+    throw new ListingError(CERTIFICATE_REQUIRED);
   await tx.insert(listings).values({
     id,
     sellerOrgId: input.orgId,
@@ -294,6 +298,8 @@ export async function changeListingStatus(
     if (current.quantityAvailable < current.minOrderQuantity)
       throw new ListingError('listing.errors.noStockEditFirst');
     to = input.action === 'resume' ? 'live' : await submittedStatus(tx, input.orgId);
+    if (to === 'live' && (await lacksRequiredCertificate(tx, current.categoryId, current.id)))
+      throw new ListingError(CERTIFICATE_REQUIRED);
   }
   await tx
     .update(listings)
@@ -331,12 +337,14 @@ export async function moderateListing(
   const to: ListingStatus =
     input.decision === 'approve' ? 'live' : input.decision === 'reject' ? 'draft' : 'removed';
   const [current] = await tx
-    .select({ status: listings.status })
+    .select({ status: listings.status, categoryId: listings.categoryId })
     .from(listings)
     .where(eq(listings.id, input.listingId))
     .for('update');
   if (!current) throw new ListingError('errors.notFound', 404);
   if (!from.includes(current.status)) throw new ListingError('listing.errors.notNow');
+  if (to === 'live' && (await lacksRequiredCertificate(tx, current.categoryId, input.listingId)))
+    throw new ListingError(CERTIFICATE_REQUIRED);
   await tx
     .update(listings)
     .set({

@@ -9,6 +9,7 @@ import { Card } from '~/components/ui';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
+import { marketTimeZone } from '~/lib/market-time';
 import { categoryGtin, listingIdOfLot } from '~/trace/epcis';
 import { publicTrace } from '~/trace/trace.server';
 import { notFound } from '~/lib/http.server';
@@ -36,8 +37,16 @@ export async function loader({ params }: LoaderFunctionArgs) {
       lotCode: trace.lotCode,
       steps: trace.steps,
       certificateNumbers: trace.certificateNumbers,
+      certificate: trace.certificate,
     },
     { headers: { 'Cache-Control': 'public, max-age=60' } },
+  );
+}
+
+/** A date as the market's calendar reads it (Beijing time). */
+function formatDay(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: marketTimeZone() }).format(
+    new Date(iso),
   );
 }
 
@@ -85,11 +94,27 @@ export default function PublicTrace() {
             </div>
             <div>
               <dt className="text-slate-500">{t('trace.certificate')}</dt>
-              <dd className="font-mono break-all" data-testid="trace-certificate">
-                {data.certificateNumbers.length
-                  ? data.certificateNumbers.join('、')
-                  : t('trace.noCertificate')}
-              </dd>
+              {data.certificate ? (
+                <dd className="break-words" data-testid="trace-compliance-certificate">
+                  <a
+                    href={`/certificates/${data.certificate.id}`}
+                    className="font-mono text-sea-700 underline"
+                  >
+                    {data.certificate.number}
+                  </a>
+                  <span className="block text-xs text-slate-600">
+                    {t('compliance.field.promisingParty')}：{data.certificate.promisingParty} ·{' '}
+                    {t('compliance.lot.issuedOn', { date: formatDay(data.certificate.issuedAt, locale) })}
+                  </span>
+                </dd>
+              ) : null}
+              {data.certificateNumbers.length || !data.certificate ? (
+                <dd className="font-mono break-all" data-testid="trace-certificate">
+                  {data.certificateNumbers.length
+                    ? data.certificateNumbers.join('、')
+                    : t('trace.noCertificate')}
+                </dd>
+              ) : null}
             </div>
           </dl>
         </Card>

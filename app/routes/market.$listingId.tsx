@@ -25,6 +25,7 @@ import { localeOf, pageTitle } from '~/lib/meta';
 import { liveAuctionOfListing } from '~/auctions/pages.server';
 import { notFound } from '~/lib/http.server';
 import { digitalLinkPath } from '~/trace/epcis';
+import { complianceSummary } from '~/compliance/certificates.server';
 import { listingReference } from '~/market-data/lot-reference.server';
 import { formatMoney } from '~/lib/money';
 
@@ -67,6 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     auction,
     standing,
     tracePath: digitalLinkPath(detail.category.id, detail.listing.id),
+    compliance: await complianceSummary(db, detail.listing.id),
     reference: await listingReference(db, detail.listing.id),
   });
 }
@@ -378,7 +380,25 @@ export default function MarketListing() {
             </div>
           </Card>
           <Card title={t('market.detail.certificates')}>
-            {certificates.length === 0 ? (
+            {data.compliance ? (
+              <div
+                className="mb-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm"
+                data-testid="lot-compliance"
+              >
+                <p className="font-medium text-slate-800">{t('compliance.title')}</p>
+                <p className="text-xs text-slate-600">
+                  <Link
+                    to={`/certificates/${data.compliance.id}`}
+                    className="font-mono text-sea-700 underline"
+                  >
+                    {data.compliance.number}
+                  </Link>{' '}
+                  · {data.compliance.promisingParty} ·{' '}
+                  {t('compliance.lot.issuedOn', { date: data.compliance.issuedOn })}
+                </p>
+              </div>
+            ) : null}
+            {certificates.length === 0 && !data.compliance ? (
               <p className="text-sm text-slate-500">{t('market.detail.noCertificates')}</p>
             ) : (
               <ul className="space-y-3 text-sm" data-testid="certificates">

@@ -34,6 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           feeBps: String(editing.feeBps),
           attributes: JSON.stringify(editing.attributes, null, 2),
           active: editing.active ? 'on' : '',
+          certificateRequired: editing.certificateRequired ? 'on' : '',
         }
       : null,
   });
@@ -96,6 +97,9 @@ export default function Categories() {
                 <span>{t('operator.categories.attributeCount', { count: c.attributeCount })}</span>
                 <span>{c.feeBps} bp</span>
                 {c.active ? null : <Badge tone="amber">{t('operator.categories.inactive')}</Badge>}
+                {c.certificateRequired ? (
+                  <Badge tone="green">{t('compliance.operator.required')}</Badge>
+                ) : null}
                 <Link to={`?edit=${c.id}`} className="text-sea-700 underline">
                   {t('operator.categories.edit')}
                 </Link>
@@ -185,6 +189,20 @@ export default function Categories() {
             <input type="checkbox" name="active" defaultChecked={values.active === 'on'} />{' '}
             {t('operator.categories.active')}
           </label>
+          <div className="md:col-span-2">
+            <label className="flex items-center gap-2 text-sm">
+              <input
+                type="checkbox"
+                name="certificateRequired"
+                defaultChecked={values.certificateRequired === 'on'}
+                aria-describedby="certificateRequired-hint"
+              />{' '}
+              {t('compliance.operator.required')}
+            </label>
+            <p id="certificateRequired-hint" className="mt-1 text-xs text-slate-500">
+              {t('compliance.operator.requiredHint')}
+            </p>
+          </div>
           <div className="md:col-span-2">
             <label htmlFor="attributes" className="block text-sm font-medium text-slate-700">
               {t('operator.categories.attributes')}

@@ -122,6 +122,9 @@ export default function EditListing() {
           <Link to={`/sell/${listing.id}/label`} className="text-sm text-sea-700 underline">
             {t('sell.edit.labelLink')}
           </Link>
+          <Link to={`/sell/${listing.id}/certificates`} className="text-sm text-sea-700 underline">
+            {t('compliance.title')}
+          </Link>
         </div>
       </div>
       <ListingFiles files={files} canEdit={canEdit} />

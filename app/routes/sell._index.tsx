@@ -14,6 +14,7 @@ import { resolveLocale } from '~/lib/locale.server';
 import { formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, unitLabel } from '~/lib/units';
+import { CERTIFICATE_REQUIRED } from '~/compliance/certificates.server';
 import { ListingError, changeListingStatus } from '~/listings/listings.server';
 import { SELL_SORTS, deskQuery, sellerDesk, statusChangeSchema, toastFor } from '~/listings/sell.server';
 import { pageTitle } from '~/lib/meta';
@@ -71,8 +72,10 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirectWithToast(`/sell${url.search}`, toastFor(status));
   } catch (error) {
     if (!(error instanceof ListingError)) throw error;
-    // Another organisation's lot is "not found" (404); a change the lot's state forbids is a 400.
-    return json({ error: error.messageKey, listingId }, { status: error.status === 404 ? 404 : 400 });
+    // Another organisation's lot is "not found" (404); a change the lot's state forbids is a 400; a lot its
+    // category wants certified before it goes live, a 409.
+    const status = error.status === 404 ? 404 : error.messageKey === CERTIFICATE_REQUIRED ? 409 : 400;
+    return json({ error: error.messageKey, listingId }, { status });
   }
 }
 

@@ -1,5 +1,6 @@
 // A lot's trace: records each step as an EPCIS event (once), and reads it back for the public page and the exports.
 import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { currentCertificate } from '../compliance/certificates.server';
 import type { DbOrTx } from '../../db/client';
 import { categories, listingFiles, listings, organisations, traceEvents } from '../../db/schema';
 import { cityOf } from '../geo/cities';
@@ -244,7 +245,24 @@ export async function publicTrace(tx: DbOrTx, listingId: string) {
       ...steps.filter((s) => s.step === 'inspection').flatMap((s) => s.certificates),
     ]),
   ];
-  return { lot, steps, certificateNumbers, gtin: categoryGtin(lot.categoryId), lotCode: lotCodeOf(lot.id) };
+  // The lot's 承诺达标合格证: who promises and when, and the number its page is found by (ADR 0044).
+  const current = await currentCertificate(tx, listingId);
+  const certificate = current
+    ? {
+        id: current.id,
+        number: current.number,
+        promisingParty: current.promisingParty,
+        issuedAt: current.issuedAt.toISOString(),
+      }
+    : null;
+  return {
+    lot,
+    steps,
+    certificateNumbers,
+    certificate,
+    gtin: categoryGtin(lot.categoryId),
+    lotCode: lotCodeOf(lot.id),
+  };
 }
 
 export type TraceScope = { listingIds?: string[]; sellerOrgId?: string; from?: Date; to?: Date };

@@ -14,4 +14,5 @@ export * from './market-data';
 export * from './exchange-journal';
 export * from './exchange';
 export * from './privacy';
+export * from './compliance';
 export * from './seller-files';

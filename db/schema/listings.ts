@@ -74,6 +74,8 @@ export const categories = pgTable(
     depositBps: integer('deposit_bps').notNull().default(1_000),
     /** How long a temperature run outside the class's band may last before it is an excursion. */
     excursionMinutes: integer('excursion_minutes').notNull().default(20),
+    /** Its lots go live only with an unrevoked 承诺达标合格证 (db/schema/compliance.ts, ADR 0044). */
+    certificateRequired: boolean('certificate_required').notNull().default(false),
     sort: integer('sort').notNull().default(0),
     active: boolean('active').notNull().default(true),
     ...timestamps,

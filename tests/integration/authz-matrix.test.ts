@@ -243,6 +243,24 @@ const ROUTES: Record<string, Row> = {
     params: (f) => ({ listingId: f.listingId }),
     loader: '302 200 200 404 404 404',
   },
+  // A lot's compliance certificates: its members see them, its traders issue, upload and revoke (ADR 0044).
+  'sell.$listingId.certificates.tsx': {
+    path: (f) => `/sell/${f.listingId}/certificates`,
+    params: (f) => ({ listingId: f.listingId }),
+    loader: '302 200 200 404 404 404',
+    action: '302 403 400 404 404 404',
+  },
+  // A certificate and its scan are public (the paper's QR leads there); an id that does not exist is 404 to all.
+  'certificates.$certificateId.tsx': {
+    path: () => '/certificates/crt_none',
+    params: () => ({ certificateId: 'crt_none' }),
+    loader: '404 404 404 404 404 404',
+  },
+  'certificates.$certificateId_.file.tsx': {
+    path: () => '/certificates/crt_none/file',
+    params: () => ({ certificateId: 'crt_none' }),
+    loader: '404 404 404 404 404 404',
+  },
   'settings_.notifications.tsx': {
     path: () => '/settings/notifications',
     loader: SIGNED_IN,

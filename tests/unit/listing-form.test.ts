@@ -10,7 +10,15 @@ const created = new Date('2026-01-01T00:00:00Z');
 const categoriesById = new Map<string, Category>(
   CATALOGUE.map((category, sort) => [
     category.id,
-    { ...category, ...DEFAULT_CATEGORY_SETTINGS, sort, active: true, createdAt: created, updatedAt: created },
+    {
+      ...category,
+      ...DEFAULT_CATEGORY_SETTINGS,
+      certificateRequired: false,
+      sort,
+      active: true,
+      createdAt: created,
+      updatedAt: created,
+    },
   ]),
 );
 

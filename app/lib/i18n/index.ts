@@ -6,6 +6,7 @@ import { createInstance } from 'i18next';
 import { createContext, useContext, useMemo } from 'react';
 import type * as auctions from './auctions';
 import type * as coldchain from './coldchain';
+import type * as compliance from './compliance';
 import type * as demand from './demand';
 import type * as erasure from './erasure';
 import type * as exchange from './exchange';
@@ -49,7 +50,9 @@ export type MessageKey =
   | KeysOf<typeof notify.zhCN>
   | KeysOf<typeof prices.zhCN>
   | KeysOf<typeof sellers.zhCN>
-  | KeysOf<typeof erasure.zhCN>;
+  | KeysOf<typeof erasure.zhCN>
+  | KeysOf<typeof compliance.zhCN>
+  | KeysOf<typeof sellers.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than

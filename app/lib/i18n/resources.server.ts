@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as auctions from './auctions';
 import * as coldchain from './coldchain';
+import * as compliance from './compliance';
 import * as demand from './demand';
 import * as erasure from './erasure';
 import * as exchange from './exchange';
@@ -36,6 +37,7 @@ const areas = [
   notify,
   prices,
   exchange,
+  compliance,
   sellers,
   erasure,
 ];
