@@ -44,6 +44,12 @@ const SWEEP_SKIPS = new Set([
   'ledger_entries',
   'invoices',
   'users',
+  // Kept as printed for at least six months by law (ADR 0044) and purged by the retention job after; the trigger
+  // refuses edits. The issuing user's link is cleared; the 承诺主体 and contact printed on the paper stay.
+  'compliance_certificates',
+  // The operator's file on a seller, kept six months after the seller stops (ADR 0045): a legal record about the
+  // selling org, not the account's, purged by the retention job.
+  'seller_files',
 ]);
 
 export type ErasureResult = { ok: true; pseudonym: string } | { ok: false; reason: string };

@@ -10,6 +10,8 @@ import {
   sessions,
   telemetryReadings,
 } from '../../db/schema';
+import { purgeExpiredCertificates } from '../compliance/certificates.server';
+import { purgeExpiredSellerFiles } from '../compliance/seller-files.server';
 import { getMarketSetting } from '../market/settings.server';
 import { logPrivacyRequest } from './requests.server';
 
@@ -21,13 +23,16 @@ export type RetentionCounts = {
   emails: number;
   invitations: number;
   auditPersonal: number;
+  certificates: number;
+  sellerFiles: number;
 };
 
 /**
  * Deletes what outlived its period as of `now`: sessions ended (expired or revoked) more than
  * `sessionRetentionDays` ago; raw telemetry (temperatures and positions) older than `telemetryRawDays`; kept
  * e-mail bodies older than `emailBodyDays`; invitations that expired unaccepted longer than the session period
- * ago, with the invitee's address in their audit entries. Logs one 'retention' request with the counts.
+ * ago, with the invitee's address in their audit entries; compliance certificates and seller files past the six
+ * months the law keeps them (ADR 0044, 0045). Logs one 'retention' request with the counts.
  */
 export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCounts> {
   const [sessionDays, telemetryDays, emailDays] = await Promise.all([
@@ -70,12 +75,16 @@ export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCoun
         )
         .returning({ seq: auditPersonal.seq })
     : [];
+  const certificates = await purgeExpiredCertificates(tx, now);
+  const sellerFiles = await purgeExpiredSellerFiles(tx, now);
   const counts: RetentionCounts = {
     sessions: endedSessions.length,
     telemetryReadings: readings.length,
     emails: emails.length,
     invitations: lapsed.length,
     auditPersonal: personal.length,
+    certificates,
+    sellerFiles,
   };
   await logPrivacyRequest(tx, {
     kind: 'retention',
