@@ -16,6 +16,7 @@ import type * as notify from './notify';
 import type * as operator from './operator';
 import type * as orders from './orders';
 import type * as prices from './prices';
+import type * as privacy from './privacy';
 import * as server from './resources.server';
 import type * as sell from './sell';
 import type * as trust from './trust';
@@ -45,7 +46,8 @@ export type MessageKey =
   | KeysOf<typeof coldchain.zhCN>
   | KeysOf<typeof trust.zhCN>
   | KeysOf<typeof notify.zhCN>
-  | KeysOf<typeof prices.zhCN>;
+  | KeysOf<typeof prices.zhCN>
+  | KeysOf<typeof privacy.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -79,7 +81,8 @@ export type PluralKey =
   | PluralsOf<typeof coldchain.zhCN>
   | PluralsOf<typeof trust.zhCN>
   | PluralsOf<typeof notify.zhCN>
-  | PluralsOf<typeof prices.zhCN>;
+  | PluralsOf<typeof prices.zhCN>
+  | PluralsOf<typeof privacy.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

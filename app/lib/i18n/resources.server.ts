@@ -15,6 +15,7 @@ import * as notify from './notify';
 import * as operator from './operator';
 import * as orders from './orders';
 import * as prices from './prices';
+import * as privacy from './privacy';
 import * as sell from './sell';
 import * as trust from './trust';
 
@@ -34,6 +35,7 @@ const areas = [
   notify,
   prices,
   exchange,
+  privacy,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
