@@ -90,7 +90,7 @@ export const NOT_A_PERSON: Record<string, string> = {
 export function looksPersonal(column: string): boolean {
   const parts = column.split('_');
   const last = parts[parts.length - 1];
-  if (['name', 'by', 'email', 'phone', 'ip', 'address', 'agent', 'ids'].includes(last)) return true;
+  if (['name', 'by', 'email', 'phone', 'ip', 'address', 'agent'].includes(last)) return true;
   return parts.some((part) =>
     ['user', 'users', 'actor', 'author', 'recipient', 'reporter', 'person', 'contact', 'phone'].includes(
       part,

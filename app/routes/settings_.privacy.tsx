@@ -14,7 +14,7 @@ import { type KeyIn, storedKey, useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { describeDevice } from '~/lib/user-agent';
-import { CONSENTS, type ConsentKey, consentsOf, setConsent } from '~/privacy/consents.server';
+import { type ConsentKey, consentsOf, isConsentKey, setConsent } from '~/privacy/consents.server';
 import { EXPORT_DAYS, exportsOf, requestExport } from '~/privacy/export.server';
 import { correctAccount, correctionSchema, logView, privacyOverview } from '~/privacy/overview.server';
 
@@ -61,15 +61,14 @@ export async function action({ request }: ActionFunctionArgs) {
     // Every consent the form showed comes as `shown`; the ticked ones also as `granted`.
     const shown = formData.getAll('shown').map(String);
     const granted = new Set(formData.getAll('granted').map(String));
-    const keys = Object.keys(CONSENTS) as ConsentKey[];
-    if (shown.length === 0 || shown.some((key) => !keys.includes(key as ConsentKey)))
+    if (shown.length === 0 || !shown.every(isConsentKey))
       return json(
         { ok: false as const, errors: { consents: 'errors.invalid' }, values: {} },
         { status: 400 },
       );
     const current = await consentsOf(db, viewer.user.id);
     await db.transaction(async (tx) => {
-      for (const key of shown as ConsentKey[]) {
+      for (const key of shown) {
         const want = granted.has(key);
         if (current[key].granted !== want) await setConsent(tx, viewer.user.id, key, want);
       }

@@ -2,6 +2,7 @@
 import type { English } from './types';
 export const zhCN = {
   'settings.privacyLink': '隐私与个人数据',
+  'console.queue.privacy': '个人数据（导出与清理）',
   'privacy.title': '隐私与个人数据',
   'privacy.lead':
     '这里列出码头保存的与你本人有关的信息。你可以查看、更正、下载这些数据，也可以撤回可选的授权。',
@@ -83,6 +84,7 @@ export const zhCN = {
 
 export const en: English<typeof zhCN> = {
   'settings.privacyLink': 'Privacy and personal data',
+  'console.queue.privacy': 'Personal data (exports and clean-up)',
   'privacy.title': 'Privacy and personal data',
   'privacy.lead':
     'What Wharf holds about you. You may see it, correct it, download it, and withdraw the optional consents.',
