@@ -1,6 +1,7 @@
 // The data map: every table with a column naming a person, and how to find one user's rows in it (ADR 0042).
 // The export (./export.server.ts) reads it, and tests/integration/privacy-export.test.ts fails when a table of the
-// live schema has a person-like column this map does not cover. A new table with such a column gets one entry here.
+// live schema has a person-like column this map does not cover. A new table with such a column gets one entry here
+// and a label `privacy.table.<name>` in app/lib/i18n/privacy.ts (the privacy page lists the tables by it).
 import { type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 

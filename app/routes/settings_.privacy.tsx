@@ -123,7 +123,7 @@ export default function PrivacySettings() {
       <p className="text-sm text-slate-600">{t('privacy.lead')}</p>
 
       <Card title={t('privacy.account')}>
-        <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
+        <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm sm:gap-x-6">
           <dt className="text-slate-500">{t('privacy.name')}</dt>
           <dd className="break-words font-medium">{account.name}</dd>
           <dt className="text-slate-500">{t('privacy.email')}</dt>
@@ -310,7 +310,10 @@ export default function PrivacySettings() {
                 .sort(([a], [b]) => a.localeCompare(b))
                 .map(([table, n]) => (
                   <tr key={table}>
-                    <td className="py-1.5 pr-3 font-mono text-xs">{table}</td>
+                    <td className="py-1.5 pr-3">
+                      {t(`privacy.table.${table}` as KeyIn<'privacy.table'>)}
+                      <span className="ml-2 font-mono text-xs text-slate-400">{table}</span>
+                    </td>
                     <td className="py-1.5 text-right tabular-nums">{n}</td>
                   </tr>
                 ))}

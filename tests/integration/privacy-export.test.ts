@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
 import { notifications, orders, privacyExports, privacyRequests, users } from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
+import { dictionaries } from '../../app/lib/i18n/resources.server';
 import { newId } from '../../app/lib/ids';
 import { storage } from '../../app/lib/storage.server';
 import { readZip } from '../../app/lib/zip.server';
@@ -149,6 +150,14 @@ describe('the data map', () => {
     );
     const staleExcuses = Object.keys(NOT_A_PERSON).filter((name) => !known.has(name));
     expect([...stale, ...staleExcuses]).toEqual([]);
+  });
+
+  it('names every table it maps for the privacy page, in both languages', () => {
+    const missing = Object.keys(DATA_MAP).filter(
+      (table) =>
+        !dictionaries['zh-CN'][`privacy.table.${table}`] || !dictionaries.en[`privacy.table.${table}`],
+    );
+    expect(missing).toEqual([]);
   });
 
   it('fails for a new table whose person-like column it does not cover', async () => {
