@@ -312,7 +312,7 @@ export default function PrivacySettings() {
                   <tr key={table}>
                     <td className="py-1.5 pr-3">
                       {t(`privacy.table.${table}` as KeyIn<'privacy.table'>)}
-                      <span className="ml-2 font-mono text-xs text-slate-400">{table}</span>
+                      <span className="ml-2 font-mono text-xs text-slate-500">{table}</span>
                     </td>
                     <td className="py-1.5 text-right tabular-nums">{n}</td>
                   </tr>

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { newAccount, register, waitForHydration } from './helpers';
 
@@ -47,6 +48,13 @@ test('a user asks for a copy of their data and downloads it once it is ready', a
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
     await page.screenshot({ path: path.join(SHOTS, `privacy-settings-${width}.png`), fullPage: true });
+    // No serious or critical accessibility problem (axe: WCAG 2.x A/AA and best practices), at either width.
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(
+      blocking.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      `width ${width}`,
+    ).toEqual([]);
     // Nothing wider than the screen: no sideways scrolling on a phone.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow, `width ${width}`).toBeLessThanOrEqual(0);
