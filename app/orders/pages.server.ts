@@ -178,6 +178,8 @@ export type TimelineEntry = {
   kind: string;
   actorName: string | null;
   actorOrgName: string | null;
+  /** A person took the step but keeps their name from this viewer (consent withdrawn): show the organisation. */
+  nameWithheld: boolean;
   party: string | null;
   fromStatus: OrderStatus | null;
   toStatus: OrderStatus | null;
@@ -247,6 +249,7 @@ export async function timelineOf(
       at: event.at,
       kind: event.kind,
       actorName: event.actorUserId ? nameFor(event.actorUserId, event.actorOrgId) : null,
+      nameWithheld: event.actorUserId !== null && nameFor(event.actorUserId, event.actorOrgId) === null,
       actorOrgName: event.actorOrgId ? (orgName.get(event.actorOrgId) ?? null) : null,
       party: str(data.party),
       fromStatus: event.fromStatus,

@@ -255,7 +255,8 @@ describe('corrections and consents', () => {
     );
     expect(response.status).toBe(302);
     const after = await timelineOf(db, order, sellerView);
-    const placed = after.find((e) => e.actorOrgName && !e.actorName);
+    const placed = after.find((e) => e.kind === 'created');
+    expect(placed).toMatchObject({ actorName: null, nameWithheld: true });
     expect(placed?.actorOrgName).toBeTruthy();
     expect(after.some((e) => e.actorName === '粤味 王经理')).toBe(false);
     // The buyer's own organisation and the operators still see who it was.
