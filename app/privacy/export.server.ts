@@ -1,6 +1,6 @@
 // Data exports (PIPL art. 45): asked for on /settings/privacy, built by the privacy worker into a zip of every row
 // the data map finds for the user, kept for EXPORT_DAYS, then swept.
-import { and, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { type PrivacyExport, privacyExports, users } from '../../db/schema';
 import { newId } from '../lib/ids';
@@ -16,22 +16,35 @@ export const EXPORT_DAYS = 7;
 
 export type ExportRequestResult = { ok: true; exportId: string } | { ok: false; reason: string };
 
-/** Queues an export, unless one is already being built (a second click then changes nothing but the log). */
+/** Exports one user may ask for in a day: each reads every table of the data map. */
+export const EXPORTS_PER_DAY = 3;
+
+/**
+ * Queues an export, unless one is already being built or the day's allowance is used (a refused click changes
+ * nothing but the log).
+ */
 export async function requestExport(tx: DbOrTx, userId: string): Promise<ExportRequestResult> {
   await tx.execute(sql`select 1 from ${users} where ${users.id} = ${userId} for update`);
-  const [pending] = await tx
-    .select({ id: privacyExports.id })
+  const recent = await tx
+    .select({ id: privacyExports.id, status: privacyExports.status })
     .from(privacyExports)
-    .where(and(eq(privacyExports.userId, userId), eq(privacyExports.status, 'queued')));
-  if (pending) {
-    const reason = 'privacy.refused.exportPending';
+    .where(
+      and(eq(privacyExports.userId, userId), gt(privacyExports.createdAt, sql`now() - interval '1 day'`)),
+    );
+  const pending = recent.find((e) => e.status === 'queued');
+  const reason = pending
+    ? 'privacy.refused.exportPending'
+    : recent.length >= EXPORTS_PER_DAY
+      ? 'privacy.refused.exportTooOften'
+      : null;
+  if (reason) {
     await logPrivacyRequest(tx, {
       kind: 'export',
       subjectUserId: userId,
       requestedBy: userId,
       status: 'refused',
       reason,
-      detail: { exportId: pending.id },
+      detail: pending ? { exportId: pending.id } : { recent: recent.length },
     });
     return { ok: false, reason };
   }

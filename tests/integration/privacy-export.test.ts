@@ -420,6 +420,34 @@ describe('exports', () => {
     expect(gone.status).toBe(410);
   });
 
+  it('refuses a fourth export within a day, and logs the refusal with its reason', async () => {
+    const ask = () =>
+      call(() =>
+        privacyAction(
+          args(formRequest('/settings/privacy', { intent: 'export' }, { cookie: cookies.buyer })),
+        ),
+      );
+    // One built above; two more may be asked for today (each built before the next, one at a time).
+    for (let i = 0; i < 2; i++) {
+      expect((await ask()).status).toBe(302);
+      const [queued] = await db
+        .select({ id: privacyExports.id })
+        .from(privacyExports)
+        .where(and(eq(privacyExports.userId, buyer.id), eq(privacyExports.status, 'queued')));
+      await processPrivacyJob({ name: 'build-export', data: { exportId: queued.id } });
+    }
+    const refused = await ask();
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ errors: { export: 'privacy.refused.exportTooOften' } });
+    const [logged] = await db
+      .select()
+      .from(privacyRequests)
+      .where(and(eq(privacyRequests.subjectUserId, buyer.id), eq(privacyRequests.kind, 'export')))
+      .orderBy(desc(privacyRequests.requestedAt))
+      .limit(1);
+    expect(logged).toMatchObject({ status: 'refused', reason: 'privacy.refused.exportTooOften' });
+  });
+
   it('refuses an unknown job name', async () => {
     await expect(processPrivacyJob({ name: 'retention', data: {} })).rejects.toThrow(/unknown privacy job/);
   });
