@@ -127,18 +127,3 @@ export async function rowsOf(tx: DbOrTx, table: string, subject: Subject): Promi
   const columns = (described ?? Object.keys(rows[0] ?? {})).filter((c) => !omitted.has(c));
   return { table, columns, rows };
 }
-
-/** How many rows of each mapped table name the subject: what the privacy page shows as "held about you". */
-export async function countsOf(tx: DbOrTx, subject: Subject): Promise<Record<string, number>> {
-  const parts = Object.entries(DATA_MAP).map(([table, entry]) => {
-    const where = sql.join(
-      Object.entries(entry.match).map(([column, match]) => condition(column, match, subject)),
-      sql` or `,
-    );
-    return sql`select ${table} as t, count(*)::int as n from ${sql.identifier(table)} where ${where}`;
-  });
-  const result = await tx.execute(sql.join(parts, sql` union all `));
-  const counts: Record<string, number> = {};
-  for (const row of result as unknown as { t: string; n: number }[]) counts[row.t] = row.n;
-  return counts;
-}

@@ -94,8 +94,11 @@ data.json      每张表中涉及你的全部记录 / every row that names you, 
 tables/*.csv   同样的数据，每张表一个 CSV 文件 / the same rows, one CSV file per table
 `;
 
-/** The zip of everything the data map finds for the user. */
-export async function buildExportZip(tx: DbOrTx, user: { id: string; email: string }): Promise<Buffer> {
+/** The zip of everything the data map finds for the user, and how many rows of each table it holds. */
+export async function buildExportZip(
+  tx: DbOrTx,
+  user: { id: string; email: string },
+): Promise<{ zip: Buffer; counts: Record<string, number> }> {
   const tables: TableRows[] = [];
   for (const table of Object.keys(DATA_MAP).sort()) tables.push(await rowsOf(tx, table, user));
   const json = JSON.stringify(
@@ -107,11 +110,12 @@ export async function buildExportZip(tx: DbOrTx, user: { id: string; email: stri
     null,
     2,
   );
-  return createZip([
+  const zip = createZip([
     { name: 'README.txt', data: README },
     { name: 'data.json', data: json },
     ...tables.map((t) => ({ name: `tables/${t.table}.csv`, data: tableCsv(t) })),
   ]);
+  return { zip, counts: Object.fromEntries(tables.map((t) => [t.table, t.rows.length])) };
 }
 
 export function exportFileKey(exportId: string): string {
@@ -134,7 +138,7 @@ export async function buildExport(db: DbOrTx, exportId: string): Promise<'built'
     .where(eq(users.id, row.userId));
   if (!user) return 'skipped';
   // One snapshot: rows written while the export is read do not half-appear.
-  const zip = await db.transaction((tx) => buildExportZip(tx, user), {
+  const { zip, counts } = await db.transaction((tx) => buildExportZip(tx, user), {
     isolationLevel: 'repeatable read',
     accessMode: 'read only',
   });
@@ -148,6 +152,7 @@ export async function buildExport(db: DbOrTx, exportId: string): Promise<'built'
         status: 'ready',
         fileKey: key,
         bytes: zip.length,
+        counts,
         readyAt: now,
         expiresAt: new Date(now.getTime() + EXPORT_DAYS * 24 * 3600 * 1000),
       })

@@ -40,6 +40,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       expiresAt: e.expiresAt,
     })),
     exportDays: EXPORT_DAYS,
+    // Rows per table as of the newest built export: counting them again here would read every table.
+    counted: (() => {
+      const built = exports.find((e) => e.counts);
+      return built?.counts ? { at: built.readyAt ?? built.createdAt, counts: built.counts } : null;
+    })(),
   });
 }
 
@@ -193,8 +198,9 @@ export default function PrivacySettings() {
       <div className="grid gap-6 sm:grid-cols-2">
         <Card title={t('privacy.messages')}>
           <ul className="space-y-1 text-sm">
-            <li>{t('privacy.inboxCount', { count: data.counts.notifications ?? 0 })}</li>
-            <li>{t('privacy.deliveriesCount', { count: data.counts.notification_deliveries ?? 0 })}</li>
+            <li>{t('privacy.inboxCount', { count: data.messages.inbox })}</li>
+            <li>{t('privacy.emailsCount', { count: data.messages.emails })}</li>
+            <li>{t('privacy.deliveriesCount', { count: data.messages.deliveries })}</li>
           </ul>
         </Card>
         <Card title={t('privacy.uploads')}>
@@ -295,31 +301,39 @@ export default function PrivacySettings() {
       </Card>
 
       <Card title={t('privacy.held')}>
-        <p className="mb-3 text-sm text-slate-600">{t('privacy.heldLead')}</p>
-        <TableScroll label={t('privacy.held')}>
-          <table className="min-w-full text-left text-sm">
-            <thead className="border-b border-slate-200 text-slate-500">
-              <tr>
-                <th className="py-2 pr-3 font-medium">{t('privacy.table')}</th>
-                <th className="py-2 text-right font-medium">{t('privacy.rows')}</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {Object.entries(data.counts)
-                .filter(([, n]) => n > 0)
-                .sort(([a], [b]) => a.localeCompare(b))
-                .map(([table, n]) => (
-                  <tr key={table}>
-                    <td className="py-1.5 pr-3">
-                      {t(`privacy.table.${table}` as KeyIn<'privacy.table'>)}
-                      <span className="ml-2 font-mono text-xs text-slate-500">{table}</span>
-                    </td>
-                    <td className="py-1.5 text-right tabular-nums">{n}</td>
+        {data.counted ? (
+          <>
+            <p className="mb-3 text-sm text-slate-600">
+              {t('privacy.heldLead', { date: time(data.counted.at) })}
+            </p>
+            <TableScroll label={t('privacy.held')}>
+              <table className="min-w-full text-left text-sm">
+                <thead className="border-b border-slate-200 text-slate-500">
+                  <tr>
+                    <th className="py-2 pr-3 font-medium">{t('privacy.table')}</th>
+                    <th className="py-2 text-right font-medium">{t('privacy.rows')}</th>
                   </tr>
-                ))}
-            </tbody>
-          </table>
-        </TableScroll>
+                </thead>
+                <tbody className="divide-y divide-slate-100">
+                  {Object.entries(data.counted.counts)
+                    .filter(([, n]) => n > 0)
+                    .sort(([a], [b]) => a.localeCompare(b))
+                    .map(([table, n]) => (
+                      <tr key={table}>
+                        <td className="py-1.5 pr-3">
+                          {t(`privacy.table.${table}` as KeyIn<'privacy.table'>)}
+                          <span className="ml-2 font-mono text-xs text-slate-500">{table}</span>
+                        </td>
+                        <td className="py-1.5 text-right tabular-nums">{n}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              </table>
+            </TableScroll>
+          </>
+        ) : (
+          <p className="text-sm text-slate-600">{t('privacy.heldNone')}</p>
+        )}
       </Card>
 
       <Card title={t('privacy.requests')}>

@@ -86,6 +86,8 @@ export const privacyExports = pgTable(
     status: text('status').notNull().default('queued'),
     fileKey: text('file_key'),
     bytes: integer('bytes'),
+    /** Rows per table of the data map in the built file: what the privacy page shows without counting again. */
+    counts: jsonb('counts').$type<Record<string, number>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     readyAt: timestamp('ready_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),

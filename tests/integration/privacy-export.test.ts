@@ -332,7 +332,13 @@ describe('exports', () => {
     const data = (await page.json()) as {
       exports: { id: string; status: string }[];
       requests: { kind: string }[];
+      counted: { counts: Record<string, number> } | null;
+      messages: { inbox: number };
     };
+    // The page lists the rows per table the export holds, and counts the inbox itself.
+    expect(data.counted?.counts.orders).toBeGreaterThan(0);
+    expect(data.counted?.counts.users).toBe(1);
+    expect(data.messages.inbox).toBeGreaterThan(0);
     expect(data.exports[0]).toMatchObject({ id: exportId, status: 'ready' });
     expect(data.requests.map((r) => r.kind)).toEqual(
       expect.arrayContaining(['export', 'correct', 'consent', 'view']),
