@@ -13,6 +13,7 @@ import { processMatchingJob } from './matching';
 import { processModerationJob, scheduleModerationJobs } from './moderation';
 import { processNotification, scheduleNotificationJobs } from './notifications';
 import { processOrderJob } from './orders';
+import { processPrivacyJob, schedulePrivacyJobs } from './privacy';
 import { processSettlementJob } from './settlement';
 import { type QueueName, queue, queueNames, queuePrefix } from './queues';
 import { startRelay } from './relay';
@@ -27,6 +28,8 @@ const processors: Record<QueueName, { processor: Processor; concurrency: number 
   matching: { processor: processMatchingJob, concurrency: 2 },
   coldchain: { processor: processColdChainJob, concurrency: 4 },
   moderation: { processor: processModerationJob, concurrency: 4 },
+  // One at a time: an export reads every table the data map names; users wait minutes, not seconds, for one.
+  privacy: { processor: processPrivacyJob, concurrency: 1 },
 };
 
 export async function startWorkers() {
@@ -35,6 +38,7 @@ export async function startWorkers() {
   await scheduleNotificationJobs();
   await scheduleModerationJobs();
   await scheduleColdChainJobs();
+  await schedulePrivacyJobs();
   const lockDuration = env().WORKER_LOCK_MS;
   const workers = queueNames.map((name) => {
     const { processor, concurrency } = processors[name];

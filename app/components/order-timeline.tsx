@@ -46,6 +46,7 @@ export type TimelineEntryView = {
   kind: string;
   actorName: string | null;
   actorOrgName: string | null;
+  nameWithheld?: boolean;
   party: string | null;
   fromStatus: Status | null;
   toStatus: Status | null;
@@ -78,8 +79,10 @@ export function OrderTimeline({
   const quantity = (value: number) =>
     formatQuantity(value, displayUnit, locale, { caseNetGrams: caseNetGrams ?? undefined });
   const who = (entry: TimelineEntryView) => {
-    // No user: a worker took the step (the unpaid deadline, the end of the inspection window).
-    if (!entry.actorName) return t('orders.timeline.system');
+    // No user: a worker took the step (the unpaid deadline, the end of the inspection window), or a person who
+    // keeps their name from the other side (only their organisation shows).
+    if (!entry.actorName)
+      return entry.nameWithheld && entry.actorOrgName ? entry.actorOrgName : t('orders.timeline.system');
     const side = entry.actorOrgName ?? (entry.party === 'operator' ? t('orders.timeline.operator') : null);
     return side ? `${entry.actorName} · ${side}` : entry.actorName;
   };

@@ -49,6 +49,7 @@ export const NOTIFICATION_TYPES = {
   'temperature-excursion': { params: ['order', 'minutes', 'maxC'], priority: 'high' },
   'org-suspended': { params: ['org', 'until', 'reason'], priority: 'high' },
   'org-reinstated': { params: ['org'], priority: 'high' },
+  'privacy-export-ready': { params: ['days'], priority: 'normal' },
 } as const satisfies Record<string, TypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

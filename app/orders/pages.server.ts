@@ -24,6 +24,7 @@ import { weigh } from './catch-weight';
 import type { DisputePhoto } from './dispute-files.server';
 import type { OrderAction, OrderStatus } from './lifecycle';
 import { ORDER_PAGE_SIZE, type ActionInput, listOrders, orderTimeline } from './orders.server';
+import { withdrawnAmong } from '../privacy/consents.server';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
   'pending_payment',
@@ -177,6 +178,8 @@ export type TimelineEntry = {
   kind: string;
   actorName: string | null;
   actorOrgName: string | null;
+  /** A person took the step but keeps their name from this viewer (consent withdrawn): show the organisation. */
+  nameWithheld: boolean;
   party: string | null;
   fromStatus: OrderStatus | null;
   toStatus: OrderStatus | null;
@@ -196,12 +199,20 @@ export type TimelineEntry = {
 const num = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
-/** The order's events in order, with who took each step by name and the figures each step recorded. */
-export async function timelineOf(tx: DbOrTx, order: Order): Promise<TimelineEntry[]> {
+/**
+ * The order's events in order, with who took each step by name and the figures each step recorded.
+ * `viewer` says who reads it: a person who withdrew the consent `name_to_counterparties` is shown by their
+ * organisation only to the other side (operators and the person's own organisation still see the name).
+ */
+export async function timelineOf(
+  tx: DbOrTx,
+  order: Order,
+  viewer: { isOperator: boolean; orgIds: string[] },
+): Promise<TimelineEntry[]> {
   const events = await orderTimeline(tx, order.id);
   const userIds = [...new Set(events.map((e) => e.actorUserId).filter((id) => id !== null))];
   const orgIds = [...new Set(events.map((e) => e.actorOrgId).filter((id) => id !== null))];
-  const [people, orgs] = await Promise.all([
+  const [people, orgs, nameWithheld] = await Promise.all([
     userIds.length
       ? tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, userIds))
       : [],
@@ -211,8 +222,13 @@ export async function timelineOf(tx: DbOrTx, order: Order): Promise<TimelineEntr
           .from(organisations)
           .where(inArray(organisations.id, orgIds))
       : [],
+    viewer.isOperator ? new Set<string>() : withdrawnAmong(tx, 'name_to_counterparties', userIds),
   ]);
   const personName = new Map(people.map((p) => [p.id, p.name]));
+  const nameFor = (userId: string, orgId: string | null) =>
+    nameWithheld.has(userId) && !(orgId && viewer.orgIds.includes(orgId))
+      ? null
+      : (personName.get(userId) ?? null);
   const orgName = new Map(orgs.map((o) => [o.id, o.name]));
   return events.map((event) => {
     const data = (event.data ?? {}) as Record<string, unknown>;
@@ -232,7 +248,8 @@ export async function timelineOf(tx: DbOrTx, order: Order): Promise<TimelineEntr
       id: event.id,
       at: event.at,
       kind: event.kind,
-      actorName: event.actorUserId ? (personName.get(event.actorUserId) ?? null) : null,
+      actorName: event.actorUserId ? nameFor(event.actorUserId, event.actorOrgId) : null,
+      nameWithheld: event.actorUserId !== null && nameFor(event.actorUserId, event.actorOrgId) === null,
       actorOrgName: event.actorOrgId ? (orgName.get(event.actorOrgId) ?? null) : null,
       party: str(data.party),
       fromStatus: event.fromStatus,

@@ -100,7 +100,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           : ('pay' as const)
         : null,
     weighUnits: weighingUnits(lot.baseUnit, lot.caseNetGrams),
-    timeline: await timelineOf(db, order),
+    timeline: await timelineOf(db, order, {
+      isOperator: viewer.isOperator,
+      orgIds: viewer.memberships.map((m) => m.orgId),
+    }),
     now: new Date().toISOString(),
     // Cold chain (#7): the booking, its temperatures and excursions; buyer or seller may ask for transport once paid.
     shipment,

@@ -101,6 +101,9 @@ export default function Settings() {
         <Link to="/settings/notifications" className="text-sea-700 underline">
           {t('settings.notificationsLink')}
         </Link>
+        <Link to="/settings/privacy" className="text-sea-700 underline">
+          {t('settings.privacyLink')}
+        </Link>
         {links.verification ? (
           <Link to="/settings/verification" className="text-sea-700 underline">
             {t('settings.verificationLink')}

@@ -67,6 +67,8 @@ export const notificationDeliveries = pgTable(
   (t) => [
     unique('notification_deliveries_once').on(t.eventId, t.recipient, t.channel),
     index('notification_deliveries_webhook_idx').on(t.webhookId, t.createdAt),
+    // A person's deliveries: the privacy page counts them, the export and erasure find them (#16).
+    index('notification_deliveries_user_idx').on(t.userId, t.channel),
     check('notification_deliveries_channel', sql`${t.channel} in ('inbox', 'email', 'webhook')`),
     check('notification_deliveries_status', sql`${t.status} in ('pending', 'sent', 'failed')`),
     check('notification_deliveries_attempts', sql`${t.attempts} >= 0`),

@@ -266,6 +266,17 @@ const ROUTES: Record<string, Row> = {
     loader: SIGNED_IN,
     action: '302 400 400 400 400 400',
   },
+  // Personal data (#16): each user's own page; an export downloads to its owner only (others: 404, as if none).
+  'settings_.privacy.tsx': {
+    path: () => '/settings/privacy',
+    loader: SIGNED_IN,
+    action: '302 400 400 400 400 400',
+  },
+  'settings_.privacy.exports.$exportId.tsx': {
+    path: () => '/settings/privacy/exports/pex_nobodys',
+    params: () => ({ exportId: 'pex_nobodys' }),
+    loader: '302 404 404 404 404 404',
+  },
   'trace.export.tsx': { path: () => '/trace/export', loader: SIGNED_IN },
   // Erasure (issue #16): deleting one's own account (an empty form is invalid), the page after it, closing an org.
   'settings_.privacy_.delete.tsx': {

@@ -87,6 +87,7 @@ describe('the queue dashboard (bull-board)', () => {
         'moderation',
         'notifications',
         'orders',
+        'privacy',
         'settlement',
       ].sort(),
     );

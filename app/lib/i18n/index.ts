@@ -18,6 +18,7 @@ import type * as notify from './notify';
 import type * as operator from './operator';
 import type * as orders from './orders';
 import type * as prices from './prices';
+import type * as privacy from './privacy';
 import * as server from './resources.server';
 import type * as sell from './sell';
 import type * as sellers from './sellers';
@@ -52,7 +53,8 @@ export type MessageKey =
   | KeysOf<typeof sellers.zhCN>
   | KeysOf<typeof erasure.zhCN>
   | KeysOf<typeof compliance.zhCN>
-  | KeysOf<typeof sellers.zhCN>;
+  | KeysOf<typeof sellers.zhCN>
+  | KeysOf<typeof privacy.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -87,7 +89,8 @@ export type PluralKey =
   | PluralsOf<typeof trust.zhCN>
   | PluralsOf<typeof notify.zhCN>
   | PluralsOf<typeof prices.zhCN>
-  | PluralsOf<typeof sellers.zhCN>;
+  | PluralsOf<typeof sellers.zhCN>
+  | PluralsOf<typeof privacy.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

@@ -17,6 +17,7 @@ import * as notify from './notify';
 import * as operator from './operator';
 import * as orders from './orders';
 import * as prices from './prices';
+import * as privacy from './privacy';
 import * as sell from './sell';
 import * as sellers from './sellers';
 import * as trust from './trust';
@@ -40,6 +41,7 @@ const areas = [
   compliance,
   sellers,
   erasure,
+  privacy,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {

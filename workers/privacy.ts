@@ -1,0 +1,44 @@
+// The privacy queue: personal-data jobs (#16). One processor, one case per job name; a new job is one more case.
+import { type Job, UnrecoverableError } from 'bullmq';
+import { db } from '../db/client';
+import { buildExport, failExport, sweepExports } from '../app/privacy/export.server';
+import { payloadSchema, queue } from './queues';
+
+/** How often expired export files are deleted. */
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+
+/** Takes only what it reads of a job, so a test can hand it a plain object. */
+export async function processPrivacyJob(
+  job: Pick<Job, 'name' | 'data'> & Partial<Pick<Job, 'attemptsMade' | 'opts'>>,
+): Promise<unknown> {
+  const schema = payloadSchema('privacy', job.name);
+  if (!schema) throw new UnrecoverableError(`unknown privacy job ${job.name}`);
+  const payload = schema.safeParse(job.data);
+  if (!payload.success) throw new UnrecoverableError(`bad payload for ${job.name}`);
+  switch (job.name) {
+    case 'build-export': {
+      const { exportId } = payload.data as { exportId: string };
+      try {
+        return { export: await buildExport(db, exportId) };
+      } catch (error) {
+        // The last attempt tells the user it failed, instead of leaving the export queued for ever.
+        const attempts = job.opts?.attempts ?? 1;
+        if ((job.attemptsMade ?? 0) + 1 >= attempts) await failExport(db, exportId);
+        throw error;
+      }
+    }
+    case 'sweep-exports':
+      return { expired: await sweepExports(db) };
+    default:
+      throw new UnrecoverableError(`unhandled privacy job ${job.name}`);
+  }
+}
+
+/** The hourly sweep, upserted under a fixed scheduler id so every worker start converges on one schedule. */
+export async function schedulePrivacyJobs(): Promise<void> {
+  await queue('privacy').upsertJobScheduler(
+    'sweep-exports',
+    { every: SWEEP_EVERY_MS },
+    { name: 'sweep-exports', data: {} },
+  );
+}
