@@ -1,7 +1,9 @@
 // The privacy queue: personal-data jobs (#16). One processor, one case per job name; a new job is one more case.
 import { type Job, UnrecoverableError } from 'bullmq';
 import { db } from '../db/client';
+import { marketTimeZone } from '../app/lib/market-time';
 import { buildExport, failExport, sweepExports } from '../app/privacy/export.server';
+import { runRetention } from '../app/privacy/retention.server';
 import { payloadSchema, queue } from './queues';
 
 /** How often expired export files are deleted. */
@@ -29,16 +31,27 @@ export async function processPrivacyJob(
     }
     case 'sweep-exports':
       return { expired: await sweepExports(db) };
+    case 'retention':
+      // One transaction: the counts logged are the rows deleted, and a failure deletes nothing.
+      return { deleted: await db.transaction((tx) => runRetention(tx, new Date())) };
     default:
       throw new UnrecoverableError(`unhandled privacy job ${job.name}`);
   }
 }
 
-/** The hourly sweep, upserted under a fixed scheduler id so every worker start converges on one schedule. */
+/**
+ * The hourly sweep of export files and the nightly retention run (04:00 market time), each upserted under a fixed
+ * scheduler id so every worker start converges on one schedule.
+ */
 export async function schedulePrivacyJobs(): Promise<void> {
   await queue('privacy').upsertJobScheduler(
     'sweep-exports',
     { every: SWEEP_EVERY_MS },
     { name: 'sweep-exports', data: {} },
+  );
+  await queue('privacy').upsertJobScheduler(
+    'retention-nightly',
+    { pattern: '0 4 * * *', tz: marketTimeZone() },
+    { name: 'retention', data: {} },
   );
 }

@@ -74,12 +74,14 @@ export const catalogue = {
     // Delayed to a suspension's end: resumes the lots it paused and tells the org (no-op if lifted earlier).
     'end-suspension': z.object({ sanctionId: id }),
   },
-  // Personal-data rights (#16): data exports, and the sweep of expired export files.
+  // Personal-data rights (#16): data exports, the sweep of expired export files, and the nightly retention run.
   privacy: {
     // Builds one export's zip from the data map, stores it and tells the user.
     'build-export': z.object({ exportId: id }),
     // Deletes the files of exports past their expiry (a repeatable job, so it carries nothing).
     'sweep-exports': z.object({}),
+    // Deletes what outlived its retention period (app/privacy/retention.server.ts); repeatable, carries nothing.
+    retention: z.object({}),
   },
 } as const;
 

@@ -22,8 +22,12 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   auction_bids: { match: { user_id: 'user' } },
   auctions: { match: { created_by: 'user' } },
   audit_log: { match: { actor_user_id: 'user' } },
+  // The personal part of an audit entry (the e-mail and name a registration or invitation recorded), ADR 0043.
+  audit_personal: { match: { user_id: 'user' }, omit: { salt: 'the salt of the audit chain’s digest' } },
   banned_words: { match: { created_by: 'user' } },
   bookings: { match: { requested_by: 'user' } },
+  // Certificates the user issued or uploaded for the seller (ADR 0044): what was printed, as printed.
+  compliance_certificates: { match: { created_by: 'user' }, holds: ['promising_party', 'contact_phone'] },
   demands: { match: { created_by: 'user' } },
   dev_mailbox: { match: { user_id: 'user' }, holds: ['to_address'] },
   disputes: { match: { opened_by: 'user', resolved_by: 'user' } },
@@ -57,6 +61,18 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   reports: { match: { reporter_user_id: 'user', resolved_by: 'user' } },
   sanctions: { match: { created_by: 'user', lifted_by: 'user' } },
   screening_flags: { match: { resolved_by: 'user' } },
+  // Files an operator kept on a seller (ADR 0045): the operator's export shows which files they updated, not the
+  // seller's contact's personal data, which is a third party's.
+  seller_files: {
+    match: { updated_by: 'user' },
+    omit: {
+      legal_name: 'the seller’s name, a third party’s data',
+      contact_name: 'the seller’s contact, a third party’s data',
+      contact_phone: 'the seller’s contact, a third party’s data',
+      id_number: 'the seller’s ID number, a third party’s data',
+      address: 'the seller’s address, a third party’s data',
+    },
+  },
   sessions: {
     match: { user_id: 'user' },
     holds: ['user_agent'],
@@ -77,6 +93,7 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
 export const NOT_A_PERSON: Record<string, string> = {
   'bookings.deliver_by': 'a deadline',
   'cold_rooms.name': 'a cold room’s name',
+  'compliance_certificates.product_name': 'a product’s name',
   'demands.deliver_by': 'a deadline',
   'listings.origin_name': 'a place of origin',
   'order_events.actor_org_id': 'an organisation; the person is actor_user_id',

@@ -17,6 +17,7 @@ import {
   notifications,
   orders,
   organisations,
+  privacyExports,
   privacyRequests,
   sessions,
   telemetryDevices,
@@ -31,7 +32,9 @@ import { redis } from '../../app/lib/redis.server';
 import { invite, login, register } from '../../app/identity/accounts.server';
 import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
 import { setMarketSetting } from '../../app/market/settings.server';
+import { buildExport, requestExport } from '../../app/privacy/export.server';
 import { runRetention } from '../../app/privacy/retention.server';
+import { storage } from '../../app/lib/storage.server';
 import { action as deleteAction } from '../../app/routes/settings_.privacy_.delete';
 import { action as leaveAction } from '../../app/routes/orgs.$orgId.leave';
 import { loader as pdfLoader } from '../../app/routes/orders_.$orderId.invoice[.]pdf';
@@ -229,6 +232,14 @@ describe('deleting an account', () => {
     const loginTag = createHash('sha256').update(email).digest('hex').slice(0, 32);
     expect((await redisDump()).some((line) => line.includes(loginTag))).toBe(true);
 
+    // A data export built for me: a zip in storage holding my e-mail and name.
+    const requested = await db.transaction((tx) => requestExport(tx, me.userId));
+    if (!requested.ok) throw new Error(requested.reason);
+    expect(await buildExport(db, requested.exportId)).toBe('built');
+    const [built] = await db.select().from(privacyExports).where(eq(privacyExports.id, requested.exportId));
+    if (!built?.fileKey) throw new Error('export not stored');
+    expect(await storage().get(built.fileKey)).not.toBeNull();
+
     const myCookie = await cookieFor(me.userId, me.orgId);
     const wrong = await call(() =>
       deleteAction({
@@ -254,6 +265,8 @@ describe('deleting an account', () => {
     );
 
     expect(await findEverywhere([email, name])).toEqual([]);
+    expect(await db.select().from(privacyExports).where(eq(privacyExports.userId, me.userId))).toEqual([]);
+    expect(await storage().get(built.fileKey)).toBeNull();
     const [after] = await db.select().from(users).where(eq(users.id, me.userId));
     expect(after.erasedAt).not.toBeNull();
     expect(after.passwordHash).toBeNull();

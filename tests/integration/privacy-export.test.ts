@@ -455,6 +455,32 @@ describe('exports', () => {
   });
 
   it('refuses an unknown job name', async () => {
-    await expect(processPrivacyJob({ name: 'retention', data: {} })).rejects.toThrow(/unknown privacy job/);
+    await expect(processPrivacyJob({ name: 'forget-everything', data: {} })).rejects.toThrow(
+      /unknown privacy job/,
+    );
+  });
+
+  it('runs the retention job through the same processor and logs its counts', async () => {
+    const result = (await processPrivacyJob({ name: 'retention', data: {} })) as {
+      deleted: Record<string, number>;
+    };
+    expect(Object.keys(result.deleted).sort()).toEqual(
+      [
+        'auditPersonal',
+        'certificates',
+        'emails',
+        'invitations',
+        'sellerFiles',
+        'sessions',
+        'telemetryReadings',
+      ].sort(),
+    );
+    const logged = await db
+      .select({ detail: privacyRequests.detail })
+      .from(privacyRequests)
+      .where(eq(privacyRequests.kind, 'retention'))
+      .orderBy(desc(privacyRequests.requestedAt))
+      .limit(1);
+    expect(logged[0]?.detail).toMatchObject(result.deleted);
   });
 });
