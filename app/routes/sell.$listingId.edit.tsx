@@ -125,6 +125,11 @@ export default function EditListing() {
           <Link to={`/sell/${listing.id}/certificates`} className="text-sm text-sea-700 underline">
             {t('compliance.title')}
           </Link>
+          {canEdit && ['draft', 'live', 'paused'].includes(listing.status) ? (
+            <Link to={`/sell/${listing.id}/split`} className="text-sm text-sea-700 underline">
+              {t('sell.split.link')}
+            </Link>
+          ) : null}
         </div>
       </div>
       <ListingFiles files={files} canEdit={canEdit} />

@@ -127,6 +127,10 @@ export async function screeningFindings(tx: DbOrTx, listingId: string): Promise<
         eq(listings.sellerOrgId, lot.sellerOrgId),
         ne(listings.id, lot.id),
         inArray(listings.status, ['live', 'pending_review']),
+        // A lot split or repacked from another is the same goods by design, not a duplicate listing (ADR 0046).
+        sql`not (${listings.splitFrom} is not distinct from ${lot.id}
+          or ${listings.id} is not distinct from ${lot.splitFrom}
+          or (${lot.splitFrom}::text is not null and ${listings.splitFrom} is not distinct from ${lot.splitFrom}))`,
       ),
     );
   const duplicate = findNearDuplicate(

@@ -1,6 +1,7 @@
 // The catalogue (categories with their spec attributes as data) and listings of lots with stock, tiers and files.
 import { relations, sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -131,6 +132,8 @@ export const listings = pgTable(
     version: integer('version').notNull().default(1),
     /** The version screening last found clean (or an operator approved); matching needs it to equal `version` (ADR 0034). */
     screenedVersion: integer('screened_version'),
+    /** The lot this one was split or repacked from (its certificate's parent is that lot's, ADR 0046). */
+    splitFrom: text('split_from').references((): AnyPgColumn => listings.id, { onDelete: 'set null' }),
     ...timestamps,
   },
   (t) => [
@@ -152,6 +155,7 @@ export const listings = pgTable(
       .on(t.publishedAt.desc().nullsLast(), t.id.desc())
       .where(sql`${t.status} = 'live'`),
     index('listings_seller_idx').on(t.sellerOrgId, t.status),
+    index('listings_split_from_idx').on(t.splitFrom).where(sql`${t.splitFrom} is not null`),
   ],
 );
 

@@ -238,6 +238,12 @@ const ROUTES: Record<string, Row> = {
     loader: '302 403 200 404 404 404',
     action: '302 403 400 404 404 404',
   },
+  'sell.$listingId.split.tsx': {
+    path: (f) => `/sell/${f.listingId}/split`,
+    params: (f) => ({ listingId: f.listingId }),
+    loader: '302 403 200 404 404 404',
+    action: '302 403 400 404 404 404',
+  },
   'sell.$listingId.label.tsx': {
     path: (f) => `/sell/${f.listingId}/label`,
     params: (f) => ({ listingId: f.listingId }),
