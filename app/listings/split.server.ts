@@ -112,18 +112,16 @@ export async function splitListing(
       updatedAt: now,
     })
     .where(eq(listings.id, source.id));
-  await tx
-    .insert(listingEvents)
-    .values([
-      {
-        id: newId('lev'),
-        listingId: id,
-        actorUserId: input.actorUserId,
-        fromStatus: null,
-        toStatus: 'draft',
-        reason: 'split',
-      },
-    ]);
+  await tx.insert(listingEvents).values([
+    {
+      id: newId('lev'),
+      listingId: id,
+      actorUserId: input.actorUserId,
+      fromStatus: null,
+      toStatus: 'draft',
+      reason: 'split',
+    },
+  ]);
   const certificate = await certifySplitLot(tx, {
     sourceListingId: source.id,
     newListingId: id,

@@ -1,11 +1,11 @@
 // A 承诺达标合格证 as printed: public, since the QR code on the paper leads here; its own QR leads to the lot's trace.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { BASES, COMMITMENTS, printedQuantity } from '~/compliance/commitments';
 import { publicCertificate } from '~/compliance/certificates.server';
 import { getViewer } from '~/lib/auth.server';
-import { db } from '~/lib/db.server';
+import { complianceCertificates, db, eq } from '~/lib/db.server';
 import { env } from '~/lib/env.server';
 import { notFound } from '~/lib/http.server';
 import { type KeyIn, useLocale, useT } from '~/lib/i18n';
@@ -25,6 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!allowed) throw notFound();
   }
   const tracePath = lot ? digitalLinkPath(lot.categoryId, lot.id) : null;
+  // A split or repacked lot's certificate names the one it was issued from (its paper and its number).
+  const [parent] = c.parentId
+    ? await db
+        .select({ id: complianceCertificates.id, number: complianceCertificates.number })
+        .from(complianceCertificates)
+        .where(eq(complianceCertificates.id, c.parentId))
+    : [];
   const origin = env().APP_ORIGIN ?? new URL(request.url).origin;
   let qrSvg: string | null = null;
   if (tracePath) {
@@ -55,6 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         hasFile: c.fileKey !== null,
         issuedAt: c.issuedAt.toISOString(),
         revoked: c.revokedAt !== null,
+        parent: parent ?? null,
       },
       tracePath,
       qrSvg,
@@ -132,6 +140,19 @@ export default function CertificatePage() {
             {row(t('compliance.field.promisingParty'), c.promisingParty, 'certificate-party')}
             {c.contactPhone ? row(t('compliance.field.contactPhone'), c.contactPhone) : null}
             {row(t('compliance.field.issuedAt'), issuedOn)}
+            {c.parent ? (
+              <div className="grid grid-cols-[7.5rem_1fr] gap-2 border-b border-slate-300 py-1.5 sm:grid-cols-[9rem_1fr]">
+                <dt className="text-slate-600">{t('compliance.field.parent')}</dt>
+                <dd className="min-w-0 font-medium" data-testid="certificate-parent">
+                  <Link
+                    to={`/certificates/${c.parent.id}`}
+                    className="text-sea-700 underline print:text-inherit print:no-underline"
+                  >
+                    {c.parent.number}
+                  </Link>
+                </dd>
+              </div>
+            ) : null}
           </dl>
           {qrSvg ? (
             <figure className="mx-auto w-36 shrink-0 text-center sm:mx-0">

@@ -99,6 +99,31 @@ test('a verified seller issues a 合格证 and the lot’s public trace shows it
       return href ?? '';
     });
 
+  await test.step('splitting part of the lot gives the new lot its own certificate, issued from this one', async () => {
+    await seller.goto('/sell?status=live');
+    await seller.getByRole('link', { name: LOT_TITLE, exact: true }).first().click();
+    await expect(seller).toHaveURL(/\/sell\/[^/]+\/edit$/);
+    const sourceEdit = seller.url();
+    await seller.getByRole('link', { name: '拆分或改包装' }).click();
+    await waitForHydration(seller);
+    await seller.getByLabel('拆出数量').fill('abc');
+    await seller.getByRole('button', { name: '拆出新批次' }).click();
+    await expect(seller.getByText('请输入数字')).toBeVisible();
+    await seller.getByLabel('拆出数量').fill('500');
+    await seller.getByLabel('单位').selectOption({ label: '公斤' });
+    await shoot(seller, 'lot-split');
+    await seller.getByRole('button', { name: '拆出新批次' }).click();
+    await expect(seller.getByText('合格证已随批次开具')).toBeVisible();
+    await expect(seller).toHaveURL(/\/sell\/[^/]+\/edit$/);
+    expect(seller.url()).not.toBe(sourceEdit);
+    await seller.getByRole('link', { name: '承诺达标合格证' }).click();
+    const row = seller.getByTestId('certificate-list').locator('li').filter({ hasText: PARTY }).first();
+    await expect(row).toContainText(/HG-\d{4}-\d{6}/);
+    await expect(row).not.toContainText(number);
+    await row.getByRole('link', { name: '查看并打印' }).click();
+    await expect(seller.getByTestId('certificate-parent')).toHaveText(number);
+  });
+
   await test.step('an anonymous visitor sees the certificate on the lot’s public trace', async () => {
     const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 } });
     const visitor = await context.newPage();
