@@ -47,6 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       statusReason: reasons.get(listing.id) ?? null,
       displayUnit: listing.displayUnit,
       caseNetGrams: listing.caseNetGrams,
+      splitFrom: listing.splitFrom,
     },
     category: categoryView(lot.category),
     values: lot.values,
@@ -113,6 +114,14 @@ export default function EditListing() {
           </p>
         ) : null}
         {canEdit ? null : <p className="text-sm text-slate-600">{t('sell.edit.readOnly')}</p>}
+        {listing.splitFrom ? (
+          <p className="text-sm text-slate-600">
+            {t('sell.split.from')}{' '}
+            <Link to={`/sell/${listing.splitFrom}/edit`} className="text-sea-700 underline">
+              {listing.splitFrom}
+            </Link>
+          </p>
+        ) : null}
         <div className="flex flex-wrap gap-x-5 gap-y-2">
           {canEdit && listing.status === 'live' ? (
             <Link to={`/sell/${listing.id}/auction`} className="text-sm text-sea-700 underline">
