@@ -24,26 +24,13 @@ import { action as categoriesAction } from '../../app/routes/operator.categories
 import { action as certificatesAction } from '../../app/routes/sell.$listingId.certificates';
 import { categoryGtin, lotCodeOf } from '../../app/trace/epcis';
 import { seedDemoMarket } from '../../db/seed';
+import { ISSUE_FORM } from '../support/certificates';
 import { ORIGIN, call, formRequest, getRequest } from '../support/http';
 import { type Seller, liveShrimpLot, shrimpLot, verifiedSeller } from '../support/listings';
 
 const args = (request: Request, params: Record<string, string> = {}) => ({ request, params, context: {} });
 
-/** The issue form as a seller fills it: every promise ticked, one basis. */
-const ISSUE = {
-  intent: 'issue',
-  productName: '南美白对虾',
-  quantity: '1000',
-  unit: 'kg',
-  origin: '广东湛江东海岛',
-  productionDate: '2026-01-05',
-  promisingParty: '湛江海兴水产养殖场',
-  contactPhone: '13800138000',
-  'commit.no_banned_substances': 'on',
-  'commit.residues_within_limits': 'on',
-  'commit.truthful': 'on',
-  'basis.self_test': 'on',
-};
+const ISSUE: Record<string, string> = { ...ISSUE_FORM };
 
 let seller: Seller;
 let other: Seller;

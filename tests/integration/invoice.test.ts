@@ -1,7 +1,7 @@
 // Invoices of completed orders through their real loaders: who may see them, the copy and language, totals, and the PDF's text.
 import { createHash, randomBytes } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
 import { invoices, listings, memberships, orders, organisations, users } from '../../db/schema';
@@ -20,7 +20,7 @@ import { loader as invoiceLoader } from '../../app/routes/orders_.$orderId.invoi
 import { action as invoiceAction, loader as invoiceLoader2 } from '../../app/routes/orders_.$orderId.invoice';
 import { loader as pdfLoader } from '../../app/routes/orders_.$orderId.invoice[.]pdf';
 import { loader as xmlLoader } from '../../app/routes/orders_.$orderId.invoice[.]xml';
-import { processSettlementJob } from '../../workers/settlement';
+import { completedOrder } from '../support/completed-order';
 import { ORIGIN, call, formRequest } from '../support/http';
 import { liveShrimpLot, verifiedSeller } from '../support/listings';
 
@@ -42,33 +42,6 @@ async function member(kind: 'buyer' | 'operator', name: string, city: string): P
     .values({ id: ids.userId, email: `inv-${tag}@example.test`, name: '测试', passwordHash: 'x' });
   await db.insert(memberships).values({ orgId: ids.orgId, userId: ids.userId, role: 'trader' });
   return signIn(ids);
-}
-
-/** Buys 500 kg, weighs 492 kg at hand-over, and lets the inspection window pass: a completed order. */
-async function completedOrder(seller: Member, buyer: Member): Promise<string> {
-  const lot = await liveShrimpLot(db, seller, '2000');
-  const placed = await placeBuyNow({
-    buyerOrgId: buyer.orgId,
-    actorUserId: buyer.userId,
-    form: { listingId: lot, quantity: '500', unit: 'kg', tolerancePercent: 3 },
-  });
-  if (!placed.ok) throw new Error(`buy failed: ${JSON.stringify(placed.errors)}`);
-  const id = placed.orderId;
-  await actOnOrder(
-    id,
-    { userId: null, parties: ['operator'] },
-    { action: 'record_payment', reference: 'ICBC 1' },
-  );
-  const asSeller = { userId: seller.userId, parties: ['seller' as const] };
-  await actOnOrder(id, asSeller, { action: 'ship' });
-  await actOnOrder(id, asSeller, { action: 'record_weight', quantity: '492', unit: 'kg' });
-  await actOnOrder(id, { userId: buyer.userId, parties: ['buyer'] }, { action: 'confirm_delivery' });
-  await db
-    .update(orders)
-    .set({ inspectionEndsAt: sql`now() - interval '1 second'` })
-    .where(eq(orders.id, id));
-  await processSettlementJob({ name: 'release-escrow', data: { orderId: id } });
-  return id;
 }
 
 function request(path: string, cookie?: string, language?: string): Request {

@@ -11,6 +11,7 @@ import { commitSessionCookie, createSession } from '../../app/lib/session.server
 import { action as certificatesAction } from '../../app/routes/sell.$listingId.certificates';
 import { action as splitAction, loader as splitLoader } from '../../app/routes/sell.$listingId.split';
 import { screeningFindings } from '../../app/trust/moderation.server';
+import { ISSUE_FORM } from '../support/certificates';
 import { call, formRequest, getRequest } from '../support/http';
 import { type Seller, liveShrimpLot, verifiedSeller } from '../support/listings';
 
@@ -45,27 +46,9 @@ describe('splitting a lot', () => {
     const source = await liveShrimpLot(db, seller, '1000', { titleZh: '拆分测试 南美白对虾 A' });
     const issued = await call(() =>
       certificatesAction(
-        args(
-          formRequest(
-            `/sell/${source}/certificates`,
-            {
-              intent: 'issue',
-              productName: '南美白对虾',
-              quantity: '1000',
-              unit: 'kg',
-              origin: '广东湛江东海岛',
-              productionDate: '2026-01-05',
-              promisingParty: '湛江海兴水产养殖场',
-              contactPhone: '13800138000',
-              'commit.no_banned_substances': 'on',
-              'commit.residues_within_limits': 'on',
-              'commit.truthful': 'on',
-              'basis.self_test': 'on',
-            },
-            { cookie: sellerCookie },
-          ),
-          { listingId: source },
-        ),
+        args(formRequest(`/sell/${source}/certificates`, { ...ISSUE_FORM }, { cookie: sellerCookie }), {
+          listingId: source,
+        }),
       ),
     );
     expect(issued.status).toBe(302);

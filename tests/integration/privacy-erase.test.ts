@@ -30,7 +30,7 @@ import { commitSessionCookie, createSession } from '../../app/lib/session.server
 import { env } from '../../app/lib/env.server';
 import { redis } from '../../app/lib/redis.server';
 import { invite, login, register } from '../../app/identity/accounts.server';
-import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
+import { placeBuyNow } from '../../app/orders/orders.server';
 import { setMarketSetting } from '../../app/market/settings.server';
 import { buildExport, requestExport } from '../../app/privacy/export.server';
 import { runRetention } from '../../app/privacy/retention.server';
@@ -39,47 +39,16 @@ import { action as deleteAction } from '../../app/routes/settings_.privacy_.dele
 import { action as leaveAction } from '../../app/routes/orgs.$orgId.leave';
 import { loader as pdfLoader } from '../../app/routes/orders_.$orderId.invoice[.]pdf';
 import { action as settingsAction } from '../../app/routes/operator.settings';
-import { processSettlementJob } from '../../workers/settlement';
+import { completedOrder } from '../support/completed-order';
 import { ORIGIN, call, formRequest } from '../support/http';
 import { checkLedgerInvariants } from '../support/ledger-invariants';
 import { buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
-
-type Party = { orgId: string; userId: string };
 
 const PASSWORD = 'erase-me-please-2026';
 
 async function cookieFor(userId: string, orgId: string | null): Promise<string> {
   const token = await createSession(db, { userId, activeOrgId: orgId });
   return (await commitSessionCookie(token)).split(';')[0];
-}
-
-/** Buys 500 kg, weighs it, lets the inspection pass and settles: a completed order with an invoice. */
-async function completedOrder(seller: Party, buyer: Party, sellerActor = seller.userId): Promise<string> {
-  const lot = await liveShrimpLot(db, seller, '2000');
-  const placed = await placeBuyNow({
-    buyerOrgId: buyer.orgId,
-    actorUserId: buyer.userId,
-    form: { listingId: lot, quantity: '500', unit: 'kg', tolerancePercent: 3 },
-  });
-  if (!placed.ok) throw new Error(`buy failed: ${JSON.stringify(placed.errors)}`);
-  const id = placed.orderId;
-  await actOnOrder(
-    id,
-    { userId: null, parties: ['operator'] },
-    { action: 'record_payment', reference: 'ICBC 1' },
-  );
-  const asSeller = { userId: sellerActor, parties: ['seller' as const] };
-  await actOnOrder(id, asSeller, { action: 'ship' });
-  await actOnOrder(id, asSeller, { action: 'record_weight', quantity: '492', unit: 'kg' });
-  await actOnOrder(id, { userId: buyer.userId, parties: ['buyer'] }, { action: 'confirm_delivery' });
-  await db
-    .update(orders)
-    .set({ inspectionEndsAt: sql`now() - interval '1 second'` })
-    .where(eq(orders.id, id));
-  await processSettlementJob({ name: 'release-escrow', data: { orderId: id } });
-  // The lot stays live with the rest of its stock: withdraw it so its seller may leave.
-  await db.execute(sql`update listings set status = 'withdrawn' where id = ${lot}`);
-  return id;
 }
 
 async function pdfHash(orderId: string, cookie: string): Promise<string> {
@@ -182,8 +151,8 @@ describe('deleting an account', () => {
     ).toHaveLength(1);
 
     // Orders on both sides: bought for my org, and sold (shipped and weighed by me) for the seller org.
-    const bought = await completedOrder(seller, me);
-    const sold = await completedOrder(seller, otherBuyer, me.userId);
+    const bought = await completedOrder(seller, me, { withdrawLot: true });
+    const sold = await completedOrder(seller, otherBuyer, { sellerActor: me.userId, withdrawLot: true });
     const sellerCookie = await cookieFor(seller.userId, seller.orgId);
     const before = { bought: await pdfHash(bought, sellerCookie), sold: await pdfHash(sold, sellerCookie) };
     const invoicesBefore = await db.select().from(invoices).orderBy(invoices.id);
@@ -405,7 +374,7 @@ describe('an organisation leaving', () => {
   it('is refused while it has live lots, then closes: members removed, invoices kept', async () => {
     const seller = await verifiedSeller(db);
     const buyer = await buyerOrg(db);
-    const order = await completedOrder(seller, buyer);
+    const order = await completedOrder(seller, buyer, { withdrawLot: true });
     const lot = await liveShrimpLot(db, seller, '300');
     const [org] = await db.select().from(organisations).where(eq(organisations.id, seller.orgId));
     const cookie = await cookieFor(seller.userId, seller.orgId);
