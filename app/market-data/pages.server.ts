@@ -36,7 +36,7 @@ export type SeriesQuery = {
 type Parsed<T> = { ok: true; query: T } | { ok: false; what: string };
 
 /** How far back the board may be asked for a day: the series pages cover a year, the board as far. */
-const OLDEST_DAYS = 730;
+export const OLDEST_DAYS = 730;
 const MAX_TEXT = 80;
 
 // A real calendar day: 2026-02-30 parses (to March 2) in JavaScript, so the round trip must give the same day.

@@ -69,6 +69,21 @@ type BoardSqlRow = {
   reference: string | null;
 };
 
+/**
+ * The latest market day before `day` with any trade, not further back than `oldest`; null when none. The board
+ * opens on it while the day has no trade yet (before the first sale of the morning, or on a quiet day).
+ */
+export async function latestTradingDayBefore(
+  db: DbOrTx,
+  day: string,
+  oldest: string,
+): Promise<string | null> {
+  const [row] = (await db.execute(
+    sql`select max(day)::text as day from market_day_aggregates where day < ${day}::date and day >= ${oldest}::date`,
+  )) as unknown as { day: string | null }[];
+  return row?.day ?? null;
+}
+
 /** The board of one market day: one row per category × grade × origin that traded that day. */
 export async function quotesBoard(
   db: DbOrTx,

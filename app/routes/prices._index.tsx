@@ -16,11 +16,12 @@ import {
   changePermille,
   gradeName,
   gradeNamesByCategory,
+  OLDEST_DAYS,
   parseBoardQuery,
   queryError,
   sortBoard,
 } from '~/market-data/pages.server';
-import { boardFilters, quotesBoard } from '~/market-data/queries.server';
+import { boardFilters, latestTradingDayBefore, quotesBoard } from '~/market-data/queries.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const today = marketToday();
@@ -29,16 +30,30 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { query } = parsed;
   const locale = await resolveLocale(request);
   const t = translator(locale);
-  const [rows, filters, gradeNames] = await Promise.all([
-    quotesBoard(db, {
-      day: query.day,
-      categoryId: query.categoryId ?? undefined,
-      origin: query.origin ?? undefined,
-      grade: query.grade ?? undefined,
-    }),
+  const filter = {
+    categoryId: query.categoryId ?? undefined,
+    origin: query.origin ?? undefined,
+    grade: query.grade ?? undefined,
+  };
+  const [todays, filters, gradeNames] = await Promise.all([
+    quotesBoard(db, { day: query.day, ...filter }),
     boardFilters(db),
     gradeNamesByCategory(db),
   ]);
+  // Asked for no day and today has no trade yet (the first sales come at dawn): the latest trading day's board,
+  // said so above the table, rather than an empty page.
+  let rows = todays;
+  let noTradesOn: string | null = null;
+  if (rows.length === 0 && !new URL(request.url).searchParams.get('day')) {
+    const latest = await latestTradingDayBefore(db, today, addDays(today, -OLDEST_DAYS));
+    if (latest) {
+      rows = await quotesBoard(db, { day: latest, ...filter });
+      if (rows.length > 0) {
+        noTradesOn = today;
+        query.day = latest;
+      }
+    }
+  }
   const board = sortBoard(
     rows.map((row, order) => ({
       order,
@@ -67,6 +82,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     query,
     today,
+    noTradesOn,
     previousDay: addDays(query.day, -1),
     rows: board,
     categories: filters.categories.map((c) => ({
@@ -91,7 +107,8 @@ const SORTABLE: Column[] = [
 ];
 
 export default function PricesBoard() {
-  const { query, today, previousDay, rows, categories, origins, grades } = useLoaderData<typeof loader>();
+  const { query, today, noTradesOn, previousDay, rows, categories, origins, grades } =
+    useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const unit = query.unit;
@@ -146,6 +163,14 @@ export default function PricesBoard() {
         />
       </PageHeader>
       <p className="-mt-4 mb-4 text-sm text-slate-600">{t('prices.intro', { day: query.day })}</p>
+      {noTradesOn ? (
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          {t('prices.latestDay', { today: noTradesOn, day: query.day })}
+        </p>
+      ) : null}
 
       <Form
         method="get"

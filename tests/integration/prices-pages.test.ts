@@ -1,5 +1,6 @@
 // The quotes board and chart pages over HTTP against the real build: figures from known trades, filters, 斤, sort,
 // the CSV download, and 404/400 for what does not exist or does not parse.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
 import { marketTrades } from '../../db/schema';
@@ -225,5 +226,21 @@ describe('/prices/<category>/<grade>', () => {
       expect((await get(`${shrimp}/csv?${query}`)).status, query).toBe(400);
     }
     expect((await get('/prices/whiteleg-shrimp/a%00b')).status).toBe(400);
+  });
+});
+
+describe('/prices before the day’s first trade', () => {
+  it('opens on the latest trading day and says so; asked for today, today stays empty', async () => {
+    // Last in the file: today's trades go, as at dawn before the first sale.
+    await db.delete(marketTrades).where(eq(marketTrades.day, today));
+    await rebuildMarketAggregates(db);
+    const html = await page('/prices');
+    expect(html).toContain(`今天（${today}）还没有成交，下面是最近一个交易日 ${yesterday} 的行情。`);
+    expect(boardRows(html)).toEqual([expect.stringContaining('南美白对虾')]);
+    expect(boardRows(html)[0]).toContain('35.00');
+    const asked = await page(`/prices?day=${today}`);
+    expect(boardRows(asked)).toEqual([]);
+    expect(asked).toContain(`${today} 还没有成交`);
+    expect(asked).not.toContain('最近一个交易日');
   });
 });
