@@ -109,7 +109,14 @@ async function place(
   await ticket.getByLabel('价格（元/单位）').fill(order.price);
   await ticket.getByLabel('数量（单位）').fill(order.quantity);
   await ticket.getByRole('button', { name: '提交委托' }).click();
-  await expect(page.getByRole('status').filter({ hasText: '委托已提交' }).first()).toBeVisible();
+  // The order in 我的委托 is what placing it means. Not the toast: a book update pushed by the live feed while the
+  // post's redirect is still loading can revalidate the page first and take the one-time toast (seen under CI load).
+  const row = page
+    .getByTestId('my-orders')
+    .locator('tbody tr')
+    .filter({ hasText: `¥${Number(order.price).toFixed(2)}` })
+    .filter({ hasText: `/${order.quantity}` });
+  await expect(row.first()).toBeVisible({ timeout: 15_000 });
 }
 
 test('集合竞价以同一价格开盘，连续交易成交一笔 IOC，成交生成的订单买卖双方可见', async ({ browser }) => {
