@@ -24,9 +24,9 @@ import {
 } from '../../db/schema';
 import { env } from '../lib/env.server';
 import { log } from '../lib/log.server';
+import { enqueue } from '../lib/outbox.server';
 import { attempt } from '../lib/rate-limit.server';
 import { redis } from '../lib/redis.server';
-import { storage } from '../lib/storage.server';
 import { hashToken } from '../lib/session.server';
 import { finishPrivacyRequest, logPrivacyRequest } from './requests.server';
 
@@ -252,12 +252,14 @@ export async function eraseAccount(userId: string): Promise<ErasureResult> {
       await closeOrgRows(tx, tie.orgId);
       closedOrgs.push(tie.orgId);
     }
-    const exportFiles = (
-      await tx
-        .delete(privacyExports)
-        .where(eq(privacyExports.userId, userId))
-        .returning({ fileKey: privacyExports.fileKey })
-    ).flatMap((e) => (e.fileKey ? [e.fileKey] : []));
+    // Their data exports end now: a queued one is never built, and the zips go by the sweep job sent through the
+    // outbox with this commit (a crash after the commit still leaves the job, and the rows that name the files).
+    const endedExports = await tx
+      .update(privacyExports)
+      .set({ status: 'expired', expiresAt: sql`now()` })
+      .where(and(eq(privacyExports.userId, userId), sql`${privacyExports.status} <> 'expired'`))
+      .returning({ fileKey: privacyExports.fileKey });
+    if (endedExports.some((e) => e.fileKey)) await enqueue(tx, 'privacy', 'sweep-exports', {});
     const removed = {
       auditPersonal: (
         await tx
@@ -278,8 +280,7 @@ export async function eraseAccount(userId: string): Promise<ErasureResult> {
       preferences: (
         await tx.delete(notificationPreferences).where(eq(notificationPreferences.userId, userId)).returning()
       ).length,
-      // Their data exports: the rows here, the zips in storage once this commits.
-      exports: exportFiles.length,
+      exports: endedExports.length,
       consents: (await tx.delete(userConsents).where(eq(userConsents.userId, userId)).returning()).length,
       emails: (
         await tx
@@ -314,14 +315,9 @@ export async function eraseAccount(userId: string): Promise<ErasureResult> {
       .where(eq(users.id, userId));
     const swept = await sweepPersonalValues(tx, values, pseudonym);
     await finishPrivacyRequest(tx, requestId, { status: 'done', detail: { ...removed, closedOrgs, swept } });
-    return { ok: true as const, pseudonym, needles: [...values, loginTag(email)], exportFiles };
+    return { ok: true as const, pseudonym, needles: [...values, loginTag(email)] };
   });
   if (!outcome.ok) return outcome;
-  for (const key of outcome.exportFiles) {
-    await storage()
-      .delete(key)
-      .catch((error: unknown) => log.error({ err: error, userId }, 'erasure: export file not deleted'));
-  }
   // After the commit: Redis is not part of the transaction, and a scrub that fails is logged, not undone.
   await scrubRedis(outcome.needles).catch((error: unknown) =>
     log.error({ err: error, userId }, 'erasure: redis scrub failed'),

@@ -145,7 +145,7 @@ export async function buildExport(db: DbOrTx, exportId: string): Promise<'built'
   const key = exportFileKey(exportId);
   await storage().put(key, zip, 'application/zip');
   const now = new Date();
-  await db.transaction(async (tx) => {
+  const stored = await db.transaction(async (tx) => {
     const [ready] = await tx
       .update(privacyExports)
       .set({
@@ -158,7 +158,7 @@ export async function buildExport(db: DbOrTx, exportId: string): Promise<'built'
       })
       .where(and(eq(privacyExports.id, exportId), eq(privacyExports.status, 'queued')))
       .returning({ requestId: privacyExports.requestId });
-    if (!ready) return;
+    if (!ready) return false;
     if (ready.requestId)
       await finishPrivacyRequest(tx, ready.requestId, {
         status: 'done',
@@ -172,7 +172,13 @@ export async function buildExport(db: DbOrTx, exportId: string): Promise<'built'
       subject: { type: 'privacy_export', id: exportId },
       dedupeKey: `privacy-export:${exportId}`,
     });
+    return true;
   });
+  // Ended while it was being built (the account was erased): its file is nobody's.
+  if (!stored) {
+    await storage().delete(key);
+    return 'skipped';
+  }
   return 'built';
 }
 

@@ -17,6 +17,7 @@ import {
   notifications,
   orders,
   organisations,
+  outbox,
   privacyExports,
   privacyRequests,
   sessions,
@@ -39,6 +40,7 @@ import { action as deleteAction } from '../../app/routes/settings_.privacy_.dele
 import { action as leaveAction } from '../../app/routes/orgs.$orgId.leave';
 import { loader as pdfLoader } from '../../app/routes/orders_.$orderId.invoice[.]pdf';
 import { action as settingsAction } from '../../app/routes/operator.settings';
+import { processPrivacyJob } from '../../workers/privacy';
 import { completedOrder } from '../support/completed-order';
 import { ORIGIN, call, formRequest } from '../support/http';
 import { checkLedgerInvariants } from '../support/ledger-invariants';
@@ -234,8 +236,21 @@ describe('deleting an account', () => {
     );
 
     expect(await findEverywhere([email, name])).toEqual([]);
-    expect(await db.select().from(privacyExports).where(eq(privacyExports.userId, me.userId))).toEqual([]);
+    // The export ended with the account; its zip goes by the sweep job the erasure sent through the outbox.
+    expect(
+      (await db.select().from(privacyExports).where(eq(privacyExports.userId, me.userId))).map(
+        (e) => e.status,
+      ),
+    ).toEqual(['expired']);
+    expect(
+      await db
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.queue, 'privacy'), eq(outbox.name, 'sweep-exports'))),
+    ).toHaveLength(1);
+    expect(await processPrivacyJob({ name: 'sweep-exports', data: {} })).toEqual({ expired: 1 });
     expect(await storage().get(built.fileKey)).toBeNull();
+    expect(await buildExport(db, requested.exportId)).toBe('skipped');
     const [after] = await db.select().from(users).where(eq(users.id, me.userId));
     expect(after.erasedAt).not.toBeNull();
     expect(after.passwordHash).toBeNull();
