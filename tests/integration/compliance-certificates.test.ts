@@ -15,7 +15,6 @@ import {
   currentCertificate,
   purgeExpiredCertificates,
 } from '../../app/compliance/certificates.server';
-import { commitSessionCookie, createSession } from '../../app/lib/session.server';
 import { ListingError, changeListingStatus } from '../../app/listings/listings.server';
 import { loader as traceLoader } from '../../app/routes/01.$gtin.10.$lot';
 import { loader as certificateLoader } from '../../app/routes/certificates.$certificateId';
@@ -25,6 +24,7 @@ import { action as certificatesAction } from '../../app/routes/sell.$listingId.c
 import { categoryGtin, lotCodeOf } from '../../app/trace/epcis';
 import { seedDemoMarket } from '../../db/seed';
 import { ISSUE_FORM } from '../support/certificates';
+import { sessionCookieOf } from '../support/session';
 import { ORIGIN, call, formRequest, getRequest } from '../support/http';
 import { type Seller, liveShrimpLot, shrimpLot, verifiedSeller } from '../support/listings';
 
@@ -38,12 +38,6 @@ let sellerCookie: string;
 let otherCookie: string;
 let lotId: string;
 
-async function cookieOf(who: Seller) {
-  return (
-    await commitSessionCookie(await createSession(db, { userId: who.userId, activeOrgId: who.orgId }))
-  ).split(';')[0];
-}
-
 const issue = (listingId: string, fields: Record<string, string>, cookie = sellerCookie) =>
   call(() =>
     certificatesAction(
@@ -56,8 +50,8 @@ beforeAll(async () => {
   await db.transaction((tx) => seedDemoMarket(tx));
   seller = await verifiedSeller(db);
   other = await verifiedSeller(db);
-  sellerCookie = await cookieOf(seller);
-  otherCookie = await cookieOf(other);
+  sellerCookie = await sessionCookieOf(seller);
+  otherCookie = await sessionCookieOf(other);
   lotId = await liveShrimpLot(db, seller, '1000', { titleZh: '合格证测试 南美白对虾' });
 });
 
@@ -184,7 +178,7 @@ describe('a category that requires a certificate', () => {
       .select({ id: users.id })
       .from(users)
       .where(eq(users.email, 'operator@wharf.test'));
-    const operator = await cookieOf({ userId: user.id, orgId: 'org_operator' });
+    const operator = await sessionCookieOf({ userId: user.id, orgId: 'org_operator' });
     const form = {
       id: 'sea-cucumber-cert',
       group: 'seafood',

@@ -7,11 +7,11 @@ import { db } from '../../db/client';
 import { complianceCertificates, listings, priceTiers } from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
 import { currentCertificate } from '../../app/compliance/certificates.server';
-import { commitSessionCookie, createSession } from '../../app/lib/session.server';
 import { action as certificatesAction } from '../../app/routes/sell.$listingId.certificates';
 import { action as splitAction, loader as splitLoader } from '../../app/routes/sell.$listingId.split';
 import { screeningFindings } from '../../app/trust/moderation.server';
 import { ISSUE_FORM } from '../support/certificates';
+import { sessionCookieOf } from '../support/session';
 import { call, formRequest, getRequest } from '../support/http';
 import { type Seller, liveShrimpLot, verifiedSeller } from '../support/listings';
 
@@ -22,12 +22,6 @@ let other: Seller;
 let sellerCookie: string;
 let otherCookie: string;
 
-async function cookieOf(who: Seller) {
-  return (
-    await commitSessionCookie(await createSession(db, { userId: who.userId, activeOrgId: who.orgId }))
-  ).split(';')[0];
-}
-
 const split = (listingId: string, fields: Record<string, string>, cookie = sellerCookie) =>
   call(() => splitAction(args(formRequest(`/sell/${listingId}/split`, fields, { cookie }), { listingId })));
 
@@ -37,8 +31,8 @@ beforeAll(async () => {
   await db.transaction((tx) => seedDemoMarket(tx));
   seller = await verifiedSeller(db);
   other = await verifiedSeller(db);
-  sellerCookie = await cookieOf(seller);
-  otherCookie = await cookieOf(other);
+  sellerCookie = await sessionCookieOf(seller);
+  otherCookie = await sessionCookieOf(other);
 });
 
 describe('splitting a lot', () => {

@@ -27,7 +27,6 @@ import {
   vehicles,
 } from '../../db/schema';
 import { appendAudit, verifyAuditChain } from '../../app/lib/audit.server';
-import { commitSessionCookie, createSession } from '../../app/lib/session.server';
 import { env } from '../../app/lib/env.server';
 import { redis } from '../../app/lib/redis.server';
 import { invite, login, register } from '../../app/identity/accounts.server';
@@ -42,16 +41,12 @@ import { loader as pdfLoader } from '../../app/routes/orders_.$orderId.invoice[.
 import { action as settingsAction } from '../../app/routes/operator.settings';
 import { processPrivacyJob } from '../../workers/privacy';
 import { completedOrder } from '../support/completed-order';
+import { sessionCookieOf } from '../support/session';
 import { ORIGIN, call, formRequest } from '../support/http';
 import { checkLedgerInvariants } from '../support/ledger-invariants';
 import { buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
 
 const PASSWORD = 'erase-me-please-2026';
-
-async function cookieFor(userId: string, orgId: string | null): Promise<string> {
-  const token = await createSession(db, { userId, activeOrgId: orgId });
-  return (await commitSessionCookie(token)).split(';')[0];
-}
 
 async function pdfHash(orderId: string, cookie: string): Promise<string> {
   const request = new Request(`${ORIGIN}/orders/${orderId}/invoice.pdf`, {
@@ -155,7 +150,7 @@ describe('deleting an account', () => {
     // Orders on both sides: bought for my org, and sold (shipped and weighed by me) for the seller org.
     const bought = await completedOrder(seller, me, { withdrawLot: true });
     const sold = await completedOrder(seller, otherBuyer, { sellerActor: me.userId, withdrawLot: true });
-    const sellerCookie = await cookieFor(seller.userId, seller.orgId);
+    const sellerCookie = await sessionCookieOf(seller);
     const before = { bought: await pdfHash(bought, sellerCookie), sold: await pdfHash(sold, sellerCookie) };
     const invoicesBefore = await db.select().from(invoices).orderBy(invoices.id);
 
@@ -211,7 +206,7 @@ describe('deleting an account', () => {
     if (!built?.fileKey) throw new Error('export not stored');
     expect(await storage().get(built.fileKey)).not.toBeNull();
 
-    const myCookie = await cookieFor(me.userId, me.orgId);
+    const myCookie = await sessionCookieOf(me);
     const wrong = await call(() =>
       deleteAction({
         request: formRequest('/settings/privacy/delete', { password: 'nope' }, { cookie: myCookie }),
@@ -338,7 +333,7 @@ describe('deleting an account', () => {
       form: { listingId: lot, quantity: '100', unit: 'kg', tolerancePercent: 0 },
     });
     expect(placed.ok).toBe(true);
-    const cookie = await cookieFor(me.userId, me.orgId);
+    const cookie = await sessionCookieOf(me);
     const snapshot = async () => ({
       user: await db.select().from(users).where(eq(users.id, me.userId)),
       sessions: (await db.select().from(sessions).where(eq(sessions.userId, me.userId))).length,
@@ -392,7 +387,7 @@ describe('an organisation leaving', () => {
     const order = await completedOrder(seller, buyer, { withdrawLot: true });
     const lot = await liveShrimpLot(db, seller, '300');
     const [org] = await db.select().from(organisations).where(eq(organisations.id, seller.orgId));
-    const cookie = await cookieFor(seller.userId, seller.orgId);
+    const cookie = await sessionCookieOf(seller);
     const post = (name: string) =>
       call(() =>
         leaveAction({
@@ -410,7 +405,7 @@ describe('an organisation leaving', () => {
     expect(await db.select().from(memberships).where(eq(memberships.orgId, seller.orgId))).toHaveLength(1);
 
     // A trader may not close it.
-    const traderCookie = await cookieFor(buyer.userId, buyer.orgId);
+    const traderCookie = await sessionCookieOf(buyer);
     const asTrader = await call(() =>
       leaveAction({
         request: formRequest(`/orgs/${buyer.orgId}/leave`, { name: 'x' }, { cookie: traderCookie }),
@@ -538,7 +533,7 @@ describe('the retention periods on the operator’s settings page', () => {
       .insert(users)
       .values({ id: `usr_op${tag}`, email: `op-${tag}@example.test`, name: '市场办', passwordHash: 'x' });
     await db.insert(memberships).values({ orgId: `org_op${tag}`, userId: `usr_op${tag}`, role: 'owner' });
-    const cookie = await cookieFor(`usr_op${tag}`, `org_op${tag}`);
+    const cookie = await sessionCookieOf({ userId: `usr_op${tag}`, orgId: `org_op${tag}` });
     const post = (fields: Record<string, string>) =>
       call(() =>
         settingsAction({
