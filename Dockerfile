@@ -30,5 +30,5 @@ COPY --from=build /app /app
 RUN mkdir -p /data/storage && chown node:node /data/storage
 USER node
 EXPOSE 3000
-# The web process by default; the worker runs `node_modules/.bin/tsx workers/index.ts`.
-CMD ["node_modules/.bin/tsx", "server.ts"]
+# The web process by default; the worker runs `node build/worker.js` (both bundled by `npm run build`, ADR 0047).
+CMD ["node", "build/web.js"]

@@ -1,5 +1,6 @@
 // The web process: Express around Remix, with security headers, request logs, health, metrics and live events.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,7 +30,12 @@ import { unreadCount } from './app/notify/inbox.server';
 import { BULL_BOARD_PATH, bullBoardRouter, operatorsOnly } from './app/trust/bull-board.server';
 import { queue, queueNames } from './workers/queues';
 
-const root = path.dirname(fileURLToPath(import.meta.url));
+/** The repository root: this file's folder when run from source, the folder above when bundled into build/web.js. */
+const root = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
 
 const registry = new client.Registry();
 client.collectDefaultMetrics({ register: registry, prefix: 'wharf_' });

@@ -2,8 +2,9 @@
 //   npm run dev                      the market at http://localhost:3000 with demo data
 //   tsx scripts/dev.ts --port 3100 --database wharf_e2e --fresh --no-build   (how the e2e tests run it)
 import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { buildApp, processBundles } from './build';
 import { ensureDatabase } from './databases';
 import { ensurePostgres, ensureRedis, repoRoot } from './services';
 
@@ -20,7 +21,6 @@ const { values: args } = parseArgs({
 });
 
 const say = (msg: string) => process.stderr.write(`\x1b[36m[wharf]\x1b[0m ${msg}\n`);
-const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
 
 const pg = await ensurePostgres(say);
 const redisService = await ensureRedis(say);
@@ -64,15 +64,11 @@ try {
   Object.assign(process.env, env);
 
   if (!args['no-build']) {
-    say('building the app (remix build)…');
-    // Not spawnSync: this process may own the embedded PostgreSQL, whose output must keep being read.
-    const status = await new Promise<number | null>((resolve) =>
-      spawn(bin('remix'), ['build'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'], env }).on(
-        'exit',
-        resolve,
-      ),
-    );
-    if (status !== 0) throw new Error('remix build failed');
+    say('building the app (remix build, then the web and worker bundles)…');
+    await buildApp(env);
+  } else {
+    const missing = Object.values(processBundles).filter((file) => !existsSync(file));
+    if (missing.length > 0) throw new Error(`${missing.join(', ')} missing: run npm run build first`);
   }
 
   say('applying migrations…');
@@ -94,8 +90,8 @@ try {
   const CRASH_WINDOW_MS = 60_000;
   const crashes = new Map<string, number[]>();
   const run = (name: string, script: string) => {
-    // Node itself with the tsx loader, not the tsx wrapper, so signals reach the process that owns the pools.
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    // Plain node on the bundle (ADR 0047), so signals reach the process that owns the pools.
+    const child = spawn(process.execPath, [script], {
       cwd: repoRoot,
       env: { ...env, WHARF_SERVICE: name },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -148,8 +144,8 @@ try {
     });
     children.push(child);
   };
-  run('web', 'server.ts');
-  if (!args['no-workers']) run('worker', 'workers/index.ts');
+  run('web', processBundles.web);
+  if (!args['no-workers']) run('worker', processBundles.worker);
   say(`market at http://localhost:${args.port} (Ctrl-C stops everything)`);
 } catch (error) {
   say(`could not start: ${(error as Error).message}`);

@@ -97,7 +97,7 @@ try {
     'outage',
   ]);
   if (!vitestOnly) {
-    if (await run('building the app for end-to-end tests', bin('remix'), ['build'])) {
+    if (await run('building the app for end-to-end tests', bin('tsx'), ['scripts/build.ts'])) {
       await run('playwright: end-to-end tests in Chromium', bin('playwright'), ['test']);
     }
   }

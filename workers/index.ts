@@ -1,4 +1,5 @@
 // The worker process: one BullMQ Worker per queue plus the outbox relay, with graceful shutdown.
+import { pathToFileURL } from 'node:url';
 import { type Processor, Worker } from 'bullmq';
 import { closeDb } from '../db/client';
 import { env } from '../app/lib/env.server';
@@ -77,7 +78,7 @@ export async function startWorkers() {
   };
 }
 
-if (process.argv[1]?.endsWith('workers/index.ts') || process.argv[1]?.endsWith('workers/index.js')) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.env.WHARF_SERVICE ??= 'worker';
   // The same outage guard as the web process (ADR 0027): a database restart replaces the pool, never exits.
   const { installDriverCrashGuard, startDbWatch } = await import('../db/health');

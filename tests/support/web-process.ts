@@ -1,7 +1,8 @@
-// A real web process (server.ts over the built app) with this test file's environment, its output kept.
+// A real web process (the bundled server.ts over the built app) with this test file's environment, its output kept.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { repoRoot } from '../../scripts/services';
+import { processBundles } from '../../scripts/build';
 import { ensureAppBuild } from './app-build';
 
 export async function freePort(): Promise<number> {
@@ -22,12 +23,12 @@ export type WebProcess = {
   stop: () => Promise<void>;
 };
 
-/** Starts `server.ts` on a free port and waits until /healthz answers; `output()` is its stdout and stderr. */
+/** Starts the web process (build/web.js, as the market runs it) on a free port and waits until /healthz answers; `output()` is its stdout and stderr. */
 export async function startWeb(extraEnv: Record<string, string> = {}): Promise<WebProcess> {
   ensureAppBuild();
   const port = await freePort();
   const chunks: Buffer[] = [];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, [processBundles.web], {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), WHARF_SERVICE: 'web', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,13 +1,16 @@
 // Real worker processes for crash tests, started and killed like a machine would, and a poll-until helper.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { processBundles } from '../../scripts/build';
 import { repoRoot } from '../../scripts/services';
+import { ensureAppBuild } from './app-build';
 
 const running = new Set<ChildProcess>();
 
-/** Starts `workers/index.ts` with this test file's environment (its database, Redis prefix, …) plus `extraEnv`. */
+/** Starts the worker process with this test file's environment (its database, Redis prefix, …) plus `extraEnv`. */
 export function startWorker(extraEnv: Record<string, string> = {}) {
-  // Node itself (not the tsx wrapper process), so the signal a test sends reaches the worker.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'workers/index.ts'], {
+  // The bundle the market runs (build/worker.js), by node itself, so the signal a test sends reaches the worker.
+  ensureAppBuild();
+  const child = spawn(process.execPath, [processBundles.worker], {
     cwd: repoRoot,
     env: { ...process.env, WORKER_LOCK_MS: '1500', LOG_LEVEL: 'error', WHARF_SERVICE: 'worker', ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
