@@ -106,7 +106,7 @@ export function isLocale(value: unknown): value is Locale {
 
 /**
  * The one i18next instance of the process (server) or page (browser). It holds no language state that a
- * request could change: every translation goes through `getFixedT(locale)`.
+ * request could change; `translator` reads the same strings directly (below).
  */
 export const i18n = createInstance();
 void i18n.init({
@@ -130,9 +130,19 @@ void i18n.init({
   missingInterpolationHandler: (_text: string, match: RegExpExecArray) => match[0],
 });
 
+/**
+ * Each locale's strings as added, for `translator`'s direct lookups: i18next's own `t` resolved the language
+ * hierarchy and built its option objects on every call, which cost a market page of 24 lots about an eighth of
+ * its render time (issue #22, `ssr-market`). i18next keeps the same bundles; tests/unit/i18n-translate.test.ts
+ * checks that every key translates here exactly as i18next translates it.
+ */
+const dictionaries = new Map<Locale, Record<string, string>>();
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
 /** Adds one locale's strings (the server adds both at start; the browser adds its reader's before hydration). */
 export function addLocaleResources(locale: Locale, resources: Record<string, string>): void {
   i18n.addResourceBundle(locale, 'translation', resources, true, true);
+  dictionaries.set(locale, { ...dictionaries.get(locale), ...resources });
 }
 
 export function hasLocaleResources(locale: Locale): boolean {
@@ -147,16 +157,49 @@ if (server.dictionaries) {
 /** Every dictionary (server only: undefined in the browser), for the completeness tests. */
 export const allMessages = server.dictionaries;
 
-type LooseT = (key: string, options?: Record<string, unknown>) => string;
+/** A placeholder as i18next reads one with our `{`/`}` delimiters: the name is trimmed. */
+const PLACEHOLDER = /\{(.+?)\}/g;
+
+function pluralSuffix(locale: Locale, count: number): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(count);
+}
+
+/**
+ * The string for a key as i18next resolves it: the reader's locale, then the default one; in each, the plural
+ * form for `count` (`x_one`, `x_other`) before the bare key. Undefined when no locale has it.
+ */
+function lookup(codes: readonly Locale[], key: string, count: number | undefined): string | undefined {
+  for (const code of codes) {
+    const dictionary = dictionaries.get(code);
+    if (!dictionary) continue;
+    if (count !== undefined) {
+      const plural = dictionary[`${key}_${pluralSuffix(code, count)}`];
+      if (plural !== undefined) return plural;
+    }
+    const found = dictionary[key];
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
 
 export function translator(locale: Locale): Translate {
-  const fixed = i18n.getFixedT(locale) as unknown as LooseT;
+  const codes: readonly Locale[] = locale === DEFAULT_LOCALE ? [locale] : [locale, DEFAULT_LOCALE];
   const t = (key: MessageKey, params?: Params) => {
-    if (!params) return fixed(key);
-    // Values go through `replace` so a placeholder named like an i18next option (context, ns, lng) stays a value.
-    return fixed(key, {
-      replace: params,
-      count: typeof params.count === 'number' ? params.count : undefined,
+    if (!params) return lookup(codes, key, undefined) ?? key;
+    const count = typeof params.count === 'number' ? params.count : undefined;
+    const text = lookup(codes, key, count);
+    if (text === undefined) return key;
+    // One pass: a value that itself holds `{x}` is not read again (i18next's skipOnVariables); a placeholder
+    // without a value stays visible ("Welcome, {name}").
+    return text.replace(PLACEHOLDER, (match, name: string) => {
+      const value = (params as Record<string, unknown>)[name.trim()];
+      if (value === undefined) return match;
+      return value === null ? '' : String(value);
     });
   };
   return t as Translate;
