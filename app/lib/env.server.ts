@@ -10,6 +10,9 @@ const schema = z
       .string({ required_error: 'is required (npm run dev sets it when it starts PostgreSQL)' })
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /** How long a web process may reuse which lots a market search found while the market's search version is
+     * unchanged (ADR 0047); 0 turns the reuse off. */
+    MARKET_SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')

@@ -1,5 +1,5 @@
 // The market's read side: search over live lots with filters, sorts and pages, and one lot as a given viewer may see it.
-import { type SQL, and, asc, eq, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import {
   type ColdChainClass,
@@ -17,6 +17,7 @@ import { type QuantityUnit, toBase } from '../lib/units';
 import { type AttributeDefinition, parseAttributes } from './catalogue';
 import { marketToday } from './form.server';
 import { PUBLIC_STATUSES } from './listings.server';
+import { type SearchHits, cachedSearch } from './search-cache.server';
 import { queryText } from './search-text';
 
 export const PAGE_SIZE = 24;
@@ -176,89 +177,68 @@ function effectiveSort(filters: MarketFilters, tsquery: string | null): MarketSo
 }
 
 /**
- * Live lots matching the filters, one page of them with the total. One statement: an inner query
- * picks the page's ids with sort keys and a window count of every match, the outer one joins the
- * details of those 24 rows only. A page past the end costs one more count.
+ * Live lots matching the filters, one page of them with the total. First which lots: the page's ids in order and
+ * a count of the matches up to COUNT_CAP (with `reuse`, kept per process while the market's search version holds:
+ * ADR 0047); then those lots' details, read fresh and checked live again, so a reused answer never shows a stale
+ * price, quantity or a lot gone off the market.
  */
 export async function marketSearch(
   db: DbOrTx,
   filters: MarketFilters,
   viewer?: ListingViewer,
+  { reuse = false }: { reuse?: boolean } = {},
 ): Promise<MarketResult> {
   const tsquery = filters.q ? queryText(filters.q) : null;
   const sort = effectiveSort(filters, tsquery);
   const page = Math.min(Math.max(1, Math.trunc(filters.page ?? 1) || 1), MAX_PAGE);
-  const where = and(...marketConditions(filters, tsquery));
-  // Only the key the sort needs is computed for every match; the page's prices come after the LIMIT.
-  const key =
-    sort === 'relevance' && tsquery
-      ? sql<number>`ts_rank_cd(${listings.searchVector}, ${tsquery}::tsquery)`
-      : sort === 'price_asc' || sort === 'price_desc'
-        ? lowestPrice
-        : sql<number>`0`;
-
-  const hits = db
-    .select({
-      id: listings.id,
-      // Aliases unlike any column: the outer query names them unqualified.
-      key: key.as('hit_key'),
-      publishedAt: sql<Date>`${listings.publishedAt}`.as('hit_published_at'),
-    })
-    .from(listings)
-    .innerJoin(categories, eq(categories.id, listings.categoryId))
-    .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
-    .where(where)
-    .orderBy(...orderFor(sort, { key, publishedAt: listings.publishedAt, id: listings.id }))
-    .limit(PAGE_SIZE)
-    .offset((page - 1) * PAGE_SIZE)
-    .as('hits');
-
-  // The count stops past the last page anyone can open: counting every live lot of a large market on each view of
-  // its first page cost more than the page itself (issue #22, `ssr-market`). Beyond it the page says "4,800+".
-  const counted = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(
-    db
-      .select({ one: sql`1`.as('one') })
-      .from(listings)
-      .innerJoin(categories, eq(categories.id, listings.categoryId))
-      .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
-      .where(where)
-      .limit(COUNT_CAP + 1)
-      .as('matches'),
-  );
-  const pageRows = db
-    .select({
-      price: lowestPrice.mapWith(Number),
-      thumbKey: firstThumb,
-      id: listings.id,
-      titleZh: listings.titleZh,
-      titleEn: listings.titleEn,
-      spec: listings.spec,
-      originName: listings.originName,
-      originRegion: listings.originRegion,
-      harvestDate: listings.harvestDate,
-      expiresAt: listings.expiresAt,
-      quantityAvailable: listings.quantityAvailable,
-      minOrderQuantity: listings.minOrderQuantity,
-      displayUnit: listings.displayUnit,
-      caseNetGrams: listings.caseNetGrams,
-      coldChain: listings.coldChain,
-      currency: listings.currency,
-      sellerOrgId: listings.sellerOrgId,
-      categoryId: categories.id,
-      categoryNameZh: categories.nameZh,
-      categoryNameEn: categories.nameEn,
-      categoryGroup: categories.group,
-      baseUnit: categories.baseUnit,
-      attributes: categories.attributes,
-      sellerName: organisations.name,
-      sellerVerification: organisations.verification,
-    })
-    .from(hits)
-    .innerJoin(listings, eq(listings.id, hits.id))
-    .innerJoin(categories, eq(categories.id, listings.categoryId))
-    .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
-    .orderBy(...orderFor(sort, { key: hits.key, publishedAt: hits.publishedAt, id: hits.id }));
-  const [[{ n }], rows] = await Promise.all([counted, pageRows]);
+  const find = () => findHits(db, filters, tsquery, sort, page);
+  const { ids, count: n } = reuse
+    ? await cachedSearch(
+        db,
+        JSON.stringify([tsquery, sort, page, { ...filters, q: undefined, sort: undefined, page: undefined }]),
+        find,
+      )
+    : await find();
+  const byId = new Map(ids.map((id, index) => [id, index]));
+  const rows =
+    ids.length === 0
+      ? []
+      : (
+          await db
+            .select({
+              price: lowestPrice.mapWith(Number),
+              thumbKey: firstThumb,
+              id: listings.id,
+              titleZh: listings.titleZh,
+              titleEn: listings.titleEn,
+              spec: listings.spec,
+              originName: listings.originName,
+              originRegion: listings.originRegion,
+              harvestDate: listings.harvestDate,
+              expiresAt: listings.expiresAt,
+              quantityAvailable: listings.quantityAvailable,
+              minOrderQuantity: listings.minOrderQuantity,
+              displayUnit: listings.displayUnit,
+              caseNetGrams: listings.caseNetGrams,
+              coldChain: listings.coldChain,
+              currency: listings.currency,
+              sellerOrgId: listings.sellerOrgId,
+              categoryId: categories.id,
+              categoryNameZh: categories.nameZh,
+              categoryNameEn: categories.nameEn,
+              categoryGroup: categories.group,
+              baseUnit: categories.baseUnit,
+              attributes: categories.attributes,
+              sellerName: organisations.name,
+              sellerVerification: organisations.verification,
+            })
+            .from(listings)
+            .innerJoin(categories, eq(categories.id, listings.categoryId))
+            .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
+            .where(
+              and(inArray(listings.id, ids), eq(listings.status, 'live'), sql`${listings.expiresAt} > now()`),
+            )
+        ).sort((x, y) => (byId.get(x.id) ?? 0) - (byId.get(y.id) ?? 0));
   const totalCapped = n > COUNT_CAP;
   const total = Math.min(n, COUNT_CAP);
 
@@ -303,6 +283,44 @@ export async function marketSearch(
     page,
     pageCount: Math.min(MAX_PAGE, Math.max(1, Math.ceil(total / PAGE_SIZE))),
   };
+}
+
+/** The page's lot ids in the search's order, and how many lots match (up to COUNT_CAP + 1). */
+async function findHits(
+  db: DbOrTx,
+  filters: MarketFilters,
+  tsquery: string | null,
+  sort: MarketSort,
+  page: number,
+): Promise<SearchHits> {
+  const where = and(...marketConditions(filters, tsquery));
+  // Only the key the sort needs is computed for every match; the page's prices come after the LIMIT.
+  const key =
+    sort === 'relevance' && tsquery
+      ? sql<number>`ts_rank_cd(${listings.searchVector}, ${tsquery}::tsquery)`
+      : sort === 'price_asc' || sort === 'price_desc'
+        ? lowestPrice
+        : sql<number>`0`;
+  const matches = () =>
+    db
+      .select({ id: listings.id })
+      .from(listings)
+      .innerJoin(categories, eq(categories.id, listings.categoryId))
+      .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
+      .where(where);
+  // The count stops past the last page anyone can open: counting every live lot of a large market on each view of
+  // its first page cost more than the page itself (issue #22, `ssr-market`). Beyond it the page says "4,800+".
+  const counted = db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(
+    matches()
+      .limit(COUNT_CAP + 1)
+      .as('matches'),
+  );
+  const paged = matches()
+    .orderBy(...orderFor(sort, { key, publishedAt: listings.publishedAt, id: listings.id }))
+    .limit(PAGE_SIZE)
+    .offset((page - 1) * PAGE_SIZE);
+  const [[{ n }], rows] = await Promise.all([counted, paged]);
+  return { ids: rows.map((row) => row.id), count: n };
 }
 
 type SortKeys = { key: unknown; publishedAt: unknown; id: unknown };
@@ -450,6 +468,8 @@ async function loadFilterOptions(db: DbOrTx): Promise<FilterOptions> {
 export type ListingDetail = {
   listing: {
     id: string;
+    /** The spec's values as stored (what `spec` below labels), for the reference price's grade. */
+    specValues: Record<string, unknown>;
     status: ListingStatus;
     statusReason: string | null;
     titleZh: string | null;
@@ -498,6 +518,8 @@ export type ListingDetail = {
     /** YYYY-MM-DD, market time zone. */
     memberSince: string;
   };
+  /** The seller's credit score (0–100) and quality class (A, B, C). */
+  standing: { creditScore: number; qualityClass: string };
   /** The viewer belongs to the seller organisation. */
   viewerIsSeller: boolean;
 };
@@ -515,8 +537,53 @@ export async function getListingForViewer(
   listingId: string,
   viewer: ListingViewer,
 ): Promise<ListingDetail | null> {
+  // The columns the page shows, not whole rows: a lot's search vector alone is over a kilobyte (issue #22, `ssr-lot`).
   const [row] = await db
-    .select({ listing: listings, category: categories, seller: organisations })
+    .select({
+      listing: {
+        id: listings.id,
+        sellerOrgId: listings.sellerOrgId,
+        status: listings.status,
+        statusReason: listings.statusReason,
+        titleZh: listings.titleZh,
+        titleEn: listings.titleEn,
+        descriptionZh: listings.descriptionZh,
+        descriptionEn: listings.descriptionEn,
+        spec: listings.spec,
+        originName: listings.originName,
+        originRegion: listings.originRegion,
+        harvestDate: listings.harvestDate,
+        shelfLifeDays: listings.shelfLifeDays,
+        expiresAt: listings.expiresAt,
+        quantityTotal: listings.quantityTotal,
+        quantityAvailable: listings.quantityAvailable,
+        minOrderQuantity: listings.minOrderQuantity,
+        displayUnit: listings.displayUnit,
+        caseNetGrams: listings.caseNetGrams,
+        saleMode: listings.saleMode,
+        coldChain: listings.coldChain,
+        pickupPlace: listings.pickupPlace,
+        currency: listings.currency,
+        publishedAt: listings.publishedAt,
+      },
+      category: {
+        id: categories.id,
+        nameZh: categories.nameZh,
+        nameEn: categories.nameEn,
+        group: categories.group,
+        baseUnit: categories.baseUnit,
+        attributes: categories.attributes,
+      },
+      seller: {
+        id: organisations.id,
+        name: organisations.name,
+        city: organisations.city,
+        verification: organisations.verification,
+        createdAt: organisations.createdAt,
+        creditScore: organisations.creditScore,
+        qualityClass: organisations.qualityClass,
+      },
+    })
     .from(listings)
     .innerJoin(categories, eq(categories.id, listings.categoryId))
     .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
@@ -540,6 +607,7 @@ export async function getListingForViewer(
   return {
     listing: {
       id: listing.id,
+      specValues: listing.spec as Record<string, unknown>,
       status: listing.status,
       statusReason: listing.statusReason,
       titleZh: listing.titleZh,
@@ -591,6 +659,8 @@ export async function getListingForViewer(
       verified: seller.verification === 'verified',
       memberSince: marketToday(undefined, seller.createdAt),
     },
+    /** What the seller card shows of the org's standing (app/trust/credit.server.ts keeps both up to date). */
+    standing: { creditScore: seller.creditScore, qualityClass: seller.qualityClass },
     viewerIsSeller: Boolean(viewer?.memberships.some((m) => m.orgId === seller.id)),
   };
 }

@@ -20,7 +20,10 @@ import { pageTitle } from '~/lib/meta';
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const { filters, values, errors } = parseMarketSearch(new URL(request.url).searchParams);
-  const [result, options] = await Promise.all([marketSearch(db, filters, viewer), marketFilterOptions(db)]);
+  const [result, options] = await Promise.all([
+    marketSearch(db, filters, viewer, { reuse: true }),
+    marketFilterOptions(db),
+  ]);
   // The sorts come with the data: a .server module's values do not reach the browser bundle.
   return json({ ...result, values, errors, options, sorts: SORTS });
 }

@@ -1,8 +1,16 @@
 // Market search and the lot page against PostgreSQL: Chinese and English text, filters, sorts, pages and visibility.
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import { type Category, categories, memberships, organisations, users } from '../../db/schema';
+import {
+  type Category,
+  categories,
+  listings,
+  memberships,
+  organisations,
+  priceTiers,
+  users,
+} from '../../db/schema';
 import { DEMO_PASSWORD, seedDemoMarket } from '../../db/seed';
 import { marketToday, parseListingForm } from '../../app/listings/form.server';
 import { changeListingStatus, createListing, moderateListing } from '../../app/listings/listings.server';
@@ -13,6 +21,7 @@ import {
   marketSearch,
 } from '../../app/listings/queries.server';
 import { newId } from '../../app/lib/ids';
+import { searchVersion } from '../../app/listings/search-cache.server';
 import { action as loginAction } from '../../app/routes/login';
 import { loader as marketLoader } from '../../app/routes/market._index';
 import { loader as listingLoader } from '../../app/routes/market.$listingId';
@@ -471,5 +480,93 @@ describe('the seller org used for the unverified lot', () => {
   it('is not verified', async () => {
     const [org] = await db.select().from(organisations).where(eq(organisations.id, unverifiedOrg));
     expect(org.verification).toBe('unverified');
+  });
+});
+
+describe('a search answered again while the market is unchanged (ADR 0047)', () => {
+  const reused = (filters: MarketFilters) => marketSearch(db, filters, undefined, { reuse: true });
+  const idsOf = async (filters: MarketFilters) => (await reused(filters)).items.map((item) => item.id);
+
+  it('finds a lot published after the same search was answered, and drops one withdrawn at once', async () => {
+    expect(await idsOf({ q: '复用白虾' })).toEqual([]);
+    const id = await list('org_haixing', 'usr_haixing', {
+      categoryId: 'whiteleg-shrimp',
+      titleZh: '复用白虾 40/50 鲜活',
+      originName: '湛江',
+      originRegion: '广东湛江',
+      quantity: '100',
+      moq: '10',
+      coldChain: 'live',
+      'spec.count': '40/50',
+      'spec.state': 'live',
+      'tiers.0.price': '33.00',
+    });
+    expect(await idsOf({ q: '复用白虾' })).toEqual([id]);
+    await db.transaction((tx) =>
+      changeListingStatus(tx, {
+        listingId: id,
+        orgId: 'org_haixing',
+        actorUserId: 'usr_haixing',
+        action: 'withdraw',
+      }),
+    );
+    expect(await idsOf({ q: '复用白虾' })).toEqual([]);
+  });
+
+  it('keeps the version through a buy, and still shows the quantity left after it', async () => {
+    const first = await reused({ q: '湛江南美白虾' });
+    expect(first.items.map((item) => item.id)).toContain(ids.shrimp);
+    const version = await searchVersion(db);
+    await db
+      .update(listings)
+      .set({ quantityAvailable: sql`${listings.quantityAvailable} - 500000` })
+      .where(eq(listings.id, ids.shrimp));
+    expect(await searchVersion(db)).toBe(version);
+    const again = await reused({ q: '湛江南美白虾' });
+    expect(again.items.find((item) => item.id === ids.shrimp)?.quantityAvailable).toBe(
+      (first.items.find((item) => item.id === ids.shrimp)?.quantityAvailable ?? 0) - 500_000,
+    );
+    await db
+      .update(listings)
+      .set({ quantityAvailable: sql`${listings.quantityAvailable} + 500000` })
+      .where(eq(listings.id, ids.shrimp));
+  });
+
+  it('orders by a changed tier price on the next view', async () => {
+    const cheapest = async () => (await idsOf({ categoryId: 'whiteleg-shrimp', sort: 'price_asc' }))[0];
+    const before = await cheapest();
+    const [tier] = await db
+      .select()
+      .from(priceTiers)
+      .where(eq(priceTiers.listingId, ids.frozenShrimp))
+      .orderBy(priceTiers.minQuantity)
+      .limit(1);
+    expect(before).not.toBe(ids.frozenShrimp);
+    await db
+      .update(priceTiers)
+      .set({ unitPriceFen: 1 })
+      .where(and(eq(priceTiers.listingId, tier.listingId), eq(priceTiers.minQuantity, tier.minQuantity)));
+    expect(await cheapest()).toBe(ids.frozenShrimp);
+    await db
+      .update(priceTiers)
+      .set({ unitPriceFen: tier.unitPriceFen })
+      .where(and(eq(priceTiers.listingId, tier.listingId), eq(priceTiers.minQuantity, tier.minQuantity)));
+    expect(await cheapest()).toBe(before);
+  });
+
+  it('changes version when a seller loses its verification, so "verified only" drops its lots', async () => {
+    expect(await idsOf({ verifiedOnly: true, q: '钦州大蚝' })).toContain(ids.oyster);
+    await db
+      .update(organisations)
+      .set({ verification: 'unverified' })
+      .where(eq(organisations.id, 'org_maowei'));
+    try {
+      expect(await idsOf({ verifiedOnly: true, q: '钦州大蚝' })).not.toContain(ids.oyster);
+    } finally {
+      await db
+        .update(organisations)
+        .set({ verification: 'verified' })
+        .where(eq(organisations.id, 'org_maowei'));
+    }
   });
 });
