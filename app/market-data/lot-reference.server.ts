@@ -1,7 +1,7 @@
 // The market's reference price as the rest of the market reads it for one lot: screening, the reserve floor, the lot page.
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { categories, listings } from '../../db/schema';
+import { categories } from '../../db/schema';
 import { marketToday } from '../lib/market-time';
 import { getMarketSetting } from '../market/settings.server';
 import { UNGRADED, tradeGrade } from './index.server';
@@ -51,14 +51,18 @@ export async function reserveFloorOf(tx: DbOrTx, lot: Lot): Promise<ReserveFloor
 
 export type LotReference = { fenPerKg: number; categoryId: string; grade: string };
 
-/** What the lot page shows: today's reference of the lot's category and grade (with where its chart is), or null. */
-export async function listingReference(tx: DbOrTx, listingId: string): Promise<LotReference | null> {
-  const [lot] = await tx
-    .select({ categoryId: listings.categoryId, spec: listings.spec })
-    .from(listings)
-    .where(eq(listings.id, listingId));
-  const key = lot ? await lotReferenceKey(tx, lot) : null;
-  if (!key) return null;
+/**
+ * What the lot page shows: today's reference of the lot's category and grade (with where its chart is), or null.
+ * The page has read the lot, its spec and its category's base unit already: one statement, for the price.
+ */
+export async function listingReference(
+  tx: DbOrTx,
+  lot: Lot & { baseUnit: string },
+): Promise<LotReference | null> {
+  if (lot.baseUnit !== 'g') return null;
+  const grade = tradeGrade(lot.spec);
+  if (grade === UNGRADED) return null;
+  const key = { categoryId: lot.categoryId, grade };
   const fenPerKg = await referencePriceFen(tx, { ...key, day: marketToday() });
   return fenPerKg === null ? null : { fenPerKg, ...key };
 }

@@ -20,7 +20,6 @@ import { newBuyToken } from '~/orders/orders.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT, type KeyIn } from '~/lib/i18n';
 import { getListingForViewer } from '~/listings/queries.server';
-import { sellerStanding } from '~/trust/credit.server';
 import { localeOf, pageTitle } from '~/lib/meta';
 import { liveAuctionOfListing } from '~/auctions/pages.server';
 import { notFound } from '~/lib/http.server';
@@ -50,10 +49,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? null
       : (buyerRefusal(viewer.activeOrg) ??
         (detail.listing.status === 'live' ? null : 'orders.errors.notOnSale'));
-  // Together: two round trips to the database would queue one behind the other.
-  const [auction, standing] = await Promise.all([
+  // Together: round trips to the database one after another would queue.
+  const [auction, compliance, reference] = await Promise.all([
     liveAuctionOfListing(db, detail.listing.id),
-    sellerStanding(db, detail.seller.id),
+    complianceSummary(db, detail.listing.id),
+    listingReference(db, {
+      categoryId: detail.category.id,
+      spec: detail.listing.specValues,
+      baseUnit: detail.category.baseUnit,
+    }),
   ]);
   return json({
     ...detail,
@@ -66,10 +70,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     buyToken: asBuyer && !buyBlocked ? newBuyToken() : null,
     signedIn: Boolean(viewer),
     auction,
-    standing,
     tracePath: digitalLinkPath(detail.category.id, detail.listing.id),
-    compliance: await complianceSummary(db, detail.listing.id),
-    reference: await listingReference(db, detail.listing.id),
+    compliance,
+    reference,
   });
 }
 

@@ -152,12 +152,3 @@ export async function tradingOrgIds(tx: DbOrTx): Promise<string[]> {
   )) as unknown as { id: string }[];
   return rows.map((r) => r.id);
 }
-
-/** What a seller card shows of an org's standing. */
-export async function sellerStanding(tx: DbOrTx, orgId: string) {
-  const [row] = await tx
-    .select({ creditScore: organisations.creditScore, qualityClass: organisations.qualityClass })
-    .from(organisations)
-    .where(eq(organisations.id, orgId));
-  return row ?? null;
-}
