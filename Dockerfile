@@ -31,4 +31,4 @@ RUN mkdir -p /data/storage && chown node:node /data/storage
 USER node
 EXPOSE 3000
 # The web process by default; the worker runs `node build/worker.js` (both bundled by `npm run build`, ADR 0047).
-CMD ["node", "build/web.js"]
+CMD ["node", "--max-old-space-size=192", "build/web.js"]

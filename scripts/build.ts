@@ -14,6 +14,18 @@ export const processBundles = {
   worker: path.join(repoRoot, 'build/worker.js'),
 };
 
+/**
+ * How node runs each bundle. The web process's old generation is capped (`WEB_MAX_OLD_SPACE_MB`, 192): left alone,
+ * V8 let the heap grow to 270 MB committed under 50 concurrent page views with 75–150 MB of it live, and the process
+ * sat at 360 MB resident; capped, it collects sooner and stays near 190 MB at the same throughput (issue #22,
+ * `rss-web`; docs/benchmarks.md P7).
+ */
+export function nodeArgs(name: keyof typeof processBundles): string[] {
+  if (name === 'worker') return [processBundles.worker];
+  const mb = Number(process.env.WEB_MAX_OLD_SPACE_MB ?? 192);
+  return [...(Number.isInteger(mb) && mb >= 64 ? [`--max-old-space-size=${mb}`] : []), processBundles.web];
+}
+
 /** Bundles server.ts and workers/index.ts with the app's own modules inlined and every package left to node. */
 export async function buildProcesses(): Promise<void> {
   await build({

@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { buildApp, processBundles } from './build';
+import { buildApp, nodeArgs, processBundles } from './build';
 import { ensureDatabase } from './databases';
 import { ensurePostgres, ensureRedis, repoRoot } from './services';
 
@@ -89,9 +89,9 @@ try {
   const CRASH_LIMIT = 5;
   const CRASH_WINDOW_MS = 60_000;
   const crashes = new Map<string, number[]>();
-  const run = (name: string, script: string) => {
+  const run = (name: 'web' | 'worker') => {
     // Plain node on the bundle (ADR 0047), so signals reach the process that owns the pools.
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(process.execPath, nodeArgs(name), {
       cwd: repoRoot,
       env: { ...env, WHARF_SERVICE: name },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -139,13 +139,13 @@ try {
         `restarting ${name} in ${(pauseMs / 1000).toFixed(1)} s (crash ${recent.length} of ${CRASH_LIMIT} allowed per minute)`,
       );
       setTimeout(() => {
-        if (!stopping) run(name, script);
+        if (!stopping) run(name);
       }, pauseMs);
     });
     children.push(child);
   };
-  run('web', processBundles.web);
-  if (!args['no-workers']) run('worker', processBundles.worker);
+  run('web');
+  if (!args['no-workers']) run('worker');
   say(`market at http://localhost:${args.port} (Ctrl-C stops everything)`);
 } catch (error) {
   say(`could not start: ${(error as Error).message}`);

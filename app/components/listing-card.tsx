@@ -71,14 +71,40 @@ export function PhotoPlaceholder({ className = '' }: { className?: string }) {
   );
 }
 
+/**
+ * What a card shows, in the reader's language only: the market's loader sends this rather than both languages of
+ * every title, category and spec label (a third of the page's data; issue #22, `ssr-market`).
+ */
+export type CardItem = Omit<MarketItem, 'titleZh' | 'titleEn' | 'category' | 'spec'> & {
+  title: string;
+  categoryName: string;
+  /** Spec chips: an enum by its value's label ("冷冻"), anything else as label and value ("单条重量 500 g"). */
+  chips: { key: string; text: string }[];
+};
+
+export function cardItem(item: MarketItem, locale: Locale): CardItem {
+  const { titleZh, titleEn, category, spec, ...rest } = item;
+  return {
+    ...rest,
+    title: listingTitle({ titleZh, titleEn }, locale),
+    categoryName: locale === 'en' ? category.nameEn : category.nameZh,
+    chips: spec.map((row) => ({
+      key: row.key,
+      text:
+        row.kind === 'enum'
+          ? labelIn(row.value, locale)
+          : `${labelIn(row.label, locale)} ${labelIn(row.value, locale)}`,
+    })),
+  };
+}
+
 // Phones get a row (small square photo beside the text) so a screen holds several lots; wider screens a tile.
 const PHOTO_CLASS =
   'aspect-square w-28 shrink-0 self-start bg-slate-100 object-cover sm:aspect-[4/3] sm:w-full sm:self-auto';
 
-export function ListingCard({ item }: { item: MarketItem }) {
+export function ListingCard({ item }: { item: CardItem }) {
   const t = useT();
   const locale = useLocale();
-  const title = listingTitle(item, locale);
   const stock = (value: number) => formatStock(value, item.displayUnit, locale, item.caseNetGrams);
   return (
     <article
@@ -92,7 +118,7 @@ export function ListingCard({ item }: { item: MarketItem }) {
       )}
       <div className="flex min-w-0 flex-1 flex-col gap-2 p-3">
         <div className="flex flex-wrap items-center gap-1.5 text-xs text-slate-500">
-          <span>{locale === 'en' ? item.category.nameEn : item.category.nameZh}</span>
+          <span>{item.categoryName}</span>
           {item.own ? <Badge tone="sea">{t('market.own')}</Badge> : null}
         </div>
         <h2 className="line-clamp-2 font-semibold leading-snug text-slate-900">
@@ -101,16 +127,14 @@ export function ListingCard({ item }: { item: MarketItem }) {
             prefetch="intent"
             className="after:absolute after:inset-0 focus-visible:outline-none"
           >
-            {title}
+            {item.title}
           </Link>
         </h2>
-        {item.spec.length > 0 ? (
+        {item.chips.length > 0 ? (
           <ul className="flex flex-wrap gap-1" aria-label={t('market.detail.spec')}>
-            {item.spec.map((row) => (
-              <li key={row.key} className="rounded bg-sea-50 px-1.5 py-0.5 text-xs text-sea-800">
-                {row.kind === 'enum'
-                  ? labelIn(row.value, locale)
-                  : `${labelIn(row.label, locale)} ${labelIn(row.value, locale)}`}
+            {item.chips.map((chip) => (
+              <li key={chip.key} className="rounded bg-sea-50 px-1.5 py-0.5 text-xs text-sea-800">
+                {chip.text}
               </li>
             ))}
           </ul>

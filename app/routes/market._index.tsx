@@ -9,10 +9,11 @@ import {
   FilterSelect,
   hrefWith,
 } from '~/components/filter-panel';
-import { ListingCard, labelIn } from '~/components/listing-card';
+import { ListingCard, cardItem, labelIn } from '~/components/listing-card';
 import { EmptyState, PageHeader } from '~/components/ui';
 import { getViewer } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
+import { resolveLocale } from '~/lib/locale.server';
 import { type MessageKey, useLocale, useT } from '~/lib/i18n';
 import { SORTS, marketFilterOptions, marketSearch, parseMarketSearch } from '~/listings/queries.server';
 import { pageTitle } from '~/lib/meta';
@@ -20,12 +21,15 @@ import { pageTitle } from '~/lib/meta';
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
   const { filters, values, errors } = parseMarketSearch(new URL(request.url).searchParams);
-  const [result, options] = await Promise.all([
+  const [result, options, locale] = await Promise.all([
     marketSearch(db, filters, viewer, { reuse: true }),
     marketFilterOptions(db),
+    resolveLocale(request),
   ]);
-  // The sorts come with the data: a .server module's values do not reach the browser bundle.
-  return json({ ...result, values, errors, options, sorts: SORTS });
+  // Cards in the reader's language only; the sorts come with the data (a .server module's values do not reach
+  // the browser bundle).
+  const items = result.items.map((item) => cardItem(item, locale));
+  return json({ ...result, items, values, errors, options, sorts: SORTS });
 }
 
 const FILTER_FIELDS = [

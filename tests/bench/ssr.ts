@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { seedDemoMarket } from '../../db/seed';
-import { processBundles } from '../../scripts/build';
+import { nodeArgs } from '../../scripts/build';
 import { repoRoot } from '../../scripts/services';
 import { ensureAppBuild } from '../support/app-build';
 import type { BenchContext, BenchResult } from './run';
@@ -94,8 +94,8 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
     // The processes' own default pool size, as in production.
     delete env.DATABASE_POOL_MAX;
     // As the launcher runs them: plain node on the bundles (ADR 0047).
-    const start = (name: string, script: string) => {
-      const child = spawn(process.execPath, [script], {
+    const start = (name: 'web' | 'worker') => {
+      const child = spawn(process.execPath, nodeArgs(name), {
         cwd: repoRoot,
         env: { ...env, WHARF_SERVICE: name },
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -103,8 +103,8 @@ export async function run({ options, emit, log }: BenchContext): Promise<void> {
       children.push(child);
       return child;
     };
-    const web = start('web', processBundles.web);
-    const worker = start('worker', processBundles.worker);
+    const web = start('web');
+    const worker = start('worker');
     const base = `http://127.0.0.1:${port}`;
     // Generous: on a shared machine under load, starting both processes through tsx can take over a minute.
     for (const deadline = Date.now() + 180_000; ; ) {

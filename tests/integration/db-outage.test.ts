@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { migrateDatabase } from '../../db/migrate';
 import * as schema from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
-import { processBundles } from '../../scripts/build';
+import { nodeArgs } from '../../scripts/build';
 import { databaseUrl, ensureDatabase } from '../../scripts/databases';
 import { importEmbeddedPostgres, repoRoot } from '../../scripts/services';
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
 
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  web = spawn(process.execPath, [processBundles.web], {
+  web = spawn(process.execPath, nodeArgs('web'), {
     cwd: repoRoot,
     env: {
       ...process.env,

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { repoRoot } from '../../scripts/services';
-import { processBundles } from '../../scripts/build';
+import { nodeArgs } from '../../scripts/build';
 import { ensureAppBuild } from './app-build';
 
 export async function freePort(): Promise<number> {
@@ -28,7 +28,7 @@ export async function startWeb(extraEnv: Record<string, string> = {}): Promise<W
   ensureAppBuild();
   const port = await freePort();
   const chunks: Buffer[] = [];
-  const child = spawn(process.execPath, [processBundles.web], {
+  const child = spawn(process.execPath, nodeArgs('web'), {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), WHARF_SERVICE: 'web', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
