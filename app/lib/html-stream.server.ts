@@ -1,4 +1,5 @@
-// The stream React's server renderer writes the document into, with the padding bytes of a React 18 bug removed.
+// The stream React's server renderer writes the document into: the padding bytes of a React 18 bug removed, and
+// the renderer's many small writes joined into one chunk per turn of the event loop.
 import { Transform, type TransformCallback } from 'node:stream';
 
 /**
@@ -9,16 +10,43 @@ import { Transform, type TransformCallback } from 'node:stream';
  * mismatch. Those are the only NULs a rendered page can hold: PostgreSQL stores no NUL in text, forms with a
  * control character are refused (readFormData), and JSON in the page escapes it. So dropping every NUL byte
  * restores exactly what React meant to write.
+ *
+ * The same 2048-byte views made a 90 kB market page about 45 chunks, each passed through the web stream Remix
+ * wraps it in and written to the socket on its own (issue #22, `ssr-market`). What React writes within one turn
+ * of the event loop (a shell, a resolved boundary) leaves as one chunk at the next `setImmediate`; later turns
+ * still stream as they come.
  */
 export class DropNulBytes extends Transform {
+  private pending: Buffer[] = [];
+  private scheduled = false;
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-    if (chunk.indexOf(0) === -1) {
-      callback(null, chunk);
-      return;
+    this.pending.push(withoutNul(chunk));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.release());
     }
-    const kept = Buffer.allocUnsafe(chunk.byteLength);
-    let length = 0;
-    for (let i = 0; i < chunk.byteLength; i++) if (chunk[i] !== 0) kept[length++] = chunk[i];
-    callback(null, kept.subarray(0, length));
+    callback();
   }
+
+  override _flush(callback: TransformCallback) {
+    this.release();
+    callback();
+  }
+
+  private release() {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const joined = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
+    this.pending = [];
+    this.push(joined);
+  }
+}
+
+function withoutNul(chunk: Buffer): Buffer {
+  if (chunk.indexOf(0) === -1) return chunk;
+  const kept = Buffer.allocUnsafe(chunk.byteLength);
+  let length = 0;
+  for (let i = 0; i < chunk.byteLength; i++) if (chunk[i] !== 0) kept[length++] = chunk[i];
+  return kept.subarray(0, length);
 }

@@ -1,5 +1,5 @@
 // The market's read side: search over live lots with filters, sorts and pages, and one lot as a given viewer may see it.
-import { type SQL, and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { type SQL, and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import {
   type ColdChainClass,
@@ -203,42 +203,7 @@ export async function marketSearch(
   const rows =
     ids.length === 0
       ? []
-      : (
-          await db
-            .select({
-              price: lowestPrice.mapWith(Number),
-              thumbKey: firstThumb,
-              id: listings.id,
-              titleZh: listings.titleZh,
-              titleEn: listings.titleEn,
-              spec: listings.spec,
-              originName: listings.originName,
-              originRegion: listings.originRegion,
-              harvestDate: listings.harvestDate,
-              expiresAt: listings.expiresAt,
-              quantityAvailable: listings.quantityAvailable,
-              minOrderQuantity: listings.minOrderQuantity,
-              displayUnit: listings.displayUnit,
-              caseNetGrams: listings.caseNetGrams,
-              coldChain: listings.coldChain,
-              currency: listings.currency,
-              sellerOrgId: listings.sellerOrgId,
-              categoryId: categories.id,
-              categoryNameZh: categories.nameZh,
-              categoryNameEn: categories.nameEn,
-              categoryGroup: categories.group,
-              baseUnit: categories.baseUnit,
-              attributes: categories.attributes,
-              sellerName: organisations.name,
-              sellerVerification: organisations.verification,
-            })
-            .from(listings)
-            .innerJoin(categories, eq(categories.id, listings.categoryId))
-            .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
-            .where(
-              and(inArray(listings.id, ids), eq(listings.status, 'live'), sql`${listings.expiresAt} > now()`),
-            )
-        ).sort((x, y) => (byId.get(x.id) ?? 0) - (byId.get(y.id) ?? 0));
+      : (await pageDetails(db, ids)).sort((x, y) => (byId.get(x.id) ?? 0) - (byId.get(y.id) ?? 0));
   const totalCapped = n > COUNT_CAP;
   const total = Math.min(n, COUNT_CAP);
 
@@ -283,6 +248,62 @@ export async function marketSearch(
     page,
     pageCount: Math.min(MAX_PAGE, Math.max(1, Math.ceil(total / PAGE_SIZE))),
   };
+}
+
+/** The details of a page of lots by id, still live; `ids` is a placeholder so the statement can be prepared. */
+const detailsQuery = (db: DbOrTx) =>
+  db
+    .select({
+      price: lowestPrice.mapWith(Number),
+      thumbKey: firstThumb,
+      id: listings.id,
+      titleZh: listings.titleZh,
+      titleEn: listings.titleEn,
+      spec: listings.spec,
+      originName: listings.originName,
+      originRegion: listings.originRegion,
+      harvestDate: listings.harvestDate,
+      expiresAt: listings.expiresAt,
+      quantityAvailable: listings.quantityAvailable,
+      minOrderQuantity: listings.minOrderQuantity,
+      displayUnit: listings.displayUnit,
+      caseNetGrams: listings.caseNetGrams,
+      coldChain: listings.coldChain,
+      currency: listings.currency,
+      sellerOrgId: listings.sellerOrgId,
+      categoryId: categories.id,
+      categoryNameZh: categories.nameZh,
+      categoryNameEn: categories.nameEn,
+      categoryGroup: categories.group,
+      baseUnit: categories.baseUnit,
+      attributes: categories.attributes,
+      sellerName: organisations.name,
+      sellerVerification: organisations.verification,
+    })
+    .from(listings)
+    .innerJoin(categories, eq(categories.id, listings.categoryId))
+    .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
+    .where(
+      and(
+        sql`${listings.id} = any(${sql.placeholder('ids')}::text[])`,
+        eq(listings.status, 'live'),
+        sql`${listings.expiresAt} > now()`,
+      ),
+    );
+
+/** One prepared statement per pool (a new pool after an outage gets its own): built once, parsed once per connection. */
+const preparedDetails = new WeakMap<object, ReturnType<ReturnType<typeof detailsQuery>['prepare']>>();
+
+function pageDetails(db: DbOrTx, ids: string[]) {
+  const pool = (db as { $sql?: object }).$sql;
+  // Inside a transaction: built on the spot, in that transaction.
+  if (!pool) return detailsQuery(db).execute({ ids });
+  let prepared = preparedDetails.get(pool);
+  if (!prepared) {
+    prepared = detailsQuery(db).prepare('market_page_details');
+    preparedDetails.set(pool, prepared);
+  }
+  return prepared.execute({ ids });
 }
 
 /** The page's lot ids in the search's order, and how many lots match (up to COUNT_CAP + 1). */

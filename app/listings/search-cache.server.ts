@@ -3,7 +3,8 @@
 // (prices, quantities, photos, whether still live) fresh. The version is a sequence every committed change to
 // what a search matches bumps (migration 0033), read with one cheap statement per search; a time limit
 // (MARKET_SEARCH_CACHE_SECONDS) bounds what no write announces: a lot passing its expiry, the minimum-quantity
-// filter after a buy, and a search that ran while a bumping transaction was committing.
+// filter after a buy, a search that ran while a bumping transaction was committing, and a view that joined a
+// version read begun just before a commit.
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { env } from '../lib/env.server';
@@ -24,6 +25,18 @@ export async function searchVersion(db: DbOrTx): Promise<string> {
   return row?.v ?? '';
 }
 
+let versionRead: Promise<string> | null = null;
+
+/** Views that arrive while a version read is on its way share it: under load one statement serves many views. */
+function sharedVersion(db: DbOrTx): Promise<string> {
+  if (!versionRead) {
+    versionRead = searchVersion(db).finally(() => {
+      versionRead = null;
+    });
+  }
+  return versionRead;
+}
+
 /**
  * The hits for `key`: kept ones when found under the current version within the time limit, else `find()`'s,
  * kept for the next view. Concurrent views of one search share a single `find()`. A failed find is not kept.
@@ -36,7 +49,7 @@ export async function cachedSearch(
 ): Promise<SearchHits> {
   const ttlMs = env().MARKET_SEARCH_CACHE_SECONDS * 1000;
   if (ttlMs === 0) return find();
-  const version = await searchVersion(db);
+  const version = await sharedVersion(db);
   const kept = entries.get(key);
   if (kept && kept.version === version && now - kept.at < ttlMs) {
     entries.delete(key);

@@ -46,3 +46,27 @@ describe('the rendered document', () => {
     }
   });
 });
+
+describe('the chunks the socket gets', () => {
+  it('are one per turn of the event loop, not one per 2048-byte view, and still stream across turns', async () => {
+    const rawChunks: Buffer[] = [];
+    const raw = new PassThrough();
+    raw.on('data', (chunk: Buffer) => rawChunks.push(chunk));
+    const html = await render(3, raw);
+    expect(rawChunks.length).toBeGreaterThan(5);
+
+    const joined: Buffer[] = [];
+    const body = new DropNulBytes();
+    body.on('data', (chunk: Buffer) => joined.push(chunk));
+    const done = new Promise((resolve) => body.on('end', resolve));
+    for (const chunk of rawChunks) body.write(chunk);
+    await new Promise((resolve) => setImmediate(resolve));
+    body.write(Buffer.from('<p>later</p>'));
+    body.end();
+    await done;
+    expect(joined).toHaveLength(2);
+    expect(Buffer.concat(joined).toString('utf8')).toBe(
+      `${html.toString('utf8').replaceAll('\u0000', '')}<p>later</p>`,
+    );
+  });
+});
