@@ -75,7 +75,11 @@ export function PhotoPlaceholder({ className = '' }: { className?: string }) {
  * What a card shows, in the reader's language only: the market's loader sends this rather than both languages of
  * every title, category and spec label (a third of the page's data; issue #22, `ssr-market`).
  */
-export type CardItem = Omit<MarketItem, 'titleZh' | 'titleEn' | 'category' | 'spec'> & {
+export type CardItem = Omit<
+  MarketItem,
+  'titleZh' | 'titleEn' | 'category' | 'spec' | 'bestBefore' | 'coldChain' | 'seller'
+> & {
+  seller: { name: string; verified: boolean };
   title: string;
   categoryName: string;
   /** Spec chips: an enum by its value's label ("冷冻"), anything else as label and value ("单条重量 500 g"). */
@@ -83,9 +87,11 @@ export type CardItem = Omit<MarketItem, 'titleZh' | 'titleEn' | 'category' | 'sp
 };
 
 export function cardItem(item: MarketItem, locale: Locale): CardItem {
-  const { titleZh, titleEn, category, spec, ...rest } = item;
+  // What the card does not show stays out of the page's data.
+  const { titleZh, titleEn, category, spec, bestBefore: _, coldChain: __, seller, ...rest } = item;
   return {
     ...rest,
+    seller: { name: seller.name, verified: seller.verified },
     title: listingTitle({ titleZh, titleEn }, locale),
     categoryName: locale === 'en' ? category.nameEn : category.nameZh,
     chips: spec.map((row) => ({

@@ -123,17 +123,36 @@ export function specRows(attributes: AttributeDefinition[], spec: Record<string,
   return rows;
 }
 
-/** Parses a category's attributes once per call, however many lots share it. */
-function attributeCache() {
-  const parsed = new Map<string, AttributeDefinition[]>();
-  return (categoryId: string, stored: unknown) => {
-    let attributes = parsed.get(categoryId);
-    if (!attributes) {
-      attributes = parseAttributes(stored);
-      parsed.set(categoryId, attributes);
-    }
-    return attributes;
+/** How long this process keeps the categories' parsed attribute lists for market cards (as the filter options). */
+const CARD_ATTRIBUTES_TTL_MS = 30_000;
+let cardAttributes: { at: number; byCategory: Promise<Map<string, AttributeDefinition[]>> } | null = null;
+
+/**
+ * Every category's attribute list, parsed, kept per process for CARD_ATTRIBUTES_TTL_MS: a market page's 24 lots
+ * used to carry their category's attribute JSON (about 1 kB) each, parsed 24 times per view (issue #22). A
+ * category unknown to the kept list (created since) reloads it.
+ */
+async function attributesForCards(db: DbOrTx, categoryIds: string[], now = Date.now()) {
+  const load = () => {
+    const entry = {
+      at: now,
+      byCategory: db
+        .select({ id: categories.id, attributes: categories.attributes })
+        .from(categories)
+        .then((rows) => new Map(rows.map((row) => [row.id, parseAttributes(row.attributes)]))),
+    };
+    cardAttributes = entry;
+    entry.byCategory.catch(() => {
+      if (cardAttributes === entry) cardAttributes = null;
+    });
+    return entry.byCategory;
   };
+  let byCategory =
+    cardAttributes && now - cardAttributes.at < CARD_ATTRIBUTES_TTL_MS
+      ? await cardAttributes.byCategory
+      : await load();
+  if (categoryIds.some((id) => !byCategory.has(id))) byCategory = await load();
+  return byCategory;
 }
 
 /** The last day a lot may be sold: `expiresAt` is the first instant after it. */
@@ -208,7 +227,7 @@ export async function marketSearch(
   const total = Math.min(n, COUNT_CAP);
 
   const ownOrgs = new Set(viewer?.memberships.map((m) => m.orgId) ?? []);
-  const attributesOf = attributeCache();
+  const attributes = await attributesForCards(db, [...new Set(rows.map((row) => row.categoryId))]);
   const items = rows.map(
     (row): MarketItem => ({
       id: row.id,
@@ -220,7 +239,7 @@ export async function marketSearch(
         nameEn: row.categoryNameEn,
         group: row.categoryGroup,
       },
-      spec: specRows(attributesOf(row.categoryId, row.attributes), row.spec as Record<string, unknown>).slice(
+      spec: specRows(attributes.get(row.categoryId) ?? [], row.spec as Record<string, unknown>).slice(
         0,
         SPEC_CHIPS,
       ),
@@ -276,7 +295,6 @@ const detailsQuery = (db: DbOrTx) =>
       categoryNameEn: categories.nameEn,
       categoryGroup: categories.group,
       baseUnit: categories.baseUnit,
-      attributes: categories.attributes,
       sellerName: organisations.name,
       sellerVerification: organisations.verification,
     })
