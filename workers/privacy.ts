@@ -2,6 +2,7 @@
 import { type Job, UnrecoverableError } from 'bullmq';
 import { db } from '../db/client';
 import { marketTimeZone } from '../app/lib/market-time';
+import { removeStoredFiles } from '../app/lib/storage.server';
 import { buildExport, failExport, sweepExports } from '../app/privacy/export.server';
 import { runRetention } from '../app/privacy/retention.server';
 import { payloadSchema, queue } from './queues';
@@ -31,9 +32,13 @@ export async function processPrivacyJob(
     }
     case 'sweep-exports':
       return { expired: await sweepExports(db) };
-    case 'retention':
-      // One transaction: the counts logged are the rows deleted, and a failure deletes nothing.
-      return { deleted: await db.transaction((tx) => runRetention(tx, new Date())) };
+    case 'retention': {
+      // One transaction: the counts logged are the rows deleted, and a failure deletes nothing; the files those rows
+      // named go only once it has committed (a crash in between leaves files no row names, never the reverse).
+      const { counts, filesToRemove } = await db.transaction((tx) => runRetention(tx, new Date()));
+      await removeStoredFiles(filesToRemove);
+      return { deleted: counts };
+    }
     default:
       throw new UnrecoverableError(`unhandled privacy job ${job.name}`);
   }

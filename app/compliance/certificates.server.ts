@@ -15,7 +15,7 @@ import type { FieldErrors } from '../lib/forms.server';
 import { newId } from '../lib/ids';
 import { marketDate, marketToday } from '../lib/market-time';
 import { type MultipartUpload, readMultipart } from '../lib/multipart.server';
-import { type SniffedType, removeStoredFiles, storage } from '../lib/storage.server';
+import { type SniffedType, storage } from '../lib/storage.server';
 import { type QuantityUnit, fromBase } from '../lib/units';
 import { BASES, COMMITMENTS } from './commitments';
 
@@ -317,10 +317,15 @@ export async function publicCertificate(tx: DbOrTx, certificateId: string) {
 
 /**
  * Deletes certificates past retention: six months after the latest of their issue, their revocation and
- * their lot's expiry (a lot still on sale keeps its certificate), then their scans no other row shares.
- * Returns how many rows went. The retention job calls it; the trigger refuses anything younger anyway.
+ * their lot's expiry (a lot still on sale keeps its certificate). Returns how many rows went and the scans no
+ * remaining row names, which the caller deletes once its transaction has committed: deleting them here, inside
+ * it, left rows naming missing files whenever the transaction rolled back. The retention job calls it; the
+ * trigger refuses anything younger anyway.
  */
-export async function purgeExpiredCertificates(db: DbOrTx, now = new Date()): Promise<number> {
+export async function purgeExpiredCertificates(
+  db: DbOrTx,
+  now = new Date(),
+): Promise<{ deleted: number; unreferencedFiles: string[] }> {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - RETENTION_MONTHS);
   const expired = await db
@@ -334,18 +339,16 @@ export async function purgeExpiredCertificates(db: DbOrTx, now = new Date()): Pr
         sql`(${listings.id} is null or ${listings.expiresAt} < ${cutoff.toISOString()}::timestamptz)`,
       ),
     );
-  if (expired.length === 0) return 0;
+  if (expired.length === 0) return { deleted: 0, unreferencedFiles: [] };
   const ids = expired.map((row) => row.id);
   // Children first would not matter: their parent link falls to null, which the trigger allows.
   await db.delete(complianceCertificates).where(inArray(complianceCertificates.id, ids));
   const keys = [...new Set(expired.map((row) => row.fileKey).filter((k): k is string => Boolean(k)))];
-  if (keys.length) {
-    const kept = await db
-      .select({ key: complianceCertificates.fileKey })
-      .from(complianceCertificates)
-      .where(inArray(complianceCertificates.fileKey, keys));
-    const shared = new Set(kept.map((row) => row.key));
-    await removeStoredFiles(keys.filter((key) => !shared.has(key)));
-  }
-  return ids.length;
+  if (keys.length === 0) return { deleted: ids.length, unreferencedFiles: [] };
+  const kept = await db
+    .select({ key: complianceCertificates.fileKey })
+    .from(complianceCertificates)
+    .where(inArray(complianceCertificates.fileKey, keys));
+  const shared = new Set(kept.map((row) => row.key));
+  return { deleted: ids.length, unreferencedFiles: keys.filter((key) => !shared.has(key)) };
 }

@@ -32,9 +32,13 @@ export type RetentionCounts = {
  * `sessionRetentionDays` ago; raw telemetry (temperatures and positions) older than `telemetryRawDays`; kept
  * e-mail bodies older than `emailBodyDays`; invitations that expired unaccepted longer than the session period
  * ago, with the invitee's address in their audit entries; compliance certificates and seller files past the six
- * months the law keeps them (ADR 0044, 0045). Logs one 'retention' request with the counts.
+ * months the law keeps them (ADR 0044, 0045). Logs one 'retention' request with the counts. Returns the counts and
+ * the stored files no row names any more, for the caller to delete after its transaction commits.
  */
-export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCounts> {
+export async function runRetention(
+  tx: DbOrTx,
+  now: Date,
+): Promise<{ counts: RetentionCounts; filesToRemove: string[] }> {
   const [sessionDays, telemetryDays, emailDays] = await Promise.all([
     getMarketSetting(tx, 'sessionRetentionDays'),
     getMarketSetting(tx, 'telemetryRawDays'),
@@ -75,7 +79,7 @@ export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCoun
         )
         .returning({ seq: auditPersonal.seq })
     : [];
-  const certificates = await purgeExpiredCertificates(tx, now);
+  const { deleted: certificates, unreferencedFiles } = await purgeExpiredCertificates(tx, now);
   const sellerFiles = await purgeExpiredSellerFiles(tx, now);
   const counts: RetentionCounts = {
     sessions: endedSessions.length,
@@ -93,5 +97,5 @@ export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCoun
     status: 'done',
     detail: { ...counts, periods: { sessionDays, telemetryDays, emailDays } },
   });
-  return counts;
+  return { counts, filesToRemove: unreferencedFiles };
 }

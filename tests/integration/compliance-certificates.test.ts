@@ -23,6 +23,8 @@ import { action as categoriesAction } from '../../app/routes/operator.categories
 import { action as certificatesAction } from '../../app/routes/sell.$listingId.certificates';
 import { categoryGtin, lotCodeOf } from '../../app/trace/epcis';
 import { seedDemoMarket } from '../../db/seed';
+import { storage } from '../../app/lib/storage.server';
+import { processPrivacyJob } from '../../workers/privacy';
 import { ISSUE_FORM } from '../support/certificates';
 import { sessionCookieOf } from '../support/session';
 import { ORIGIN, call, formRequest, getRequest } from '../support/http';
@@ -308,7 +310,7 @@ describe('retention', () => {
     ).toMatch(/only its revocation/);
   });
 
-  it('purges only certificates past retention', async () => {
+  it('purges only certificates past retention, and deletes a scan only after the purge has committed', async () => {
     const oldLot = await liveShrimpLot(db, seller, '10', { titleZh: '旧批次 南美白对虾' });
     const issuedAt = new Date(Date.now() - 400 * 24 * 3600 * 1000);
     await db
@@ -333,13 +335,31 @@ describe('retention', () => {
         basis: ['self_test'],
         source: 'issued',
         issuedAt,
+        fileKey: `certificates/old-${Date.now()}.pdf`,
       })
       .returning();
+    const fileKey = old.fileKey ?? '';
+    await storage().put(fileKey, Buffer.from('%PDF-1.4 old scan'), 'application/pdf');
     const young = await currentCertificate(db, lotId);
-    const purged = await purgeExpiredCertificates(db);
-    expect(purged).toBeGreaterThanOrEqual(1);
+
+    // A purge whose transaction rolls back leaves the row and its scan.
+    const rolledBack = new Error('rolled back');
+    await expect(
+      db.transaction(async (tx) => {
+        const purged = await purgeExpiredCertificates(tx);
+        expect(purged.deleted).toBeGreaterThanOrEqual(1);
+        expect(purged.unreferencedFiles).toContain(fileKey);
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+    expect(await storage().get(fileKey)).not.toBeNull();
+    expect(await currentCertificate(db, oldLot)).not.toBeNull();
+
+    // The nightly retention job: rows in its transaction, the scan after it commits.
+    await processPrivacyJob({ name: 'retention', data: {} });
     const left = await db.select({ id: complianceCertificates.id }).from(complianceCertificates);
     expect(left.map((row) => row.id)).not.toContain(old.id);
     expect(left.map((row) => row.id)).toContain(young?.id ?? 'none');
+    expect(await storage().get(fileKey)).toBeNull();
   });
 });
