@@ -1,5 +1,5 @@
 // Photos and certificates of a lot: read from a multipart form with size limits, checked by their bytes, stored with thumbnails.
-import { and, count, eq, or } from 'drizzle-orm';
+import { and, asc, count, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { type ListingStatus, listingFiles, listings } from '../../db/schema';
 import type { FieldErrors } from '../lib/forms.server';
@@ -109,6 +109,62 @@ export async function attachFiles(
     });
   }
   if (uploads.length) await afterListingChange(tx, { listingId, kind: 'files', actorUserId: null });
+}
+
+async function readStored(key: string): Promise<Buffer | null> {
+  const file = await storage().get(key);
+  if (!file) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Gives a new lot copies of another lot's photos (a split or repacked part shows the same goods), in the same
+ * order, each a file of its own under the new lot's key: who may see a photo follows its own lot, and either
+ * lot may later drop a photo without taking the other's. A photo whose file is gone is skipped. Keys written go
+ * into `written`, for the caller to remove if its transaction does not commit.
+ */
+export async function copyPhotos(
+  tx: DbOrTx,
+  fromListingId: string,
+  toListingId: string,
+  written: string[] = [],
+): Promise<number> {
+  const photos = await tx
+    .select()
+    .from(listingFiles)
+    .where(and(eq(listingFiles.listingId, fromListingId), eq(listingFiles.kind, 'photo')))
+    .orderBy(asc(listingFiles.position), asc(listingFiles.id));
+  let copied = 0;
+  for (const photo of photos) {
+    const bytes = await readStored(photo.storageKey);
+    if (!bytes) continue;
+    const id = newId('fil');
+    const extension = photo.storageKey.slice(photo.storageKey.lastIndexOf('.') + 1);
+    const key = `listings/${toListingId}/${id}.${extension}`;
+    written.push(key);
+    await storage().put(key, bytes, photo.contentType);
+    let thumbKey: string | null = null;
+    const thumb = photo.thumbKey ? await readStored(photo.thumbKey) : null;
+    if (thumb) {
+      thumbKey = `listings/${toListingId}/${id}.thumb.webp`;
+      written.push(thumbKey);
+      await storage().put(thumbKey, thumb, 'image/webp');
+    }
+    await tx.insert(listingFiles).values({
+      id,
+      listingId: toListingId,
+      kind: 'photo',
+      storageKey: key,
+      thumbKey,
+      contentType: photo.contentType,
+      bytes: bytes.byteLength,
+      position: copied,
+    });
+    copied++;
+  }
+  return copied;
 }
 
 /** Removes one file of a listing (the seller's edit page). */

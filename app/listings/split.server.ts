@@ -10,6 +10,7 @@ import { newId } from '../lib/ids';
 import { type QuantityUnit, toBase } from '../lib/units';
 import { QUANTITY_ERRORS } from '../orders/pricing';
 import { afterListingChange } from './hooks.server';
+import { copyPhotos } from './files.server';
 import { ListingError } from './listings.server';
 
 /** The states a lot may be split in: it has stock that is not promised to anyone else. */
@@ -58,12 +59,14 @@ export function readSplitForm(
 /**
  * Takes `quantity` (base units) off a lot into a new draft lot with the same goods, prices and origin (and, when
  * repacked, cases of a new net weight). Under the source's row lock, so an order cannot sell the same stock; the
- * part must leave the source at least its minimum order and be one itself. Returns the new lot and its
- * certificate's number when the source had one.
+ * part must leave the source at least its minimum order and be one itself. The new lot gets copies of the
+ * source's photos (their keys go into `written`, for the caller to remove if the transaction fails). Returns the
+ * new lot and its certificate's number when the source had one.
  */
 export async function splitListing(
   tx: DbOrTx,
   input: { listingId: string; orgId: string; actorUserId: string; split: SplitRequest },
+  written: string[] = [],
 ): Promise<{ id: string; certificateNumber: string | null }> {
   await assertOrgMayAct(tx, input.orgId);
   const [source] = await tx
@@ -122,6 +125,8 @@ export async function splitListing(
       reason: 'split',
     },
   ]);
+  // The part shows the same goods: it starts with copies of the source's photos.
+  await copyPhotos(tx, source.id, id, written);
   const certificate = await certifySplitLot(tx, {
     sourceListingId: source.id,
     newListingId: id,

@@ -11,6 +11,7 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, unitLabel, unitsFor } from '~/lib/units';
+import { removeStoredFiles } from '~/lib/storage.server';
 import { ListingError } from '~/listings/listings.server';
 import { requireOwnListing } from '~/listings/sell.server';
 import { SPLITTABLE, readSplitForm, splitListing, splitSchema } from '~/listings/split.server';
@@ -46,20 +47,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) return formError(parsed.errors, values);
   const split = readSplitForm(parsed.data, listing);
   if (!split.ok) return formError(split.errors, values);
+  const written: string[] = [];
   try {
     const made = await db.transaction((tx) =>
-      splitListing(tx, {
-        listingId: listing.id,
-        orgId: listing.sellerOrgId,
-        actorUserId: viewer.user.id,
-        split: split.value,
-      }),
+      splitListing(
+        tx,
+        {
+          listingId: listing.id,
+          orgId: listing.sellerOrgId,
+          actorUserId: viewer.user.id,
+          split: split.value,
+        },
+        written,
+      ),
     );
     return redirectWithToast(
       `/sell/${made.id}/edit`,
       made.certificateNumber ? 'sell.split.doneWithCertificate' : 'sell.split.done',
     );
   } catch (error) {
+    // Nothing committed, so the photo copies go too.
+    await removeStoredFiles(written);
     if (error instanceof ListingError) {
       const aboutQuantity = ['sell.split.errors.belowMoq', 'sell.split.errors.tooMuch'].includes(
         error.messageKey,

@@ -4,9 +4,11 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
-import { complianceCertificates, listings, priceTiers } from '../../db/schema';
+import { complianceCertificates, listingFiles, listings, priceTiers } from '../../db/schema';
 import { seedDemoMarket } from '../../db/seed';
 import { currentCertificate } from '../../app/compliance/certificates.server';
+import { storage } from '../../app/lib/storage.server';
+import { removeFile } from '../../app/listings/files.server';
 import { action as certificatesAction } from '../../app/routes/sell.$listingId.certificates';
 import { action as splitAction, loader as splitLoader } from '../../app/routes/sell.$listingId.split';
 import { screeningFindings } from '../../app/trust/moderation.server';
@@ -90,6 +92,59 @@ describe('splitting a lot', () => {
     });
     // No certificate on the source, none on the part.
     expect(await currentCertificate(db, childId)).toBeNull();
+  });
+
+  it('gives the part copies of the source’s photos, in order, that either lot can drop alone', async () => {
+    const source = await liveShrimpLot(db, seller, '400', { titleZh: '拆分测试 南美白对虾 照片' });
+    const photos = [
+      { id: `fil_a${source}`, bytes: 'first photo', position: 0 },
+      { id: `fil_b${source}`, bytes: 'second photo', position: 1 },
+    ];
+    for (const photo of photos) {
+      const key = `listings/${source}/${photo.id}.jpg`;
+      await storage().put(key, Buffer.from(photo.bytes), 'image/jpeg');
+      await storage().put(
+        `listings/${source}/${photo.id}.thumb.webp`,
+        Buffer.from(`thumb ${photo.bytes}`),
+        'image/webp',
+      );
+      await db.insert(listingFiles).values({
+        id: photo.id,
+        listingId: source,
+        kind: 'photo',
+        storageKey: key,
+        thumbKey: `listings/${source}/${photo.id}.thumb.webp`,
+        contentType: 'image/jpeg',
+        bytes: photo.bytes.length,
+        position: photo.position,
+      });
+    }
+    const response = await split(source, { quantity: '100', unit: 'kg', packing: 'same', caseKg: '' });
+    expect(response.status).toBe(302);
+    const childId = /\/sell\/(lst_[a-z0-9]+)\/edit/.exec(response.headers.get('Location') ?? '')?.[1] ?? '';
+    const copies = await db
+      .select()
+      .from(listingFiles)
+      .where(eq(listingFiles.listingId, childId))
+      .orderBy(listingFiles.position);
+    expect(copies).toHaveLength(2);
+    const read = async (key: string | null) => {
+      const file = await storage().get(key ?? '');
+      if (!file) return null;
+      const chunks: Buffer[] = [];
+      for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    for (const [i, copy] of copies.entries()) {
+      expect(copy.storageKey.startsWith(`listings/${childId}/`)).toBe(true);
+      expect(copy.position).toBe(i);
+      expect(await read(copy.storageKey)).toBe(photos[i].bytes);
+      expect(await read(copy.thumbKey)).toBe(`thumb ${photos[i].bytes}`);
+    }
+    // The part drops its first photo; the source still has both of its own.
+    expect(await db.transaction((tx) => removeFile(tx, childId, copies[0].id))).toBe(true);
+    expect(await read(`listings/${source}/${photos[0].id}.jpg`)).toBe('first photo');
+    expect(await db.select().from(listingFiles).where(eq(listingFiles.listingId, source))).toHaveLength(2);
   });
 
   it('refuses what would leave the source below its minimum order, or bad input, changing nothing', async () => {

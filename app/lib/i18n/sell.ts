@@ -125,7 +125,7 @@ export const zhCN = {
   'sell.split.link': '拆分或改包装',
   'sell.split.title': '拆分或改包装：{title}',
   'sell.split.intro':
-    '从这批货中拆出一部分，单独作为一批货销售，或换成箱装。拆出的部分先存为草稿，核对后再提交上架。原批次有合格证的，系统会为新批次开具一张，注明出自原合格证。',
+    '从这批货中拆出一部分，单独作为一批货销售，或换成箱装。拆出的部分先存为草稿，带上原批次的照片，核对后再提交上架。原批次有合格证的，系统会为新批次开具一张，注明出自原合格证。',
   'sell.split.available': '现可拆出 {quantity}；原批次须留下至少起订量 {moq}。',
   'sell.split.quantity': '拆出数量',
   'sell.split.unit': '单位',
@@ -273,7 +273,7 @@ export const en: English<typeof zhCN> = {
   'sell.split.link': 'Split or repack',
   'sell.split.title': 'Split or repack: {title}',
   'sell.split.intro':
-    'Take part of this lot off to sell as a lot of its own, or to pack in cases. The part is saved as a draft for you to check and submit. When this lot has a compliance certificate, the new lot gets one issued from it.',
+    'Take part of this lot off to sell as a lot of its own, or to pack in cases. The part is saved as a draft, with copies of this lot's photos, for you to check and submit. When this lot has a compliance certificate, the new lot gets one issued from it.',
   'sell.split.available': 'You can take off {quantity}; this lot keeps at least its minimum order of {moq}.',
   'sell.split.quantity': 'Quantity to take off',
   'sell.split.unit': 'Unit',
