@@ -273,7 +273,7 @@ export const en: English<typeof zhCN> = {
   'sell.split.link': 'Split or repack',
   'sell.split.title': 'Split or repack: {title}',
   'sell.split.intro':
-    'Take part of this lot off to sell as a lot of its own, or to pack in cases. The part is saved as a draft, with copies of this lot's photos, for you to check and submit. When this lot has a compliance certificate, the new lot gets one issued from it.',
+    'Take part of this lot off to sell as a lot of its own, or to pack in cases. The part is saved as a draft, with copies of this lot’s photos, for you to check and submit. When this lot has a compliance certificate, the new lot gets one issued from it.',
   'sell.split.available': 'You can take off {quantity}; this lot keeps at least its minimum order of {moq}.',
   'sell.split.quantity': 'Quantity to take off',
   'sell.split.unit': 'Unit',
