@@ -1,6 +1,6 @@
 // The document: language, the shell around every page, the error page.
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
-import type { ClientLoaderFunctionArgs } from '@remix-run/react';
+import type { ClientLoaderFunctionArgs, ShouldRevalidateFunction } from '@remix-run/react';
 import { json } from '@remix-run/node';
 import {
   Links,
@@ -77,6 +77,19 @@ export async function clientLoader({ serverLoader }: ClientLoaderFunctionArgs) {
   if (!hasLocaleResources(data.locale)) await loadLocaleResources(data.locale, data.localeHref);
   return data;
 }
+
+/**
+ * A live page refreshing itself (useRevalidator: a bid, a book update, an export finishing) does not re-run the
+ * shell's loader. It used to take the one-time toast that an action's redirect had just set, racing the navigation
+ * that should show it, and the toast was lost (seen on the exchange page under load). The shell's unread count has
+ * a live stream of its own; whatever else changes the shell comes by a form or a navigation, which still re-run it.
+ */
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  currentUrl,
+  nextUrl,
+  formMethod,
+  defaultShouldRevalidate,
+}) => (!formMethod && currentUrl.href === nextUrl.href ? false : defaultShouldRevalidate);
 
 function Document({
   locale,
