@@ -113,6 +113,16 @@ export function limitBody<R extends IncomingMessage>(req: R, res: ServerResponse
     if (!isBodyTooLarge(error)) req.socket.destroy();
   });
   req.pipe(body);
+  // A response written before the body was read through (a route without an action answering 405, a refusal
+  // before the form is read) leaves the rest of the body in the socket, paused by the unread limited body: on a
+  // kept-alive connection the client's next request then waited for a server timeout. A response written before
+  // the whole body has arrived (`complete`: a bodiless GET is complete at once) closes the connection instead, and
+  // the client opens another.
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
+    if (!req.complete && !this.headersSent) this.setHeader('Connection', 'close');
+    return writeHead.apply(this, args);
+  } as ServerResponse['writeHead'];
   // The stream side (what @remix-run/node's body pump uses) comes from the limited body; the rest, from req.
   const streamSide = new Set<PropertyKey>([
     'on',

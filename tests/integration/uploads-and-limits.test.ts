@@ -2,6 +2,7 @@
 // nothing is stored, and a body over its route's limit is answered 413 before the client has finished sending it.
 import { readdir } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -351,5 +352,47 @@ describe('bodies over their route class limit stop being read at once (413)', ()
     expect(result.sent).toBeLessThan(total / 2);
     expect(await lotsTitled(fields.titleZh)).toBe(0);
     expect(await storedFiles()).toEqual(before);
+  });
+});
+
+describe('a body the route never read', () => {
+  it('does not leave its kept-alive connection stuck: the next request on it is answered', async () => {
+    const { port } = server.address() as AddressInfo;
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let received = '';
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+    });
+    const answers = () => received.match(/HTTP\/1\.1 \d{3}/g) ?? [];
+    // Under the form limit (1 MB) but far more than the socket buffers: /market has no action, so nothing reads it.
+    const body = `q=${'x'.repeat(600 * 1024)}`;
+    socket.write(
+      `POST /market HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\n\r\n`,
+    );
+    socket.write(body);
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+    const started = Date.now();
+    const deadline = started + 10_000;
+    while (Date.now() < deadline && answers().length < 2 && !socket.destroyed) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const closed = socket.destroyed || socket.readableEnded;
+    socket.destroy();
+    expect(answers()[0]).toMatch(/HTTP\/1\.1 4\d\d/);
+    // Either the second request is answered on the same connection, or the server closed it (the client then
+    // knows to open another) — never a connection left open that answers nothing.
+    if (answers().length < 2) expect(closed).toBe(true);
+    else expect(answers()[1]).toBe('HTTP/1.1 200');
+    // At once, not after a server timeout (it took 6 s before).
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe('a bodiless request', () => {
+  it('keeps its connection alive', async () => {
+    const response = await fetch(`${base}/healthz`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('connection')).not.toBe('close');
   });
 });
