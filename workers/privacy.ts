@@ -32,12 +32,15 @@ export async function processPrivacyJob(
     }
     case 'sweep-exports':
       return { expired: await sweepExports(db) };
-    case 'retention': {
-      // One transaction: the counts logged are the rows deleted, and a failure deletes nothing; the files those rows
-      // named go only once it has committed (a crash in between leaves files no row names, never the reverse).
-      const { counts, filesToRemove } = await db.transaction((tx) => runRetention(tx, new Date()));
-      await removeStoredFiles(filesToRemove);
-      return { deleted: counts };
+    case 'retention':
+      // One transaction: the counts logged are the rows deleted, and a failure deletes nothing (the files those rows
+      // named go by the 'remove-files' job it sends through the outbox).
+      return { deleted: await db.transaction((tx) => runRetention(tx, new Date())) };
+    case 'remove-files': {
+      // Deleting a file already gone is fine, so a retried job is harmless.
+      const { keys } = payload.data as { keys: string[] };
+      await removeStoredFiles(keys);
+      return { removed: keys.length };
     }
     default:
       throw new UnrecoverableError(`unhandled privacy job ${job.name}`);

@@ -82,6 +82,8 @@ export const catalogue = {
     'sweep-exports': z.object({}),
     // Deletes what outlived its retention period (app/privacy/retention.server.ts); repeatable, carries nothing.
     retention: z.object({}),
+    // Deletes stored files the retention run's committed deletes left without a row (sent through the outbox).
+    'remove-files': z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(10_000) }),
   },
 } as const;
 

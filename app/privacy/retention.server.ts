@@ -12,6 +12,7 @@ import {
 } from '../../db/schema';
 import { purgeExpiredCertificates } from '../compliance/certificates.server';
 import { purgeExpiredSellerFiles } from '../compliance/seller-files.server';
+import { enqueue } from '../lib/outbox.server';
 import { getMarketSetting } from '../market/settings.server';
 import { logPrivacyRequest } from './requests.server';
 
@@ -32,13 +33,10 @@ export type RetentionCounts = {
  * `sessionRetentionDays` ago; raw telemetry (temperatures and positions) older than `telemetryRawDays`; kept
  * e-mail bodies older than `emailBodyDays`; invitations that expired unaccepted longer than the session period
  * ago, with the invitee's address in their audit entries; compliance certificates and seller files past the six
- * months the law keeps them (ADR 0044, 0045). Logs one 'retention' request with the counts. Returns the counts and
- * the stored files no row names any more, for the caller to delete after its transaction commits.
+ * months the law keeps them (ADR 0044, 0045). Logs one 'retention' request with the counts. The scans no row
+ * names any more are deleted by a 'remove-files' job sent through the outbox, so only once this commits.
  */
-export async function runRetention(
-  tx: DbOrTx,
-  now: Date,
-): Promise<{ counts: RetentionCounts; filesToRemove: string[] }> {
+export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCounts> {
   const [sessionDays, telemetryDays, emailDays] = await Promise.all([
     getMarketSetting(tx, 'sessionRetentionDays'),
     getMarketSetting(tx, 'telemetryRawDays'),
@@ -80,6 +78,7 @@ export async function runRetention(
         .returning({ seq: auditPersonal.seq })
     : [];
   const { deleted: certificates, unreferencedFiles } = await purgeExpiredCertificates(tx, now);
+  if (unreferencedFiles.length > 0) await enqueue(tx, 'privacy', 'remove-files', { keys: unreferencedFiles });
   const sellerFiles = await purgeExpiredSellerFiles(tx, now);
   const counts: RetentionCounts = {
     sessions: endedSessions.length,
@@ -97,5 +96,5 @@ export async function runRetention(
     status: 'done',
     detail: { ...counts, periods: { sessionDays, telemetryDays, emailDays } },
   });
-  return { counts, filesToRemove: unreferencedFiles };
+  return counts;
 }

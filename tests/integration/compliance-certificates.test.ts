@@ -1,6 +1,6 @@
 // 承诺达标合格证 through the real routes and the database's guard: issuing, refusals, who may, go-live where a category
 // requires one, the certificate a split lot inherits, retention, and what the public trace page shows.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Before any app module reads the environment (env() caches it): this file's uploads go to their own folder.
@@ -9,7 +9,7 @@ vi.hoisted(() => {
 });
 
 import { db } from '../../db/client';
-import { categories, complianceCertificates, listings, users } from '../../db/schema';
+import { categories, complianceCertificates, listings, outbox, users } from '../../db/schema';
 import {
   certifySplitLot,
   currentCertificate,
@@ -355,11 +355,19 @@ describe('retention', () => {
     expect(await storage().get(fileKey)).not.toBeNull();
     expect(await currentCertificate(db, oldLot)).not.toBeNull();
 
-    // The nightly retention job: rows in its transaction, the scan after it commits.
+    // The nightly retention job: rows in its transaction, the scan by a job it sends through the outbox.
     await processPrivacyJob({ name: 'retention', data: {} });
     const left = await db.select({ id: complianceCertificates.id }).from(complianceCertificates);
     expect(left.map((row) => row.id)).not.toContain(old.id);
     expect(left.map((row) => row.id)).toContain(young?.id ?? 'none');
+    expect(await storage().get(fileKey)).not.toBeNull();
+    const sent = await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.queue, 'privacy'), eq(outbox.name, 'remove-files')));
+    const removal = sent.find((row) => (row.payload as { keys: string[] }).keys.includes(fileKey));
+    expect(removal).toBeDefined();
+    await processPrivacyJob({ name: 'remove-files', data: removal?.payload });
     expect(await storage().get(fileKey)).toBeNull();
   });
 });

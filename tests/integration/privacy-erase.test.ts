@@ -503,7 +503,7 @@ describe('retention', () => {
     });
     await db.insert(devMailbox).values([mail('old', days(11)), mail('new', days(9))]);
 
-    const { counts } = await runRetention(db, now);
+    const counts = await runRetention(db, now);
     expect(counts).toMatchObject({ sessions: 2, telemetryReadings: 1, emails: 1 });
     const left = await db
       .select({ id: sessions.id })
