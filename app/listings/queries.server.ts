@@ -123,36 +123,43 @@ export function specRows(attributes: AttributeDefinition[], spec: Record<string,
   return rows;
 }
 
-/** How long this process keeps the categories' parsed attribute lists for market cards (as the filter options). */
-const CARD_ATTRIBUTES_TTL_MS = 30_000;
-let cardAttributes: { at: number; byCategory: Promise<Map<string, AttributeDefinition[]>> } | null = null;
+/**
+ * A value this process computes at most once per `ttlMs` and shares meanwhile (concurrent callers get the same
+ * promise); a failed read (the database went away) is not kept, so the next caller asks again. `refresh()` drops it.
+ */
+function keptFor<T>(ttlMs: number, load: (db: DbOrTx) => Promise<T>) {
+  let kept: { at: number; value: Promise<T> } | null = null;
+  const refresh = () => {
+    kept = null;
+  };
+  const get = (db: DbOrTx, now = Date.now()): Promise<T> => {
+    if (!kept || now - kept.at >= ttlMs) {
+      const entry = { at: now, value: load(db) };
+      kept = entry;
+      entry.value.catch(() => {
+        if (kept === entry) kept = null;
+      });
+    }
+    return kept.value;
+  };
+  return { get, refresh };
+}
 
 /**
- * Every category's attribute list, parsed, kept per process for CARD_ATTRIBUTES_TTL_MS: a market page's 24 lots
- * used to carry their category's attribute JSON (about 1 kB) each, parsed 24 times per view (issue #22). A
- * category unknown to the kept list (created since) reloads it.
+ * Every category's attribute list, parsed, kept per process for 30 s (as the filter options): a market page's 24
+ * lots used to carry their category's attribute JSON (about 1 kB) each, parsed 24 times per view (issue #22).
  */
-async function attributesForCards(db: DbOrTx, categoryIds: string[], now = Date.now()) {
-  const load = () => {
-    const entry = {
-      at: now,
-      byCategory: db
-        .select({ id: categories.id, attributes: categories.attributes })
-        .from(categories)
-        .then((rows) => new Map(rows.map((row) => [row.id, parseAttributes(row.attributes)]))),
-    };
-    cardAttributes = entry;
-    entry.byCategory.catch(() => {
-      if (cardAttributes === entry) cardAttributes = null;
-    });
-    return entry.byCategory;
-  };
-  let byCategory =
-    cardAttributes && now - cardAttributes.at < CARD_ATTRIBUTES_TTL_MS
-      ? await cardAttributes.byCategory
-      : await load();
-  if (categoryIds.some((id) => !byCategory.has(id))) byCategory = await load();
-  return byCategory;
+const cardAttributes = keptFor(30_000, async (db) => {
+  const rows = await db.select({ id: categories.id, attributes: categories.attributes }).from(categories);
+  return new Map(rows.map((row) => [row.id, parseAttributes(row.attributes)]));
+});
+
+/** The attribute lists of these categories; one unknown to the kept lists (created since) reloads them. */
+async function attributesForCards(db: DbOrTx, categoryIds: string[]) {
+  const byCategory = await cardAttributes.get(db);
+  if (categoryIds.every((id) => byCategory.has(id))) return byCategory;
+  cardAttributes.refresh();
+  return cardAttributes.get(db);
 }
 
 /** The last day a lot may be sold: `expiresAt` is the first instant after it. */
@@ -451,23 +458,14 @@ export type FilterOptions = {
  * of a market page under load); a new region shows in the form within this time.
  */
 const FILTER_OPTIONS_TTL_MS = 30_000;
-let filterOptionsCache: { at: number; value: Promise<FilterOptions> } | null = null;
+const filterOptions = keptFor(FILTER_OPTIONS_TTL_MS, loadFilterOptions);
 
 /**
  * What the filter form offers, computed at most once per FILTER_OPTIONS_TTL_MS per process: active categories, the seafood states the catalogue defines, and the
  * regions live lots come from (empty when nothing is on the market at all).
  */
 export function marketFilterOptions(db: DbOrTx, now = Date.now()): Promise<FilterOptions> {
-  if (!filterOptionsCache || now - filterOptionsCache.at >= FILTER_OPTIONS_TTL_MS) {
-    const value = loadFilterOptions(db);
-    const entry = { at: now, value };
-    filterOptionsCache = entry;
-    // A failed read (the database went away) is not kept: the next request asks again.
-    value.catch(() => {
-      if (filterOptionsCache === entry) filterOptionsCache = null;
-    });
-  }
-  return filterOptionsCache.value;
+  return filterOptions.get(db, now);
 }
 
 async function loadFilterOptions(db: DbOrTx): Promise<FilterOptions> {
