@@ -6,7 +6,7 @@ import { db } from '../../db/client';
 import { listingEvents, listings } from '../../db/schema';
 import { EXPIRE_EVERY_MS, processListingJob } from '../../workers/listings';
 import { queue } from '../../workers/queues';
-import { processBundles } from '../../scripts/build';
+import { nodeArgs } from '../../scripts/build';
 import { repoRoot } from '../../scripts/services';
 import { ensureAppBuild } from '../support/app-build';
 import { type Seller, liveShrimpLot, verifiedSeller } from '../support/listings';
@@ -16,7 +16,7 @@ const running = new Set<ChildProcess>();
 function startWorker() {
   // The bundle the market runs, by node itself, so SIGTERM reaches the process that closes the pools.
   ensureAppBuild();
-  const child = spawn(process.execPath, [processBundles.worker], {
+  const child = spawn(process.execPath, nodeArgs('worker'), {
     cwd: repoRoot,
     env: { ...process.env, WORKER_LOCK_MS: '1500', LOG_LEVEL: 'warn', WHARF_SERVICE: 'worker' },
     stdio: ['ignore', 'ignore', 'inherit'],

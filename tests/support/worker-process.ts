@@ -1,6 +1,6 @@
 // Real worker processes for crash tests, started and killed like a machine would, and a poll-until helper.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { processBundles } from '../../scripts/build';
+import { nodeArgs } from '../../scripts/build';
 import { repoRoot } from '../../scripts/services';
 import { ensureAppBuild } from './app-build';
 
@@ -10,7 +10,7 @@ const running = new Set<ChildProcess>();
 export function startWorker(extraEnv: Record<string, string> = {}) {
   // The bundle the market runs (build/worker.js), by node itself, so the signal a test sends reaches the worker.
   ensureAppBuild();
-  const child = spawn(process.execPath, [processBundles.worker], {
+  const child = spawn(process.execPath, nodeArgs('worker'), {
     cwd: repoRoot,
     env: { ...process.env, WORKER_LOCK_MS: '1500', LOG_LEVEL: 'error', WHARF_SERVICE: 'worker', ...extraEnv },
     stdio: ['ignore', 'ignore', 'inherit'],
