@@ -29,7 +29,7 @@ export const orderStatus = pgEnum('order_status', [
   'resolved',
   'cancelled',
 ]);
-export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction', 'exchange']);
+export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction', 'exchange', 'farming']);
 export const paymentProvider = pgEnum('payment_provider', ['offline', 'stripe']);
 export const disputeStatus = pgEnum('dispute_status', ['open', 'resolved']);
 export const disputeOutcome = pgEnum('dispute_outcome', ['refund_full', 'refund_partial', 'rejected']);
@@ -59,6 +59,8 @@ export const orders = pgTable(
     feeBps: integer('fee_bps').notNull(),
     /** Catch weight: how far the weighed quantity may differ (basis points) without the buyer's consent. */
     toleranceBps: integer('tolerance_bps').notNull().default(0),
+    /** Paid before the order existed (a harvest plan's pre-order deposit, moved into this order's escrow). */
+    depositAppliedFen: bigint('deposit_applied_fen', { mode: 'number' }).notNull().default(0),
     deliveredQuantity: bigint('delivered_quantity', { mode: 'number' }),
     finalTotalFen: bigint('final_total_fen', { mode: 'number' }),
     provider: paymentProvider('provider').notNull(),
@@ -77,6 +79,10 @@ export const orders = pgTable(
     check('orders_subtotal_positive', sql`${t.subtotalFen} > 0`),
     check('orders_fee_range', sql`${t.feeBps} between 0 and 5000`),
     check('orders_tolerance_range', sql`${t.toleranceBps} between 0 and 2000`),
+    check(
+      'orders_deposit_within_subtotal',
+      sql`${t.depositAppliedFen} >= 0 and ${t.depositAppliedFen} <= ${t.subtotalFen}`,
+    ),
     check('orders_parties_differ', sql`${t.buyerOrgId} <> ${t.sellerOrgId}`),
     index('orders_buyer_idx').on(t.buyerOrgId, t.createdAt),
     index('orders_seller_idx').on(t.sellerOrgId, t.createdAt),
