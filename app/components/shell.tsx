@@ -26,6 +26,7 @@ export const NAV: NavItem[] = [
   { to: '/auctions', label: 'nav.auctions', show: () => true },
   { to: '/exchange', label: 'nav.exchange', show: () => true },
   { to: '/demands', label: 'nav.demands', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
+  { to: '/plans', label: 'nav.plans', show: () => true },
   { to: '/orders', label: 'nav.orders', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   { to: '/balance', label: 'nav.balance', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   {

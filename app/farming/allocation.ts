@@ -14,14 +14,18 @@ export function allocateHarvest(
   harvested: number,
   mode: 'commitment' | 'pro_rata',
 ): Map<string, number> {
-  if (!Number.isSafeInteger(harvested) || harvested < 0) throw new RangeError('harvested must be a whole amount');
+  if (!Number.isSafeInteger(harvested) || harvested < 0)
+    throw new RangeError('harvested must be a whole amount');
   const sorted = [...commitments].sort((a, b) => a.seq - b.seq);
   const result = new Map<string, number>();
   const total = sorted.reduce((sum, c) => sum + c.quantity, 0);
   if (sorted.length === 0) return result;
   if (mode === 'pro_rata' && total > 0) {
-    const parts = allocate(Math.min(harvested, total), sorted.map((c) => c.quantity));
-    sorted.forEach((c, i) => result.set(c.id, parts[i]));
+    const parts = allocate(
+      Math.min(harvested, total),
+      sorted.map((c) => c.quantity),
+    );
+    for (const [i, c] of sorted.entries()) result.set(c.id, parts[i]);
     return result;
   }
   let left = harvested;
@@ -78,10 +82,14 @@ export function planChanges(
 ): { changes: string[]; material: boolean } {
   const changes: string[] = [];
   let material = false;
-  const days = (a: string, b: string) => Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
+  const days = (a: string, b: string) =>
+    Math.abs(Date.parse(`${a}T00:00:00Z`) - Date.parse(`${b}T00:00:00Z`)) / 86_400_000;
   if (before.harvestFrom !== after.harvestFrom || before.harvestTo !== after.harvestTo) {
     changes.push('window');
-    if (days(before.harvestFrom, after.harvestFrom) > materialDays || days(before.harvestTo, after.harvestTo) > materialDays)
+    if (
+      days(before.harvestFrom, after.harvestFrom) > materialDays ||
+      days(before.harvestTo, after.harvestTo) > materialDays
+    )
       material = true;
   }
   if (before.expectedMin !== after.expectedMin || before.expectedMax !== after.expectedMax) {
@@ -94,7 +102,11 @@ export function planChanges(
     before.referenceAdjustBps !== after.referenceAdjustBps
   ) {
     changes.push('price');
-    if (after.priceMode !== before.priceMode || after.unitPriceFen > before.unitPriceFen || after.referenceAdjustBps > before.referenceAdjustBps)
+    if (
+      after.priceMode !== before.priceMode ||
+      after.unitPriceFen > before.unitPriceFen ||
+      after.referenceAdjustBps > before.referenceAdjustBps
+    )
       material = true;
   }
   for (const key of ['title', 'grade', 'cutoffDate', 'originName', 'notes', 'delivery'] as const)

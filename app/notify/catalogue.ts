@@ -50,6 +50,13 @@ export const NOTIFICATION_TYPES = {
   'org-suspended': { params: ['org', 'until', 'reason'], priority: 'high' },
   'org-reinstated': { params: ['org'], priority: 'high' },
   'privacy-export-ready': { params: ['days'], priority: 'normal' },
+  'plan-changed': { params: ['plan', 'version'], priority: 'normal' },
+  'plan-changed-material': { params: ['plan', 'version'], priority: 'high' },
+  'plan-cancelled': { params: ['plan', 'reason', 'amount'], priority: 'high' },
+  'pre-order-placed': { params: ['plan', 'buyer'], priority: 'normal' },
+  'pre-order-decided': { params: ['plan', 'outcome'], priority: 'normal' },
+  'pre-order-filled': { params: ['plan', 'amount', 'balance'], priority: 'high' },
+  'pre-order-short': { params: ['plan', 'amount', 'balance'], priority: 'high' },
 } as const satisfies Record<string, TypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

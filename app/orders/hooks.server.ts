@@ -3,6 +3,7 @@
 import type { DbOrTx } from '../../db/client';
 import { afterAuctionOrderEvent } from '../auctions/closing.server';
 import { coldChainAfterOrderEvent } from '../coldchain/hooks.server';
+import { farmingAfterOrderEvent } from '../farming/plans.server';
 import { marketDataAfterOrderEvent } from '../market-data/index.server';
 import { notifyOrderEvent } from '../notify/orders.server';
 import { creditAfterOrderEvent } from '../trust/credit.server';
@@ -25,4 +26,5 @@ export async function afterOrderEvent(tx: DbOrTx, orderId: string, event: OrderE
   await afterAuctionOrderEvent(tx, orderId, event);
   await coldChainAfterOrderEvent(tx, orderId, event);
   await marketDataAfterOrderEvent(tx, orderId, event);
+  await farmingAfterOrderEvent(tx, orderId, event);
 }

@@ -120,7 +120,7 @@ export type NewOrder = {
   listingId: string;
   buyerOrgId: string;
   sellerOrgId: string;
-  source: 'buy_now' | 'quote' | 'auction' | 'exchange';
+  source: 'buy_now' | 'quote' | 'auction' | 'exchange' | 'farming';
   /** In the listing's base unit (grams or pieces). */
   quantity: number;
   unitPriceFen: number;
@@ -134,6 +134,8 @@ export type NewOrder = {
   payBy?: Date;
   /** Extra data on the 'created' timeline event (the auction or quote it came from). */
   origin?: Record<string, unknown>;
+  /** Already in the order's escrow when it is made (a harvest plan's deposit); the buyer pays the rest. */
+  depositAppliedFen?: number;
 };
 
 /**
@@ -158,6 +160,7 @@ export async function createOrderInTx(tx: DbOrTx, order: NewOrder): Promise<stri
     currency: order.currency,
     feeBps: order.feeBps,
     toleranceBps: order.toleranceBps ?? 0,
+    depositAppliedFen: order.depositAppliedFen ?? 0,
     provider: paymentProviderName(),
     payBy,
     createdBy: order.createdBy,
@@ -275,6 +278,11 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
         : refuse('quantity', error.messageKey, 409);
     throw error;
   }
+}
+
+/** What the buyer still pays for an order: its total less a deposit already in its escrow. */
+export function balanceDue(order: Pick<Order, 'subtotalFen' | 'depositAppliedFen'>): number {
+  return order.subtotalFen - order.depositAppliedFen;
 }
 
 /** The parties a viewer speaks for on an order (a user may belong to both sides, or be an operator). */
@@ -424,14 +432,16 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
         reason = input.action === 'cancel' ? (input.reason ?? null) : 'unpaid by the deadline';
         break;
       case 'record_payment':
-        await recordPaymentReceived(tx, {
-          orderId: order.id,
-          amount: order.subtotalFen,
-          currency: order.currency as 'CNY',
-          idempotencyKey: `order:${order.id}:payment`,
-          createdBy: actor.userId,
-          memo: input.reference ? `bank transfer ${input.reference}` : 'payment received',
-        });
+        // A deposit applied when the order was made is in escrow already: the payment is the balance.
+        if (order.subtotalFen > order.depositAppliedFen)
+          await recordPaymentReceived(tx, {
+            orderId: order.id,
+            amount: balanceDue(order),
+            currency: order.currency as 'CNY',
+            idempotencyKey: `order:${order.id}:payment`,
+            createdBy: actor.userId,
+            memo: input.reference ? `bank transfer ${input.reference}` : 'payment received',
+          });
         if (input.reference) data.reference = input.reference.slice(0, 80);
         break;
       case 'record_weight': {

@@ -10,7 +10,7 @@ import { env } from '../lib/env.server';
 import { log } from '../lib/log.server';
 import { enqueue } from '../lib/outbox.server';
 import { remember } from '../lib/remember.server';
-import { OrderError, actOnOrder } from '../orders/orders.server';
+import { OrderError, actOnOrder, balanceDue } from '../orders/orders.server';
 import { type PaymentProvider, registerStripeProvider } from './providers.server';
 
 /** Stripe's own default; an older signature is refused, so a captured request can't be replayed later. */
@@ -79,7 +79,7 @@ export function paymentIntentKey(order: Pick<Order, 'id'>): string {
 async function createPayment(order: Order): Promise<{ reference: string }> {
   const paymentIntent = await (await stripeClient()).paymentIntents.create(
     {
-      amount: order.subtotalFen,
+      amount: balanceDue(order),
       currency: order.currency.toLowerCase(),
       // Card or bank transfer, whichever the buyer's account offers (payment_method_types is gone).
       automatic_payment_methods: { enabled: true },
@@ -185,11 +185,11 @@ async function paymentSucceeded(paymentIntentId: string): Promise<Record<string,
     );
   }
   if (
-    paymentIntent.amount_received !== order.subtotalFen ||
+    paymentIntent.amount_received !== balanceDue(order) ||
     paymentIntent.currency !== order.currency.toLowerCase()
   ) {
     throw new UnrecoverableError(
-      `payment intent ${paymentIntent.id} received ${paymentIntent.amount_received} ${paymentIntent.currency}; order ${order.id} costs ${order.subtotalFen} ${order.currency}`,
+      `payment intent ${paymentIntent.id} received ${paymentIntent.amount_received} ${paymentIntent.currency}; order ${order.id} costs ${balanceDue(order)} ${order.currency}`,
     );
   }
   // The webhook may beat the create-payment job to storing the reference.
@@ -412,7 +412,7 @@ export async function startCheckout(
           quantity: 1,
           price_data: {
             currency: order.currency.toLowerCase(),
-            unit_amount: order.subtotalFen,
+            unit_amount: balanceDue(order),
             product_data: { name: `Wharf order ${order.id}` },
           },
         },

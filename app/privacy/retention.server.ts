@@ -11,6 +11,7 @@ import {
   telemetryReadings,
 } from '../../db/schema';
 import { purgeExpiredCertificates } from '../compliance/certificates.server';
+import { purgeConsumerReservations } from '../farming/consumers.server';
 import { purgeExpiredSellerFiles } from '../compliance/seller-files.server';
 import { enqueue } from '../lib/outbox.server';
 import { getMarketSetting } from '../market/settings.server';
@@ -26,6 +27,7 @@ export type RetentionCounts = {
   auditPersonal: number;
   certificates: number;
   sellerFiles: number;
+  consumerReservations: number;
 };
 
 /**
@@ -33,7 +35,7 @@ export type RetentionCounts = {
  * `sessionRetentionDays` ago; raw telemetry (temperatures and positions) older than `telemetryRawDays`; kept
  * e-mail bodies older than `emailBodyDays`; invitations that expired unaccepted longer than the session period
  * ago, with the invitee's address in their audit entries; compliance certificates and seller files past the six
- * months the law keeps them (ADR 0044, 0045). Logs one 'retention' request with the counts. The scans no row
+ * months the law keeps them (ADR 0044, 0045); order-farming consumers' reservations 30 days after pickup (ADR 0050). Logs one 'retention' request with the counts. The scans no row
  * names any more are deleted by a 'remove-files' job sent through the outbox, so only once this commits.
  */
 export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCounts> {
@@ -80,6 +82,7 @@ export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCoun
   const { deleted: certificates, unreferencedFiles } = await purgeExpiredCertificates(tx, now);
   if (unreferencedFiles.length > 0) await enqueue(tx, 'privacy', 'remove-files', { keys: unreferencedFiles });
   const sellerFiles = await purgeExpiredSellerFiles(tx, now);
+  const consumers = await purgeConsumerReservations(tx, now);
   const counts: RetentionCounts = {
     sessions: endedSessions.length,
     telemetryReadings: readings.length,
@@ -88,6 +91,7 @@ export async function runRetention(tx: DbOrTx, now: Date): Promise<RetentionCoun
     auditPersonal: personal.length,
     certificates,
     sellerFiles,
+    consumerReservations: consumers,
   };
   await logPrivacyRequest(tx, {
     kind: 'retention',

@@ -38,12 +38,18 @@ export async function creditRecord(tx: DbOrTx, orgId: string, now = new Date()):
         where o.seller_org_id = ${orgId} and x.status = 'resolved'
           and x.outcome in ('refund_full', 'refund_partial') and x.resolved_at >= ${since.toISOString()}::timestamptz`,
   );
+  // A harvest plan the seller cancelled (crop failure) counts as a cancellation of each pre-order it had confirmed.
+  const cropFailures = sql`select count(*) from pre_orders p join harvest_plans h on h.id = p.plan_id
+    where h.seller_org_id = ${orgId} and p.status = 'cancelled' and p.decided_at is not null
+      and p.updated_at >= ${since.toISOString()}::timestamptz`;
   const cancels = await one(
     tx,
     sql`select
-          (select count(*) from orders o where (o.buyer_org_id = ${orgId} or o.seller_org_id = ${orgId}) and o.created_at >= ${since.toISOString()}::timestamptz) as orders,
+          (select count(*) from orders o where (o.buyer_org_id = ${orgId} or o.seller_org_id = ${orgId}) and o.created_at >= ${since.toISOString()}::timestamptz)
+            + (${cropFailures}) as orders,
           (select count(*) from order_events e join orders o on o.id = e.order_id
-             where e.kind = 'cancel' and e.actor_org_id = ${orgId} and e.at >= ${since.toISOString()}::timestamptz) as cancelled,
+             where e.kind = 'cancel' and e.actor_org_id = ${orgId} and e.at >= ${since.toISOString()}::timestamptz)
+            + (${cropFailures}) as cancelled,
           (select count(*) from orders o where o.buyer_org_id = ${orgId} and o.created_at >= ${since.toISOString()}::timestamptz
              and o.status <> 'pending_payment') as bought,
           (select count(*) from order_events e join orders o on o.id = e.order_id

@@ -134,7 +134,10 @@ describe('harvestUnitPrice and planChanges', () => {
       material: false,
     });
     expect(planChanges(base, { ...base, harvestTo: '2026-06-20' }, 7).material).toBe(true);
-    expect(planChanges(base, { ...base, expectedMax: 15 }, 7)).toEqual({ changes: ['quantity'], material: true });
+    expect(planChanges(base, { ...base, expectedMax: 15 }, 7)).toEqual({
+      changes: ['quantity'],
+      material: true,
+    });
     expect(planChanges(base, { ...base, title: 'b' }, 7)).toEqual({ changes: ['title'], material: false });
   });
 });
