@@ -12,6 +12,9 @@ import { storage } from '../../app/lib/storage.server';
 import { createDemand } from '../../app/demand/demands.server';
 import { parseDemandForm } from '../../app/demand/form.server';
 import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
+import { payInDeposit } from '../../app/auctions/deposits.server';
+import { createPlan, placePreOrder } from '../../app/farming/plans.server';
+import { addDays, marketToday } from '../../app/lib/market-time';
 import { repoRoot } from '../../scripts/services';
 import { ORIGIN, call } from '../support/http';
 import { buyerOrg, liveShrimpLot, shrimpLot, shrimpLotFields, verifiedSeller } from '../support/listings';
@@ -27,6 +30,9 @@ type Fixture = {
   listingId: string;
   orderId: string;
   applicationId: string;
+  /** A harvest plan of the owning org, and another org's pre-order on it. */
+  planId: string;
+  preOrderId: string;
 };
 
 /**
@@ -213,6 +219,57 @@ const ROUTES: Record<string, Row> = {
     params: () => ({ demandId: 'dem_none', quoteId: 'quo_none' }),
     loader: '302 404 404 404 404 404',
     action: '302 403 404 404 403 404',
+  },
+  // Order farming (issue #17): the board and a plan's page are public; pre-ordering needs a buyer org's trader.
+  'plans._index.tsx': { path: () => '/plans', loader: PUBLIC },
+  'plans.$planId.tsx': {
+    path: (f) => `/plans/${f.planId}`,
+    params: (f) => ({ planId: f.planId }),
+    loader: PUBLIC,
+    action: '302 403 400 400 403 403',
+  },
+  'plans.$planId.posts.$postId.tsx': {
+    path: (f) => `/plans/${f.planId}/posts/hpp_none`,
+    params: (f) => ({ planId: f.planId, postId: 'hpp_none' }),
+    loader: '404 404 404 404 404 404',
+  },
+  // A consumer has no account: the reservation page is public, and answers 404 until the retailer opens its share.
+  'plans.$planId.r.$preOrderId.tsx': {
+    path: (f) => `/plans/${f.planId}/r/${f.preOrderId}`,
+    params: (f) => ({ planId: f.planId, preOrderId: f.preOrderId }),
+    loader: '404 404 404 404 404 404',
+    action: '404 404 404 404 404 404',
+  },
+  'sell.plans._index.tsx': { path: () => '/sell/plans', loader: '302 200 200 200 200 403' },
+  'sell.plans.new.tsx': {
+    path: () => '/sell/plans/new',
+    loader: '302 403 200 200 403 403',
+    action: '302 403 400 400 403 403',
+  },
+  'sell.plans.$planId.tsx': {
+    path: (f) => `/sell/plans/${f.planId}`,
+    params: (f) => ({ planId: f.planId }),
+    loader: '302 200 200 404 404 403',
+    action: '302 403 400 400 403 403',
+  },
+  // The post form is multipart: an empty url-encoded post is refused for its type once the caller may post.
+  'sell.plans.$planId.posts.tsx': {
+    path: (f) => `/sell/plans/${f.planId}/posts`,
+    params: (f) => ({ planId: f.planId }),
+    action: '302 403 415 415 403 403',
+  },
+  'preorders._index.tsx': { path: () => '/preorders', loader: '302 200 200 200 200 403' },
+  // A pre-order's consumer list: the pre-ordering org only (other), not the plan's seller, not operators.
+  'preorders.$preOrderId.tsx': {
+    path: (f) => `/preorders/${f.preOrderId}`,
+    params: (f) => ({ preOrderId: f.preOrderId }),
+    loader: '302 404 404 200 404 403',
+    action: '302 403 400 400 403 403',
+  },
+  'preorders.$preOrderId_.csv.tsx': {
+    path: (f) => `/preorders/${f.preOrderId}/csv`,
+    params: (f) => ({ preOrderId: f.preOrderId }),
+    loader: '302 404 404 200 404 403',
   },
   'logistics_.handovers.$handoverId.$n.tsx': {
     path: () => '/logistics/handovers/hov_none/0',
@@ -423,12 +480,48 @@ beforeAll(async () => {
     .update(organisations)
     .set({ suspendedUntil: new Date(Date.now() + 3 * 24 * 3600 * 1000) })
     .where(eq(organisations.id, 'org_azsusp'));
+  const planId = await db.transaction((tx) =>
+    createPlan(tx, {
+      orgId: 'org_azown',
+      userId: trader,
+      draft: {
+        categoryId: 'whiteleg-shrimp',
+        title: '权限测试 订单农业计划',
+        grade: '',
+        expectedMin: 100_000,
+        expectedMax: 500_000,
+        displayUnit: 'kg',
+        harvestFrom: addDays(marketToday(), 30),
+        harvestTo: addDays(marketToday(), 40),
+        cutoffDate: addDays(marketToday(), 20),
+        priceMode: 'fixed',
+        unitPriceFen: 4_000,
+        referenceAdjustBps: 0,
+        minPerBuyer: 10_000,
+        maxPerBuyer: 100_000,
+        depositBps: 1_000,
+        forfeitBps: 10_000,
+        materialDays: 7,
+        allocation: 'commitment',
+        delivery: ['pickup'],
+        originName: '权限测试 1 号塘',
+        originRegion: '湛江',
+        notes: null,
+      },
+    }),
+  );
+  await db.transaction((tx) => payInDeposit(tx, { orgId: 'org_azother', amountFen: 1_000_000, reference: 'authz' }));
+  const preOrderId = await db.transaction((tx) =>
+    placePreOrder(tx, { planId, buyerOrgId: 'org_azother', userId: other, quantity: '20', unit: 'kg' }),
+  );
   fixture = {
     orgId: 'org_azown',
     otherOrgId: 'org_azother',
     listingId,
     orderId: placed.orderId,
     applicationId: 'vap_azmatrix',
+    planId,
+    preOrderId,
   };
   cookies.anon = '';
   cookies.viewer = await sessionCookie(viewer, 'org_azown');
