@@ -23,6 +23,7 @@ import { addDays, marketToday } from '../lib/market-time';
 import { type Currency, lineTotal, parseMoney, percentOf } from '../lib/money';
 import { type QuantityUnit, toBase, unitsFor } from '../lib/units';
 import { lotReferencePriceFen } from '../market-data/lot-reference.server';
+import { recordHarvest as recordTraceHarvest } from '../trace/trace.server';
 import { moneyParam } from '../notify/render';
 import { notify } from '../notify/notify.server';
 import type { OrderEventHook } from '../orders/hooks.server';
@@ -607,7 +608,12 @@ export async function setPlanOpen(tx: DbOrTx, input: { planId: string; sellerOrg
     .where(eq(harvestPlans.id, plan.id));
 }
 
-export type HarvestResult = { listingId: string; orders: string[]; harvested: number; allocated: number };
+export type HarvestResult = {
+  listingId: string | null;
+  orders: string[];
+  harvested: number;
+  allocated: number;
+};
 
 /**
  * The seller records the weighed harvest. Pre-orders still pending are released; confirmed ones are filled in
@@ -646,32 +652,38 @@ export async function recordHarvest(
       : null;
   const unitPriceFen = harvestUnitPrice(plan, referenceFen);
   const perBase = perBaseOf(category.baseUnit);
-  const listingId = newId('lst');
+  // The lot is what the pre-orders took: the trace's lot, sold out from the start. What they did not take stays
+  // with the seller (the plan records the whole weight) to list as an ordinary lot if it wishes.
+  const listingId = allocated > 0 ? newId('lst') : null;
   const expiresAt = new Date(Date.now() + 7 * 24 * 3600 * 1000);
-  await tx.insert(listings).values({
-    id: listingId,
-    sellerOrgId: plan.sellerOrgId,
-    createdBy: input.userId,
-    categoryId: plan.categoryId,
-    titleZh: plan.title,
-    descriptionZh: plan.notes,
-    spec: plan.spec,
-    originName: plan.originName,
-    originRegion: plan.originRegion,
-    harvestDate: today,
-    shelfLifeDays: 7,
-    expiresAt,
-    quantityTotal: harvested,
-    quantityAvailable: harvested - allocated,
-    minOrderQuantity: Math.min(plan.minPerBuyer, harvested),
-    displayUnit: plan.displayUnit,
-    saleMode: 'fixed',
-    coldChain: category.defaultColdChain,
-    pickupPlace: plan.originRegion,
-    currency: plan.currency,
-    // What the pre-orders did not take stays with the seller as a draft lot it may price and publish.
-    status: harvested - allocated === 0 ? 'sold_out' : 'draft',
-  });
+  if (listingId) {
+    await tx.insert(listings).values({
+      id: listingId,
+      sellerOrgId: plan.sellerOrgId,
+      createdBy: input.userId,
+      categoryId: plan.categoryId,
+      titleZh: plan.title,
+      descriptionZh: plan.notes,
+      spec: plan.spec,
+      originName: plan.originName,
+      originRegion: plan.originRegion,
+      harvestDate: today,
+      shelfLifeDays: 7,
+      expiresAt,
+      quantityTotal: allocated,
+      quantityAvailable: 0,
+      minOrderQuantity: Math.min(plan.minPerBuyer, allocated),
+      displayUnit: plan.displayUnit,
+      saleMode: 'fixed',
+      coldChain: category.defaultColdChain,
+      pickupPlace: plan.originRegion,
+      currency: plan.currency,
+      status: 'sold_out',
+      publishedAt: new Date(),
+    });
+    // The lot comes into being at the plan's pond or plot: the first step of its trace (app/trace).
+    await recordTraceHarvest(tx, listingId);
+  }
   await tx
     .update(harvestPlans)
     .set({ status: 'harvested', harvestedQuantity: harvested, harvestedAt: new Date(), listingId })
@@ -682,7 +694,7 @@ export async function recordHarvest(
     const filled = fills.get(pre.id) ?? 0;
     const outcome = depositOutcome(pre, filled, { unitPriceFen, perBase });
     let orderId: string | null = null;
-    if (filled > 0) {
+    if (filled > 0 && listingId) {
       orderId = await createOrderInTx(tx, {
         listingId,
         buyerOrgId: pre.buyerOrgId,

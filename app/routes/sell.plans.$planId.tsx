@@ -3,12 +3,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { Field, FormAlert, SelectField, SubmitButton, TextareaField } from '~/components/forms';
+import { Field, FieldError, FormAlert, SelectField, SubmitButton, TextareaField } from '~/components/forms';
 import { PlanFacts, PlanForm, PlanStatusBadge, PreOrderStatusBadge } from '~/components/plan-parts';
 import { Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
 import { planDetail, planForEdit, planFormValues, planPreOrders } from '~/farming/pages.server';
+import { readPostMultipart, storePostPhoto } from '~/farming/posts.server';
 import {
+  addPlanPost,
   cancelPlan,
   decidePreOrder,
   parsePlanForm,
@@ -26,6 +28,7 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { marketToday } from '~/lib/market-time';
 import { formatMoney } from '~/lib/money';
+import { removeStoredFiles } from '~/lib/storage.server';
 import { redirectWithToast } from '~/lib/toast.server';
 import { type QuantityUnit, formatQuantity, unitLabel } from '~/lib/units';
 import { activeCategories } from '~/listings/listings.server';
@@ -50,8 +53,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'both'], 'trader');
   const planId = params.planId ?? '';
   const orgId = viewer.activeOrg.orgId;
-  const values = demandFormValues(await readFormData(request));
   const back = `/sell/plans/${planId}`;
+  // The progress post carries a photo: the one multipart form of the page.
+  if ((request.headers.get('content-type') ?? '').startsWith('multipart/form-data'))
+    return addPost(request, { planId, orgId, userId: viewer.user.id, back });
+  const values = demandFormValues(await readFormData(request));
   switch (values.intent) {
     case 'update': {
       const own = await planForEdit(db, planId, orgId);
@@ -119,6 +125,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
     default:
       return formError({ form: 'errors.invalid' }, values);
   }
+}
+
+async function addPost(
+  request: Request,
+  input: { planId: string; orgId: string; userId: string; back: string },
+) {
+  const { fields, uploads, errors } = await readPostMultipart(request);
+  const values = { body: fields.body ?? '', intent: 'post' };
+  if (Object.keys(errors).length > 0) return formError(errors, values);
+  const written: string[] = [];
+  try {
+    const photo = uploads[0] ? await storePostPhoto(input.planId, uploads[0], written) : undefined;
+    const result = await stepOrRefuse(values, () =>
+      db.transaction((tx) =>
+        addPlanPost(tx, {
+          planId: input.planId,
+          sellerOrgId: input.orgId,
+          userId: input.userId,
+          body: values.body,
+          photo,
+        }),
+      ),
+    );
+    if (!result.ok) {
+      await removeStoredFiles(written);
+      return result.response;
+    }
+  } catch (error) {
+    await removeStoredFiles(written);
+    throw error;
+  }
+  return redirectWithToast(input.back, 'farming.toast.posted');
 }
 
 export default function SellerPlan() {
@@ -237,6 +275,7 @@ export default function SellerPlan() {
             data-testid="harvest-form"
           >
             <Field
+              id="harvest-quantity"
               name="quantity"
               label={t('farming.harvest.quantity')}
               inputMode="decimal"
@@ -244,6 +283,7 @@ export default function SellerPlan() {
               defaultValue={failed?.values?.intent === 'harvest' ? failed.values.quantity : undefined}
             />
             <SelectField
+              id="harvest-unit"
               name="unit"
               label={t('farming.form.unit')}
               defaultValue={plan.displayUnit}
@@ -259,13 +299,20 @@ export default function SellerPlan() {
       <Card title={t('farming.posts.title')}>
         {canAct ? (
           <Form
+            key={posts.length}
             method="post"
-            action={`/sell/plans/${plan.id}/posts`}
             encType="multipart/form-data"
             className="mb-4 space-y-3"
             data-testid="post-form"
           >
-            <TextareaField name="body" label={t('farming.posts.body')} rows={2} />
+            <input type="hidden" name="intent" value="post" />
+            <TextareaField
+              name="body"
+              label={t('farming.posts.body')}
+              rows={2}
+              defaultValue={failed?.values?.intent === 'post' ? failed.values.body : undefined}
+              error={errorsFor('post').body}
+            />
             <div>
               <label htmlFor="photo" className="block text-sm font-medium text-slate-700">
                 {t('farming.posts.photo')}
@@ -276,7 +323,10 @@ export default function SellerPlan() {
                 type="file"
                 accept="image/jpeg,image/png,image/webp"
                 className="mt-1 text-sm"
+                aria-invalid={errorsFor('post').photo ? true : undefined}
+                aria-describedby={errorsFor('post').photo ? 'photo-error' : undefined}
               />
+              <FieldError name="photo" error={errorsFor('post').photo} />
             </div>
             <SubmitButton>{t('farming.posts.submit')}</SubmitButton>
           </Form>

@@ -21,6 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     categories: all.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn })),
     initial: newPlanDefaults(marketToday()),
+    units: [...new Set([...planUnits('g'), ...planUnits('piece')])],
   });
 }
 
@@ -38,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewPlan() {
-  const { categories, initial } = useLoaderData<typeof loader>();
+  const { categories, initial, units } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -50,7 +51,7 @@ export default function NewPlan() {
         values={failed?.values ?? initial}
         errors={failed?.errors ?? {}}
         categories={categories.map((c) => ({ id: c.id, name: locale === 'en' ? c.nameEn : c.nameZh }))}
-        units={[...new Set([...planUnits('g'), ...planUnits('piece')])]}
+        units={units}
         submitLabel={t('farming.new.submit')}
       />
     </div>

@@ -228,13 +228,13 @@ const ROUTES: Record<string, Row> = {
     loader: PUBLIC,
     action: '302 403 400 400 403 403',
   },
-  'plans.$planId.posts.$postId.tsx': {
+  'plans.$planId_.posts.$postId.tsx': {
     path: (f) => `/plans/${f.planId}/posts/hpp_none`,
     params: (f) => ({ planId: f.planId, postId: 'hpp_none' }),
     loader: '404 404 404 404 404 404',
   },
   // A consumer has no account: the reservation page is public, and answers 404 until the retailer opens its share.
-  'plans.$planId.r.$preOrderId.tsx': {
+  'plans.$planId_.r.$preOrderId.tsx': {
     path: (f) => `/plans/${f.planId}/r/${f.preOrderId}`,
     params: (f) => ({ planId: f.planId, preOrderId: f.preOrderId }),
     loader: '404 404 404 404 404 404',
@@ -251,12 +251,6 @@ const ROUTES: Record<string, Row> = {
     params: (f) => ({ planId: f.planId }),
     loader: '302 200 200 404 404 403',
     action: '302 403 400 400 403 403',
-  },
-  // The post form is multipart: an empty url-encoded post is refused for its type once the caller may post.
-  'sell.plans.$planId.posts.tsx': {
-    path: (f) => `/sell/plans/${f.planId}/posts`,
-    params: (f) => ({ planId: f.planId }),
-    action: '302 403 415 415 403 403',
   },
   'preorders._index.tsx': { path: () => '/preorders', loader: '302 200 200 200 200 403' },
   // A pre-order's consumer list: the pre-ordering org only (other), not the plan's seller, not operators.

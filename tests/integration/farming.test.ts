@@ -14,6 +14,8 @@ import {
   notificationEvents,
   orders,
   outbox,
+  planPosts,
+  traceEvents,
   planVersions,
   preOrders,
 } from '../../db/schema';
@@ -42,9 +44,10 @@ import { actOnOrder } from '../../app/orders/orders.server';
 import { runRetention } from '../../app/privacy/retention.server';
 import { loader as csvLoader } from '../../app/routes/preorders.$preOrderId_.csv';
 import { loader as shareLoader } from '../../app/routes/preorders.$preOrderId';
-import { action as reserveAction } from '../../app/routes/plans.$planId.r.$preOrderId';
+import { action as reserveAction } from '../../app/routes/plans.$planId_.r.$preOrderId';
 import { action as planAction } from '../../app/routes/plans.$planId';
 import { action as newPlanAction } from '../../app/routes/sell.plans.new';
+import { action as sellerPlanAction } from '../../app/routes/sell.plans.$planId';
 import { commitSessionCookie, createSession } from '../../app/lib/session.server';
 import { call, formRequest, getRequest } from '../support/http';
 import { type Seller, buyerOrg, verifiedSeller } from '../support/listings';
@@ -254,6 +257,29 @@ describe('plans', () => {
   });
 });
 
+describe('progress posts', () => {
+  it('the seller posts a growth note (multipart, like the page); an empty one is refused; others cannot post', async () => {
+    const planId = await newPlan();
+    const postAs = async (cookie: string, body: string) => {
+      const form = new FormData();
+      form.set('intent', 'post');
+      form.set('body', body);
+      const request = new Request(`http://localhost:3000/sell/plans/${planId}`, {
+        method: 'POST',
+        headers: { Cookie: cookie, 'x-wharf-client-ip': '203.0.113.90' },
+        body: form,
+      });
+      return call(() => sellerPlanAction(args(request, { planId })));
+    };
+    expect((await postAs(await cookieOf(seller), '3 月 2 日投苗，长势良好')).status).toBe(302);
+    expect((await postAs(await cookieOf(seller), '   ')).status).toBe(400);
+    const stranger = await verifiedSeller(db);
+    expect((await postAs(await cookieOf(stranger), '不是我的塘')).status).toBe(404);
+    const posts = await db.select().from(planPosts).where(eq(planPosts.planId, planId));
+    expect(posts.map((p) => p.body)).toEqual(['3 月 2 日投苗，长势良好']);
+  });
+});
+
 describe('pre-orders', () => {
   it('holds the deposit from the buyer’s balance; refuses limits, its own plan and a short balance', async () => {
     const planId = await newPlan();
@@ -349,8 +375,11 @@ describe('harvest and allocation', () => {
     expect(await balanceOf(second.orgId, 'held')).toBe(0);
     expect(await balanceOf(second.orgId, 'available')).toBe(10_000_000 - 120_000);
     expect(await balanceOf(pending.orgId, 'held')).toBe(0);
-    // The harvest is a lot at the plan's pond, nothing left over.
-    const [lot] = await db.select().from(listings).where(eq(listings.id, result.listingId));
+    // The harvest is a lot at the plan's pond, sold out to the pre-orders, its trace starting with the harvest there.
+    const [lot] = await db
+      .select()
+      .from(listings)
+      .where(eq(listings.id, result.listingId ?? ''));
     expect(lot).toMatchObject({
       originName: '湛江东海岛 3 号塘',
       quantityTotal: 750 * KG,

@@ -197,7 +197,6 @@ export const zhCN = {
   'farming.consumer.store': '取货门店',
   'farming.consumer.chooseStore': '请选择门店',
   'farming.consumer.submit': '提交预订',
-  'farming.consumer.done': '预订成功，到货后门店会联系你。',
   'farming.consumer.privacy': '你的姓名和电话只有 {retailer} 能看到，仅用于到店取货，取货 {days} 天后删除。',
 
   'farming.toast.published': '生产计划已发布',
@@ -214,7 +213,7 @@ export const zhCN = {
   'farming.toast.withdrawn': '预订已撤回，订金已退回',
   'farming.toast.storesSaved': '已保存取货门店',
   'farming.toast.pickedUp': '已标记取货',
-  'farming.toast.reserved': '预订成功',
+  'farming.toast.reserved': '预订成功，到货后门店会联系你',
 
   'farming.errors.maxBelowMin': '最多不能小于最少',
   'farming.errors.perBuyerAboveExpected': '每家限订量不能超过预计最高产量',
@@ -462,7 +461,6 @@ export const en: English<typeof zhCN> = {
   'farming.consumer.store': 'Pickup store',
   'farming.consumer.chooseStore': 'Choose a store',
   'farming.consumer.submit': 'Reserve',
-  'farming.consumer.done': 'Reserved. The store will call you when it arrives.',
   'farming.consumer.privacy':
     'Only {retailer} sees your name and phone, only to hand you the goods; they are deleted {days} days after pickup.',
 
@@ -480,7 +478,7 @@ export const en: English<typeof zhCN> = {
   'farming.toast.withdrawn': 'Pre-order withdrawn; the deposit went back',
   'farming.toast.storesSaved': 'Pickup stores saved',
   'farming.toast.pickedUp': 'Marked as picked up',
-  'farming.toast.reserved': 'Reserved',
+  'farming.toast.reserved': 'Reserved: the store will call you when it arrives',
 
   'farming.errors.maxBelowMin': 'The most cannot be below the least',
   'farming.errors.perBuyerAboveExpected': 'The maximum per buyer cannot pass the expected harvest',

@@ -2,9 +2,9 @@
 // one of its stores. Only name, phone and store are asked; only that retailer sees them; they are deleted after pickup.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, FormAlert, SelectField, SubmitButton } from '~/components/forms';
-import { Card, Notice, PageHeader } from '~/components/ui';
+import { Card, PageHeader } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
 import { CONSUMER_DATA_DAYS, consumerShare, reserveAsConsumer } from '~/farming/consumers.server';
 import { planUnits } from '~/farming/plans.server';
@@ -52,13 +52,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await db.transaction((tx) => reserveAsConsumer(tx, { planId, preOrderId, form: values }));
   // What the consumer typed is not sent back in a log or a job; only to this form, to correct it.
   if (!result.ok) return formError(result.errors, values, result.status);
-  return redirectWithToast(`/plans/${planId}/r/${preOrderId}?done=1`, 'farming.toast.reserved');
+  return redirectWithToast(`/plans/${planId}/r/${preOrderId}`, 'farming.toast.reserved');
 }
 
 export default function ConsumerReservation() {
   const data = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
-  const [search] = useSearchParams();
   const t = useT();
   const locale = useLocale();
   const unit = data.displayUnit as QuantityUnit;
@@ -67,7 +66,6 @@ export default function ConsumerReservation() {
   return (
     <div className="mx-auto max-w-xl space-y-4">
       <PageHeader title={t('farming.consumer.title', { retailer: data.retailer })} />
-      {search.get('done') ? <Notice>{t('farming.consumer.done')}</Notice> : null}
       <Card>
         <p className="text-base font-semibold">{data.title}</p>
         <p className="mt-1 text-sm text-slate-600">
@@ -82,7 +80,7 @@ export default function ConsumerReservation() {
         </p>
       </Card>
       <Card title={t('farming.consumer.form')}>
-        <Form method="post" className="space-y-4" data-testid="consumer-form">
+        <Form key={data.left} method="post" className="space-y-4" data-testid="consumer-form">
           <FormAlert error={errors.form} />
           <Field
             name="name"
