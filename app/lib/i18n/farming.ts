@@ -185,7 +185,7 @@ export const zhCN = {
   'farming.share.empty': '还没有顾客预订。把预订链接发到门店群或贴在店里。',
   'farming.share.reservedAt': '预订日期',
   'farming.share.pickup': '取货',
-  'farming.share.mark': '已取货',
+  'farming.share.mark': '标记已取货',
   'farming.share.markFor': '标记 {name} 已取货',
 
   'farming.consumer.title': '{retailer} · 产地直供预订',
@@ -449,7 +449,7 @@ export const en: English<typeof zhCN> = {
     'No customer has reserved yet. Share the link in your stores’ groups or put it up in the store.',
   'farming.share.reservedAt': 'Reserved on',
   'farming.share.pickup': 'Pickup',
-  'farming.share.mark': 'Picked up',
+  'farming.share.mark': 'Mark picked up',
   'farming.share.markFor': 'Mark {name} as picked up',
 
   'farming.consumer.title': '{retailer} · reserve from the farm',
