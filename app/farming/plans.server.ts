@@ -743,15 +743,16 @@ export async function recordHarvest(
       .where(eq(preOrders.id, pre.id));
     if (outcome.releasedFen > 0)
       postings.push(() => returnDeposit(tx, pre, plan.currency, 'harvest', outcome.releasedFen));
+    const balance = moneyParam(outcome.subtotalFen - outcome.appliedFen, plan.currency);
     await notify(tx, {
-      type: filled === pre.quantity ? 'pre-order-filled' : 'pre-order-short',
+      ...(filled === pre.quantity
+        ? { type: 'pre-order-filled' as const, params: { plan: plan.title, balance } }
+        : {
+            type: 'pre-order-short' as const,
+            params: { plan: plan.title, balance, amount: moneyParam(outcome.releasedFen, plan.currency) },
+          }),
       orgId: pre.buyerOrgId,
       minRole: 'trader',
-      params: {
-        plan: plan.title,
-        amount: moneyParam(outcome.releasedFen, plan.currency),
-        balance: moneyParam(outcome.subtotalFen - outcome.appliedFen, plan.currency),
-      },
       link: orderId ? `/orders/${orderId}` : planLink(plan.id),
       subject: { type: 'pre_order', id: pre.id },
     });

@@ -55,7 +55,7 @@ export const NOTIFICATION_TYPES = {
   'plan-cancelled': { params: ['plan', 'reason', 'amount'], priority: 'high' },
   'pre-order-placed': { params: ['plan', 'buyer'], priority: 'normal' },
   'pre-order-decided': { params: ['plan', 'outcome'], priority: 'normal' },
-  'pre-order-filled': { params: ['plan', 'amount', 'balance'], priority: 'high' },
+  'pre-order-filled': { params: ['plan', 'balance'], priority: 'high' },
   'pre-order-short': { params: ['plan', 'amount', 'balance'], priority: 'high' },
 } as const satisfies Record<string, TypeSpec>;
 

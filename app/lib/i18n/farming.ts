@@ -44,7 +44,7 @@ export const zhCN = {
   'farming.facts.price': '价格',
   'farming.facts.origin': '塘口/地块',
   'farming.facts.taken': '已预订',
-  'farming.facts.takenOf': '{taken} / {max}',
+  'farming.facts.takenOf': '已订 {taken}，共 {max}',
   'farming.price.reference': '收获当日市场参考价 {adjust}（预估 {price}）',
   'farming.allocation.commitment': '按预订先后分配',
   'farming.allocation.pro_rata': '按比例分配',
