@@ -30,6 +30,8 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   compliance_certificates: { match: { created_by: 'user' }, holds: ['promising_party', 'contact_phone'] },
   demands: { match: { created_by: 'user' } },
   dev_mailbox: { match: { user_id: 'user' }, holds: ['to_address'] },
+  // Order farming (ADR 0050): the plans, versions, posts and pre-orders the user wrote.
+  harvest_plans: { match: { created_by: 'user' } },
   disputes: { match: { opened_by: 'user', resolved_by: 'user' } },
   exchange_orders: { match: { user_id: 'user' } },
   handovers: { match: { recorded_by: 'user' } },
@@ -38,6 +40,9 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   ledger_transactions: { match: { created_by: 'user' } },
   listing_events: { match: { actor_user_id: 'user' } },
   listings: { match: { created_by: 'user' } },
+  plan_posts: { match: { author_user_id: 'user' } },
+  plan_versions: { match: { changed_by: 'user' } },
+  pre_orders: { match: { created_by: 'user' } },
   market_settings: { match: { updated_by: 'user' } },
   memberships: { match: { user_id: 'user' } },
   notification_deliveries: { match: { user_id: 'user' }, holds: ['recipient'] },
@@ -94,7 +99,12 @@ export const NOT_A_PERSON: Record<string, string> = {
   'bookings.deliver_by': 'a deadline',
   'cold_rooms.name': 'a cold room’s name',
   'compliance_certificates.product_name': 'a product’s name',
+  // A retailer's customer, not a market user (no account to export to): only that retailer sees it, and retention
+  // deletes it 30 days after pickup (app/farming/consumers.server.ts, ADR 0050).
+  'consumer_reservations.name': 'a retailer’s customer, deleted after pickup (ADR 0050)',
+  'consumer_reservations.phone': 'a retailer’s customer, deleted after pickup (ADR 0050)',
   'demands.deliver_by': 'a deadline',
+  'harvest_plans.origin_name': 'a pond or plot',
   'listings.origin_name': 'a place of origin',
   'order_events.actor_org_id': 'an organisation; the person is actor_user_id',
   'orders.pay_by': 'a deadline',

@@ -468,6 +468,7 @@ describe('exports', () => {
       [
         'auditPersonal',
         'certificates',
+        'consumerReservations',
         'emails',
         'invitations',
         'sellerFiles',
