@@ -237,11 +237,6 @@ export function mayPreOrder(viewer: Viewer | null): boolean {
   return Boolean(org && (org.kind === 'buyer' || org.kind === 'both') && org.role !== 'viewer');
 }
 
-/** What has been taken of a plan, for the "x of y pre-ordered" bar. */
-export function takenShare(plan: { committed: number; expectedMax: number }): number {
-  return plan.expectedMax > 0 ? Math.min(100, Math.round((plan.committed * 100) / plan.expectedMax)) : 0;
-}
-
 /** A plan's stored terms as its form shows them again for editing. */
 export function planFormValues(plan: {
   categoryId: string;

@@ -504,7 +504,9 @@ beforeAll(async () => {
       },
     }),
   );
-  await db.transaction((tx) => payInDeposit(tx, { orgId: 'org_azother', amountFen: 1_000_000, reference: 'authz' }));
+  await db.transaction((tx) =>
+    payInDeposit(tx, { orgId: 'org_azother', amountFen: 1_000_000, reference: 'authz' }),
+  );
   const preOrderId = await db.transaction((tx) =>
     placePreOrder(tx, { planId, buyerOrgId: 'org_azother', userId: other, quantity: '20', unit: 'kg' }),
   );

@@ -386,6 +386,9 @@ describe('harvest and allocation', () => {
       quantityAvailable: 0,
       status: 'sold_out',
     });
+    const trace = await db.select().from(traceEvents).where(eq(traceEvents.listingId, lot.id));
+    expect(trace.map((e) => e.step)).toEqual(['harvest']);
+    expect(JSON.stringify(trace[0].event)).toContain('湛江东海岛 3 号塘');
     const short = await db
       .select({ type: notificationEvents.type })
       .from(notificationEvents)
