@@ -289,3 +289,27 @@ export function planFormValues(plan: {
     notes: plan.notes ?? '',
   };
 }
+
+/** The harvest plan a lot came from, with its progress posts, for the lot's public trace (null for other lots). */
+export async function planOfLot(tx: DbOrTx, listingId: string) {
+  const [plan] = await tx
+    .select({ id: harvestPlans.id, title: harvestPlans.title })
+    .from(harvestPlans)
+    .where(eq(harvestPlans.listingId, listingId));
+  if (!plan) return null;
+  const posts = await tx
+    .select({
+      id: planPosts.id,
+      body: planPosts.body,
+      photoKey: planPosts.photoKey,
+      createdAt: planPosts.createdAt,
+    })
+    .from(planPosts)
+    .where(eq(planPosts.planId, plan.id))
+    .orderBy(asc(planPosts.createdAt))
+    .limit(20);
+  return {
+    ...plan,
+    posts: posts.map((p) => ({ id: p.id, body: p.body, hasPhoto: Boolean(p.photoKey), at: p.createdAt })),
+  };
+}

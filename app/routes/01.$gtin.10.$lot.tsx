@@ -1,11 +1,12 @@
 // The public trace of a lot at a GS1 Digital Link shaped URL (/01/<GTIN>/10/<lot>): pond to table, no prices, no personal data.
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { listingTitle, localName } from '~/components/listing-form';
 import { formatTime } from '~/components/notification';
 import { TraceTimeline } from '~/components/shipment-trace';
 import { Card } from '~/components/ui';
+import { planOfLot } from '~/farming/pages.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
@@ -20,6 +21,8 @@ export async function loader({ params }: LoaderFunctionArgs) {
   // The GTIN must be the lot's own: a wrong one is a different product, so not found.
   if (!trace || categoryGtin(trace.lot.categoryId) !== params.gtin) throw notFound();
   const { lot } = trace;
+  // A lot harvested for pre-orders (订单农业) shows its plan's growth notes before the harvest.
+  const plan = listingId ? await planOfLot(db, listingId) : null;
   // Only what the page shows leaves the server: no seller id, no order or booking ids, no prices.
   return json(
     {
@@ -38,6 +41,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
       steps: trace.steps,
       certificateNumbers: trace.certificateNumbers,
       certificate: trace.certificate,
+      plan,
     },
     { headers: { 'Cache-Control': 'public, max-age=60' } },
   );
@@ -155,6 +159,31 @@ export default function PublicTrace() {
           <p className="text-sm text-slate-500">{t('trace.empty')}</p>
         )}
       </Card>
+      {data.plan ? (
+        <Card title={t('farming.trace.growth')} className="mt-4">
+          <ol className="space-y-3 text-sm" data-testid="trace-growth">
+            {data.plan.posts.map((post) => (
+              <li key={post.id}>
+                <p className="text-xs text-slate-500">{formatDay(post.at, locale)}</p>
+                <p className="whitespace-pre-line">{post.body}</p>
+                {post.hasPhoto ? (
+                  <img
+                    src={`/plans/${data.plan?.id}/posts/${post.id}`}
+                    alt={t('farming.posts.photoAlt', { date: formatDay(post.at, locale) })}
+                    className="mt-2 max-h-48 rounded-md"
+                    loading="lazy"
+                  />
+                ) : null}
+              </li>
+            ))}
+          </ol>
+          <p className="mt-3 text-sm">
+            <Link to={`/plans/${data.plan.id}`} className="text-sea-700 underline">
+              {t('farming.trace.plan', { plan: data.plan.title })}
+            </Link>
+          </p>
+        </Card>
+      ) : null}
       <p className="mt-4 text-xs text-slate-500">{t('trace.privacy')}</p>
     </div>
   );

@@ -141,6 +141,8 @@ test('plan a harvest, two buyers pre-order, consumers reserve, harvest, orders, 
     await expect(first).toHaveAttribute('data-step', 'harvest');
     await expect(first).toContainText('湛江');
     await expect(restaurant.locator('main')).toContainText(`${POND}（湛江）`);
+    // The plan's growth notes come with the lot's trace.
+    await expect(restaurant.getByTestId('trace-growth')).toContainText('长势良好');
     await shoot(restaurant, 'plan-trace');
   });
 });

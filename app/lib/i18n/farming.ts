@@ -164,6 +164,9 @@ export const zhCN = {
   'farming.plan.signIn': '登录采购商账户后预订',
   'farming.plan.versions': '版本记录',
 
+  'farming.trace.growth': '生长记录（订单农业）',
+  'farming.trace.plan': '生产计划：{plan}',
+
   'farming.mine.title': '我的预订',
   'farming.mine.browse': '浏览生产计划',
   'farming.mine.filter': '筛选',
@@ -426,6 +429,9 @@ export const en: English<typeof zhCN> = {
   'farming.plan.submit': 'Pre-order',
   'farming.plan.signIn': 'Sign in as a buyer to pre-order',
   'farming.plan.versions': 'Versions',
+
+  'farming.trace.growth': 'How it grew (order farming)',
+  'farming.trace.plan': 'Harvest plan: {plan}',
 
   'farming.mine.title': 'My pre-orders',
   'farming.mine.browse': 'Browse harvest plans',
