@@ -149,7 +149,7 @@ export default function PlanPage() {
       ) : null}
 
       {canPreOrder && !(mine && mine.status === 'confirmed') ? (
-        <Card title={t('farming.plan.preOrder')}>
+        <Card title={t(mine?.status === 'pending' ? 'farming.plan.change' : 'farming.plan.preOrder')}>
           <Form
             method="post"
             className="grid items-end gap-4 sm:grid-cols-[1fr_10rem_auto]"

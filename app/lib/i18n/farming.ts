@@ -159,6 +159,7 @@ export const zhCN = {
   'farming.plan.withdraw': '撤回预订',
   'farming.plan.consumersLink': '开放给我方顾客预订',
   'farming.plan.preOrder': '预订',
+  'farming.plan.change': '修改预订数量（生产方确认前）',
   'farming.plan.depositHint': '订金从你的账户余额冻结，例如起订量 {min} 需 {deposit}。',
   'farming.plan.submit': '提交预订',
   'farming.plan.signIn': '登录采购商账户后预订',
@@ -424,6 +425,7 @@ export const en: English<typeof zhCN> = {
   'farming.plan.withdraw': 'Withdraw the pre-order',
   'farming.plan.consumersLink': 'Open it to your own customers',
   'farming.plan.preOrder': 'Pre-order',
+  'farming.plan.change': 'Change the quantity (before the farm confirms)',
   'farming.plan.depositHint':
     'The deposit is held from your available balance: {deposit} for the minimum of {min}.',
   'farming.plan.submit': 'Pre-order',
