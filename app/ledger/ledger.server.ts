@@ -496,6 +496,23 @@ export async function recordPaymentReceived(
   });
 }
 
+/**
+ * A fee the market charges an org outside any order (a fair's booth fee): taken from the org's available
+ * balance into the platform's fees; refused with insufficient_funds when the balance does not cover it.
+ */
+export async function chargeOrgFee(tx: DbOrTx, input: Posting & { orgId: string }): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  return post(tx, {
+    ...input,
+    kind: 'fee',
+    lines: [
+      { orgId: input.orgId, kind: 'available', amount: -input.amount, currency },
+      { orgId: null, kind: 'platform_fees', amount: input.amount, currency },
+    ],
+  });
+}
+
 /** The order's escrow goes to the seller's available balance, less the platform's fee (half-up). */
 export async function releaseEscrow(
   tx: DbOrTx,

@@ -50,6 +50,10 @@ export const NOTIFICATION_TYPES = {
   'org-suspended': { params: ['org', 'until', 'reason'], priority: 'high' },
   'org-reinstated': { params: ['org'], priority: 'high' },
   'privacy-export-ready': { params: ['days'], priority: 'normal' },
+  'fair-booth-allocated': { params: ['booth'], priority: 'normal' },
+  'fair-appointment-booked': { params: ['visitor', 'at'], priority: 'normal' },
+  'fair-appointment-cancelled': { params: ['at'], priority: 'normal' },
+  'fair-appointment-reminder': { params: ['at'], priority: 'normal' },
 } as const satisfies Record<string, TypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

@@ -16,3 +16,4 @@ export * from './exchange';
 export * from './privacy';
 export * from './compliance';
 export * from './seller-files';
+export * from './fairs';

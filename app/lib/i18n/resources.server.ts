@@ -8,6 +8,7 @@ import * as compliance from './compliance';
 import * as demand from './demand';
 import * as erasure from './erasure';
 import * as exchange from './exchange';
+import * as fairs from './fairs';
 import type { Locale } from './index';
 import * as invoice from './invoice';
 import * as listing from './listing';
@@ -42,6 +43,7 @@ const areas = [
   sellers,
   erasure,
   privacy,
+  fairs,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
