@@ -358,6 +358,17 @@ export async function fairPriceAt(tx: DbOrTx, listingId: string, at: Date): Prom
   return on.length ? Math.min(...on) : null;
 }
 
+/** A lot's tiers as a buyer pays them now: the fair price, when one applies, replaces every tier. */
+export async function tiersAt<T extends { minQuantity: number; unitPriceFen: number }>(
+  tx: DbOrTx,
+  listingId: string,
+  tiers: readonly T[],
+  at: Date,
+): Promise<{ minQuantity: number; unitPriceFen: number }[]> {
+  const fairPrice = await fairPriceAt(tx, listingId, at);
+  return fairPrice === null ? [...tiers] : [{ minQuantity: 0, unitPriceFen: fairPrice }];
+}
+
 // ——— meeting slots and appointments ———
 
 export const slotSchema = z.object({

@@ -1,4 +1,5 @@
 // Orders: buy now with stock reserved in the same step, then every step of the lifecycle with its ledger postings.
+import { tiersAt } from '../fairs/fairs.server';
 import { and, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { db, type DbOrTx, type Tx } from '../../db/client';
@@ -214,7 +215,13 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
   if (listing.sellerOrgId === input.buyerOrgId) return refuse('form', 'orders.errors.ownLot', 403);
   if (listing.status !== 'live') return refuse('form', 'orders.errors.notOnSale', 409);
   if (listing.saleMode !== 'fixed') return refuse('form', 'orders.errors.notFixedPrice', 409);
-  const tiers = await db.select().from(priceTiers).where(eq(priceTiers.listingId, listing.id));
+  // During a fair the lot sells at its fair price, if its seller set one (app/fairs, ADR 0049).
+  const tiers = await tiersAt(
+    db,
+    listing.id,
+    await db.select().from(priceTiers).where(eq(priceTiers.listingId, listing.id)),
+    new Date(),
+  );
   // The same quote the buy box shows the buyer before it posts (app/orders/pricing.ts).
   const quote = quoteBuy({ ...listing, baseUnit: lot.baseUnit, tiers }, input.form.quantity, input.form.unit);
   if (!quote.ok) {
