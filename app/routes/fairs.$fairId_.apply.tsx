@@ -39,9 +39,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fair = await fairById(db, params.fairId ?? '');
   if (!fair) throw notFound();
   const values = formValues(await readFormData(request));
-  if (fair.endsOn < marketToday()) return formError({ form: 'fairs.errors.fairOver' }, values, 409);
   const pitch = (values.pitch ?? '').trim();
+  if (!pitch) return formError({ pitch: 'errors.required' }, values);
   if (pitch.length > 500) return formError({ pitch: 'errors.tooLong' }, values);
+  if (fair.endsOn < marketToday()) return formError({ form: 'fairs.errors.fairOver' }, values, 409);
   const wantedZone = (values.wantedZone ?? '').trim().slice(0, 40) || null;
   try {
     await db.transaction((tx) =>

@@ -42,6 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const viewer = await requireOrgKind(request, ['seller', 'both'], 'trader');
   const { fair } = await scan(params.fairId ?? '', params.token ?? '', viewer.activeOrg.orgId);
   const values = formValues(await readFormData(request));
+  if (values.intent !== 'capture') return formError({ form: 'errors.invalid' }, values);
   try {
     const lead = await db.transaction((tx) =>
       captureLead(tx, {
