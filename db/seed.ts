@@ -9,6 +9,7 @@ import { seedDemoAuctions } from './seed-auctions';
 import { seedDemoColdChain } from './seed-coldchain';
 import { seedDemoDemand } from './seed-demand';
 import { seedDemoExchange } from './seed-exchange';
+import { seedDemoFairs } from './seed-fairs';
 import { seedDemoListings } from './seed-listings';
 import { seedDemoMarketData } from './seed-market-data';
 import { seedDemoNotify } from './seed-notify';
@@ -113,6 +114,7 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
   await seedDemoNotify(tx);
   await seedDemoMarketData(tx);
   await seedDemoExchange(tx);
+  await seedDemoFairs(tx);
   return true;
 }
 
