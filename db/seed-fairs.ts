@@ -5,7 +5,7 @@ import type { DbOrTx } from './client';
 import { fairApplications, fairBooths, fairPrices, fairSlots, fairs, listings, priceTiers } from './schema';
 import { addDays, marketDayAt, marketToday } from '../app/lib/market-time';
 
-export const DEMO_FAIR_ID = 'fair_demo_shrimp';
+const DEMO_FAIR_ID = 'fair_demo_shrimp';
 const FAIR_PRICED_LOT = '斑节对虾 30/40 头 去头冻虾';
 
 const BOOTHS = [
