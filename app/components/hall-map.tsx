@@ -34,7 +34,8 @@ export function HallMap({
     <figure>
       <svg
         viewBox={`0 0 ${width} ${height}`}
-        className="h-auto w-full max-w-3xl rounded border border-slate-200 bg-slate-50"
+        className="h-auto w-full rounded border border-slate-200 bg-slate-50"
+        style={{ maxWidth: `${cols * 120}px` }}
         role="group"
         aria-label={t('fairs.map.title')}
         data-testid="hall-map"
@@ -66,7 +67,7 @@ export function HallMap({
                 {b.zone}
               </text>
               <text x={x + 8} y={y + 68} fontSize={12} fill="#0f172a">
-                {b.exhibitor ? truncate(b.exhibitor, 6) : t('fairs.map.free')}
+                {b.exhibitor ? truncate(b.exhibitor, 5) : t('fairs.map.free')}
               </text>
               <title>{label}</title>
             </>
