@@ -2,6 +2,7 @@
 import type { English } from './types';
 export const zhCN = {
   'nav.fairs': '展销会',
+  'console.queue.fairs': '展销会（洽谈提醒）',
 
   'fairs.list.title': '展销会',
   'fairs.list.lead': '市场举办的季节性展销会：展馆里看货，线上同步逛展、约见、下单。',
@@ -227,6 +228,7 @@ export const zhCN = {
 
 export const en: English<typeof zhCN> = {
   'nav.fairs': 'Fairs',
+  'console.queue.fairs': 'Trade fairs (meeting reminders)',
 
   'fairs.list.title': 'Trade fairs',
   'fairs.list.lead':
