@@ -131,6 +131,7 @@ export default function BoothPage() {
                   <th className="py-2 pr-4">{t('fairs.booth.lot')}</th>
                   <th className="py-2 pr-4 text-right">{t('fairs.booth.listPrice')}</th>
                   <th className="py-2 pr-4 text-right">{t('fairs.booth.fairPrice')}</th>
+                  {data.mayBook ? <th className="py-2 pr-4">{t('fairs.booth.deal')}</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -159,6 +160,25 @@ export default function BoothPage() {
                         </span>
                       )}
                     </td>
+                    {data.mayBook ? (
+                      <td className="py-2 pr-4">
+                        {lot.saleMode === 'fixed' ? (
+                          <Link
+                            to={`/orders/new?listingId=${lot.id}`}
+                            className="whitespace-nowrap text-sea-700 underline"
+                          >
+                            {t('fairs.booth.orderNow')}
+                          </Link>
+                        ) : (
+                          <Link
+                            to={`/demands/new?listing=${lot.id}`}
+                            className="whitespace-nowrap text-sea-700 underline"
+                          >
+                            {t('fairs.booth.askQuote')}
+                          </Link>
+                        )}
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
