@@ -266,7 +266,7 @@ export default function ExhibitorDesk() {
                       </td>
                       <td className="py-2 pr-4">
                         {lot.saleMode === 'fixed' ? (
-                          <Form method="post" className="flex items-start gap-2">
+                          <Form method="post" className="flex flex-wrap items-start gap-2">
                             <input type="hidden" name="listingId" value={lot.id} />
                             <label className="sr-only" htmlFor={`price-${lot.id}`}>
                               {t('fairs.exhibit.priceFor', { lot: title })}
@@ -284,13 +284,15 @@ export default function ExhibitorDesk() {
                                       : (lot.fairPriceFen / 100).toFixed(2)
                                 }
                                 aria-invalid={mine && errors.price ? true : undefined}
-                                className="w-28 rounded border border-slate-300 px-2 py-1"
+                                className="w-24 rounded border border-slate-300 px-2 py-1"
                               />
                               {mine && errors.price ? <FormAlert error={errors.price} /> : null}
                             </div>
-                            <SubmitButton intent="price" variant="secondary">
-                              {t('fairs.exhibit.savePrice')}
-                            </SubmitButton>
+                            <span className="shrink-0 whitespace-nowrap">
+                              <SubmitButton intent="price" variant="secondary">
+                                {t('fairs.exhibit.savePrice')}
+                              </SubmitButton>
+                            </span>
                           </Form>
                         ) : (
                           <span className="text-slate-500">{t('fairs.errors.fixedOnly')}</span>

@@ -52,7 +52,6 @@ test('scan a booth QR on a phone, book a meeting, and the exhibitor sees it', as
     boothUrl = (await exhibitor.getByTestId('booth-url').textContent()) ?? '';
     expect(boothUrl).toMatch(/^http:\/\/localhost:\d+\/fairs\/fair_demo_shrimp\/booths\/A01$/);
     await expect(exhibitor.getByTestId('booth-lots')).toContainText('展会价');
-    await shots.shoot(exhibitor, 'booth-page');
   });
 
   const context = await browser.newContext({
@@ -70,6 +69,9 @@ test('scan a booth QR on a phone, book a meeting, and the exhibitor sees it', as
     // Nothing is wider than the phone.
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // The buyer's view, with the slots to book and the lots to order on the spot.
+    await shots.shoot(phone, 'booth-page');
+    await phone.setViewportSize({ width: 390, height: 844 });
   });
 
   let when = '';
