@@ -249,11 +249,11 @@ export default function FairHome() {
             <table className="min-w-full text-left text-sm" data-testid="directory">
               <thead>
                 <tr className="border-b text-slate-500">
-                  <th className="py-2 pr-4">{t('fairs.field.boothNumber')}</th>
+                  <th className="py-2 pr-4 whitespace-nowrap">{t('fairs.field.boothNumber')}</th>
                   <th className="py-2 pr-4">{t('fairs.field.exhibitor')}</th>
-                  <th className="py-2 pr-4">{t('fairs.field.zone')}</th>
-                  <th className="py-2 pr-4">{t('fairs.home.category')}</th>
-                  <th className="py-2 pr-4 text-right">{t('fairs.home.lots')}</th>
+                  <th className="py-2 pr-4 whitespace-nowrap">{t('fairs.field.zone')}</th>
+                  <th className="hidden py-2 pr-4 sm:table-cell">{t('fairs.home.category')}</th>
+                  <th className="py-2 pr-4 text-right whitespace-nowrap">{t('fairs.home.lots')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -265,8 +265,10 @@ export default function FairHome() {
                         {e.name}
                       </Link>
                     </td>
-                    <td className="py-2 pr-4">{e.zone}</td>
-                    <td className="py-2 pr-4">{e.categories.map(categoryName).join('、')}</td>
+                    <td className="py-2 pr-4 whitespace-nowrap">{e.zone}</td>
+                    <td className="hidden py-2 pr-4 sm:table-cell">
+                      {e.categories.map(categoryName).join('、')}
+                    </td>
                     <td className="py-2 pr-4 text-right">{e.lots}</td>
                   </tr>
                 ))}
