@@ -3,6 +3,12 @@ import type { English } from './types';
 export const zhCN = {
   'nav.fairs': '展销会',
   'console.queue.fairs': '展销会（洽谈提醒）',
+  'privacy.table.fairs': '创建的展销会（运营）',
+  'privacy.table.fair_applications': '展位申请',
+  'privacy.table.fair_appointments': '预约的展会洽谈',
+  'privacy.table.fair_badges': '展会胸卡',
+  'privacy.table.fair_leads': '记录的展会客户线索',
+  'privacy.table.fair_slots': '开放的洽谈时段',
 
   'fairs.list.title': '展销会',
   'fairs.list.lead': '市场举办的季节性展销会：展馆里看货，线上同步逛展、约见、下单。',
@@ -232,6 +238,12 @@ export const zhCN = {
 export const en: English<typeof zhCN> = {
   'nav.fairs': 'Fairs',
   'console.queue.fairs': 'Trade fairs (meeting reminders)',
+  'privacy.table.fairs': 'Trade fairs you created (operator)',
+  'privacy.table.fair_applications': 'Booth applications',
+  'privacy.table.fair_appointments': 'Fair meetings you booked',
+  'privacy.table.fair_badges': 'Fair badges',
+  'privacy.table.fair_leads': 'Fair leads you recorded',
+  'privacy.table.fair_slots': 'Meeting slots you opened',
 
   'fairs.list.title': 'Trade fairs',
   'fairs.list.lead':
