@@ -23,6 +23,7 @@ import {
   applyForBooth,
   badgeFor,
   bookSlot,
+  cancelAppointment,
   captureLead,
   createFair,
   fairPriceAt,
@@ -45,6 +46,7 @@ import { loader as homeLoader } from '../../app/routes/fairs.$fairId';
 import { loader as leadLoader } from '../../app/routes/fairs.$fairId_.leads.$token';
 import { loader as csvLoader } from '../../app/routes/fairs.$fairId_.report[.]csv';
 import { action as operatorAction } from '../../app/routes/operator.fairs_.$fairId';
+import { processFairJob } from '../../workers/fairs';
 import { call, formRequest, getRequest } from '../support/http';
 import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
 
@@ -460,6 +462,67 @@ describe('meeting slots and appointments', () => {
       ),
     );
     expect(denied.status).toBe(404);
+  });
+});
+
+describe('meeting reminders', () => {
+  it('the reminder job tells both sides of a booked meeting once, and nothing after a cancellation', async () => {
+    const today = marketToday();
+    const fair = await fairOn(addDays(today, 1), addDays(today, 2), 1, 0);
+    const seller = await exhibitor(fair.id, fair.boothIds[0]);
+    const buyer = await buyerOrg();
+    const slot = (time: string) =>
+      db.transaction((tx) =>
+        addSlot(tx, {
+          fairId: fair.id,
+          orgId: seller.orgId,
+          userId: seller.userId,
+          startsAt: `${addDays(today, 1)}T${time}`,
+          minutes: 30,
+          mode: 'either',
+        }),
+      );
+    const now = new Date();
+    const kept = await db.transaction(async (tx) =>
+      bookSlot(tx, {
+        slotId: await slot('09:00'),
+        buyerOrgId: buyer.orgId,
+        userId: buyer.userId,
+        mode: 'hall',
+        now,
+      }),
+    );
+    const dropped = await db.transaction(async (tx) =>
+      bookSlot(tx, {
+        slotId: await slot('15:00'),
+        buyerOrgId: buyer.orgId,
+        userId: buyer.userId,
+        mode: 'hall',
+        now,
+      }),
+    );
+    await db.transaction((tx) => cancelAppointment(tx, { appointmentId: dropped, orgId: buyer.orgId }));
+    const reminders = async (appointmentId: string) =>
+      db
+        .select({ orgId: notificationEvents.orgId })
+        .from(notificationEvents)
+        .where(
+          and(
+            eq(notificationEvents.type, 'fair-appointment-reminder'),
+            eq(notificationEvents.subjectId, appointmentId),
+          ),
+        );
+    expect(await processFairJob({ name: 'appointment-reminder', data: { appointmentId: kept } })).toEqual({
+      reminded: true,
+    });
+    // A retried job raises nothing twice.
+    await processFairJob({ name: 'appointment-reminder', data: { appointmentId: kept } });
+    expect((await reminders(kept)).map((r) => r.orgId).sort()).toEqual([seller.orgId, buyer.orgId].sort());
+    expect(await processFairJob({ name: 'appointment-reminder', data: { appointmentId: dropped } })).toEqual({
+      reminded: false,
+    });
+    expect(await reminders(dropped)).toEqual([]);
+    await expect(processFairJob({ name: 'appointment-reminder', data: {} })).rejects.toThrow(/bad fairs job/);
   });
 });
 
