@@ -73,7 +73,7 @@ export function HallMap({
             </>
           );
           return b.exhibitor ? (
-            <a key={b.number} href={`/fairs/${fairId}/booths/${b.number}`} aria-label={label}>
+            <a key={b.number} href={`/fairs/${fairId}/booths/${b.number}`}>
               {shape}
             </a>
           ) : (
