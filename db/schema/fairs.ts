@@ -1,6 +1,6 @@
 // Trade fairs (issue #19): fairs, booths, booth applications, fair-only prices, meeting slots and appointments,
 // visitor badges, leads and booth visits. Constraints that only SQL can say (exclusion on time ranges, the
-// consent trigger) are in db/migrations/0034_fairs.sql; ADR 0049.
+// consent trigger) are in db/migrations/0036_fairs.sql; ADR 0049.
 import { sql } from 'drizzle-orm';
 import {
   bigint,
