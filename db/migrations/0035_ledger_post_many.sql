@@ -109,3 +109,12 @@ BEGIN
       ORDER BY e.ord;
 END;
 $$;
+--> statement-breakpoint
+
+-- The balance of a ledger transaction was checked at commit once per entry and once for its row. Entries can only
+-- be added to a transaction created in the same database transaction (ledger_entries_require_open_transaction,
+-- 0004), so its row's own deferred check at commit always sees all of them: the per-entry checks repeated it (three
+-- times for a release) and are dropped. The rule is unchanged.
+DROP TRIGGER ledger_entries_balanced ON ledger_entries;
+--> statement-breakpoint
+DROP FUNCTION ledger_entries_check_balanced();
