@@ -10,6 +10,7 @@ import { seedDemoColdChain } from './seed-coldchain';
 import { seedDemoDemand } from './seed-demand';
 import { seedDemoExchange } from './seed-exchange';
 import { seedDemoFarming } from './seed-farming';
+import { seedDemoFairs } from './seed-fairs';
 import { seedDemoListings } from './seed-listings';
 import { seedDemoMarketData } from './seed-market-data';
 import { seedDemoNotify } from './seed-notify';
@@ -115,6 +116,7 @@ export async function seedDemoMarket(tx: DbOrTx): Promise<boolean> {
   await seedDemoMarketData(tx);
   await seedDemoExchange(tx);
   await seedDemoFarming(tx);
+  await seedDemoFairs(tx);
   return true;
 }
 

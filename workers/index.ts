@@ -9,6 +9,7 @@ import { redisConnection } from '../app/lib/redis.server';
 import { processAuctionJob } from './auctions';
 import { processColdChainJob, scheduleColdChainJobs } from './coldchain';
 import { startExchange } from './exchange';
+import { processFairJob } from './fairs';
 import { processListingJob, scheduleListingJobs } from './listings';
 import { processMatchingJob } from './matching';
 import { processModerationJob, scheduleModerationJobs } from './moderation';
@@ -31,6 +32,7 @@ const processors: Record<QueueName, { processor: Processor; concurrency: number 
   moderation: { processor: processModerationJob, concurrency: 4 },
   // One at a time: an export reads every table the data map names; users wait minutes, not seconds, for one.
   privacy: { processor: processPrivacyJob, concurrency: 1 },
+  fairs: { processor: processFairJob, concurrency: 2 },
 };
 
 export async function startWorkers() {

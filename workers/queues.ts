@@ -85,6 +85,10 @@ export const catalogue = {
     // Deletes stored files the retention run's committed deletes left without a row (sent through the outbox).
     'remove-files': z.object({ keys: z.array(z.string().min(1).max(300)).min(1).max(10_000) }),
   },
+  // Trade fairs (#19): the reminder before a booked appointment (delayed to an hour before it).
+  fairs: {
+    'appointment-reminder': z.object({ appointmentId: id }),
+  },
 } as const;
 
 export type QueueName = keyof typeof catalogue;

@@ -4,7 +4,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { db } from '../db/client';
 import { type Order, invoices, ledgerEntries, ledgerTransactions, orders } from '../db/schema';
 import { failpoint } from '../app/lib/failpoint.server';
-import { OrderError, actOnOrder, addEvent } from '../app/orders/orders.server';
+import { log } from '../app/lib/log.server';
+import { OrderError, actOnOrder, addEvent, completeDueOrders } from '../app/orders/orders.server';
 import { paymentProvider, providerFor } from '../app/payments/providers.server';
 // Registers the Stripe provider in every process that runs settlement jobs (the worker, tests, benchmarks).
 import '../app/payments/stripe.server';
@@ -42,15 +43,32 @@ async function recordProviderPayout(order: Order, amountFen: number, reference: 
   });
 }
 
-/** Completes an order whose inspection window has passed; actOnOrder reads (and locks) the order itself. */
+/**
+ * Completes an order whose inspection window has passed. It completes every order that is due, in batches, with
+ * it (ADR 0048): the releases due together settle in a few transactions instead of one each, and a job whose order
+ * a batch took finds it completed. Then the order itself is stepped on its own: actOnOrder reads and locks it,
+ * waits for a batch that holds it, and says why it cannot complete (disputed, done, window still open).
+ */
 async function releaseEscrowJob(orderId: string): Promise<Record<string, unknown>> {
+  const [order] = await db.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
+  if (!order) throw new UnrecoverableError('order no longer exists');
+  // Completed by a batch (or disputed, or settled otherwise): nothing is left for this job. Only 'delivered' moves
+  // on by this job, and a status read as anything else never becomes 'delivered' again.
+  if (order.status !== 'delivered') return { completed: false };
+  try {
+    if ((await completeDueOrders()).includes(orderId)) return { completed: true };
+  } catch (error) {
+    // One order the batch could not settle (an escrow short, a lot gone) fails the batch: each job then settles
+    // its own order alone below, so only that order's job fails.
+    log.warn({ err: error, orderId }, 'settlement batch failed; settling the order alone');
+  }
   try {
     await actOnOrder(orderId, { userId: null, parties: ['system'] }, { action: 'complete' });
     return { completed: true };
   } catch (error) {
     if (error instanceof OrderError && error.messageKey === 'errors.notFound')
       throw new UnrecoverableError('order no longer exists');
-    // Disputed, or already completed by an earlier run: the world is as it should be.
+    // Disputed, or already completed (by a batch or an earlier run): the world is as it should be.
     if (error instanceof OrderError && error.messageKey === 'orders.errors.wrongState')
       return { completed: false };
     throw error; // the window is still open (a clock ahead of ours): retry with backoff

@@ -24,6 +24,7 @@ export const NAV: NavItem[] = [
   { to: '/sell', label: 'nav.sell', show: (v) => kindIn(v, ['seller', 'both']) },
   { to: '/buy', label: 'nav.buy', show: (v) => kindIn(v, ['buyer', 'both']) },
   { to: '/auctions', label: 'nav.auctions', show: () => true },
+  { to: '/fairs', label: 'nav.fairs', show: () => true },
   { to: '/exchange', label: 'nav.exchange', show: () => true },
   { to: '/demands', label: 'nav.demands', show: (v) => kindIn(v, ['seller', 'buyer', 'both']) },
   { to: '/plans', label: 'nav.plans', show: () => true },

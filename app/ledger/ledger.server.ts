@@ -76,6 +76,8 @@ export class LedgerError extends Error {
   constructor(
     public readonly code: LedgerErrorCode,
     message: string,
+    /** For an escrow refusal: the order whose escrow is short. */
+    public readonly orderId: string | null = null,
   ) {
     super(message);
     this.name = 'LedgerError';
@@ -249,22 +251,32 @@ function isBalanceCheckViolation(error: unknown): boolean {
  * then aborted, so the caller rolls back (or posted inside a savepoint of its own).
  */
 export async function post(tx: DbOrTx, input: PostInput): Promise<string> {
-  return postOnce(tx, input, null);
+  return postPrepared(tx, prepare(input, null));
 }
 
 /** What a release or refund takes out of one order's escrow: checked, under the order's lock, before posting. */
 type EscrowSpend = { orderId: string; amount: number; currency: Currency };
 
-/**
- * One round trip (ledger_post, db/migrations/0021_ledger_market_shards.sql): the replay check, the order's escrow
- * check, the transaction, the accounts (opened on first use), their row locks and the entries. The row locks of
- * the accounts are held until the caller's commit, so callers post last in their transaction (ADR 0033).
- */
-async function postOnce(tx: DbOrTx, input: PostInput, escrow: EscrowSpend | null): Promise<string> {
+/** A posting ready for ledger_post: its lines checked, its id derived from its key, its accounts described. */
+type Prepared = {
+  id: string;
+  input: PostInput;
+  lines: CheckedLine[];
+  escrow: EscrowSpend | null;
+  accounts: {
+    org: string | null;
+    kind: LedgerAccountKind;
+    currency: string;
+    shard: number;
+    amount: number;
+    open: string;
+  }[];
+};
+
+function prepare(input: PostInput, escrow: EscrowSpend | null): Prepared {
   const lines = checkPosting(input);
-  const id = ledgerTransactionId(input.idempotencyKey);
   const shard = marketShard(input.orderId ?? input.idempotencyKey);
-  const payload = lines.map((line) => ({
+  const accounts = lines.map((line) => ({
     org: line.orgId,
     kind: line.kind,
     currency: line.currency,
@@ -272,25 +284,29 @@ async function postOnce(tx: DbOrTx, input: PostInput, escrow: EscrowSpend | null
     amount: line.amount,
     open: newId('acc'),
   }));
-  let outcome: string;
-  try {
-    const [row] = await tx.execute<{ outcome: string }>(sql`
-      select ledger_post(
-        ${id}::text, ${input.kind}::text, ${input.orderId ?? null}::text, ${input.idempotencyKey}::text,
-        ${input.memo ?? null}::text, ${input.createdBy ?? null}::text, ${JSON.stringify(payload)}::jsonb,
-        ${escrow?.orderId ?? null}::text, ${escrow?.amount ?? null}::bigint, ${escrow?.currency ?? null}::text
-      ) as outcome
-    `);
-    outcome = row?.outcome ?? '';
-  } catch (error) {
-    if (isBalanceCheckViolation(error)) {
-      throw new LedgerError(
-        'insufficient_funds',
-        `ledger transaction ${id} (${input.kind}) would overdraw an available or held balance`,
-      );
-    }
-    throw error;
-  }
+  return { id: ledgerTransactionId(input.idempotencyKey), input, lines, escrow, accounts };
+}
+
+function postCall(posting: Prepared) {
+  const { id, input, escrow } = posting;
+  return sql`ledger_post(
+    ${id}::text, ${input.kind}::text, ${input.orderId ?? null}::text, ${input.idempotencyKey}::text,
+    ${input.memo ?? null}::text, ${input.createdBy ?? null}::text, ${JSON.stringify(posting.accounts)}::jsonb,
+    ${escrow?.orderId ?? null}::text, ${escrow?.amount ?? null}::bigint, ${escrow?.currency ?? null}::text
+  )`;
+}
+
+function overdraftError(error: unknown, posting: Prepared): unknown {
+  if (!isBalanceCheckViolation(error)) return error;
+  return new LedgerError(
+    'insufficient_funds',
+    `ledger transaction ${posting.id} (${posting.input.kind}) would overdraw an available or held balance`,
+  );
+}
+
+/** What ledger_post answered, as the caller's result: the transaction's id, or the refusal as a LedgerError. */
+async function outcomeOf(tx: DbOrTx, posting: Prepared, outcome: string): Promise<string> {
+  const { id, input, lines, escrow } = posting;
   if (outcome === 'posted') return id;
   if (outcome === 'replay') {
     // Posted earlier, or by a concurrent post with this key that committed while this one waited on the key.
@@ -302,9 +318,59 @@ async function postOnce(tx: DbOrTx, input: PostInput, escrow: EscrowSpend | null
     throw new LedgerError(
       'insufficient_escrow',
       `order ${escrow.orderId}'s escrow holds ${outcome.slice('short:'.length)} ${escrow.currency}; ${escrow.amount} cannot leave it`,
+      escrow.orderId,
     );
   }
   throw new Error(`ledger_post answered '${outcome}' for ledger transaction ${id}`);
+}
+
+/**
+ * One round trip (ledger_post, db/migrations/0021_ledger_market_shards.sql): the replay check, the order's escrow
+ * check, the transaction, the accounts (opened on first use), their row locks and the entries. The row locks of
+ * the accounts are held until the caller's commit, so callers post last in their transaction (ADR 0033).
+ */
+async function postPrepared(tx: DbOrTx, posting: Prepared): Promise<string> {
+  let outcome: string;
+  try {
+    const [row] = await tx.execute<{ outcome: string }>(sql`select ${postCall(posting)} as outcome`);
+    outcome = row?.outcome ?? '';
+  } catch (error) {
+    throw overdraftError(error, posting);
+  }
+  return outcomeOf(tx, posting, outcome);
+}
+
+/**
+ * Many postings in one round trip (ledger_post_many, db/migrations/0035_ledger_post_many.sql; settlement in batches,
+ * ADR 0048): each posting checked as ledger_post checks it, then the transactions, the accounts' locks (all at once,
+ * in id order, as a single posting takes its own) and the entries written as one statement each.
+ */
+async function postMany(tx: DbOrTx, postings: Prepared[]): Promise<string[]> {
+  if (postings.length === 0) return [];
+  const batch = postings.map((posting) => ({
+    id: posting.id,
+    kind: posting.input.kind,
+    order_id: posting.input.orderId ?? null,
+    key: posting.input.idempotencyKey,
+    memo: posting.input.memo ?? null,
+    created_by: posting.input.createdBy ?? null,
+    lines: posting.accounts,
+    escrow_order: posting.escrow?.orderId ?? null,
+    escrow_amount: posting.escrow?.amount ?? null,
+    escrow_currency: posting.escrow?.currency ?? null,
+  }));
+  let rows: { n: number; outcome: string }[];
+  try {
+    rows = await tx.execute<{ n: number; outcome: string }>(
+      sql`select n, outcome from ledger_post_many(${JSON.stringify(batch)}::jsonb)`,
+    );
+  } catch (error) {
+    // Which posting overdrew is not known here; the caller falls back to posting one order at a time.
+    throw overdraftError(error, postings[0]);
+  }
+  const ids: string[] = [];
+  for (const row of rows) ids.push(await outcomeOf(tx, postings[Number(row.n)], row.outcome));
+  return ids;
 }
 
 export type Balance = { kind: LedgerAccountKind; currency: Currency; amount: number };
@@ -496,11 +562,27 @@ export async function recordPaymentReceived(
   });
 }
 
-/** The order's escrow goes to the seller's available balance, less the platform's fee (half-up). */
-export async function releaseEscrow(
-  tx: DbOrTx,
-  input: Posting & { orderId: string; sellerOrgId: string; feeBps: number },
-): Promise<string> {
+/**
+ * A fee the market charges an org outside any order (a fair's booth fee): taken from the org's available
+ * balance into the platform's fees; refused with insufficient_funds when the balance does not cover it.
+ */
+export async function chargeOrgFee(tx: DbOrTx, input: Posting & { orgId: string }): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  return post(tx, {
+    ...input,
+    kind: 'fee',
+    lines: [
+      { orgId: input.orgId, kind: 'available', amount: -input.amount, currency },
+      { orgId: null, kind: 'platform_fees', amount: input.amount, currency },
+    ],
+  });
+}
+
+type ReleaseInput = Posting & { orderId: string; sellerOrgId: string; feeBps: number };
+type RefundInput = Posting & { orderId: string };
+
+function releasePosting(input: ReleaseInput): Prepared {
   const { fee, toSeller } = escrowReleaseSplit(input.amount, input.feeBps);
   const currency = input.currency ?? DEFAULT_CURRENCY;
   const lines: LedgerLine[] = [{ orgId: null, kind: 'escrow', amount: -input.amount, currency }];
@@ -509,19 +591,16 @@ export async function releaseEscrow(
   if (fee > 0) lines.push({ orgId: null, kind: 'platform_fees', amount: fee, currency });
   // The order's advisory lock (in ledger_post) serializes its releases and refunds, so two of them can't both
   // spend the same escrow: a lock of its own rather than an escrow account's row, which many orders share.
-  return postOnce(
-    tx,
+  return prepare(
     { ...input, kind: 'escrow_released', lines },
     { orderId: input.orderId, amount: input.amount, currency },
   );
 }
 
-/** The order's escrow (all or part of it) goes back through the provider to the buyer. */
-export async function refundFromEscrow(tx: DbOrTx, input: Posting & { orderId: string }): Promise<string> {
+function refundPosting(input: RefundInput): Prepared {
   positiveAmount(input.amount);
   const currency = input.currency ?? DEFAULT_CURRENCY;
-  return postOnce(
-    tx,
+  return prepare(
     {
       ...input,
       kind: 'refund',
@@ -531,6 +610,34 @@ export async function refundFromEscrow(tx: DbOrTx, input: Posting & { orderId: s
       ],
     },
     { orderId: input.orderId, amount: input.amount, currency },
+  );
+}
+
+/** The order's escrow goes to the seller's available balance, less the platform's fee (half-up). */
+export function releaseEscrow(tx: DbOrTx, input: ReleaseInput): Promise<string> {
+  return postPrepared(tx, releasePosting(input));
+}
+
+/** The order's escrow (all or part of it) goes back through the provider to the buyer. */
+export function refundFromEscrow(tx: DbOrTx, input: RefundInput): Promise<string> {
+  return postPrepared(tx, refundPosting(input));
+}
+
+/** What leaves orders' escrow when they settle, in the order given: refunds to buyers and releases to sellers. */
+export type EscrowMovement =
+  | { kind: 'refund'; input: RefundInput }
+  | { kind: 'release'; input: ReleaseInput };
+
+/**
+ * Settles many orders' escrow in one round trip (ADR 0048), with the same checks and postings as
+ * releaseEscrow and refundFromEscrow one by one.
+ */
+export function postEscrowMovements(tx: DbOrTx, movements: EscrowMovement[]): Promise<string[]> {
+  return postMany(
+    tx,
+    movements.map((movement) =>
+      movement.kind === 'refund' ? refundPosting(movement.input) : releasePosting(movement.input),
+    ),
   );
 }
 

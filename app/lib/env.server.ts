@@ -54,6 +54,8 @@ const schema = z
       .default(24),
     /** Shortens every category's inspection window (demos and end-to-end tests); unset in production. */
     INSPECTION_SECONDS_OVERRIDE: z.coerce.number().int().min(1).optional(),
+    /** Orders one settlement transaction completes at most when their inspection windows have passed (ADR 0048). */
+    SETTLEMENT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(200),
     STRIPE_API_BASE: z.string().url('must be a URL such as http://127.0.0.1:12111').optional(),
     /** Auction bids one user may place per 10 seconds before it is answered 429 (a bid flood). */
     AUCTION_BIDS_PER_10S: z.coerce.number().int().min(1).default(20),

@@ -13,11 +13,24 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+let lastMs = 0;
+let lastTail: number[] = [];
+
+/**
+ * Within one process ids also sort in the order they were made inside one millisecond (a batch's rows): the random
+ * part of the next id in the same millisecond is the previous one plus one, as monotonic ULIDs do.
+ */
 export function newId(prefix: string): string {
-  const random = randomBytes(10);
-  let tail = '';
-  for (const byte of random) tail += ALPHABET[byte % 32];
-  return `${prefix}_${encodeTime(Date.now())}${tail}`;
+  const now = Date.now();
+  if (now > lastMs || lastTail.length === 0) {
+    lastMs = now;
+    lastTail = [...randomBytes(10)].map((byte) => byte % 32);
+  } else {
+    let i = lastTail.length - 1;
+    while (i >= 0 && lastTail[i] === 31) lastTail[i--] = 0;
+    if (i >= 0) lastTail[i] += 1;
+  }
+  return `${prefix}_${encodeTime(lastMs)}${lastTail.map((digit) => ALPHABET[digit]).join('')}`;
 }
 
 /** A URL-safe secret with 256 bits of entropy (session and invitation tokens). */

@@ -11,7 +11,7 @@ import {
   orders,
 } from '../../db/schema';
 import { marketDate } from '../lib/market-time';
-import { enqueue } from '../lib/outbox.server';
+import { type OutboxJob, enqueueJobs, outboxJob } from '../lib/outbox.server';
 
 /** Spec attributes that grade a lot for the index, in order of preference; a lot with none is 'ungraded'. */
 const GRADE_KEYS = ['grade', 'count', 'size'] as const;
@@ -209,6 +209,12 @@ export async function marketDataAfterOrderEvent(
   orderId: string,
   event: { toStatus?: string | null },
 ): Promise<void> {
-  if (event.toStatus && TRADE_STATES.has(event.toStatus))
-    await enqueue(tx, 'orders', 'record-trade', { orderId });
+  await enqueueJobs(tx, marketDataJobs(orderId, event));
+}
+
+/** The market-data job an order's event calls for, if any (for a batch of events written together). */
+export function marketDataJobs(orderId: string, event: { toStatus?: string | null }): OutboxJob[] {
+  return event.toStatus && TRADE_STATES.has(event.toStatus)
+    ? [outboxJob('orders', 'record-trade', { orderId })]
+    : [];
 }

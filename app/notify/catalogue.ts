@@ -57,6 +57,10 @@ export const NOTIFICATION_TYPES = {
   'pre-order-decided': { params: ['plan', 'outcome'], priority: 'normal' },
   'pre-order-filled': { params: ['plan', 'balance'], priority: 'high' },
   'pre-order-short': { params: ['plan', 'amount', 'balance'], priority: 'high' },
+  'fair-booth-allocated': { params: ['booth'], priority: 'normal' },
+  'fair-appointment-booked': { params: ['visitor', 'at'], priority: 'normal' },
+  'fair-appointment-cancelled': { params: ['at'], priority: 'normal' },
+  'fair-appointment-reminder': { params: ['at'], priority: 'normal' },
 } as const satisfies Record<string, TypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

@@ -1,6 +1,6 @@
 import type { DbOrTx } from '../../db/client';
 import { type MemberRole, notificationEvents } from '../../db/schema';
-import { enqueue } from '../lib/outbox.server';
+import { enqueueJobs, outboxJob } from '../lib/outbox.server';
 import { newId } from '../lib/ids';
 import { NOTIFICATION_TYPES, type NotificationType } from './catalogue';
 import type { Params } from './render';
@@ -27,14 +27,19 @@ export type NotifyInput = {
  * Returns the event id, or null when `dedupeKey` was already used (nothing is raised twice).
  */
 export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string | null> {
-  if (!input.orgId && !input.userIds?.length) throw new Error(`notify ${input.type}: no recipients`);
-  const missing = NOTIFICATION_TYPES[input.type].params.filter((name) => !(name in input.params));
-  if (missing.length) throw new Error(`notify ${input.type}: missing params ${missing.join(', ')}`);
-  const id = newId('nev');
-  const inserted = await tx
-    .insert(notificationEvents)
-    .values({
-      id,
+  const [id] = await notifyMany(tx, [input]);
+  return id ?? null;
+}
+
+/** Records several notification events in two round trips; returns the ids of those raised (not deduplicated). */
+export async function notifyMany(tx: DbOrTx, inputs: readonly NotifyInput[]): Promise<string[]> {
+  if (inputs.length === 0) return [];
+  const rows = inputs.map((input) => {
+    if (!input.orgId && !input.userIds?.length) throw new Error(`notify ${input.type}: no recipients`);
+    const missing = NOTIFICATION_TYPES[input.type].params.filter((name) => !(name in input.params));
+    if (missing.length) throw new Error(`notify ${input.type}: missing params ${missing.join(', ')}`);
+    return {
+      id: newId('nev'),
       type: input.type,
       orgId: input.orgId ?? null,
       minRole: input.minRole ?? null,
@@ -44,10 +49,18 @@ export async function notify(tx: DbOrTx, input: NotifyInput): Promise<string | n
       subjectType: input.subject?.type ?? null,
       subjectId: input.subject?.id ?? null,
       dedupeKey: input.dedupeKey ?? null,
-    })
+    };
+  });
+  const inserted = await tx
+    .insert(notificationEvents)
+    .values(rows)
     .onConflictDoNothing({ target: notificationEvents.dedupeKey })
     .returning({ id: notificationEvents.id });
-  if (inserted.length === 0) return null;
-  await enqueue(tx, 'notifications', 'event', { eventId: id });
-  return id;
+  const raised = new Set(inserted.map((row) => row.id));
+  const ids = rows.filter((row) => raised.has(row.id)).map((row) => row.id);
+  await enqueueJobs(
+    tx,
+    ids.map((eventId) => outboxJob('notifications', 'event', { eventId })),
+  );
+  return ids;
 }

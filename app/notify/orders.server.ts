@@ -1,9 +1,9 @@
 // Which order events tell whom: the notify area's reaction to an order's timeline (app/orders/hooks.server.ts).
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { invoices, listings, orders } from '../../db/schema';
+import { type Order, invoices, listings, orders } from '../../db/schema';
 import type { NotificationType } from './catalogue';
-import { notify } from './notify.server';
+import { type NotifyInput, notifyMany } from './notify.server';
 import { type Params, moneyParam } from './render';
 
 type OrderEvent = {
@@ -36,22 +36,55 @@ const RULES: Record<string, { type: NotificationType; to: Side[] }> = {
  * per order, kind and side, so an event written twice (a retried job) tells nobody twice.
  */
 export async function notifyOrderEvent(tx: DbOrTx, orderId: string, event: OrderEvent): Promise<void> {
-  const rule = RULES[event.kind];
-  if (!rule) return;
+  if (!RULES[event.kind]) return;
   const [row] = await tx
     .select({ order: orders, titleZh: listings.titleZh, titleEn: listings.titleEn })
     .from(orders)
     .innerJoin(listings, eq(listings.id, orders.listingId))
     .where(eq(orders.id, orderId));
   if (!row) return;
-  const { order } = row;
+  let paidFen: number | undefined;
+  if (event.kind === 'payout_recorded') {
+    const [invoice] = await tx.select().from(invoices).where(eq(invoices.orderId, orderId));
+    paidFen = Number(event.data?.amountFen ?? (invoice ? invoice.totalFen - invoice.feeFen : 0));
+  }
+  await notifyMany(tx, notices(row.order, event, { listing: row.titleZh ?? row.titleEn ?? '', paidFen }));
+}
+
+/**
+ * The same for many events whose orders the caller holds (as they stand after the events): one statement for all
+ * of them, except the kinds whose notices read more than the order (the lot's title, the invoice).
+ */
+export async function notifyOrderEventsInHand(
+  tx: DbOrTx,
+  items: readonly { order: Order; event: OrderEvent }[],
+): Promise<void> {
+  const readsMore = (kind: string) => kind === 'created' || kind === 'payout_recorded';
+  for (const { order, event } of items)
+    if (readsMore(event.kind)) await notifyOrderEvent(tx, order.id, event);
+  await notifyMany(
+    tx,
+    items
+      .filter(({ event }) => !readsMore(event.kind))
+      .flatMap(({ order, event }) => notices(order, event, {})),
+  );
+}
+
+/** The notices an event raises: one per side its rule tells, with the parameters its type shows. */
+function notices(
+  order: Order,
+  event: OrderEvent,
+  more: { listing?: string; paidFen?: number },
+): NotifyInput[] {
+  const rule = RULES[event.kind];
+  if (!rule) return [];
   // Amounts are stored raw and formatted in each reader's language when shown (./render.ts).
   const money = (fen: number) => moneyParam(fen, order.currency);
   // The short order number people read aloud (as app/orders/pages.server.ts shortOrderId shows it).
   const params: Params = { order: order.id.slice(-8).toUpperCase() };
   switch (event.kind) {
     case 'created':
-      params.listing = row.titleZh ?? row.titleEn ?? '';
+      params.listing = more.listing ?? '';
       params.amount = money(order.subtotalFen);
       break;
     case 'record_payment':
@@ -72,22 +105,17 @@ export async function notifyOrderEvent(tx: DbOrTx, orderId: string, event: Order
     case 'resolve_dispute':
       params.outcome = `t:notify.outcome.${String(event.data?.outcome ?? 'rejected')}`;
       break;
-    case 'payout_recorded': {
-      const [invoice] = await tx.select().from(invoices).where(eq(invoices.orderId, order.id));
-      const paid = Number(event.data?.amountFen ?? (invoice ? invoice.totalFen - invoice.feeFen : 0));
-      params.amount = money(paid);
+    case 'payout_recorded':
+      params.amount = money(more.paidFen ?? 0);
       break;
-    }
   }
-  for (const side of rule.to) {
-    await notify(tx, {
-      type: rule.type,
-      orgId: side === 'buyer' ? order.buyerOrgId : order.sellerOrgId,
-      minRole: 'trader',
-      params,
-      link: `/orders/${order.id}`,
-      subject: { type: 'order', id: order.id },
-      dedupeKey: `order:${order.id}:${event.kind}:${side}`,
-    });
-  }
+  return rule.to.map((side) => ({
+    type: rule.type,
+    orgId: side === 'buyer' ? order.buyerOrgId : order.sellerOrgId,
+    minRole: 'trader',
+    params,
+    link: `/orders/${order.id}`,
+    subject: { type: 'order', id: order.id },
+    dedupeKey: `order:${order.id}:${event.kind}:${side}`,
+  }));
 }

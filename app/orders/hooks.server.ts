@@ -1,12 +1,14 @@
 // What other areas do when an order's timeline grows: notifications (#9), trace and transport (#7),
 // credit (#8). Called inside the transaction that wrote the event, so each reaction commits with it.
 import type { DbOrTx } from '../../db/client';
+import type { Order } from '../../db/schema';
 import { afterAuctionOrderEvent } from '../auctions/closing.server';
 import { coldChainAfterOrderEvent } from '../coldchain/hooks.server';
 import { farmingAfterOrderEvent } from '../farming/plans.server';
-import { marketDataAfterOrderEvent } from '../market-data/index.server';
-import { notifyOrderEvent } from '../notify/orders.server';
-import { creditAfterOrderEvent } from '../trust/credit.server';
+import { enqueueJobs } from '../lib/outbox.server';
+import { marketDataAfterOrderEvent, marketDataJobs } from '../market-data/index.server';
+import { notifyOrderEvent, notifyOrderEventsInHand } from '../notify/orders.server';
+import { creditAfterOrderEvent, creditJobs } from '../trust/credit.server';
 
 export type OrderEventHook = {
   /** 'created', a lifecycle action (see OrderAction in ./lifecycle) or 'payout_recorded'. */
@@ -27,4 +29,25 @@ export async function afterOrderEvent(tx: DbOrTx, orderId: string, event: OrderE
   await coldChainAfterOrderEvent(tx, orderId, event);
   await marketDataAfterOrderEvent(tx, orderId, event);
   await farmingAfterOrderEvent(tx, orderId, event);
+}
+
+/**
+ * The same reactions to many events whose orders the caller holds, as they stand after the events (settlement in
+ * batches, ADR 0048). Areas that react from the order row alone write theirs for all events in one statement; the
+ * others are asked one event at a time, as above. tests/integration/settlement-batch.test.ts compares the two.
+ */
+export async function afterOrderEventsInHand(
+  tx: DbOrTx,
+  items: readonly { order: Order; event: OrderEventHook }[],
+): Promise<void> {
+  await enqueueJobs(
+    tx,
+    items.flatMap(({ order, event }) => [...creditJobs(order, event), ...marketDataJobs(order.id, event)]),
+  );
+  await notifyOrderEventsInHand(tx, items);
+  for (const { order, event } of items) {
+    await afterAuctionOrderEvent(tx, order.id, event);
+    await coldChainAfterOrderEvent(tx, order.id, event);
+    await farmingAfterOrderEvent(tx, order.id, event);
+  }
 }

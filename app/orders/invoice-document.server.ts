@@ -1,6 +1,6 @@
 // Issuing invoices as documents (issue #16.4, ADR 0041): the snapshot frozen at issue, the 20-digit fiscal number
 // gap-free per issuer and year, and corrections as a red-letter credit note plus a re-issued invoice.
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../../db/client';
 import {
   categories,
@@ -109,60 +109,105 @@ export function formatFiscalNumber(year: number, provinceCode: string, sequence:
   return `${String(year % 100).padStart(2, '0')}${provinceCode}${CHANNEL}${String(sequence).padStart(15, '0')}`;
 }
 
-async function provinceCodeOf(tx: Tx, orgCity: string | null): Promise<string> {
-  if (!orgCity) return MARKET_PROVINCE_CODE;
-  const [city] = await tx
-    .select({ province: cities.province })
-    .from(cities)
-    .where(eq(cities.nameZh, orgCity));
-  return (city && PROVINCE_CODES[city.province]) ?? MARKET_PROVINCE_CODE;
+/** The province codes of these cities (GB/T 2260), the market's own for a city not on file. */
+async function provinceCodesOf(
+  tx: Tx,
+  orgCities: readonly (string | null)[],
+): Promise<Map<string | null, string>> {
+  const names = [...new Set(orgCities.filter((city): city is string => Boolean(city)))];
+  const rows = names.length
+    ? await tx
+        .select({ nameZh: cities.nameZh, province: cities.province })
+        .from(cities)
+        .where(inArray(cities.nameZh, names))
+    : [];
+  const codes = new Map<string | null, string>([[null, MARKET_PROVINCE_CODE]]);
+  for (const name of names) codes.set(name, MARKET_PROVINCE_CODE);
+  for (const row of rows) codes.set(row.nameZh, PROVINCE_CODES[row.province] ?? MARKET_PROVINCE_CODE);
+  return codes;
 }
 
-/** The seller's next sales-slip number and fiscal number; both counters' row locks hold until commit. */
-async function nextNumbers(tx: Tx, sellerOrgId: string, sellerCity: string | null, issuedAt: Date) {
-  const [slip] = await tx
-    .insert(invoiceCounters)
-    .values({ sellerOrgId, lastNumber: 1 })
-    .onConflictDoUpdate({
-      target: invoiceCounters.sellerOrgId,
-      set: { lastNumber: sql`${invoiceCounters.lastNumber} + 1` },
-    })
-    .returning({ number: invoiceCounters.lastNumber });
+/**
+ * The next sales-slip and fiscal numbers for each of these documents, in the order given: each seller's counters
+ * move once by the number of its documents, both counters' row locks taken in seller order and held until commit.
+ */
+async function nextNumbers(
+  tx: Tx,
+  issuers: readonly { sellerOrgId: string; city: string | null }[],
+  issuedAt: Date,
+) {
   const year = Number(marketDate(issuedAt).slice(0, 4));
-  const [fiscal] = await tx
-    .insert(fiscalCounters)
-    .values({ sellerOrgId, year, lastNumber: 1 })
-    .onConflictDoUpdate({
-      target: [fiscalCounters.sellerOrgId, fiscalCounters.year],
-      set: { lastNumber: sql`${fiscalCounters.lastNumber} + 1` },
-    })
-    .returning({ number: fiscalCounters.lastNumber });
-  const province = await provinceCodeOf(tx, sellerCity);
-  return { number: slip.number, fiscalNumber: formatFiscalNumber(year, province, fiscal.number) };
+  const counts = new Map<string, number>();
+  for (const { sellerOrgId } of issuers) counts.set(sellerOrgId, (counts.get(sellerOrgId) ?? 0) + 1);
+  const moves = JSON.stringify([...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, n]) => ({ s, n })));
+  const slips = await tx.execute<{ seller_org_id: string; last_number: number }>(sql`
+    insert into ${invoiceCounters} (seller_org_id, last_number)
+    select c.s, c.n from jsonb_to_recordset(${moves}::jsonb) as c(s text, n integer)
+    on conflict (seller_org_id) do update set last_number = ${invoiceCounters.lastNumber} + excluded.last_number
+    returning seller_org_id, last_number`);
+  const fiscal = await tx.execute<{ seller_org_id: string; last_number: number }>(sql`
+    insert into ${fiscalCounters} (seller_org_id, year, last_number)
+    select c.s, ${year}::integer, c.n from jsonb_to_recordset(${moves}::jsonb) as c(s text, n integer)
+    on conflict (seller_org_id, year) do update set last_number = ${fiscalCounters.lastNumber} + excluded.last_number
+    returning seller_org_id, last_number`);
+  const provinces = await provinceCodesOf(
+    tx,
+    issuers.map((issuer) => issuer.city),
+  );
+  // Each seller's block of numbers ends at its counter's new value; hand them out in the order given.
+  const nextSlip = new Map(
+    slips.map((row) => [row.seller_org_id, Number(row.last_number) - (counts.get(row.seller_org_id) ?? 0)]),
+  );
+  const nextFiscal = new Map(
+    fiscal.map((row) => [row.seller_org_id, Number(row.last_number) - (counts.get(row.seller_org_id) ?? 0)]),
+  );
+  return issuers.map(({ sellerOrgId, city }) => {
+    const number = (nextSlip.get(sellerOrgId) ?? 0) + 1;
+    const sequence = (nextFiscal.get(sellerOrgId) ?? 0) + 1;
+    nextSlip.set(sellerOrgId, number);
+    nextFiscal.set(sellerOrgId, sequence);
+    return {
+      number,
+      fiscalNumber: formatFiscalNumber(year, provinces.get(city) ?? MARKET_PROVINCE_CODE, sequence),
+    };
+  });
 }
 
-async function partyOf(tx: DbOrTx, orgId: string): Promise<DocumentParty> {
-  const [org] = await tx
-    .select({ name: organisations.name, city: organisations.city })
+/** The parties as documents name them: each org's name and city, and its latest approved verification. */
+async function partiesOf(tx: DbOrTx, orgIds: readonly string[]): Promise<Map<string, DocumentParty>> {
+  const ids = [...new Set(orgIds)];
+  const orgs = await tx
+    .select({ id: organisations.id, name: organisations.name, city: organisations.city })
     .from(organisations)
-    .where(eq(organisations.id, orgId));
-  const [licence] = await tx
-    .select({
+    .where(inArray(organisations.id, ids));
+  const licences = await tx
+    .selectDistinctOn([verificationApplications.orgId], {
+      orgId: verificationApplications.orgId,
       legalName: verificationApplications.legalName,
       creditCode: verificationApplications.licenceNumber,
       address: verificationApplications.address,
     })
     .from(verificationApplications)
-    .where(and(eq(verificationApplications.orgId, orgId), eq(verificationApplications.status, 'approved')))
-    .orderBy(desc(verificationApplications.decidedAt))
-    .limit(1);
-  return {
-    name: org?.name ?? '',
-    city: org?.city ?? null,
-    legalName: licence?.legalName ?? null,
-    creditCode: licence?.creditCode ?? null,
-    address: licence?.address ?? null,
-  };
+    .where(and(inArray(verificationApplications.orgId, ids), eq(verificationApplications.status, 'approved')))
+    .orderBy(verificationApplications.orgId, desc(verificationApplications.decidedAt));
+  const orgById = new Map(orgs.map((org) => [org.id, org]));
+  const licenceByOrg = new Map(licences.map((licence) => [licence.orgId, licence]));
+  return new Map(
+    ids.map((id) => {
+      const org = orgById.get(id);
+      const licence = licenceByOrg.get(id);
+      return [
+        id,
+        {
+          name: org?.name ?? '',
+          city: org?.city ?? null,
+          legalName: licence?.legalName ?? null,
+          creditCode: licence?.creditCode ?? null,
+          address: licence?.address ?? null,
+        },
+      ];
+    }),
+  );
 }
 
 function specLine(attributes: unknown, spec: unknown, locale: 'zh' | 'en'): string {
@@ -171,10 +216,19 @@ function specLine(attributes: unknown, spec: unknown, locale: 'zh' | 'en'): stri
     .join(' · ');
 }
 
+type Particulars = Awaited<ReturnType<typeof particularsOf>>[number];
+
 /** The parts of a document read from the order, its lot and both parties as they stand now. */
 async function currentParticulars(tx: DbOrTx, order: Order) {
-  const [lot] = await tx
+  const [particulars] = await particularsOf(tx, [order]);
+  return particulars;
+}
+
+/** The same for many orders at once, in three statements. */
+async function particularsOf(tx: DbOrTx, forOrders: readonly Order[]) {
+  const lots = await tx
     .select({
+      id: listings.id,
       titleZh: listings.titleZh,
       titleEn: listings.titleEn,
       spec: listings.spec,
@@ -184,64 +238,79 @@ async function currentParticulars(tx: DbOrTx, order: Order) {
     })
     .from(listings)
     .innerJoin(categories, eq(categories.id, listings.categoryId))
-    .where(eq(listings.id, order.listingId));
-  const titleZh = lot.titleZh ?? lot.titleEn ?? '';
-  return {
-    seller: await partyOf(tx, order.sellerOrgId),
-    buyer: await partyOf(tx, order.buyerOrgId),
-    line: {
-      title: { zh: titleZh, en: lot.titleEn ?? titleZh },
-      spec: { zh: specLine(lot.attributes, lot.spec, 'zh'), en: specLine(lot.attributes, lot.spec, 'en') },
-      quantity: order.quantity,
-      delivered: order.deliveredQuantity,
-      displayUnit: lot.displayUnit,
-      caseNetGrams: lot.caseNetGrams,
-      perBase: order.perBase,
-      unitPriceFen: order.unitPriceFen,
-      toleranceBps: order.toleranceBps,
-    },
-    goodsFen: order.finalTotalFen ?? order.subtotalFen,
-    feeBps: order.feeBps,
-  };
+    .where(inArray(listings.id, [...new Set(forOrders.map((order) => order.listingId))]));
+  const lotById = new Map(lots.map((lot) => [lot.id, lot]));
+  const parties = await partiesOf(
+    tx,
+    forOrders.flatMap((order) => [order.sellerOrgId, order.buyerOrgId]),
+  );
+  return forOrders.map((order) => {
+    const lot = lotById.get(order.listingId);
+    if (!lot) throw new Error(`order ${order.id}: its lot ${order.listingId} is gone`);
+    const titleZh = lot.titleZh ?? lot.titleEn ?? '';
+    return {
+      seller: parties.get(order.sellerOrgId) as DocumentParty,
+      buyer: parties.get(order.buyerOrgId) as DocumentParty,
+      line: {
+        title: { zh: titleZh, en: lot.titleEn ?? titleZh },
+        spec: { zh: specLine(lot.attributes, lot.spec, 'zh'), en: specLine(lot.attributes, lot.spec, 'en') },
+        quantity: order.quantity,
+        delivered: order.deliveredQuantity,
+        displayUnit: lot.displayUnit,
+        caseNetGrams: lot.caseNetGrams,
+        perBase: order.perBase,
+        unitPriceFen: order.unitPriceFen,
+        toleranceBps: order.toleranceBps,
+      },
+      goodsFen: order.finalTotalFen ?? order.subtotalFen,
+      feeBps: order.feeBps,
+    };
+  });
 }
 
-async function insertDocument(
-  tx: Tx,
-  order: Order,
-  fields: {
-    kind: 'invoice' | 'credit_note';
-    totalFen: number;
-    feeFen: number;
-    refersTo: Invoice | null;
-    reason: string | null;
-    particulars: Awaited<ReturnType<typeof currentParticulars>>;
-  },
-): Promise<Invoice> {
+type DocumentFields = {
+  kind: 'invoice' | 'credit_note';
+  totalFen: number;
+  feeFen: number;
+  refersTo: Invoice | null;
+  reason: string | null;
+  particulars: Particulars;
+};
+
+async function insertDocument(tx: Tx, order: Order, fields: DocumentFields): Promise<Invoice> {
+  const [row] = await insertDocuments(tx, [{ order, fields }]);
+  return row;
+}
+
+/** Numbers and stores documents, in the order given (one statement per counter and one for the documents). */
+async function insertDocuments(tx: Tx, items: readonly { order: Order; fields: DocumentFields }[]) {
   const issuedAt = new Date();
-  const { number, fiscalNumber } = await nextNumbers(
+  const numbers = await nextNumbers(
     tx,
-    order.sellerOrgId,
-    fields.particulars.seller.city,
+    items.map(({ order, fields }) => ({
+      sellerOrgId: order.sellerOrgId,
+      city: fields.particulars.seller.city,
+    })),
     issuedAt,
   );
-  const document: InvoiceDocument = {
-    version: 1,
-    kind: fields.kind,
-    number,
-    fiscalNumber,
-    issuedAt: issuedAt.toISOString(),
-    currency: order.currency,
-    ...fields.particulars,
-    totalFen: fields.totalFen,
-    feeFen: fields.feeFen,
-    refersTo: fields.refersTo
-      ? { number: fields.refersTo.number, fiscalNumber: fields.refersTo.fiscalNumber }
-      : null,
-    reason: fields.reason,
-  };
-  const [row] = await tx
-    .insert(invoices)
-    .values({
+  const rows = items.map(({ order, fields }, n) => {
+    const { number, fiscalNumber } = numbers[n];
+    const document: InvoiceDocument = {
+      version: 1,
+      kind: fields.kind,
+      number,
+      fiscalNumber,
+      issuedAt: issuedAt.toISOString(),
+      currency: order.currency,
+      ...fields.particulars,
+      totalFen: fields.totalFen,
+      feeFen: fields.feeFen,
+      refersTo: fields.refersTo
+        ? { number: fields.refersTo.number, fiscalNumber: fields.refersTo.fiscalNumber }
+        : null,
+      reason: fields.reason,
+    };
+    return {
       id: newId(fields.kind === 'invoice' ? 'inv' : 'crn'),
       orderId: order.id,
       sellerOrgId: order.sellerOrgId,
@@ -255,22 +324,37 @@ async function insertDocument(
       refersTo: fields.refersTo?.id ?? null,
       reason: fields.reason,
       document,
-    })
-    .returning();
-  return row;
+    };
+  });
+  const inserted = await tx.insert(invoices).values(rows).returning();
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  return rows.map((row) => byId.get(row.id) as Invoice);
 }
 
-/** Issues the invoice of a settled order in the settling transaction, its snapshot taken now. */
-export async function issueInvoice(tx: Tx, order: Order, totalFen: number): Promise<Invoice> {
-  const { fee } = escrowReleaseSplit(totalFen, order.feeBps);
-  return insertDocument(tx, order, {
-    kind: 'invoice',
-    totalFen,
-    feeFen: fee,
-    refersTo: null,
-    reason: null,
-    particulars: await currentParticulars(tx, order),
-  });
+/**
+ * Issues the invoices of settled orders in the settling transaction, their snapshots taken now, in the order given:
+ * one order or many (settlement in batches, ADR 0048), with one statement per kind of write.
+ */
+export async function issueInvoices(tx: Tx, items: readonly { order: Order; totalFen: number }[]) {
+  if (items.length === 0) return [];
+  const particulars = await particularsOf(
+    tx,
+    items.map((item) => item.order),
+  );
+  return insertDocuments(
+    tx,
+    items.map(({ order, totalFen }, n) => ({
+      order,
+      fields: {
+        kind: 'invoice' as const,
+        totalFen,
+        feeFen: escrowReleaseSplit(totalFen, order.feeBps).fee,
+        refersTo: null,
+        reason: null,
+        particulars: particulars[n],
+      },
+    })),
+  );
 }
 
 /** The order's invoice in force: the newest one no credit note reverses. */

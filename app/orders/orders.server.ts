@@ -1,5 +1,6 @@
 // Orders: buy now with stock reserved in the same step, then every step of the lifecycle with its ledger postings.
-import { and, desc, eq, isNotNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { tiersAt } from '../fairs/fairs.server';
 import { z } from 'zod';
 import { db, type DbOrTx, type Tx } from '../../db/client';
 import {
@@ -19,21 +20,22 @@ import type { Order } from '../../db/schema';
 import { type Viewer, assertOrgMayAct, orgMayTrade } from '../lib/auth.server';
 import { env } from '../lib/env.server';
 import type { FieldErrors } from '../lib/forms.server';
-import { afterOrderEvent } from './hooks.server';
+import { type OrderEventHook, afterOrderEvent, afterOrderEventsInHand } from './hooks.server';
 import { newId, newToken } from '../lib/ids';
 import { parseMoney } from '../lib/money';
-import { enqueue } from '../lib/outbox.server';
+import { type OutboxJob, enqueue, enqueueJobs, outboxJob } from '../lib/outbox.server';
 import { type QuantityUnit, toBase } from '../lib/units';
 import {
+  type EscrowMovement,
+  LedgerError,
+  ledgerTransactionId,
+  postEscrowMovements,
   recordPaymentReceived,
   recordPayout,
-  refundFromEscrow,
-  releaseEscrow,
-  ledgerTransactionId,
 } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { weigh } from './catch-weight';
-import { issueInvoice } from './invoice-document.server';
+import { issueInvoices } from './invoice-document.server';
 import { type DisputePhoto, attachDisputePhotos, removeStoredFiles } from './dispute-files.server';
 import { QUANTITY_ERRORS, quoteBuy } from './pricing';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
@@ -217,7 +219,13 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
   if (listing.sellerOrgId === input.buyerOrgId) return refuse('form', 'orders.errors.ownLot', 403);
   if (listing.status !== 'live') return refuse('form', 'orders.errors.notOnSale', 409);
   if (listing.saleMode !== 'fixed') return refuse('form', 'orders.errors.notFixedPrice', 409);
-  const tiers = await db.select().from(priceTiers).where(eq(priceTiers.listingId, listing.id));
+  // During a fair the lot sells at its fair price, if its seller set one (app/fairs, ADR 0049).
+  const tiers = await tiersAt(
+    db,
+    listing.id,
+    await db.select().from(priceTiers).where(eq(priceTiers.listingId, listing.id)),
+    new Date(),
+  );
   // The same quote the buy box shows the buyer before it posts (app/orders/pricing.ts).
   const quote = quoteBuy({ ...listing, baseUnit: lot.baseUnit, tiers }, input.form.quantity, input.form.unit);
   if (!quote.ok) {
@@ -343,44 +351,131 @@ function inspectionSeconds(hours: number): number {
 }
 
 /**
- * Pays out the escrow of a finished order: refund to the buyer, release to the seller, invoice, follow-up jobs.
+ * Pays out the escrow of finished orders: refund to the buyer, release to the seller, invoice, follow-up jobs.
  * The follow-up jobs go first and the ledger postings last: the seller's invoice counter and the ledger accounts
- * are the rows other settlements wait for, so they are locked as late as possible (ADR 0033).
+ * are the rows other settlements wait for, so they are locked as late as possible (ADR 0033). One order or many
+ * (ADR 0048): each kind of write is one statement for all of them.
  */
-async function settle(tx: Tx, order: Order, refundFen: number, actorUserId: string | null) {
-  const releaseFen = order.subtotalFen - refundFen;
-  const refundKey = `order:${order.id}:refund`;
-  if (refundFen > 0)
+async function settle(
+  tx: Tx,
+  items: readonly { order: Order; refundFen: number }[],
+  actorUserId: string | null,
+): Promise<void> {
+  const jobs: OutboxJob[] = [];
+  const invoiced: { order: Order; totalFen: number }[] = [];
+  const movements: EscrowMovement[] = [];
+  for (const { order, refundFen } of items) {
+    const releaseFen = order.subtotalFen - refundFen;
+    const refundKey = `order:${order.id}:refund`;
     // The ledger transaction's id is derived from its key, so the job can name it before it is posted.
-    await enqueue(tx, 'settlement', 'refund', {
-      orderId: order.id,
-      ledgerTransactionId: ledgerTransactionId(refundKey),
-    });
-  if (releaseFen > 0 && order.provider === 'stripe')
-    await enqueue(tx, 'settlement', 'payout', { orderId: order.id });
-  if (releaseFen > 0) await issueInvoice(tx, order, releaseFen);
-  if (refundFen > 0) {
-    await refundFromEscrow(tx, {
-      orderId: order.id,
-      amount: refundFen,
-      currency: order.currency as 'CNY',
-      idempotencyKey: refundKey,
-      createdBy: actorUserId,
-      memo: 'refund to buyer',
-    });
+    if (refundFen > 0)
+      jobs.push(
+        outboxJob('settlement', 'refund', {
+          orderId: order.id,
+          ledgerTransactionId: ledgerTransactionId(refundKey),
+        }),
+      );
+    if (releaseFen > 0 && order.provider === 'stripe')
+      jobs.push(outboxJob('settlement', 'payout', { orderId: order.id }));
+    if (releaseFen > 0) invoiced.push({ order, totalFen: releaseFen });
+    const common = { orderId: order.id, currency: order.currency as 'CNY', createdBy: actorUserId };
+    if (refundFen > 0)
+      movements.push({
+        kind: 'refund',
+        input: { ...common, amount: refundFen, idempotencyKey: refundKey, memo: 'refund to buyer' },
+      });
+    if (releaseFen > 0)
+      movements.push({
+        kind: 'release',
+        input: {
+          ...common,
+          sellerOrgId: order.sellerOrgId,
+          feeBps: order.feeBps,
+          amount: releaseFen,
+          idempotencyKey: `order:${order.id}:release`,
+          memo: 'escrow released to seller',
+        },
+      });
   }
-  if (releaseFen > 0) {
-    await releaseEscrow(tx, {
-      orderId: order.id,
-      sellerOrgId: order.sellerOrgId,
-      feeBps: order.feeBps,
-      amount: releaseFen,
-      currency: order.currency as 'CNY',
-      idempotencyKey: `order:${order.id}:release`,
-      createdBy: actorUserId,
-      memo: 'escrow released to seller',
-    });
-  }
+  await enqueueJobs(tx, jobs);
+  await issueInvoices(tx, invoiced);
+  await postEscrowMovements(tx, movements);
+}
+
+/**
+ * Completes delivered orders whose inspection window has passed — the release job's step ('complete') for up to
+ * `limit` orders in one transaction, with the same writes as actOnOrder takes for one (the equality is tested in
+ * tests/integration/settlement-batch.test.ts), each kind of write one statement for the whole batch. Orders another
+ * transaction holds are skipped (it is settling them, or disputing them), so concurrent sweeps never wait on each
+ * other's orders; counters and ledger accounts are locked in key order, as a single settlement locks them. An
+ * order whose escrow is short is left out (its own job reports it) and the rest settle. Returns the ids completed.
+ */
+export async function completeDueOrders(options: { limit?: number } = {}): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.status, 'delivered'), lte(orders.inspectionEndsAt, new Date())))
+      .orderBy(orders.inspectionEndsAt)
+      .limit(options.limit ?? env().SETTLEMENT_BATCH_SIZE)
+      .for('update', { skipLocked: true });
+    let batch = due;
+    while (batch.length > 0) {
+      try {
+        // A savepoint: a refused order's writes are undone and the batch settles without it.
+        await tx.transaction((savepoint) => completeOrders(savepoint, batch));
+        return batch.map((order) => order.id);
+      } catch (error) {
+        if (!(error instanceof LedgerError && error.code === 'insufficient_escrow' && error.orderId))
+          throw error;
+        const refused = error.orderId;
+        batch = batch.filter((order) => order.id !== refused);
+      }
+    }
+    return [];
+  });
+}
+
+async function completeOrders(tx: Tx, due: readonly Order[]): Promise<void> {
+  const completed = 'completed' as const;
+  const updated = await tx
+    .update(orders)
+    .set({ status: completed, version: sql`${orders.version} + 1` })
+    .where(
+      inArray(
+        orders.id,
+        due.map((order) => order.id),
+      ),
+    )
+    .returning();
+  const events = due.map((order) => ({
+    order,
+    event: {
+      kind: 'complete',
+      actorUserId: null,
+      actorOrgId: null,
+      fromStatus: order.status,
+      toStatus: completed,
+      reason: null,
+      data: { finalTotalFen: order.finalTotalFen ?? order.subtotalFen, party: 'system' },
+    } satisfies OrderEventHook,
+  }));
+  await tx
+    .insert(orderEvents)
+    .values(events.map(({ order, event }) => ({ id: newId('oev'), orderId: order.id, ...event })));
+  const after = new Map(updated.map((order) => [order.id, order]));
+  await afterOrderEventsInHand(
+    tx,
+    events.map(({ order, event }) => ({ order: after.get(order.id) ?? order, event })),
+  );
+  await settle(
+    tx,
+    due.map((order) => ({
+      order,
+      refundFen: order.subtotalFen - (order.finalTotalFen ?? order.subtotalFen),
+    })),
+    null,
+  );
 }
 
 /**
@@ -536,7 +631,7 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
             resolvedAt: now,
           })
           .where(eq(disputes.orderId, order.id));
-        settlement = () => settle(tx, order, refundFen, actor.userId);
+        settlement = () => settle(tx, [{ order, refundFen }], actor.userId);
         reason = resolution.slice(0, 500);
         Object.assign(data, { outcome: input.outcome, refundFen });
         break;
@@ -548,7 +643,7 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
         if (input.action === 'complete' && (!order.inspectionEndsAt || order.inspectionEndsAt > now))
           throw new OrderError('orders.errors.windowOpen', 409);
         const finalTotal = order.finalTotalFen ?? order.subtotalFen;
-        settlement = () => settle(tx, order, order.subtotalFen - finalTotal, actor.userId);
+        settlement = () => settle(tx, [{ order, refundFen: order.subtotalFen - finalTotal }], actor.userId);
         Object.assign(data, { finalTotalFen: finalTotal });
         break;
       }

@@ -1,4 +1,5 @@
 // What the order, balance and payments pages read and accept: page queries, views shaped for them, form schemas.
+import { tiersAt } from '../fairs/fairs.server';
 import { and, asc, count, eq, inArray, notExists, or, sql } from 'drizzle-orm';
 import { type SelectedFields, alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -345,7 +346,12 @@ export async function lotForBuying(tx: DbOrTx, listingId: string) {
     .from(priceTiers)
     .where(eq(priceTiers.listingId, listingId))
     .orderBy(asc(priceTiers.minQuantity));
-  return { ...lot, currency: lot.currency as Currency, tiers };
+  // During a fair the lot sells at its fair price, if its seller set one (app/fairs, ADR 0049).
+  return {
+    ...lot,
+    currency: lot.currency as Currency,
+    tiers: await tiersAt(tx, listingId, tiers, new Date()),
+  };
 }
 
 /** The operator's payments desk: transfers to match, payouts to make, disputes to resolve (offline provider). */

@@ -34,6 +34,16 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   harvest_plans: { match: { created_by: 'user' } },
   disputes: { match: { opened_by: 'user', resolved_by: 'user' } },
   exchange_orders: { match: { user_id: 'user' } },
+  // Trade fairs (#19, ADR 0049): booth applications, meeting slots and bookings, visitor badges, captured leads.
+  fair_applications: { match: { applied_by: 'user', decided_by: 'user' } },
+  fair_appointments: { match: { booked_by: 'user' } },
+  fair_badges: {
+    match: { user_id: 'user' },
+    omit: { token: 'the badge’s secret, which lets an exhibitor record a lead' },
+  },
+  fair_leads: { match: { captured_by: 'user' } },
+  fair_slots: { match: { created_by: 'user' } },
+  fairs: { match: { created_by: 'user' } },
   handovers: { match: { recorded_by: 'user' } },
   // Invitations sent to the user's address (before or after the account existed), and those the user sent.
   invitations: { match: { email: 'email', invited_by: 'user', accepted_by: 'user' } },

@@ -27,6 +27,7 @@ import { digitalLinkPath } from '~/trace/epcis';
 import { complianceSummary } from '~/compliance/certificates.server';
 import { listingReference } from '~/market-data/lot-reference.server';
 import { formatMoney } from '~/lib/money';
+import { fairPriceAt } from '~/fairs/fairs.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -50,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       : (buyerRefusal(viewer.activeOrg) ??
         (detail.listing.status === 'live' ? null : 'orders.errors.notOnSale'));
   // Together: round trips to the database one after another would queue.
-  const [auction, compliance, reference] = await Promise.all([
+  const [auction, compliance, reference, fairPriceFen] = await Promise.all([
     liveAuctionOfListing(db, detail.listing.id),
     complianceSummary(db, detail.listing.id),
     listingReference(db, {
@@ -58,6 +59,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       spec: detail.listing.specValues,
       baseUnit: detail.category.baseUnit,
     }),
+    // During a fair the buy box prices at the lot's fair price, as placeBuyNow does.
+    fairPriceAt(db, detail.listing.id, new Date()),
   ]);
   return json({
     ...detail,
@@ -73,6 +76,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     tracePath: digitalLinkPath(detail.category.id, detail.listing.id),
     compliance,
     reference,
+    fairPriceFen,
+    buyTiers: fairPriceFen === null ? detail.tiers : [{ minQuantity: 0, unitPriceFen: fairPriceFen }],
   });
 }
 
@@ -268,9 +273,14 @@ export default function MarketListing() {
           {asBuyer && listing.saleMode === 'fixed' ? (
             <Card title={t('market.slot.buy')} className="mt-4">
               <section data-slot="buy">
+                {data.fairPriceFen !== null ? (
+                  <p className="mb-2 text-sm font-semibold text-red-700" data-testid="fair-price">
+                    {t('fairs.booth.fairPrice')} {formatMoney(data.fairPriceFen, listing.currency, locale)}
+                  </p>
+                ) : null}
                 <BuyBox
                   listingId={listing.id}
-                  tiers={tiers}
+                  tiers={data.buyTiers}
                   baseUnit={category.baseUnit}
                   displayUnit={listing.displayUnit}
                   caseNetGrams={listing.caseNetGrams}

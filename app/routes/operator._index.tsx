@@ -31,6 +31,7 @@ const PAGES = [
   ['/operator/words', 'console.nav.words'],
   ['/operator/settings', 'console.nav.settings'],
   ['/operator/categories', 'operator.categories.link'],
+  ['/operator/fairs', 'fairs.operator.title'],
   ['/operator/payments', 'payments.title'],
   ['/operator/audit', 'console.nav.audit'],
   // E-mails kept when SMTP_URL is unset (app/notify/mailbox.server.ts).

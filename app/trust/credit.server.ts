@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { creditHistory, organisations, ratings } from '../../db/schema';
 import { newId } from '../lib/ids';
-import { enqueue } from '../lib/outbox.server';
+import { type OutboxJob, enqueueJobs, outboxJob } from '../lib/outbox.server';
 import type { OrderEventHook } from '../orders/hooks.server';
 import { type CreditRecord, QUALITY_WINDOW_DAYS, creditScore, qualityClass } from './credit';
 
@@ -140,15 +140,31 @@ export async function creditAfterOrderEvent(
   orderId: string,
   event: OrderEventHook,
 ): Promise<void> {
-  if (!CREDIT_EVENTS.has(event.kind) && event.toStatus !== 'delivered' && event.toStatus !== 'completed')
-    return;
+  if (!movesCredit(event)) return;
   const rows = (await tx.execute(
     sql`select buyer_org_id, seller_org_id from orders where id = ${orderId}`,
   )) as unknown as { buyer_org_id: string; seller_org_id: string }[];
   const order = rows[0];
   if (!order) return;
-  for (const orgId of [order.seller_org_id, order.buyer_org_id])
-    await enqueue(tx, 'moderation', 'recompute-credit', { orgId, trigger: `order:${event.kind}` });
+  await enqueueJobs(
+    tx,
+    creditJobs({ sellerOrgId: order.seller_org_id, buyerOrgId: order.buyer_org_id }, event),
+  );
+}
+
+function movesCredit(event: OrderEventHook): boolean {
+  return CREDIT_EVENTS.has(event.kind) || event.toStatus === 'delivered' || event.toStatus === 'completed';
+}
+
+/** The recomputations an event on an order calls for (for a batch of events whose orders the caller holds). */
+export function creditJobs(
+  order: { sellerOrgId: string; buyerOrgId: string },
+  event: OrderEventHook,
+): OutboxJob[] {
+  if (!movesCredit(event)) return [];
+  return [order.sellerOrgId, order.buyerOrgId].map((orgId) =>
+    outboxJob('moderation', 'recompute-credit', { orgId, trigger: `order:${event.kind}` }),
+  );
 }
 
 /** Every org that has traded, for the nightly recomputation. */

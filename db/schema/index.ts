@@ -17,3 +17,4 @@ export * from './privacy';
 export * from './compliance';
 export * from './seller-files';
 export * from './farming';
+export * from './fairs';

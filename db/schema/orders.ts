@@ -87,6 +87,10 @@ export const orders = pgTable(
     index('orders_buyer_idx').on(t.buyerOrgId, t.createdAt),
     index('orders_seller_idx').on(t.sellerOrgId, t.createdAt),
     index('orders_status_idx').on(t.status),
+    // The settlement sweep's scan (ADR 0048): delivered orders by the end of their inspection window.
+    index('orders_due_for_release_idx')
+      .on(t.inspectionEndsAt)
+      .where(sql`${t.status} = 'delivered'`),
   ],
 );
 

@@ -196,6 +196,28 @@ for (const [size, device] of Object.entries(VIEWPORTS)) {
       await page.context().close();
     });
 
+    test('the trade fair: its home, a booth, the exhibitor’s desk, the visitor’s page, the operator’s editor', async ({
+      browser,
+    }) => {
+      test.setTimeout(120_000);
+      const fair = '/fairs/fair_demo_shrimp';
+      const buyer = await open(browser, device, DEMO.restaurantBuyer.email);
+      await visit(buyer, '/fairs', 'fairs', viewport.width);
+      await visit(buyer, fair, 'fair-home', viewport.width);
+      await visit(buyer, `${fair}/booths/A01`, 'fair-booth', viewport.width);
+      await visit(buyer, `${fair}/visit`, 'fair-visit', viewport.width);
+      await buyer.context().close();
+
+      const seller = await open(browser, device, DEMO.shrimpSeller.email);
+      await visit(seller, `${fair}/exhibit`, 'fair-exhibit', viewport.width);
+      await seller.context().close();
+
+      const operator = await open(browser, device, DEMO.operator.email);
+      await visit(operator, '/operator/fairs', 'operator-fairs', viewport.width);
+      await visit(operator, `/operator${fair}`, 'operator-fair', viewport.width);
+      await operator.context().close();
+    });
+
     test('the carrier’s logistics desk and the operator console', async ({ browser }) => {
       test.setTimeout(90_000);
       const carrier = await open(browser, device, 'carrier@wharf.test');

@@ -404,6 +404,55 @@ const ROUTES: Record<string, Row> = {
     params: () => ({ categoryId: 'whiteleg-shrimp', grade: '40/50' }),
     loader: PUBLIC,
   },
+  // Trade fairs (#19): fair_azmatrix, where org_azown holds booth A01 and org_azother's badge (consented) is tok_azmatrix.
+  'fairs._index.tsx': { path: () => '/fairs', loader: PUBLIC },
+  'fairs.$fairId.tsx': {
+    path: () => '/fairs/fair_azmatrix',
+    params: () => ({ fairId: 'fair_azmatrix' }),
+    loader: PUBLIC,
+  },
+  'fairs.$fairId_.booths.$booth.tsx': {
+    path: () => '/fairs/fair_azmatrix/booths/A01',
+    params: () => ({ fairId: 'fair_azmatrix', booth: 'A01' }),
+    loader: PUBLIC,
+    action: '302 403 400 400 403 403',
+  },
+  'fairs.$fairId_.apply.tsx': {
+    path: () => '/fairs/fair_azmatrix/apply',
+    params: () => ({ fairId: 'fair_azmatrix' }),
+    loader: '302 200 200 200 200 403',
+    action: '302 403 400 400 403 403',
+  },
+  'fairs.$fairId_.exhibit.tsx': {
+    path: () => '/fairs/fair_azmatrix/exhibit',
+    params: () => ({ fairId: 'fair_azmatrix' }),
+    loader: '302 200 200 404 404 403',
+    action: '302 403 400 404 403 403',
+  },
+  'fairs.$fairId_.visit.tsx': {
+    path: () => '/fairs/fair_azmatrix/visit',
+    params: () => ({ fairId: 'fair_azmatrix' }),
+    loader: SIGNED_IN,
+    action: '302 403 400 400 403 400',
+  },
+  'fairs.$fairId_.leads.$token.tsx': {
+    path: () => '/fairs/fair_azmatrix/leads/tok_azmatrix',
+    params: () => ({ fairId: 'fair_azmatrix', token: 'tok_azmatrix' }),
+    loader: '302 200 200 404 404 403',
+    action: '302 403 400 404 403 403',
+  },
+  'fairs.$fairId_.report[.]csv.tsx': {
+    path: () => '/fairs/fair_azmatrix/report.csv',
+    params: () => ({ fairId: 'fair_azmatrix' }),
+    loader: '302 200 200 404 404 200',
+  },
+  'operator.fairs.tsx': { path: () => '/operator/fairs', loader: OPERATOR, action: OPERATOR_ACT },
+  'operator.fairs_.$fairId.tsx': {
+    path: () => '/operator/fairs/fair_azmatrix',
+    params: () => ({ fairId: 'fair_azmatrix' }),
+    loader: OPERATOR,
+    action: OPERATOR_ACT,
+  },
 };
 
 /**
@@ -510,6 +559,21 @@ beforeAll(async () => {
   const preOrderId = await db.transaction((tx) =>
     placePreOrder(tx, { planId, buyerOrgId: 'org_azother', userId: other, quantity: '20', unit: 'kg' }),
   );
+  // A fair where the owning org holds booth A01, and the other org's visitor has shown its badge (with consent).
+  const [op] = await db.select({ id: users.id }).from(users).where(eq(users.email, 'operator@wharf.test'));
+  await db.execute(sql`
+    insert into fairs (id, name_zh, name_en, starts_on, ends_on, hall, created_by)
+      values ('fair_azmatrix', '权限测试展会', 'Matrix fair', current_date, current_date + 1, '1 号馆', ${op.id})`);
+  await db.execute(sql`
+    insert into fair_booths (id, fair_id, number, zone, width_m, depth_m, price_fen, grid_row, grid_col)
+      values ('bth_azmatrix', 'fair_azmatrix', 'A01', '水产区', 3, 3, 0, 0, 0),
+             ('bth_azmatrix2', 'fair_azmatrix', 'A02', '水产区', 3, 3, 0, 0, 1)`);
+  await db.execute(sql`
+    insert into fair_applications (id, fair_id, org_id, status, booth_id, applied_by)
+      values ('fap_azmatrix', 'fair_azmatrix', 'org_azown', 'allocated', 'bth_azmatrix', ${trader})`);
+  await db.execute(sql`
+    insert into fair_badges (token, fair_id, user_id, org_id, consented_at)
+      values ('tok_azmatrix', 'fair_azmatrix', ${other}, 'org_azother', now())`);
   fixture = {
     orgId: 'org_azown',
     otherOrgId: 'org_azother',
@@ -524,7 +588,6 @@ beforeAll(async () => {
   cookies.trader = await sessionCookie(trader, 'org_azown');
   cookies.other = await sessionCookie(other, 'org_azother');
   cookies.suspended = await sessionCookie(suspended, 'org_azsusp');
-  const [op] = await db.select({ id: users.id }).from(users).where(eq(users.email, 'operator@wharf.test'));
   cookies.operator = await sessionCookie(op.id, 'org_operator');
 });
 
@@ -865,6 +928,22 @@ describe('a member of a suspended org and of an active one', () => {
       (f) => ({ demandId: f.demand, quoteId: f.quote }),
       'S',
       { intent: 'accept', version: '1' },
+    ],
+    [
+      'fair: apply for a booth (switched to S)',
+      'fairs.$fairId_.apply.tsx',
+      () => '/fairs/fair_azmatrix/apply',
+      () => ({ fairId: 'fair_azmatrix' }),
+      'S',
+      { pitch: '鲜活对虾' },
+    ],
+    [
+      'fair: book a meeting (switched to S)',
+      'fairs.$fairId_.booths.$booth.tsx',
+      () => '/fairs/fair_azmatrix/booths/A01',
+      () => ({ fairId: 'fair_azmatrix', booth: 'A01' }),
+      'S',
+      { slotId: 'fsl_none', mode: 'hall' },
     ],
     [
       'members: invite',

@@ -23,6 +23,8 @@ Object.assign(process.env, {
   STRIPE_API_BASE: stripeServer.url,
   INSPECTION_SECONDS_OVERRIDE: '1',
   DATABASE_POOL_MAX: '12',
+  // Small settlement batches (ADR 0048), so the kills below land between some of them, not after one of 200.
+  SETTLEMENT_BATCH_SIZE: '5',
 });
 
 async function onboardedSeller(): Promise<Seller> {

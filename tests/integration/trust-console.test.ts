@@ -82,6 +82,7 @@ describe('the queue dashboard (bull-board)', () => {
       [
         'auctions',
         'coldchain',
+        'fairs',
         'listings',
         'matching',
         'moderation',

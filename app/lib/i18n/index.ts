@@ -10,7 +10,8 @@ import type * as compliance from './compliance';
 import type * as demand from './demand';
 import type * as erasure from './erasure';
 import type * as exchange from './exchange';
-import type * as farming from './farming';
+import type * as farming from './farming'
+import type * as fairs from './fairs';
 import type * as invoice from './invoice';
 import type * as listing from './listing';
 import type * as market from './market';
@@ -56,7 +57,8 @@ export type MessageKey =
   | KeysOf<typeof compliance.zhCN>
   | KeysOf<typeof sellers.zhCN>
   | KeysOf<typeof privacy.zhCN>
-  | KeysOf<typeof farming.zhCN>;
+  | KeysOf<typeof farming.zhCN>
+  | KeysOf<typeof fairs.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -93,7 +95,8 @@ export type PluralKey =
   | PluralsOf<typeof prices.zhCN>
   | PluralsOf<typeof sellers.zhCN>
   | PluralsOf<typeof privacy.zhCN>
-  | PluralsOf<typeof farming.zhCN>;
+  | PluralsOf<typeof farming.zhCN>
+  | PluralsOf<typeof fairs.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

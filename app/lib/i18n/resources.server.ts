@@ -9,6 +9,7 @@ import * as demand from './demand';
 import * as erasure from './erasure';
 import * as exchange from './exchange';
 import * as farming from './farming';
+import * as fairs from './fairs';
 import type { Locale } from './index';
 import * as invoice from './invoice';
 import * as listing from './listing';
@@ -44,6 +45,7 @@ const areas = [
   erasure,
   privacy,
   farming,
+  fairs,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
