@@ -10,7 +10,7 @@ import type * as compliance from './compliance';
 import type * as demand from './demand';
 import type * as erasure from './erasure';
 import type * as exchange from './exchange';
-import type * as farming from './farming'
+import type * as farming from './farming';
 import type * as fairs from './fairs';
 import type * as invoice from './invoice';
 import type * as listing from './listing';
