@@ -14,15 +14,15 @@ import {
   orders,
   outbox,
 } from '../../db/schema';
-import { actOnOrder, completeDueOrders, placeBuyNow } from '../../app/orders/orders.server';
+import { actOnOrder, completeDueOrders } from '../../app/orders/orders.server';
 import { processSettlementJob } from '../../workers/settlement';
 import { ledgerTransactionId } from '../../app/ledger/ledger.server';
-import { type Seller, buyerOrg, liveShrimpLot, verifiedSeller } from '../support/listings';
+import { deliveredOrder as delivered } from '../support/completed-order';
+import { type Seller, buyerOrg, verifiedSeller } from '../support/listings';
 
 process.env.DATABASE_POOL_MAX = '12';
 
 const system = { userId: null, parties: ['system' as const] };
-const operator = { userId: null, parties: ['operator' as const] };
 
 let sellers: Seller[];
 let buyer: Seller;
@@ -32,29 +32,12 @@ beforeAll(async () => {
   buyer = await buyerOrg();
 });
 
-/** Bought, paid, shipped, weighed (492 kg of 500: a refund of the difference when `short`), received; window passed. */
+/** Bought, paid, shipped, received (weighed at 480 kg of 500 when `short`: a refund of the difference). */
 async function deliveredOrder(
   seller: Seller,
   options: { short?: boolean; due?: boolean } = {},
 ): Promise<string> {
-  const lot = await liveShrimpLot(db, seller, '2000');
-  const placed = await placeBuyNow({
-    buyerOrgId: buyer.orgId,
-    actorUserId: buyer.userId,
-    form: { listingId: lot, quantity: '500', unit: 'kg', tolerancePercent: 3 },
-  });
-  if (!placed.ok) throw new Error(`buy failed: ${JSON.stringify(placed.errors)}`);
-  const id = placed.orderId;
-  await actOnOrder(id, operator, { action: 'record_payment', reference: 'ICBC 7' });
-  const asSeller = { userId: seller.userId, parties: ['seller' as const] };
-  await actOnOrder(id, asSeller, { action: 'ship' });
-  if (options.short) await actOnOrder(id, asSeller, { action: 'record_weight', quantity: '480', unit: 'kg' });
-  await actOnOrder(id, { userId: buyer.userId, parties: ['buyer'] }, { action: 'confirm_delivery' });
-  if (options.due !== false)
-    await db
-      .update(orders)
-      .set({ inspectionEndsAt: sql`now() - interval '1 second'` })
-      .where(eq(orders.id, id));
+  const { id } = await delivered(seller, buyer, { weighKg: options.short ? '480' : null, due: options.due });
   return id;
 }
 

@@ -19,6 +19,24 @@ export async function completedOrder(
   buyer: Party,
   options: { sellerActor?: string; withdrawLot?: boolean } = {},
 ): Promise<string> {
+  const { id, lot } = await deliveredOrder(seller, buyer, {
+    sellerActor: options.sellerActor,
+    weighKg: '492',
+  });
+  await processSettlementJob({ name: 'release-escrow', data: { orderId: id } });
+  if (options.withdrawLot) await db.execute(sql`update listings set status = 'withdrawn' where id = ${lot}`);
+  return id;
+}
+
+/**
+ * 500 kg of a fresh 2,000 kg lot bought, paid, shipped, weighed at `weighKg` (not weighed when null), received and
+ * (unless `due` is false) its inspection window passed: what the release job settles.
+ */
+export async function deliveredOrder(
+  seller: Party,
+  buyer: Party,
+  options: { sellerActor?: string; weighKg?: string | null; due?: boolean } = {},
+): Promise<{ id: string; lot: string }> {
   const lot = await liveShrimpLot(db, seller, '2000');
   const placed = await placeBuyNow({
     buyerOrgId: buyer.orgId,
@@ -34,13 +52,17 @@ export async function completedOrder(
   );
   const asSeller = { userId: options.sellerActor ?? seller.userId, parties: ['seller' as const] };
   await actOnOrder(id, asSeller, { action: 'ship' });
-  await actOnOrder(id, asSeller, { action: 'record_weight', quantity: '492', unit: 'kg' });
+  if (options.weighKg !== null)
+    await actOnOrder(id, asSeller, {
+      action: 'record_weight',
+      quantity: options.weighKg ?? '492',
+      unit: 'kg',
+    });
   await actOnOrder(id, { userId: buyer.userId, parties: ['buyer'] }, { action: 'confirm_delivery' });
-  await db
-    .update(orders)
-    .set({ inspectionEndsAt: sql`now() - interval '1 second'` })
-    .where(eq(orders.id, id));
-  await processSettlementJob({ name: 'release-escrow', data: { orderId: id } });
-  if (options.withdrawLot) await db.execute(sql`update listings set status = 'withdrawn' where id = ${lot}`);
-  return id;
+  if (options.due !== false)
+    await db
+      .update(orders)
+      .set({ inspectionEndsAt: sql`now() - interval '1 second'` })
+      .where(eq(orders.id, id));
+  return { id, lot };
 }
