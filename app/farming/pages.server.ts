@@ -66,6 +66,18 @@ export async function openPlans(tx: DbOrTx, page: number, sort: PlanSort) {
   return { rows: rows.slice(0, PLAN_PAGE_SIZE), hasMore: rows.length > PLAN_PAGE_SIZE };
 }
 
+/** A seller's plans taking pre-orders, harvest soonest first (a fair booth shows them). */
+export function openPlansOfSeller(tx: DbOrTx, orgId: string) {
+  return tx
+    .select(planCard)
+    .from(harvestPlans)
+    .innerJoin(organisations, eq(organisations.id, harvestPlans.sellerOrgId))
+    .innerJoin(categories, eq(categories.id, harvestPlans.categoryId))
+    .where(and(eq(harvestPlans.sellerOrgId, orgId), eq(harvestPlans.status, 'open')))
+    .orderBy(...ordering('harvest'))
+    .limit(PLAN_PAGE_SIZE);
+}
+
 /** A seller's own plans in every state. */
 export async function sellerPlans(tx: DbOrTx, orgId: string, page: number, sort: PlanSort) {
   const rows = await tx

@@ -5,6 +5,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { FormAlert, SubmitButton } from '~/components/forms';
 import { HallMap } from '~/components/hall-map';
+import { PlanCard } from '~/components/plan-parts';
 import { Badge, Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { FairError, bookSlot, fairIsOn, recordVisit } from '~/fairs/fairs.server';
 import { fairName, fen, marketMinute, meetingSpan } from '~/fairs/format';
@@ -19,6 +20,7 @@ import {
   qrSvg,
   slotsOf,
 } from '~/fairs/pages.server';
+import { openPlansOfSeller } from '~/farming/pages.server';
 import { getViewer, requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { formError, formValues, readFormData } from '~/lib/forms.server';
@@ -43,9 +45,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Every opening counts as a visit (a QR scan or a link), except the exhibitor's own.
   if (viewerOrg !== orgId)
     await recordVisit(db, { fairId: fair.id, boothId: booth.id, visitorOrgId: viewerOrg });
-  const [lots, auctions, slots, booths] = await Promise.all([
+  const [lots, auctions, plans, slots, booths] = await Promise.all([
     exhibitorLots(db, fair.id, orgId),
     fairAuctions(db, fair, orgId),
+    openPlansOfSeller(db, orgId),
     slotsOf(db, fair.id, orgId),
     hallBooths(db, fair.id),
   ]);
@@ -58,6 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     exhibitor: orgName,
     lots,
     auctions,
+    plans,
     slots: slots.filter((s) => !s.booked && new Date(s.from) > now),
     booths: booths.map(({ number, zone, row, col, exhibitor }) => ({ number, zone, row, col, exhibitor })),
     url,
@@ -201,6 +205,18 @@ export default function BoothPage() {
                 <span className="text-slate-600">
                   {t(`auctions.type.${a.type}` as KeyIn<'auctions.type'>)} · {marketMinute(a.startsAt)}
                 </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
+
+      {data.plans.length > 0 ? (
+        <Card title={t('fairs.booth.plans')}>
+          <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2" data-testid="booth-plans">
+            {data.plans.map((plan) => (
+              <li key={plan.id} className="flex">
+                <PlanCard plan={plan} />
               </li>
             ))}
           </ul>

@@ -39,6 +39,7 @@ import {
   marketToday,
   startOfMarketDay,
 } from '../../app/lib/market-time';
+import { createPlan } from '../../app/farming/plans.server';
 import { placeBuyNow } from '../../app/orders/orders.server';
 import { action as boothAction, loader as boothLoader } from '../../app/routes/fairs.$fairId_.booths.$booth';
 import { action as exhibitAction, loader as exhibitLoader } from '../../app/routes/fairs.$fairId_.exhibit';
@@ -361,6 +362,37 @@ describe('meeting slots and appointments', () => {
       'fairs.errors.slotOutsideFair',
     );
     const [slot] = await db.select().from(fairSlots).where(eq(fairSlots.orgId, seller.orgId));
+    // The exhibitor's harvest plan taking pre-orders shows at its booth.
+    const planId = await db.transaction((tx) =>
+      createPlan(tx, {
+        orgId: seller.orgId,
+        userId: seller.userId,
+        draft: {
+          categoryId: 'whiteleg-shrimp',
+          title: '展会 订单农业计划',
+          grade: '',
+          expectedMin: 100_000,
+          expectedMax: 500_000,
+          displayUnit: 'kg',
+          harvestFrom: addDays(today, 30),
+          harvestTo: addDays(today, 40),
+          cutoffDate: addDays(today, 20),
+          priceMode: 'fixed',
+          unitPriceFen: 4_000,
+          referenceAdjustBps: 0,
+          minPerBuyer: 10_000,
+          maxPerBuyer: 100_000,
+          depositBps: 1_000,
+          forfeitBps: 10_000,
+          materialDays: 7,
+          allocation: 'commitment',
+          delivery: ['pickup'],
+          originName: '展会 1 号塘',
+          originRegion: '湛江',
+          notes: null,
+        },
+      }),
+    );
 
     const buyer = await buyerOrg();
     const buyerCookie = await cookieFor(buyer);
@@ -374,6 +406,7 @@ describe('meeting slots and appointments', () => {
     );
     expect(page.status).toBe(200);
     const view = (await page.json()) as {
+      plans: { id: string }[];
       slots: { id: string }[];
       mayBook: boolean;
       url: string;
@@ -381,6 +414,7 @@ describe('meeting slots and appointments', () => {
     };
     expect(view.mayBook).toBe(true);
     expect(view.slots.map((s) => s.id)).toEqual([slot.id]);
+    expect(view.plans.map((plan) => plan.id)).toEqual([planId]);
     expect(view.url).toBe(`http://localhost:3000/fairs/${fair.id}/booths/A01`);
     expect(view.qr).toContain('<svg');
     // A slot offered by video only cannot be booked in the hall.

@@ -58,6 +58,7 @@ export const zhCN = {
   'fairs.booth.fairPriceNote':
     '展会价只在展会期间（{from} 至 {until}，市场时间）下单时生效，按重量计价的货品为每公斤价格。',
   'fairs.booth.auctions': '本展位的展会拍卖',
+  'fairs.booth.plans': '接受预订的订单农业计划',
   'fairs.booth.meet': '预约洽谈',
   'fairs.booth.deal': '现场成交',
   'fairs.booth.orderNow': '下单',
@@ -295,6 +296,7 @@ export const en: English<typeof zhCN> = {
   'fairs.booth.fairPriceNote':
     'Fair prices apply only to orders placed during the fair ({from} to {until}, market time); prices by weight are per kg.',
   'fairs.booth.auctions': 'This booth’s fair auctions',
+  'fairs.booth.plans': 'Harvest plans taking pre-orders',
   'fairs.booth.meet': 'Book a meeting',
   'fairs.booth.deal': 'Deal on the spot',
   'fairs.booth.orderNow': 'Order',
