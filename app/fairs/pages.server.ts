@@ -75,12 +75,37 @@ export async function hallBooths(tx: DbOrTx, fairId: string): Promise<HallBooth[
   return found;
 }
 
-export type DirectoryFilter = { q: string; zone: string; category: string };
+export const DIRECTORY_SORTS = ['booth', 'exhibitor', 'lots'] as const;
+export type DirectorySort = (typeof DIRECTORY_SORTS)[number];
+export type DirectoryFilter = {
+  q: string;
+  zone: string;
+  category: string;
+  sort: DirectorySort;
+  dir: 'asc' | 'desc';
+};
+
+/** The directory's order from the address: a known column and direction, else by booth number. */
+export function directoryOrder(
+  sort: string | null,
+  dir: string | null,
+): Pick<DirectoryFilter, 'sort' | 'dir'> {
+  return {
+    sort: (DIRECTORY_SORTS as readonly string[]).includes(sort ?? '') ? (sort as DirectorySort) : 'booth',
+    dir: dir === 'desc' ? 'desc' : 'asc',
+  };
+}
+
+const DIRECTORY_COLUMNS: Record<DirectorySort, string> = {
+  booth: 'b.number',
+  exhibitor: 'o.name',
+  lots: 'lots',
+};
 
 /**
  * The exhibitor directory: allocated booths, searched in the exhibitor's name, its booth number and its live
  * lots' titles (Chinese or English, substring: "对虾" finds 南美白对虾), filtered by zone and by a category
- * of its live lots.
+ * of its live lots; sorted by booth number, exhibitor name or number of live lots.
  */
 export async function directory(tx: DbOrTx, fairId: string, filter: DirectoryFilter) {
   const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -106,7 +131,7 @@ export async function directory(tx: DbOrTx, fairId: string, filter: DirectoryFil
         and (${filter.q} = '' or o.name ilike ${like} or b.number ilike ${like} or exists (
           select 1 from listings l where l.seller_org_id = o.id and l.status = 'live'
             and (l.title_zh ilike ${like} or l.title_en ilike ${like})))
-      order by b.number
+      order by ${sql.raw(`${DIRECTORY_COLUMNS[filter.sort]} ${filter.dir === 'desc' ? 'desc' : 'asc'}`)}, b.number
       limit 500`),
   ).map((r) => ({
     orgId: r.org_id,

@@ -8,7 +8,15 @@ import { HallMap } from '~/components/hall-map';
 import { Badge, Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { exhibitorBooth, fairIsOn, onlineOpen } from '~/fairs/fairs.server';
 import { fairName, fen, marketMinute } from '~/fairs/format';
-import { directory, fairAuctions, fairById, fairView, hallBooths } from '~/fairs/pages.server';
+import {
+  type DirectorySort,
+  directory,
+  directoryOrder,
+  fairAuctions,
+  fairById,
+  fairView,
+  hallBooths,
+} from '~/fairs/pages.server';
 import { getViewer } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { notFound } from '~/lib/http.server';
@@ -28,6 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     q: (url.searchParams.get('q') ?? '').trim().slice(0, 60),
     zone: url.searchParams.get('zone') ?? '',
     category: url.searchParams.get('category') ?? '',
+    ...directoryOrder(url.searchParams.get('sort'), url.searchParams.get('dir')),
   };
   const page = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
   const now = new Date();
@@ -74,6 +83,24 @@ export default function FairHome() {
   const hrefFor = (page: number) => {
     const p = new URLSearchParams({ ...filter, page: String(page) });
     return `?${p.toString()}`;
+  };
+  // A column's link sorts by it; the current column's flips the direction. Works without JavaScript.
+  const sortHeader = (key: DirectorySort, label: string, className: string) => {
+    const active = filter.sort === key;
+    const dir = active && filter.dir === 'asc' ? 'desc' : 'asc';
+    const href = `?${new URLSearchParams({ ...filter, sort: key, dir, page: '1' }).toString()}`;
+    return (
+      <th
+        scope="col"
+        className={className}
+        aria-sort={active ? (filter.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+      >
+        <Link to={href} className="text-sea-700 underline" preventScrollReset>
+          {label}
+          {active ? <span aria-hidden>{filter.dir === 'asc' ? ' ▲' : ' ▼'}</span> : null}
+        </Link>
+      </th>
+    );
   };
   return (
     <div className="space-y-6">
@@ -186,6 +213,8 @@ export default function FairHome() {
 
       <Card title={t('fairs.home.directory')}>
         <Form method="get" className="mb-4 grid gap-3 sm:grid-cols-4" role="search">
+          <input type="hidden" name="sort" value={filter.sort} />
+          <input type="hidden" name="dir" value={filter.dir} />
           <label className="text-sm sm:col-span-2">
             <span className="block text-slate-700">{t('fairs.home.search')}</span>
             <input
@@ -249,11 +278,11 @@ export default function FairHome() {
             <table className="min-w-full text-left text-sm" data-testid="directory">
               <thead>
                 <tr className="border-b text-slate-500">
-                  <th className="py-2 pr-4 whitespace-nowrap">{t('fairs.field.boothNumber')}</th>
-                  <th className="py-2 pr-4">{t('fairs.field.exhibitor')}</th>
+                  {sortHeader('booth', t('fairs.field.boothNumber'), 'py-2 pr-4 whitespace-nowrap')}
+                  {sortHeader('exhibitor', t('fairs.field.exhibitor'), 'py-2 pr-4')}
                   <th className="py-2 pr-4 whitespace-nowrap">{t('fairs.field.zone')}</th>
                   <th className="hidden py-2 pr-4 sm:table-cell">{t('fairs.home.category')}</th>
-                  <th className="py-2 pr-4 text-right whitespace-nowrap">{t('fairs.home.lots')}</th>
+                  {sortHeader('lots', t('fairs.home.lots'), 'py-2 pr-4 text-right whitespace-nowrap')}
                 </tr>
               </thead>
               <tbody>

@@ -746,6 +746,11 @@ describe('the fair home', () => {
       return ((await response.json()) as { exhibitors: { orgId: string; number: string }[] }).exhibitors;
     };
     expect((await find('')).map((e) => e.number)).toEqual(['A01', 'A02']);
+    // Sorted by a column's link: booth number either way, most live lots first; an unknown column is booth order.
+    expect((await find('sort=booth&dir=desc')).map((e) => e.number)).toEqual(['A02', 'A01']);
+    expect((await find('sort=lots&dir=desc'))[0].orgId).toBe(shrimp.orgId);
+    expect((await find('sort=lots&dir=asc'))[1].orgId).toBe(shrimp.orgId);
+    expect((await find('sort=drop%20table&dir=sideways')).map((e) => e.number)).toEqual(['A01', 'A02']);
     expect((await find(`q=${encodeURIComponent('对虾')}`)).map((e) => e.orgId)).toEqual([shrimp.orgId]);
     expect((await find('q=a02')).map((e) => e.number)).toEqual(['A02']);
     expect((await find('category=whiteleg-shrimp')).map((e) => e.orgId)).toEqual([shrimp.orgId]);
