@@ -429,6 +429,45 @@ export async function qrSvg(url: string): Promise<string> {
 }
 
 /** CSV of the report rows (quoted, with a header), for the exhibitor's and the operator's downloads. */
+export const REPORT_SORTS = [
+  'booth',
+  'exhibitor',
+  'visits',
+  'leads',
+  'appointments',
+  'orders',
+  'volume',
+] as const;
+export type ReportSort = (typeof REPORT_SORTS)[number];
+
+const REPORT_KEYS: Record<ReportSort, (r: ExhibitorReport) => string | number> = {
+  booth: (r) => r.number,
+  exhibitor: (r) => r.name,
+  visits: (r) => r.visits,
+  leads: (r) => r.leads,
+  appointments: (r) => r.appointments,
+  orders: (r) => r.orders,
+  volume: (r) => r.volumeFen,
+};
+
+/** The report in the order the address asks (a known column, either way), ties by booth number. */
+export function sortedReport(report: ExhibitorReport[], sort: string | null, dir: string | null) {
+  const key: ReportSort = (REPORT_SORTS as readonly string[]).includes(sort ?? '')
+    ? (sort as ReportSort)
+    : 'booth';
+  const order: 'asc' | 'desc' = dir === 'desc' ? 'desc' : 'asc';
+  const value = REPORT_KEYS[key];
+  const sign = order === 'asc' ? 1 : -1;
+  const rows = [...report].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    const c =
+      typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh-CN');
+    return c !== 0 ? sign * c : a.number.localeCompare(b.number);
+  });
+  return { rows, sort: key, dir: order };
+}
+
 export function reportCsv(report: ExhibitorReport[], header: string[]): string {
   const cell = (value: string | number) => {
     const text = String(value);

@@ -9,7 +9,7 @@ import { HallMap } from '~/components/hall-map';
 import { Badge, Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { FairError, addBooth, allocateBooth, boothSchema, rejectApplication } from '~/fairs/fairs.server';
 import { fairName, fen } from '~/fairs/format';
-import { applicationsOf, fairById, fairReport, hallBooths } from '~/fairs/pages.server';
+import { applicationsOf, fairById, fairReport, hallBooths, sortedReport } from '~/fairs/pages.server';
 import { requireOperator } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
@@ -27,7 +27,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     applicationsOf(db, fair.id),
     fairReport(db, fair),
   ]);
-  return json({ fair, booths, applications, report });
+  const url = new URL(request.url);
+  const sorted = sortedReport(report, url.searchParams.get('sort'), url.searchParams.get('dir'));
+  return json({ fair, booths, applications, report: sorted.rows, sort: sorted.sort, dir: sorted.dir });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -70,7 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function OperatorFair() {
-  const { fair, booths, applications, report } = useLoaderData<typeof loader>();
+  const { fair, booths, applications, report, sort, dir } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -239,7 +241,7 @@ export default function OperatorFair() {
             {t('fairs.report.csv')}
           </a>
         </p>
-        <ReportTable report={report} />
+        <ReportTable report={report} sort={{ key: sort, dir }} />
       </Card>
     </div>
   );
