@@ -12,6 +12,7 @@ export async function seedDemoFarming(tx: DbOrTx): Promise<void> {
       categoryId: 'whiteleg-shrimp',
       title: '东海岛 3 号塘 南美白对虾 春造',
       grade: '40/50 至 50/60 头',
+      spec: { count: '40/50', state: 'live' },
       expectedMin: 3_000_000,
       expectedMax: 4_000_000,
       displayUnit: 'kg',

@@ -10,6 +10,7 @@ import { processAuctionJob } from './auctions';
 import { processColdChainJob, scheduleColdChainJobs } from './coldchain';
 import { startExchange } from './exchange';
 import { processFairJob } from './fairs';
+import { processFarmingJob, scheduleFarmingJobs } from './farming';
 import { processListingJob, scheduleListingJobs } from './listings';
 import { processMatchingJob } from './matching';
 import { processModerationJob, scheduleModerationJobs } from './moderation';
@@ -33,6 +34,7 @@ const processors: Record<QueueName, { processor: Processor; concurrency: number 
   // One at a time: an export reads every table the data map names; users wait minutes, not seconds, for one.
   privacy: { processor: processPrivacyJob, concurrency: 1 },
   fairs: { processor: processFairJob, concurrency: 2 },
+  farming: { processor: processFarmingJob, concurrency: 1 },
 };
 
 export async function startWorkers() {
@@ -42,6 +44,7 @@ export async function startWorkers() {
   await scheduleModerationJobs();
   await scheduleColdChainJobs();
   await schedulePrivacyJobs();
+  await scheduleFarmingJobs();
   const lockDuration = env().WORKER_LOCK_MS;
   const workers = queueNames.map((name) => {
     const { processor, concurrency } = processors[name];

@@ -89,6 +89,10 @@ export const catalogue = {
   fairs: {
     'appointment-reminder': z.object({ appointmentId: id }),
   },
+  // Order farming (#17): the sweep that flags plans whose harvest is overdue (repeatable, carries nothing).
+  farming: {
+    'flag-overdue': z.object({}),
+  },
 } as const;
 
 export type QueueName = keyof typeof catalogue;

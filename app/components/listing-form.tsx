@@ -221,7 +221,7 @@ function FileField({
   );
 }
 
-function SpecField({
+export function SpecField({
   attribute,
   value,
   error,

@@ -3,7 +3,9 @@ import { Form, Link } from '@remix-run/react';
 import { type KeyIn, type Locale, useLocale, useT } from '~/lib/i18n';
 import { type Currency, formatMoney } from '~/lib/money';
 import { type QuantityUnit, formatQuantity, unitLabel } from '~/lib/units';
+import type { AttributeDefinition } from '~/listings/catalogue';
 import { Field, FieldError, FormAlert, SelectField, SubmitButton, TextareaField } from './forms';
+import { SpecField } from './listing-form';
 import { Badge } from './ui';
 
 const PLAN_TONES = { open: 'green', closed: 'amber', harvested: 'sea', cancelled: 'red' } as const;
@@ -12,6 +14,52 @@ export function PlanStatusBadge({ status }: { status: string }) {
   const t = useT();
   const tone = PLAN_TONES[status as keyof typeof PLAN_TONES] ?? 'slate';
   return <Badge tone={tone}>{t(`farming.status.${status}` as KeyIn<'farming.status'>)}</Badge>;
+}
+
+type LatePlan = { status: string; harvestTo: string };
+
+/** Open or closed after its harvest window ended: no harvest recorded yet (the page passes the market's today). */
+export function harvestIsLate(plan: LatePlan, today: string): boolean {
+  return (plan.status === 'open' || plan.status === 'closed') && plan.harvestTo < today;
+}
+
+/** The plan's status, and beside it a red flag while its harvest is late. */
+export function PlanStatusBadges({ plan, today }: { plan: LatePlan; today: string }) {
+  const t = useT();
+  return (
+    <span className="inline-flex flex-wrap gap-1">
+      <PlanStatusBadge status={plan.status} />
+      {harvestIsLate(plan, today) ? <Badge tone="red">{t('farming.late.badge')}</Badge> : null}
+    </span>
+  );
+}
+
+/** What a late harvest means, for the seller (what to do) or a buyer (what it may do). */
+export function LateHarvestNotice({
+  plan,
+  today,
+  audience,
+}: {
+  plan: LatePlan & { overdueSince: string | null; materialDays: number };
+  today: string;
+  audience: 'seller' | 'buyer';
+}) {
+  const t = useT();
+  if (!harvestIsLate(plan, today)) return null;
+  return (
+    <div
+      role="status"
+      data-testid="plan-late"
+      className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+    >
+      <p>
+        {t(audience === 'seller' ? 'farming.late.seller' : 'farming.late.buyer', { until: plan.harvestTo })}
+      </p>
+      {plan.overdueSince ? (
+        <p className="mt-1">{t('farming.late.mayWithdraw', { days: plan.materialDays })}</p>
+      ) : null}
+    </div>
+  );
 }
 
 const PRE_TONES: Record<string, 'slate' | 'green' | 'amber' | 'red' | 'sea'> = {
@@ -50,6 +98,8 @@ export type PlanFactsView = {
   originName: string;
   originRegion: string;
   sellerName: string;
+  /** The grade sold as labelled rows (the plan's page; cards leave it out). */
+  specRows?: { key: string; label: { zh: string; en: string }; value: { zh: string; en: string } }[];
 };
 
 /** "¥36.00/公斤", or "参考价 −5%（预估 ¥36.00/公斤）". */
@@ -73,6 +123,13 @@ export function PlanFacts({ plan }: { plan: PlanFactsView }) {
     [t('farming.facts.seller'), plan.sellerName],
     [t('farming.facts.category'), locale === 'en' ? plan.categoryEn : plan.categoryZh],
     ...(plan.grade ? [[t('farming.facts.grade'), plan.grade] as [string, string]] : []),
+    ...(plan.specRows ?? []).map(
+      (row) =>
+        [locale === 'en' ? row.label.en : row.label.zh, locale === 'en' ? row.value.en : row.value.zh] as [
+          string,
+          string,
+        ],
+    ),
     [
       t('farming.facts.expected'),
       `${formatQuantity(plan.expectedMin, unit, locale)} – ${formatQuantity(plan.expectedMax, unit, locale)}`,
@@ -134,21 +191,26 @@ export function PlanCard({ plan }: { plan: PlanFactsView & { id: string; title: 
 
 type Values = Record<string, string | undefined>;
 
-/** The seller's plan form (new and edit); `categories` only for a new plan (the category is fixed after). */
+/**
+ * The seller's plan form (new and edit). The category is chosen before the form (its attributes are the grade's
+ * fields) and fixed after; `changeCategoryHref` only for a new plan.
+ */
 export function PlanForm({
   values,
   errors,
-  categories,
+  category,
   units,
   submitLabel,
   intent,
+  changeCategoryHref,
 }: {
   values: Values;
   errors: Values;
-  categories: { id: string; name: string }[] | null;
+  category: { id: string; name: string; attributes: AttributeDefinition[] };
   units: string[];
   submitLabel: string;
   intent?: string;
+  changeCategoryHref?: string;
 }) {
   const t = useT();
   const locale = useLocale();
@@ -173,20 +235,34 @@ export function PlanForm({
   return (
     <Form method="post" className="space-y-5" data-testid="plan-form" noValidate>
       <FormAlert error={errors.form} />
-      {categories ? (
-        <SelectField
-          name="categoryId"
-          label={t('farming.form.category')}
-          defaultValue={values.categoryId}
-          error={errors.categoryId}
-          options={[
-            { value: '', label: t('farming.form.chooseCategory') },
-            ...categories.map((c) => ({ value: c.id, label: c.name })),
-          ]}
-        />
-      ) : null}
+      <input type="hidden" name="categoryId" value={category.id} />
+      <p className="text-sm text-slate-700">
+        {t('farming.form.category')}: <strong>{category.name}</strong>{' '}
+        {changeCategoryHref ? (
+          <Link to={changeCategoryHref} className="text-sea-700 underline">
+            {t('sell.new.change')}
+          </Link>
+        ) : null}
+      </p>
+      <FieldError name="categoryId" error={errors.categoryId} />
       {field('title', t('farming.form.title'), { hint: t('farming.form.titleHint') })}
       {field('grade', t('farming.form.grade'), { hint: t('farming.form.gradeHint') })}
+      {category.attributes.length > 0 ? (
+        <fieldset className="grid gap-4 sm:grid-cols-2" data-testid="plan-spec">
+          <legend className="mb-1 text-sm font-semibold text-slate-800">
+            {t('farming.form.specLegend')}
+          </legend>
+          <p className="-mt-1 text-sm text-slate-600 sm:col-span-2">{t('farming.form.specLead')}</p>
+          {category.attributes.map((attribute) => (
+            <SpecField
+              key={attribute.key}
+              attribute={{ ...attribute, required: false }}
+              value={values[`spec.${attribute.key}`]}
+              error={errors[`spec.${attribute.key}`]}
+            />
+          ))}
+        </fieldset>
+      ) : null}
       <fieldset className="grid gap-4 sm:grid-cols-3">
         <legend className="mb-1 text-sm font-semibold text-slate-800">
           {t('farming.form.quantityLegend')}

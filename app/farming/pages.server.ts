@@ -4,6 +4,8 @@ import type { DbOrTx } from '../../db/client';
 import { categories, harvestPlans, organisations, planPosts, planVersions, preOrders } from '../../db/schema';
 import type { Viewer } from '../lib/auth.server';
 import { toDecimalString } from '../lib/money';
+import { parseAttributes } from '../listings/catalogue';
+import { specRows } from '../listings/queries.server';
 import { digitalLinkPath } from '../trace/epcis';
 import { type QuantityUnit, fromBase } from '../lib/units';
 
@@ -78,7 +80,7 @@ export function openPlansOfSeller(tx: DbOrTx, orgId: string) {
     .limit(PLAN_PAGE_SIZE);
 }
 
-/** A seller's own plans in every state. */
+/** A seller's own plans in every state (a late harvest is flagged from the dates). */
 export async function sellerPlans(tx: DbOrTx, orgId: string, page: number, sort: PlanSort) {
   const rows = await tx
     .select(planCard)
@@ -94,7 +96,7 @@ export async function sellerPlans(tx: DbOrTx, orgId: string, page: number, sort:
 
 /** One plan with everything its public page shows. */
 export async function planDetail(tx: DbOrTx, planId: string) {
-  const [plan] = await tx
+  const [row] = await tx
     .select({
       ...planCard,
       minPerBuyer: harvestPlans.minPerBuyer,
@@ -109,12 +111,17 @@ export async function planDetail(tx: DbOrTx, planId: string) {
       harvestedQuantity: harvestPlans.harvestedQuantity,
       listingId: harvestPlans.listingId,
       currency: harvestPlans.currency,
+      overdueSince: harvestPlans.overdueSince,
+      spec: harvestPlans.spec,
+      attributes: categories.attributes,
     })
     .from(harvestPlans)
     .innerJoin(organisations, eq(organisations.id, harvestPlans.sellerOrgId))
     .innerJoin(categories, eq(categories.id, harvestPlans.categoryId))
     .where(eq(harvestPlans.id, planId));
-  if (!plan) return null;
+  if (!row) return null;
+  const { spec, attributes, ...rest } = row;
+  const plan = { ...rest, specRows: specRows(parseAttributes(attributes), spec as Record<string, unknown>) };
   const posts = await tx
     .select({
       id: planPosts.id,
@@ -273,6 +280,7 @@ export function planFormValues(plan: {
   originName: string;
   originRegion: string;
   notes: string | null;
+  spec: unknown;
 }): Record<string, string> {
   const unit = plan.displayUnit as QuantityUnit;
   const pct = (bps: number) => String(bps / 100);
@@ -299,6 +307,12 @@ export function planFormValues(plan: {
     originName: plan.originName,
     originRegion: plan.originRegion,
     notes: plan.notes ?? '',
+    ...Object.fromEntries(
+      Object.entries((plan.spec ?? {}) as Record<string, unknown>).map(([key, value]) => [
+        `spec.${key}`,
+        String(value),
+      ]),
+    ),
   };
 }
 

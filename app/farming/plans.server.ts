@@ -1,7 +1,7 @@
 // Harvest plans and pre-orders (订单农业): publish and version a plan, pre-order with a deposit held in the ledger,
 // confirm or decline, withdraw after a material change, record the weighed harvest and turn fills into orders,
 // cancel after a crop failure, and forfeit the deposit of a buyer who does not pay the balance.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import {
   type HarvestPlan,
@@ -22,6 +22,8 @@ import { newId } from '../lib/ids';
 import { addDays, marketToday } from '../lib/market-time';
 import { type Currency, lineTotal, parseMoney, percentOf } from '../lib/money';
 import { type QuantityUnit, toBase, unitsFor } from '../lib/units';
+import { type AttributeDefinition, parseAttributes, specSchema } from '../listings/catalogue';
+import { GRADE_KEYS, UNGRADED, tradeGrade } from '../market-data/index.server';
 import { lotReferencePriceFen } from '../market-data/lot-reference.server';
 import { recordHarvest as recordTraceHarvest } from '../trace/trace.server';
 import { moneyParam } from '../notify/render';
@@ -55,6 +57,8 @@ export type PlanDraft = PlanTerms & {
   materialDays: number;
   allocation: 'commitment' | 'pro_rata';
   originRegion: string;
+  /** The grade the plan sells, in the category's spec attributes: the reference price and the harvested lot read it. */
+  spec: Record<string, string | number>;
 };
 
 const QUANTITY_ERRORS: Record<string, string> = {
@@ -120,7 +124,7 @@ function percentField(
 /** The plan form → a draft, or per-field messages. `today` bounds the dates of a new plan. */
 export function parsePlanForm(
   form: Record<string, string>,
-  category: { id: string; baseUnit: 'g' | 'piece' } | null,
+  category: { id: string; baseUnit: 'g' | 'piece'; attributes: unknown } | null,
   today: string,
   isNew: boolean,
 ): { ok: true; draft: PlanDraft } | { ok: false; errors: FieldErrors } {
@@ -191,6 +195,7 @@ export function parsePlanForm(
   if (grade.length > 80) errors.grade = 'errors.tooLong';
   const notes = form.notes?.trim() || null;
   if (notes && notes.length > 2000) errors.notes = 'errors.tooLong';
+  const spec = category ? planSpec(form, category, priceMode, errors) : {};
   if (Object.keys(errors).length > 0 || !category || !priceMode || !allocation || !price.ok)
     return { ok: false, errors };
   return {
@@ -218,8 +223,56 @@ export function parsePlanForm(
       originName,
       originRegion,
       notes,
+      spec,
     },
   };
+}
+
+/** The attribute a category grades its lots by for the price index (count, grade or size), if it has one. */
+export function gradingAttribute(attributes: readonly AttributeDefinition[]): AttributeDefinition | null {
+  for (const key of GRADE_KEYS) {
+    const attribute = attributes.find((a) => a.key === key);
+    if (attribute) return attribute;
+  }
+  return null;
+}
+
+/**
+ * The plan's grade as a spec of its category: each attribute optional (a plan may leave the state or the glaze
+ * open), typed and bounded as on a lot. A plan priced off the reference must name the grade the index reads,
+ * or at harvest there would be no reference to price it by.
+ */
+function planSpec(
+  form: Record<string, string>,
+  category: { baseUnit: 'g' | 'piece'; attributes: unknown },
+  priceMode: 'fixed' | 'reference' | null,
+  errors: FieldErrors,
+): Record<string, string | number> {
+  const attributes = parseAttributes(category.attributes);
+  const input: Record<string, string> = {};
+  for (const [name, value] of Object.entries(form))
+    if (name.startsWith('spec.') && value.trim() !== '') input[name.slice(5)] = value;
+  const parsed = specSchema(attributes.map((a) => ({ ...a, required: false }))).safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys')
+        for (const key of issue.keys) errors[`spec.${key}`] = 'errors.unknownAttribute';
+      else
+        errors[`spec.${String(issue.path[0])}`] ??= issue.message.startsWith('errors.')
+          ? issue.message
+          : 'errors.invalid';
+    }
+    return {};
+  }
+  const spec = parsed.data as Record<string, string | number>;
+  if (priceMode === 'reference') {
+    const grading = gradingAttribute(attributes);
+    // The index is per kg of a graded lot (app/market-data/lot-reference.server.ts).
+    if (category.baseUnit !== 'g' || !grading) errors.priceMode = 'farming.errors.noReferenceForCategory';
+    else if (tradeGrade(spec) === UNGRADED)
+      errors[`spec.${grading.key}`] = 'farming.errors.gradeForReference';
+  }
+  return spec;
 }
 
 function terms(plan: PlanTerms): PlanTerms {
@@ -304,7 +357,11 @@ export async function updatePlan(
     throw new FarmingError('farming.errors.categoryFixed', 400, 'categoryId');
   if (input.draft.expectedMax < plan.committed)
     throw new FarmingError('farming.errors.belowCommitted', 400, 'expectedMax');
-  const { changes, material } = planChanges(terms(plan), terms(input.draft), plan.materialDays);
+  const { changes, material: termsMaterial } = planChanges(
+    terms(plan),
+    terms(input.draft),
+    plan.materialDays,
+  );
   const other = [
     'minPerBuyer',
     'maxPerBuyer',
@@ -315,12 +372,17 @@ export async function updatePlan(
     'originRegion',
   ] as const;
   for (const key of other) if (plan[key] !== input.draft[key]) changes.push(key);
+  if (JSON.stringify(plan.spec ?? {}) !== JSON.stringify(input.draft.spec)) changes.push('spec');
+  // Another grade is other goods (and, on a reference price, another price): buyers may walk away from it.
+  const material = termsMaterial || tradeGrade(plan.spec) !== tradeGrade(input.draft.spec);
   if (changes.length === 0) return { version: plan.version, material: false, changes };
   const version = plan.version + 1;
   const { categoryId: _fixed, ...rest } = input.draft;
+  // A window moved back ahead of today takes the overdue flag off; pre-orders it freed stay free.
+  const overdueSince = input.draft.harvestTo >= marketToday() ? null : plan.overdueSince;
   await tx
     .update(harvestPlans)
-    .set({ ...rest, version })
+    .set({ ...rest, version, overdueSince })
     .where(eq(harvestPlans.id, plan.id));
   await tx.insert(planVersions).values({
     planId: plan.id,
@@ -598,6 +660,56 @@ export async function cancelPlan(
 }
 
 /** The seller stops (or resumes) taking pre-orders without changing the plan. */
+/**
+ * The sweep for slipping dates (ADR 0053): a plan whose window ended more than its material days ago without a
+ * harvest has slipped as far as a material change would move it, so it is treated as one — the plan is flagged
+ * once, every buyer holding a pre-order may withdraw with the deposit back and is told, and the seller is told to
+ * record the harvest, move the window or cancel. Plans another sweep holds are skipped; a flagged plan is not
+ * found again, so overlapping or repeated runs tell nobody twice.
+ */
+export async function flagOverduePlans(tx: DbOrTx, today = marketToday()): Promise<string[]> {
+  const due = await tx
+    .select()
+    .from(harvestPlans)
+    .where(
+      and(
+        inArray(harvestPlans.status, ['open', 'closed']),
+        isNull(harvestPlans.overdueSince),
+        sql`${harvestPlans.harvestTo} + ${harvestPlans.materialDays} < ${today}::date`,
+      ),
+    )
+    .orderBy(asc(harvestPlans.harvestTo))
+    .limit(200)
+    .for('update', { skipLocked: true });
+  for (const plan of due) {
+    await tx.update(harvestPlans).set({ overdueSince: today }).where(eq(harvestPlans.id, plan.id));
+    const holders = await livePreOrders(tx, plan.id);
+    const bound = holders.filter((h) => h.status === 'confirmed' && !h.mayWithdraw).map((h) => h.id);
+    if (bound.length > 0)
+      await tx.update(preOrders).set({ mayWithdraw: true }).where(inArray(preOrders.id, bound));
+    for (const holder of holders)
+      await notify(tx, {
+        type: 'plan-overdue',
+        orgId: holder.buyerOrgId,
+        minRole: 'trader',
+        params: { plan: plan.title, until: plan.harvestTo },
+        link: planLink(plan.id),
+        subject: { type: 'harvest_plan', id: plan.id },
+        dedupeKey: `plan:${plan.id}:overdue:${holder.buyerOrgId}`,
+      });
+    await notify(tx, {
+      type: 'plan-overdue-seller',
+      orgId: plan.sellerOrgId,
+      minRole: 'trader',
+      params: { plan: plan.title, until: plan.harvestTo, buyers: holders.length },
+      link: `/sell/plans/${plan.id}`,
+      subject: { type: 'harvest_plan', id: plan.id },
+      dedupeKey: `plan:${plan.id}:overdue:seller`,
+    });
+  }
+  return due.map((plan) => plan.id);
+}
+
 export async function setPlanOpen(tx: DbOrTx, input: { planId: string; sellerOrgId: string; open: boolean }) {
   await assertOrgMayAct(tx, input.sellerOrgId);
   const plan = await lockPlan(tx, input.planId, input.sellerOrgId);

@@ -14,7 +14,7 @@ import { marketDate } from '../lib/market-time';
 import { type OutboxJob, enqueueJobs, outboxJob } from '../lib/outbox.server';
 
 /** Spec attributes that grade a lot for the index, in order of preference; a lot with none is 'ungraded'. */
-const GRADE_KEYS = ['grade', 'count', 'size'] as const;
+export const GRADE_KEYS = ['grade', 'count', 'size'] as const;
 export const UNGRADED = 'ungraded';
 
 /** The grade a lot's spec puts it in for the price index. */

@@ -53,6 +53,8 @@ export const NOTIFICATION_TYPES = {
   'plan-changed': { params: ['plan', 'version'], priority: 'normal' },
   'plan-changed-material': { params: ['plan', 'version'], priority: 'high' },
   'plan-cancelled': { params: ['plan', 'reason', 'amount'], priority: 'high' },
+  'plan-overdue': { params: ['plan', 'until'], priority: 'high' },
+  'plan-overdue-seller': { params: ['plan', 'until', 'buyers'], priority: 'high' },
   'pre-order-placed': { params: ['plan', 'buyer'], priority: 'normal' },
   'pre-order-decided': { params: ['plan', 'outcome'], priority: 'normal' },
   'pre-order-filled': { params: ['plan', 'balance'], priority: 'high' },

@@ -4,7 +4,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, FormAlert, SelectField, SubmitButton } from '~/components/forms';
-import { PlanFacts, PlanStatusBadge, PreOrderStatusBadge } from '~/components/plan-parts';
+import { LateHarvestNotice, PlanFacts, PlanStatusBadges, PreOrderStatusBadge } from '~/components/plan-parts';
 import { Card, PageHeader } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
 import { mayPreOrder, ownPreOrder, planDetail } from '~/farming/pages.server';
@@ -29,7 +29,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const buyerOrgId =
     mayPreOrder(viewer) && viewer?.activeOrg?.orgId !== plan.sellerOrgId ? viewer?.activeOrg?.orgId : null;
   const mine = buyerOrgId ? await ownPreOrder(db, plan.id, buyerOrgId) : null;
-  const taking = plan.status === 'open' && marketToday() <= plan.cutoffDate;
+  const today = marketToday();
+  const taking = plan.status === 'open' && today <= plan.cutoffDate;
   const baseUnit = plan.baseUnit as 'g' | 'piece';
   return json({
     ...detail,
@@ -40,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The deposit of the smallest pre-order, so the buyer sees the share before posting.
     depositExample: depositFor(plan, plan.minPerBuyer, perBaseOf(baseUnit)),
     isSeller: viewer?.memberships.some((m) => m.orgId === plan.sellerOrgId) ?? false,
+    today,
   });
 }
 
@@ -74,8 +76,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PlanPage() {
-  const { plan, posts, versions, traceHref, mine, signedIn, canPreOrder, units, depositExample, isSeller } =
-    useLoaderData<typeof loader>();
+  const {
+    plan,
+    posts,
+    versions,
+    traceHref,
+    mine,
+    signedIn,
+    canPreOrder,
+    units,
+    depositExample,
+    isSeller,
+    today,
+  } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -85,7 +98,7 @@ export default function PlanPage() {
   return (
     <div className="mx-auto max-w-4xl space-y-6">
       <PageHeader title={plan.title}>
-        <PlanStatusBadge status={plan.status} />
+        <PlanStatusBadges plan={plan} today={today} />
         {isSeller ? (
           <Link to={`/sell/plans/${plan.id}`} className="text-sm text-sea-700 underline">
             {t('farming.plan.manage')}
@@ -100,6 +113,7 @@ export default function PlanPage() {
           {t('farming.plan.cancelledBecause', { reason: plan.statusReason })}
         </p>
       ) : null}
+      <LateHarvestNotice plan={plan} today={today} audience={isSeller ? 'seller' : 'buyer'} />
       <Card>
         <PlanFacts plan={plan} />
         <p className="mt-3 text-sm text-slate-600">

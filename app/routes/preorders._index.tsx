@@ -2,14 +2,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { PreOrderStatusBadge } from '~/components/plan-parts';
+import { PreOrderStatusBadge, harvestIsLate } from '~/components/plan-parts';
 import { Pager } from '~/components/pager';
-import { EmptyState, PageHeader, TableScroll } from '~/components/ui';
+import { Badge, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { buyerPreOrders, pageOf } from '~/farming/pages.server';
 import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
+import { marketToday } from '~/lib/market-time';
 import { formatMoney } from '~/lib/money';
 import { type QuantityUnit, formatQuantity } from '~/lib/units';
 
@@ -19,11 +20,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageOf(url.searchParams.get('page'));
   const status = url.searchParams.get('status') === 'live' ? 'live' : null;
   const { rows, hasMore } = await buyerPreOrders(db, viewer.activeOrg.orgId, page, status);
-  return json({ rows, hasMore, page, status });
+  return json({ rows, hasMore, page, status, today: marketToday() });
 }
 
 export default function MyPreOrders() {
-  const { rows, hasMore, page, status } = useLoaderData<typeof loader>();
+  const { rows, hasMore, page, status, today } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -100,6 +101,11 @@ export default function MyPreOrders() {
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">
                       {row.harvestFrom} – {row.harvestTo}
+                      {harvestIsLate({ status: row.planStatus, harvestTo: row.harvestTo }, today) ? (
+                        <div>
+                          <Badge tone="red">{t('farming.late.badge')}</Badge>
+                        </div>
+                      ) : null}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap">
                       {formatQuantity(row.quantity, unit, locale)}

@@ -4,7 +4,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { Field, FieldError, FormAlert, SelectField, SubmitButton, TextareaField } from '~/components/forms';
-import { PlanFacts, PlanForm, PlanStatusBadge, PreOrderStatusBadge } from '~/components/plan-parts';
+import {
+  LateHarvestNotice,
+  PlanFacts,
+  PlanForm,
+  PlanStatusBadges,
+  PreOrderStatusBadge,
+} from '~/components/plan-parts';
 import { Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
 import { planDetail, planForEdit, planFormValues, planPreOrders } from '~/farming/pages.server';
@@ -31,6 +37,7 @@ import { formatMoney } from '~/lib/money';
 import { removeStoredFiles } from '~/lib/storage.server';
 import { redirectWithToast } from '~/lib/toast.server';
 import { type QuantityUnit, formatQuantity, unitLabel } from '~/lib/units';
+import { parseAttributes } from '~/listings/catalogue';
 import { activeCategories } from '~/listings/listings.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -45,7 +52,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     preOrders,
     values: planFormValues(own),
     units: planUnits(category?.baseUnit ?? 'g'),
+    attributes: category ? parseAttributes(category.attributes) : [],
     canAct: roleAtLeast(viewer.activeOrg.role, 'trader'),
+    today: marketToday(),
   });
 }
 
@@ -160,7 +169,7 @@ async function addPost(
 }
 
 export default function SellerPlan() {
-  const { plan, posts, versions, traceHref, preOrders, values, units, canAct } =
+  const { plan, posts, versions, traceHref, preOrders, values, units, attributes, canAct, today } =
     useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
@@ -172,7 +181,7 @@ export default function SellerPlan() {
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <PageHeader title={plan.title}>
-        <PlanStatusBadge status={plan.status} />
+        <PlanStatusBadges plan={plan} today={today} />
         <Link to={`/plans/${plan.id}`} className="text-sm text-sea-700 underline">
           {t('farming.sell.publicPage')}
         </Link>
@@ -182,6 +191,7 @@ export default function SellerPlan() {
           {t('farming.sell.reason', { reason: plan.statusReason })}
         </p>
       ) : null}
+      <LateHarvestNotice plan={plan} today={today} audience="seller" />
       <Card>
         <PlanFacts plan={plan} />
         {traceHref ? (
@@ -351,7 +361,11 @@ export default function SellerPlan() {
           <PlanForm
             values={failed?.values?.intent === 'update' ? failed.values : values}
             errors={errorsFor('update')}
-            categories={null}
+            category={{
+              id: plan.categoryId,
+              name: locale === 'en' ? plan.categoryEn : plan.categoryZh,
+              attributes,
+            }}
             units={units}
             submitLabel={t('farming.edit.submit')}
             intent="update"

@@ -2,7 +2,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
-import { PlanStatusBadge } from '~/components/plan-parts';
+import { PlanStatusBadges } from '~/components/plan-parts';
 import { Pager } from '~/components/pager';
 import { EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { pageOf, sellerPlans, sortOf } from '~/farming/pages.server';
@@ -10,6 +10,7 @@ import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
+import { marketToday } from '~/lib/market-time';
 import { type QuantityUnit, formatQuantity } from '~/lib/units';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -18,11 +19,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = pageOf(url.searchParams.get('page'));
   const sort = sortOf(url.searchParams.get('sort'));
   const { rows, hasMore } = await sellerPlans(db, viewer.activeOrg.orgId, page, sort);
-  return json({ rows, hasMore, page, sort, canAct: roleAtLeast(viewer.activeOrg.role, 'trader') });
+  return json({
+    rows,
+    hasMore,
+    page,
+    sort,
+    canAct: roleAtLeast(viewer.activeOrg.role, 'trader'),
+    today: marketToday(),
+  });
 }
 
 export default function SellerPlans() {
-  const { rows, hasMore, page, sort, canAct } = useLoaderData<typeof loader>();
+  const { rows, hasMore, page, sort, canAct, today } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const newButton = canAct ? (
@@ -82,7 +90,7 @@ export default function SellerPlans() {
                     </Link>
                   </td>
                   <td className="px-3 py-2">
-                    <PlanStatusBadge status={plan.status} />
+                    <PlanStatusBadges plan={plan} today={today} />
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     {plan.harvestFrom} – {plan.harvestTo}

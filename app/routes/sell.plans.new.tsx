@@ -1,7 +1,9 @@
-// Publish a harvest plan: what, how much, when, at what price and deposit, and from which pond or plot.
+// Publish a harvest plan: the category first (its attributes are the grade's fields; works without JavaScript through
+// ?category=), then what, how much, when, at what price and deposit, and from which pond or plot.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { useActionData, useLoaderData } from '@remix-run/react';
+import { CategoryPicker } from '~/components/listing-form';
 import { PlanForm } from '~/components/plan-parts';
 import { PageHeader } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
@@ -13,15 +15,27 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { marketToday } from '~/lib/market-time';
 import { redirectWithToast } from '~/lib/toast.server';
+import { parseAttributes } from '~/listings/catalogue';
 import { activeCategories } from '~/listings/listings.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireOrgKind(request, ['seller', 'both'], 'trader');
+  const chosen = new URL(request.url).searchParams.get('category');
   const all = await activeCategories(db);
+  const category = all.find((c) => c.id === chosen) ?? null;
   return json({
-    categories: all.map(({ id, nameZh, nameEn }) => ({ id, nameZh, nameEn })),
+    categories: all.map(({ id, nameZh, nameEn, group }) => ({ id, nameZh, nameEn, group })),
+    category: category
+      ? {
+          id: category.id,
+          nameZh: category.nameZh,
+          nameEn: category.nameEn,
+          attributes: parseAttributes(category.attributes),
+        }
+      : null,
+    categoryError: chosen && !category ? 'errors.chooseOne' : undefined,
     initial: newPlanDefaults(marketToday()),
-    units: [...new Set([...planUnits('g'), ...planUnits('piece')])],
+    units: category ? planUnits(category.baseUnit) : [],
   });
 }
 
@@ -39,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewPlan() {
-  const { categories, initial, units } = useLoaderData<typeof loader>();
+  const { categories, category, categoryError, initial, units } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -47,13 +61,27 @@ export default function NewPlan() {
     <div className="mx-auto max-w-3xl">
       <PageHeader title={t('farming.new.title')} />
       <p className="-mt-4 mb-4 text-sm text-slate-600">{t('farming.new.lead')}</p>
-      <PlanForm
-        values={failed?.values ?? initial}
-        errors={failed?.errors ?? {}}
-        categories={categories.map((c) => ({ id: c.id, name: locale === 'en' ? c.nameEn : c.nameZh }))}
-        units={units}
-        submitLabel={t('farming.new.submit')}
-      />
+      {category ? (
+        <PlanForm
+          // Another category is another form: nothing typed for the old one's spec carries over.
+          key={category.id}
+          values={failed?.values ?? initial}
+          errors={failed?.errors ?? {}}
+          category={{
+            id: category.id,
+            name: locale === 'en' ? category.nameEn : category.nameZh,
+            attributes: category.attributes,
+          }}
+          units={units}
+          submitLabel={t('farming.new.submit')}
+          changeCategoryHref="/sell/plans/new"
+        />
+      ) : (
+        <>
+          <p className="mb-3 text-sm text-slate-700">{t('farming.form.pickCategory')}</p>
+          <CategoryPicker categories={categories} error={categoryError} />
+        </>
+      )}
     </div>
   );
 }

@@ -82,6 +82,11 @@ export const harvestPlans = pgTable(
     committed: bigint('committed', { mode: 'number' }).notNull().default(0),
     harvestedQuantity: bigint('harvested_quantity', { mode: 'number' }),
     harvestedAt: timestamp('harvested_at', { withTimezone: true }),
+    /**
+     * The market day the sweep found the harvest overdue by more than the plan's material days (ADR 0053): buyers
+     * were told and may withdraw. Cleared when the seller moves the window forward again.
+     */
+    overdueSince: date('overdue_since', { mode: 'string' }),
     /** The lot the harvest became; every fill is an order on it. */
     listingId: text('listing_id').references(() => listings.id),
     version: integer('version').notNull().default(1),
@@ -91,6 +96,9 @@ export const harvestPlans = pgTable(
     check('harvest_plans_committed_within', sql`${t.committed} >= 0 and ${t.committed} <= ${t.expectedMax}`),
     index('harvest_plans_seller_idx').on(t.sellerOrgId, t.status),
     index('harvest_plans_board_idx').on(t.status, t.harvestFrom),
+    index('harvest_plans_unharvested_idx')
+      .on(t.harvestTo)
+      .where(sql`${t.status} in ('open', 'closed') and ${t.overdueSince} is null`),
   ],
 );
 

@@ -223,6 +223,26 @@ for (const [size, device] of Object.entries(VIEWPORTS)) {
       await operator.context().close();
     });
 
+    test('order farming: the farm’s plans, the plan form and its refusal, the board, a plan, pre-orders', async ({
+      browser,
+    }) => {
+      test.setTimeout(180_000);
+      const farm = await open(browser, device, DEMO.shrimpSeller.email);
+      await visit(farm, '/sell/plans', 'sell-plans', viewport.width);
+      const sellerPlan = await hrefOf(farm, /^\/sell\/plans\/hpl_/);
+      await visit(farm, sellerPlan, 'sell-plan', viewport.width);
+      await visit(farm, '/sell/plans/new', 'plan-category', viewport.width);
+      await visit(farm, '/sell/plans/new?category=whiteleg-shrimp', 'plan-new', viewport.width);
+      await refused(farm, '发布计划', 'plan-new-refused', viewport.width);
+      await farm.context().close();
+
+      const buyer = await open(browser, device, DEMO.restaurantBuyer.email);
+      await visit(buyer, '/plans', 'plans', viewport.width);
+      await visit(buyer, await hrefOf(buyer, /^\/plans\/hpl_/), 'plan', viewport.width);
+      await visit(buyer, '/preorders', 'preorders', viewport.width);
+      await buyer.context().close();
+    });
+
     test('the carrier’s logistics desk and the operator console', async ({ browser }) => {
       test.setTimeout(90_000);
       const carrier = await open(browser, device, 'carrier@wharf.test');

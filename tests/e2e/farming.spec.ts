@@ -25,10 +25,15 @@ test('plan a harvest, two buyers pre-order, consumers reserve, harvest, orders, 
   await test.step('the farm publishes a harvest plan for its pond', async () => {
     await farm.goto('/sell/plans/new');
     await waitForHydration(farm);
+    await farm.locator('main').getByLabel('品类').selectOption('whiteleg-shrimp');
+    await farm.locator('main').getByRole('button', { name: '下一步' }).click();
     const form = farm.getByTestId('plan-form');
-    await form.getByLabel('品类').selectOption('whiteleg-shrimp');
+    await expect(form).toContainText('南美白对虾');
+    await waitForHydration(farm);
     await form.getByLabel('计划标题').fill(title);
     await form.getByLabel('规格等级范围').fill('40/50 至 50/60 头');
+    await form.getByLabel('规格（头/公斤）').selectOption('40/50');
+    await form.getByLabel('状态').selectOption('live');
     await form.getByLabel('预计产量（最少）').fill('200');
     await form.getByLabel('预计产量（最多）').fill('300');
     await form.getByLabel('每家起订量').fill('20');
@@ -55,6 +60,7 @@ test('plan a harvest, two buyers pre-order, consumers reserve, harvest, orders, 
       await buyer.goto(planPath);
       await waitForHydration(buyer);
       await expect(buyer.getByTestId('plan-facts')).toContainText(POND);
+      await expect(buyer.getByTestId('plan-facts')).toContainText('40/50 头/公斤');
       await expect(buyer.getByTestId('plan-posts')).toContainText('长势良好');
       const form = buyer.getByTestId('pre-order-form');
       await form.getByLabel('数量', { exact: true }).fill(kg);

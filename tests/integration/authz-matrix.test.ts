@@ -531,6 +531,7 @@ beforeAll(async () => {
         categoryId: 'whiteleg-shrimp',
         title: '权限测试 订单农业计划',
         grade: '',
+        spec: {},
         expectedMin: 100_000,
         expectedMax: 500_000,
         displayUnit: 'kg',

@@ -371,6 +371,7 @@ describe('meeting slots and appointments', () => {
           categoryId: 'whiteleg-shrimp',
           title: '展会 订单农业计划',
           grade: '',
+          spec: {},
           expectedMin: 100_000,
           expectedMax: 500_000,
           displayUnit: 'kg',

@@ -11,6 +11,7 @@ import {
   ledgerEntries,
   ledgerTransactions,
   listings,
+  marketDayAggregates,
   notificationEvents,
   orders,
   outbox,
@@ -33,6 +34,7 @@ import {
   cancelPlan,
   createPlan,
   decidePreOrder,
+  flagOverduePlans,
   placePreOrder,
   recordHarvest,
   updatePlan,
@@ -80,6 +82,7 @@ function draft(overrides: Partial<PlanDraft> = {}): PlanDraft {
     originName: '湛江东海岛 3 号塘',
     originRegion: '湛江',
     notes: null,
+    spec: { count: '40/50', state: 'live' },
     ...overrides,
   };
 }
@@ -184,6 +187,7 @@ describe('plans', () => {
               priceMode: 'reference',
               price: '40.00',
               adjustPct: '-5',
+              'spec.count': '40/50',
               depositPct: '20',
               forfeitPct: '100',
               materialDays: '7',
@@ -207,7 +211,97 @@ describe('plans', () => {
       referenceAdjustBps: -500,
       allocation: 'pro_rata',
       status: 'open',
+      spec: { count: '40/50' },
     });
+  });
+
+  it('the grade sold is the category’s spec: a reference price needs the grade, pieces have no reference', async () => {
+    const cookie = await cookieOf(seller);
+    const before = await db.select({ n: sql<number>`count(*)::int` }).from(harvestPlans);
+    const form = {
+      categoryId: 'whiteleg-shrimp',
+      title: '4 号塘秋造',
+      expectedMin: '800',
+      expectedMax: '1000',
+      unit: 'kg',
+      minPerBuyer: '50',
+      maxPerBuyer: '500',
+      harvestFrom: addDays(today, 40),
+      harvestTo: addDays(today, 50),
+      cutoffDate: addDays(today, 30),
+      priceMode: 'reference',
+      price: '40.00',
+      depositPct: '20',
+      allocation: 'commitment',
+      delivery: 'pickup',
+      originName: '东海岛 4 号塘',
+      originRegion: '湛江',
+    };
+    const errorsOf = async (values: Record<string, string>) => {
+      const response = await call(() =>
+        newPlanAction(args(formRequest('/sell/plans/new', values, { cookie }))),
+      );
+      expect(response.status).toBe(400);
+      return ((await response.json()) as { errors: Record<string, string> }).errors;
+    };
+    // Only the state given: the index reads the count, so a reference price cannot be found.
+    expect(await errorsOf({ ...form, 'spec.state': 'live' })).toEqual({
+      'spec.count': 'farming.errors.gradeForReference',
+    });
+    expect(await errorsOf({ ...form, 'spec.count': '45/55', 'spec.colour': 'red' })).toMatchObject({
+      'spec.count': 'errors.chooseOne',
+      'spec.colour': 'errors.unknownAttribute',
+    });
+    // Oysters sell by the piece: the reference is per kg.
+    expect(
+      await errorsOf({
+        ...form,
+        categoryId: 'oyster',
+        unit: 'piece',
+        expectedMin: '800',
+        expectedMax: '1000',
+      }),
+    ).toMatchObject({ priceMode: 'farming.errors.noReferenceForCategory' });
+    expect(await db.select({ n: sql<number>`count(*)::int` }).from(harvestPlans)).toEqual(before);
+    // A fixed price needs no grade.
+    const fixed = await call(() =>
+      newPlanAction(args(formRequest('/sell/plans/new', { ...form, priceMode: 'fixed' }, { cookie }))),
+    );
+    expect(fixed.status).toBe(302);
+  });
+
+  it('a reference-priced plan is priced at harvest off its grade’s reference; the lot carries the grade', async () => {
+    const day = (back: number) => addDays(today, -back);
+    // Two days of 40/50 in the reference window: ¥44.50/kg × 300 kg and ¥46.00/kg × 100 kg → 4,487.5 fen/kg → 4,488.
+    await db.insert(marketDayAggregates).values(
+      [
+        { day: day(1), fenPerKg: 4_450, grams: 300_000 },
+        { day: day(3), fenPerKg: 4_600, grams: 100_000 },
+      ].map((a) => ({
+        categoryId: 'whiteleg-shrimp',
+        grade: '40/50',
+        origin: '广东湛江',
+        day: a.day,
+        valueMilliFen: a.fenPerKg * a.grams,
+        amountFen: Math.round((a.fenPerKg * a.grams) / 1000),
+        weightGrams: a.grams,
+        lowFenPerKg: a.fenPerKg,
+        highFenPerKg: a.fenPerKg,
+        trades: 1,
+      })),
+    );
+    const planId = await newPlan({ priceMode: 'reference', referenceAdjustBps: -500 });
+    const buyer = await fundedBuyer();
+    await confirm(await preOrder(planId, buyer, '100'));
+    const result = await harvest(planId, '100');
+    const [order] = await db.select().from(orders).where(inArray(orders.id, result.orders));
+    // 4,488 × 95 % = 4,263.6 → 4,264 fen/kg.
+    expect(order.unitPriceFen).toBe(4_264);
+    const [lot] = await db
+      .select()
+      .from(listings)
+      .where(eq(listings.id, result.listingId ?? ''));
+    expect(lot.spec).toEqual({ count: '40/50', state: 'live' });
   });
 
   it('a new version is kept; a window moved past N days lets buyers withdraw and tells them', async () => {
@@ -254,6 +348,88 @@ describe('plans', () => {
     expect(await balanceOf(buyer.orgId, 'held')).toBe(0);
     const [plan] = await db.select().from(harvestPlans).where(eq(harvestPlans.id, planId));
     expect(plan.committed).toBe(0);
+  });
+
+  it('another grade is a material change; the state alone is not', async () => {
+    const planId = await newPlan();
+    const update = (spec: Record<string, string>) =>
+      db.transaction((tx) =>
+        updatePlan(tx, { planId, orgId: seller.orgId, userId: seller.userId, draft: draft({ spec }) }),
+      );
+    expect(await update({ count: '40/50', state: 'fresh' })).toMatchObject({
+      material: false,
+      changes: ['spec'],
+    });
+    expect(await update({ count: '50/60', state: 'fresh' })).toMatchObject({
+      material: true,
+      changes: ['spec'],
+    });
+  });
+
+  it('dates slipping: a harvest overdue past the material days is flagged once, buyers may withdraw, all are told', async () => {
+    const late = await newPlan({ title: '逾期的塘' });
+    const recent = await newPlan({ title: '刚过收获期的塘' });
+    const buyer = await fundedBuyer();
+    const bound = await preOrder(late, buyer, '100');
+    await confirm(bound);
+    await confirm(await preOrder(recent, buyer, '100'));
+    // Time passes: the first window ended 8 days ago (past its 7 material days), the second 3 days ago.
+    const moveWindow = (planId: string, endedDaysAgo: number) =>
+      db
+        .update(harvestPlans)
+        .set({
+          cutoffDate: addDays(today, -endedDaysAgo - 20),
+          harvestFrom: addDays(today, -endedDaysAgo - 10),
+          harvestTo: addDays(today, -endedDaysAgo),
+        })
+        .where(eq(harvestPlans.id, planId));
+    await moveWindow(late, 8);
+    await moveWindow(recent, 3);
+    const [first, second] = await Promise.all([
+      db.transaction((tx) => flagOverduePlans(tx, today)),
+      db.transaction((tx) => flagOverduePlans(tx, today)),
+    ]);
+    // Two sweeps at once: the plan is flagged by one of them, never twice; the recent one is not flagged.
+    expect([...first, ...second].filter((id) => id === late)).toEqual([late]);
+    expect([...first, ...second]).not.toContain(recent);
+    expect(await db.transaction((tx) => flagOverduePlans(tx, today))).not.toContain(late);
+    const [plan] = await db.select().from(harvestPlans).where(eq(harvestPlans.id, late));
+    expect(plan.overdueSince).toBe(today);
+    const [pre] = await db.select().from(preOrders).where(eq(preOrders.id, bound));
+    expect(pre.mayWithdraw).toBe(true);
+    const told = await db
+      .select({ type: notificationEvents.type, orgId: notificationEvents.orgId })
+      .from(notificationEvents)
+      .where(
+        and(
+          inArray(notificationEvents.type, ['plan-overdue', 'plan-overdue-seller']),
+          eq(notificationEvents.subjectId, late),
+        ),
+      );
+    expect(told.sort((a, b) => a.type.localeCompare(b.type))).toEqual([
+      { type: 'plan-overdue', orgId: buyer.orgId },
+      { type: 'plan-overdue-seller', orgId: seller.orgId },
+    ]);
+    // The buyer walks away with its deposit.
+    const held = await balanceOf(buyer.orgId, 'held');
+    await db.transaction((tx) => withdrawPreOrder(tx, { preOrderId: bound, buyerOrgId: buyer.orgId }));
+    expect(await balanceOf(buyer.orgId, 'held')).toBe(held - 80_000);
+    // The seller moves the window ahead again: the flag comes off.
+    await db.transaction((tx) =>
+      updatePlan(tx, {
+        planId: late,
+        orgId: seller.orgId,
+        userId: seller.userId,
+        draft: draft({
+          title: '逾期的塘',
+          cutoffDate: addDays(today, 2),
+          harvestFrom: addDays(today, 3),
+          harvestTo: addDays(today, 10),
+        }),
+      }),
+    );
+    const [moved] = await db.select().from(harvestPlans).where(eq(harvestPlans.id, late));
+    expect(moved.overdueSince).toBeNull();
   });
 });
 

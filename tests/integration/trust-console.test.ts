@@ -83,6 +83,7 @@ describe('the queue dashboard (bull-board)', () => {
         'auctions',
         'coldchain',
         'fairs',
+        'farming',
         'listings',
         'matching',
         'moderation',

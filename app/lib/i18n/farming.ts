@@ -56,6 +56,7 @@ export const zhCN = {
   'farming.change.price': '价格',
   'farming.change.title': '标题',
   'farming.change.grade': '规格',
+  'farming.change.spec': '计价规格',
   'farming.change.cutoffDate': '截止日',
   'farming.change.originName': '塘口/地块',
   'farming.change.notes': '说明',
@@ -86,7 +87,10 @@ export const zhCN = {
   'farming.new.lead': '写清楚品类、预计产量、收获期、价格和订金，以及货从哪个塘口或地块来。',
   'farming.new.submit': '发布计划',
   'farming.form.category': '品类',
-  'farming.form.chooseCategory': '请选择品类',
+  'farming.form.specLegend': '计价规格',
+  'farming.form.specLead':
+    '收获后的货品按这里的规格上架。按参考价计价时必须选规格（如头数），参考价按这个规格取；不限的项可以不选。',
+  'farming.form.pickCategory': '先选择品类：不同品类的规格不同。',
   'farming.form.title': '计划标题',
   'farming.form.titleHint': '例如：3 号塘南美白对虾 春季第一造',
   'farming.form.grade': '规格等级范围',
@@ -226,6 +230,12 @@ export const zhCN = {
   'farming.errors.cutoffAfterHarvest': '预订截止日不能晚于收获期结束',
   'farming.errors.planClosed': '这个计划已经收获或取消，不能再修改',
   'farming.errors.categoryFixed': '计划发布后不能更换品类',
+  'farming.errors.noReferenceForCategory': '这个品类没有参考价（按件卖或不分级），请用固定价格',
+  'farming.errors.gradeForReference': '按参考价计价时请选择规格',
+  'farming.late.badge': '逾期未收获',
+  'farming.late.seller': '收获期已于 {until} 结束，还没有登记收获。请登记收获、调整收获期或取消计划。',
+  'farming.late.buyer': '收获期已于 {until} 结束，卖家还没有登记收获。',
+  'farming.late.mayWithdraw': '逾期已超过 {days} 天，持有预订的买家可以撤回并取回订金。',
   'farming.errors.belowCommitted': '已预订的数量超过了新的最高产量，请先处理预订',
   'farming.errors.ownPlan': '不能预订自己的计划',
   'farming.errors.notTaking': '这个计划现在不接受预订',
@@ -248,6 +258,12 @@ export const zhCN = {
   'notification.plan-changed-material.title': '生产计划有重大变更',
   'notification.plan-changed-material.body':
     '你预订的“{plan}”更新到第 {version} 版（收获期、产量或价格有重大变化），你可以撤回预订并取回订金。',
+  'notification.plan-overdue.title': '生产计划逾期未收获',
+  'notification.plan-overdue.body':
+    '你预订的“{plan}”收获期已于 {until} 结束，卖家至今没有登记收获。你可以撤回预订并取回订金，也可以继续等待。',
+  'notification.plan-overdue-seller.title': '生产计划逾期未收获',
+  'notification.plan-overdue-seller.body':
+    '“{plan}”的收获期已于 {until} 结束，还没有登记收获；{buyers} 家买家现在可以撤回预订。请登记收获、调整收获期或取消计划。',
   'notification.plan-cancelled.title': '生产计划已取消',
   'notification.plan-cancelled.body': '“{plan}”已取消：{reason}。订金 {amount} 已退回。',
   'notification.pre-order-placed.title': '收到新预订',
@@ -318,6 +334,7 @@ export const en: English<typeof zhCN> = {
   'farming.change.price': 'price',
   'farming.change.title': 'title',
   'farming.change.grade': 'grade',
+  'farming.change.spec': 'grade sold',
   'farming.change.cutoffDate': 'cut-off',
   'farming.change.originName': 'pond / plot',
   'farming.change.notes': 'notes',
@@ -349,7 +366,10 @@ export const en: English<typeof zhCN> = {
     'Say what, how much, when, at what price and deposit, and which pond or plot it comes from.',
   'farming.new.submit': 'Publish the plan',
   'farming.form.category': 'Category',
-  'farming.form.chooseCategory': 'Choose a category',
+  'farming.form.specLegend': 'Grade sold',
+  'farming.form.specLead':
+    'The harvested lot is listed with this spec. A plan priced off the reference must name the grade (e.g. the count): the reference is read for it. Leave open what you do not fix.',
+  'farming.form.pickCategory': 'Choose the category first: each has its own spec.',
   'farming.form.title': 'Plan title',
   'farming.form.titleHint': 'e.g. Whiteleg shrimp, pond 3, spring crop',
   'farming.form.grade': 'Grade range',
@@ -495,6 +515,15 @@ export const en: English<typeof zhCN> = {
   'farming.errors.cutoffAfterHarvest': 'Pre-orders must close before the harvest window ends',
   'farming.errors.planClosed': 'This plan was harvested or cancelled; it cannot change any more',
   'farming.errors.categoryFixed': 'A published plan keeps its category',
+  'farming.errors.noReferenceForCategory':
+    'This category has no reference price (sold by the piece or ungraded): use a fixed price',
+  'farming.errors.gradeForReference': 'Choose the grade: a reference price is read for it',
+  'farming.late.badge': 'Harvest overdue',
+  'farming.late.seller':
+    'The harvest window ended on {until} and no harvest is recorded. Record the harvest, move the window or cancel the plan.',
+  'farming.late.buyer': 'The harvest window ended on {until} and the seller has recorded no harvest yet.',
+  'farming.late.mayWithdraw':
+    'More than {days} days late: buyers holding pre-orders may withdraw with their deposit back.',
   'farming.errors.belowCommitted': 'More is pre-ordered than the new maximum: settle the pre-orders first',
   'farming.errors.ownPlan': 'You cannot pre-order your own plan',
   'farming.errors.notTaking': 'This plan does not take pre-orders now',
@@ -517,6 +546,12 @@ export const en: English<typeof zhCN> = {
   'notification.plan-changed-material.title': 'Harvest plan changed materially',
   'notification.plan-changed-material.body':
     '“{plan}”, which you pre-ordered, is now at version {version} (window, quantity or price changed materially): you may withdraw and get your deposit back.',
+  'notification.plan-overdue.title': 'Harvest plan overdue',
+  'notification.plan-overdue.body':
+    'The harvest window of “{plan}”, which you pre-ordered, ended on {until} and the seller has recorded no harvest. You may withdraw and get your deposit back, or keep waiting.',
+  'notification.plan-overdue-seller.title': 'Harvest plan overdue',
+  'notification.plan-overdue-seller.body':
+    'The harvest window of “{plan}” ended on {until} with no harvest recorded; {buyers} buyers may now withdraw. Record the harvest, move the window or cancel the plan.',
   'notification.plan-cancelled.title': 'Harvest plan cancelled',
   'notification.plan-cancelled.body': '“{plan}” was cancelled: {reason}. Your deposit of {amount} went back.',
   'notification.pre-order-placed.title': 'New pre-order',
