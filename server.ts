@@ -23,6 +23,7 @@ import { exchangeChannel } from './app/exchange/orders.server';
 import { closeLiveHub, subscribe, userChannel } from './app/lib/events.server';
 import { liveWorkers } from './app/lib/heartbeat.server';
 import { log, safeError } from './app/lib/log.server';
+import { FRESH_COOKIE, isWrite } from './app/lib/read-db.server';
 import { RateLimitUnavailable, withRedis } from './app/lib/rate-limit.server';
 import { redis } from './app/lib/redis.server';
 import { findSession, readSessionToken } from './app/lib/session.server';
@@ -219,6 +220,20 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       .set({ 'Retry-After': String(OUTAGE_RETRY_SECONDS), 'Cache-Control': 'no-store' })
       .type('html')
       .send(outagePage(req.get('accept-language')));
+  });
+
+  // Read-your-writes over a replica (app/lib/read-db.server.ts): a write marks the browser for a few seconds, during
+  // which its replica-tolerant pages read the primary. Set before the write runs, so a redirect carries it too.
+  app.use((req, res, next) => {
+    if (env().DATABASE_REPLICA_URL && isWrite(req.method))
+      res.cookie(FRESH_COOKIE, '1', {
+        maxAge: env().READ_YOUR_WRITES_SECONDS * 1000,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.secure,
+        path: '/',
+      });
+    next();
   });
 
   // Server-sent events for the signed-in user (the inbox bell), and with ?auction=<id> for one auction's

@@ -25,22 +25,42 @@ export const db: Db = new Proxy({} as Db, {
 });
 
 /**
+ * The streaming replica's pool (DATABASE_REPLICA_URL), or the primary's when there is none: for pages that may read
+ * a moment behind — market search, market data, public trace (ADR 0055). Pick it through app/lib/read-db.server.ts,
+ * which sends a user who just wrote to the primary.
+ */
+export const replicaDb: Db = new Proxy({} as Db, {
+  get(_target, prop) {
+    const url = env().DATABASE_REPLICA_URL;
+    const instance = url
+      ? remember('db-replica', () => makeDb(url, env().DATABASE_POOL_MAX))
+      : remember('db', () => makeDb(env().DATABASE_URL, env().DATABASE_POOL_MAX));
+    const value = Reflect.get(instance, prop, instance);
+    return typeof value === 'function' && !String(prop).startsWith('$') ? value.bind(instance) : value;
+  },
+});
+
+/**
  * Drops the pool for a new one (after a database outage, see db/health.ts): later queries get fresh connections;
  * the old pool's connections are ended in the background, whatever state the outage left them in.
  */
 export async function replaceDb(): Promise<void> {
   const store = globalThis as unknown as { __wharf?: Map<string, unknown> };
-  const old = store.__wharf?.get('db') as Db | undefined;
-  store.__wharf?.delete('db');
-  old?.$sql.end({ timeout: 0 }).catch(() => {});
+  for (const key of ['db', 'db-replica']) {
+    const old = store.__wharf?.get(key) as Db | undefined;
+    store.__wharf?.delete(key);
+    old?.$sql.end({ timeout: 0 }).catch(() => {});
+  }
 }
 
 export async function closeDb(): Promise<void> {
   const store = globalThis as unknown as { __wharf?: Map<string, unknown> };
-  const instance = store.__wharf?.get('db') as Db | undefined;
-  if (!instance) return;
-  store.__wharf?.delete('db');
-  await instance.$sql.end({ timeout: 5 });
+  for (const key of ['db', 'db-replica']) {
+    const instance = store.__wharf?.get(key) as Db | undefined;
+    if (!instance) continue;
+    store.__wharf?.delete(key);
+    await instance.$sql.end({ timeout: 5 });
+  }
 }
 
 export { schema };

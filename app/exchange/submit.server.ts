@@ -1,7 +1,7 @@
 // Submitting a command to an instrument's writer through Redis and waiting for its answer, given after commit.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Command, Event } from './types';
+import { type RedisClient, duplicateConnection } from '../lib/redis.server';
 import { type CommandEnvelope, type Reply, commandsKey } from './wire.server';
 
 /** No writer answered in time (none running, Redis away, or the writer is behind): pages answer 503. */
@@ -24,18 +24,18 @@ type Pending = {
 /** One reply channel per Redis client (so per process): a subscriber connection and the requests waiting on it. */
 type ReplyHub = {
   channel: string;
-  subscriber: Redis;
+  subscriber: RedisClient;
   ready: Promise<unknown>;
   pending: Map<string, Pending>;
   counter: number;
 };
 
-const hubs = new WeakMap<Redis, ReplyHub>();
+const hubs = new WeakMap<RedisClient, ReplyHub>();
 
-function replyHub(redis: Redis): ReplyHub {
+function replyHub(redis: RedisClient): ReplyHub {
   const existing = hubs.get(redis);
   if (existing !== undefined) return existing;
-  const subscriber = redis.duplicate();
+  const subscriber = duplicateConnection(redis);
   const hub: ReplyHub = {
     channel: `exchange:replies:${randomUUID()}`,
     subscriber,
@@ -69,7 +69,7 @@ function replyHub(redis: Redis): ReplyHub {
  * caller that retries reuses the order id (a repeat is rejected 'duplicate').
  */
 export async function submitCommand(
-  redis: Redis,
+  redis: RedisClient,
   instrumentId: string,
   command: Command,
   { timeoutMs }: { timeoutMs: number },
@@ -110,7 +110,7 @@ export async function submitCommand(
 }
 
 /** Closes the reply subscriber `submitCommand` opened beside `redis` (shutdown, end of a test). */
-export async function closeSubmitter(redis: Redis): Promise<void> {
+export async function closeSubmitter(redis: RedisClient): Promise<void> {
   const hub = hubs.get(redis);
   if (hub === undefined) return;
   hubs.delete(redis);

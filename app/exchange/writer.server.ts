@@ -7,6 +7,7 @@ import { log } from '../lib/log.server';
 import { type BookSnapshot, OrderBook } from './book';
 import type { JournalEntry } from './journal.server';
 import type { Command, Phase } from './types';
+import { type RedisClient, duplicateConnection } from '../lib/redis.server';
 import { type CommandEnvelope, type Reply, commandsKey } from './wire.server';
 
 export type WriterState = 'waiting' | 'serving' | 'stopped';
@@ -21,7 +22,7 @@ export type ExchangeWriterOptions = {
   databaseUrl?: string;
   sql?: Sql;
   /** Publishes answers; the writer opens its own blocking connection beside it. */
-  redis: Redis;
+  redis: RedisClient;
   /** Called after each batch committed and was answered, in sequence; errors are logged, never retried. */
   onCommitted?: (instrumentId: string, entries: JournalEntry[]) => void | Promise<void>;
   /** Most commands decided and committed together (default 512). */
@@ -158,7 +159,7 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
       : null;
   const pool = options.sql ?? (own as Sql);
   const key = commandsKey(instrumentId);
-  const blocking = redis.duplicate({ maxRetriesPerRequest: null, commandTimeout: undefined });
+  const blocking = duplicateConnection(redis, { maxRetriesPerRequest: null, commandTimeout: undefined });
   blocking.on('error', (error) => log.warn({ err: error, instrumentId }, 'exchange writer redis error'));
 
   let state: WriterState = 'waiting';
@@ -207,7 +208,8 @@ export function startExchangeWriter(options: ExchangeWriterOptions): ExchangeWri
       while (!stopping) {
         if (failure !== null) throw failure;
         // BLMPOP (Redis 7): BRPOP and RPOP of up to a batch more in one round trip.
-        const popped = await blocking.blmpop(POLL_SECONDS, 1, key, 'RIGHT', 'COUNT', maxBatch);
+        // (A cluster connection takes the same command; the cast only picks one of the two overload sets.)
+        const popped = await (blocking as Redis).blmpop(POLL_SECONDS, 1, key, 'RIGHT', 'COUNT', maxBatch);
         if (popped === null) continue;
         const raws = popped[1];
         // Linger: commands of clients answered a moment ago are on their way; one transaction for them too.

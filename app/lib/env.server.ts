@@ -10,6 +10,14 @@ const schema = z
       .string({ required_error: 'is required (npm run dev sets it when it starts PostgreSQL)' })
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /** A streaming replica the market search, market data and trace pages read from (ADR 0055); unset, all reads
+     * go to DATABASE_URL. */
+    DATABASE_REPLICA_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+    /** After a signed-in user's write, how long that user's replica reads go to the primary instead. */
+    READ_YOUR_WRITES_SECONDS: z.coerce.number().int().min(1).max(600).default(10),
     /** How long a web process may reuse which lots a market search found while the market's search version is
      * unchanged (ADR 0047); 0 turns the reuse off. */
     MARKET_SEARCH_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
@@ -17,6 +25,12 @@ const schema = z
       .string()
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')
       .default('redis://127.0.0.1:6379'),
+    /** Redis Cluster seed nodes (host:port,host:port,…); set, queues and the app's Redis use the cluster and
+     * REDIS_URL is not read. */
+    REDIS_CLUSTER_NODES: z
+      .string()
+      .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'must be host:port pairs separated by commas')
+      .optional(),
     QUEUE_PREFIX: z
       .string()
       .regex(/^[a-z0-9-]+$/, 'may hold only lower-case letters, digits and dashes')

@@ -1,6 +1,5 @@
 // Live updates across processes: Redis pub/sub, consumed by server-sent-event streams in any web process.
-import type { Redis } from 'ioredis';
-import { redis, redisConnection, redisKey } from './redis.server';
+import { type RedisClient, redis, redisConnection, redisKey } from './redis.server';
 import { remember } from './remember.server';
 
 export type LiveEvent = { type: string; [key: string]: unknown };
@@ -18,7 +17,7 @@ export async function publish(channel: string, event: LiveEvent): Promise<void> 
 const hub = () =>
   remember('live-hub', () => {
     const listeners = new Map<string, Set<Listener>>();
-    let connection: Redis | undefined;
+    let connection: RedisClient | undefined;
     const connect = () => {
       if (connection) return connection;
       connection = redisConnection('subscriber');

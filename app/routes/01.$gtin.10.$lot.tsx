@@ -7,7 +7,7 @@ import { formatTime } from '~/components/notification';
 import { TraceTimeline } from '~/components/shipment-trace';
 import { Card } from '~/components/ui';
 import { planOfLot } from '~/farming/pages.server';
-import { db } from '~/lib/db.server';
+import { readerFor } from '~/lib/read-db.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { marketTimeZone } from '~/lib/market-time';
@@ -15,7 +15,8 @@ import { categoryGtin, listingIdOfLot } from '~/trace/epcis';
 import { publicTrace } from '~/trace/trace.server';
 import { notFound } from '~/lib/http.server';
 
-export async function loader({ params }: LoaderFunctionArgs) {
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const db = readerFor(request);
   const listingId = listingIdOfLot(params.lot ?? '');
   const trace = listingId ? await publicTrace(db, listingId) : null;
   // The GTIN must be the lot's own: a wrong one is a different product, so not found.

@@ -12,13 +12,15 @@ import {
 import { ListingCard, cardItem, labelIn } from '~/components/listing-card';
 import { EmptyState, PageHeader } from '~/components/ui';
 import { getViewer } from '~/lib/auth.server';
-import { db } from '~/lib/db.server';
+import { readerFor } from '~/lib/read-db.server';
 import { resolveLocale } from '~/lib/locale.server';
 import { type MessageKey, useLocale, useT } from '~/lib/i18n';
 import { SORTS, marketFilterOptions, marketSearch, parseMarketSearch } from '~/listings/queries.server';
 import { pageTitle } from '~/lib/meta';
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  // The search may read a moment behind (a replica), except for a user who just wrote (ADR 0055).
+  const db = readerFor(request);
   const viewer = await getViewer(request);
   const { filters, values, errors } = parseMarketSearch(new URL(request.url).searchParams);
   const [result, options, locale] = await Promise.all([

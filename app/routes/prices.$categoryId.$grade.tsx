@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import { FilterSelect, hrefWith } from '~/components/filter-panel';
 import { ChangeCell, UnitSwitch, priceIn } from '~/components/price-board';
 import { Card, PageHeader, TableScroll } from '~/components/ui';
-import { db } from '~/lib/db.server';
+import { readerFor } from '~/lib/read-db.server';
 import { translator, useLocale, useT } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { pageTitle } from '~/lib/meta';
@@ -15,6 +15,7 @@ import { changePermille, gradeName, loadSeries } from '~/market-data/pages.serve
 import { boardFilters, referencePriceFen } from '~/market-data/queries.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  const db = readerFor(request);
   const { query, category, grade, fromDay, toDay, points } = await loadSeries(db, request, params);
   const locale = await resolveLocale(request);
   const t = translator(locale);

@@ -1,11 +1,12 @@
 // A price series as a CSV download (a resource route): the same options and figures as its chart page.
 import type { LoaderFunctionArgs } from '@remix-run/node';
-import { db } from '~/lib/db.server';
+import { readerFor } from '~/lib/read-db.server';
 import { translator } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
 import { attachment, gradeName, loadSeries, seriesCsv } from '~/market-data/pages.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  const db = readerFor(request);
   const { query, category, grade, fromDay, toDay, points } = await loadSeries(db, request, params);
   const locale = await resolveLocale(request);
   const t = translator(locale);

@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import { FilterSelect, hrefWith } from '~/components/filter-panel';
 import { EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { ChangeCell, UnitSwitch, priceIn } from '~/components/price-board';
-import { db } from '~/lib/db.server';
+import { readerFor } from '~/lib/read-db.server';
 import { translator, useLocale, useT } from '~/lib/i18n';
 import type { MessageKey } from '~/lib/i18n';
 import { resolveLocale } from '~/lib/locale.server';
@@ -24,6 +24,7 @@ import {
 import { boardFilters, latestTradingDayBefore, quotesBoard } from '~/market-data/queries.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  const db = readerFor(request);
   const today = marketToday();
   const parsed = parseBoardQuery(new URL(request.url), today);
   if (!parsed.ok) throw queryError(parsed.what);
