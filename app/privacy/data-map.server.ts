@@ -67,6 +67,8 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
     match: { updated_by: 'user' },
     omit: { secret: 'the signing secret of the org’s webhook' },
   },
+  // Seller price lists (#18, ADR 0051): the lists the user created.
+  price_lists: { match: { created_by: 'user' } },
   privacy_exports: { match: { user_id: 'user' } },
   privacy_requests: { match: { subject_user_id: 'user', requested_by: 'user' } },
   quote_messages: { match: { author_user_id: 'user' } },
