@@ -46,7 +46,9 @@ export function ruleUnitPrice(
     case 'tier_pct':
       return rule.adjustBps === null ? null : adjustByBps(tierFen, rule.adjustBps);
     case 'reference_pct':
-      return rule.adjustBps === null || referenceFen === null ? null : adjustByBps(referenceFen, rule.adjustBps);
+      return rule.adjustBps === null || referenceFen === null
+        ? null
+        : adjustByBps(referenceFen, rule.adjustBps);
   }
 }
 
@@ -104,7 +106,10 @@ export function lowestListedPrice(tiers: readonly PricedTier[]): number | null {
  * A percent as typed ("-5", "−2.5", "+10", "3 %") in basis points, or an error key. Two decimals at most.
  */
 export function parsePercentBps(text: string): { ok: true; bps: number } | { ok: false; error: string } {
-  const cleaned = text.replace(/[\s%％]/g, '').replace(/[−–—]/g, '-').replace(/^\+/, '');
+  const cleaned = text
+    .replace(/[\s%％]/g, '')
+    .replace(/[−–—]/g, '-')
+    .replace(/^\+/, '');
   if (cleaned === '') return { ok: false, error: 'errors.required' };
   const match = /^(-?)(\d{1,5})(?:\.(\d{1,2}))?$/.exec(cleaned);
   if (!match) return { ok: false, error: 'errors.notANumber' };

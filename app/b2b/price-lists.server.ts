@@ -72,10 +72,7 @@ async function candidateRules(
     .innerJoin(priceLists, eq(priceLists.id, priceListRules.priceListId))
     .innerJoin(
       priceListBuyers,
-      and(
-        eq(priceListBuyers.priceListId, priceLists.id),
-        eq(priceListBuyers.buyerOrgId, buyerOrgId),
-      ),
+      and(eq(priceListBuyers.priceListId, priceLists.id), eq(priceListBuyers.buyerOrgId, buyerOrgId)),
     )
     .where(
       and(
@@ -113,7 +110,11 @@ async function candidateRules(
 }
 
 function plain(tiers: readonly PriceTier[]): PricedTier[] {
-  return tiers.map((tier) => ({ minQuantity: tier.minQuantity, unitPriceFen: tier.unitPriceFen, priceListId: null }));
+  return tiers.map((tier) => ({
+    minQuantity: tier.minQuantity,
+    unitPriceFen: tier.unitPriceFen,
+    priceListId: null,
+  }));
 }
 
 /**
@@ -138,11 +139,8 @@ export async function tiersForBuyer(
 }
 
 /** What the 'created' event of a buy-now order records of the list that priced it ({} when none did). */
-export function priceListOrigin(tiers: readonly PriceTier[], quantity: number): Record<string, unknown> {
-  const priceListId = pricedBy(
-    tiers.map((tier) => ({ ...tier, priceListId: (tier as Partial<PricedTier>).priceListId ?? null })),
-    quantity,
-  );
+export function priceListOrigin(tiers: readonly PricedTier[], quantity: number): Record<string, unknown> {
+  const priceListId = pricedBy(tiers, quantity);
   return priceListId ? { priceListId } : {};
 }
 
@@ -208,12 +206,14 @@ export async function sellerPriceLists(tx: DbOrTx, sellerOrgId: string, page: nu
       validFrom: priceLists.validFrom,
       validTo: priceLists.validTo,
       active: priceLists.active,
-      buyers: sql<number>`(select count(*) from ${priceListBuyers} where ${priceListBuyers.priceListId} = ${priceLists.id})`.mapWith(
-        Number,
-      ),
-      rules: sql<number>`(select count(*) from ${priceListRules} where ${priceListRules.priceListId} = ${priceLists.id})`.mapWith(
-        Number,
-      ),
+      buyers:
+        sql<number>`(select count(*) from ${priceListBuyers} where ${priceListBuyers.priceListId} = ${priceLists.id})`.mapWith(
+          Number,
+        ),
+      rules:
+        sql<number>`(select count(*) from ${priceListRules} where ${priceListRules.priceListId} = ${priceLists.id})`.mapWith(
+          Number,
+        ),
     })
     .from(priceLists)
     .where(eq(priceLists.sellerOrgId, sellerOrgId))
@@ -309,7 +309,12 @@ export async function buyerCandidates(tx: DbOrTx, sellerOrgId: string, q: string
   return tx
     .select({ id: organisations.id, name: organisations.name, city: organisations.city })
     .from(organisations)
-    .where(and(eligibleBuyer(sellerOrgId), query ? ilike(organisations.name, `%${escapeLike(query)}%`) : undefined))
+    .where(
+      and(
+        eligibleBuyer(sellerOrgId),
+        query ? ilike(organisations.name, `%${escapeLike(query)}%`) : undefined,
+      ),
+    )
     .orderBy(asc(organisations.name))
     .limit(20);
 }
@@ -332,7 +337,12 @@ function eligibleBuyer(sellerOrgId: string) {
 
 // ——— writing ———
 
-export type PriceListDraft = { name: string; validFrom: string | null; validTo: string | null; active: boolean };
+export type PriceListDraft = {
+  name: string;
+  validFrom: string | null;
+  validTo: string | null;
+  active: boolean;
+};
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -361,7 +371,10 @@ export function parsePriceListForm(
   if (!errors.validFrom && !errors.validTo && validFrom && validTo && validTo < validFrom)
     errors.validTo = 'b2b.errors.validOrder';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, draft: { name, validFrom, validTo, active: values.active === 'on' || values.active === 'true' } };
+  return {
+    ok: true,
+    draft: { name, validFrom, validTo, active: values.active === 'on' || values.active === 'true' },
+  };
 }
 
 export async function createPriceList(
@@ -370,7 +383,9 @@ export async function createPriceList(
 ): Promise<string> {
   await assertOrgMayAct(tx, input.sellerOrgId);
   const id = newId('prl');
-  await tx.insert(priceLists).values({ id, sellerOrgId: input.sellerOrgId, createdBy: input.userId, ...input.draft });
+  await tx
+    .insert(priceLists)
+    .values({ id, sellerOrgId: input.sellerOrgId, createdBy: input.userId, ...input.draft });
   return id;
 }
 
@@ -404,7 +419,8 @@ export async function addBuyers(
   input: { id: string; sellerOrgId: string; buyerOrgIds: readonly string[] },
 ): Promise<number> {
   const ids = [...new Set(input.buyerOrgIds.filter(Boolean))];
-  if (ids.length === 0 || ids.length > 100) throw new PriceListError('b2b.errors.chooseBuyer', 400, 'buyerOrgId');
+  if (ids.length === 0 || ids.length > 100)
+    throw new PriceListError('b2b.errors.chooseBuyer', 400, 'buyerOrgId');
   await ownList(tx, input.id, input.sellerOrgId);
   const eligible = await tx
     .select({ id: organisations.id })
@@ -464,7 +480,9 @@ export async function addBuyerGroup(
   const members = await tx
     .select({ buyerOrgId: buyerGroupMembers.buyerOrgId })
     .from(buyerGroupMembers)
-    .where(and(eq(buyerGroupMembers.groupId, input.groupId), eq(buyerGroupMembers.sellerOrgId, input.sellerOrgId)));
+    .where(
+      and(eq(buyerGroupMembers.groupId, input.groupId), eq(buyerGroupMembers.sellerOrgId, input.sellerOrgId)),
+    );
   if (members.length === 0) throw new PriceListError('b2b.errors.chooseGroup', 400, 'groupId');
   return addBuyers(tx, { ...input, buyerOrgIds: members.map((m) => m.buyerOrgId) });
 }
@@ -504,7 +522,8 @@ export function parseRuleForm(
   if (kind === 'fixed') {
     const parsed = parseMoney((values.price ?? '').trim());
     if ((values.price ?? '').trim() === '') errors.price = 'errors.required';
-    else if (!parsed.ok) errors.price = parsed.error === 'tooPrecise' ? 'errors.tooPrecise' : 'errors.notANumber';
+    else if (!parsed.ok)
+      errors.price = parsed.error === 'tooPrecise' ? 'errors.tooPrecise' : 'errors.notANumber';
     else if (parsed.amount <= 0 || parsed.amount > 100_000_000) errors.price = 'errors.outOfRange';
     else priceFen = parsed.amount;
   } else {

@@ -140,7 +140,11 @@ export default function SellerPriceList() {
   return (
     <div className="mx-auto max-w-5xl space-y-6">
       <PageHeader title={list.name}>
-        {list.active ? <Badge tone="green">{t('b2b.list.active')}</Badge> : <Badge>{t('b2b.list.inactive')}</Badge>}
+        {list.active ? (
+          <Badge tone="green">{t('b2b.list.active')}</Badge>
+        ) : (
+          <Badge>{t('b2b.list.inactive')}</Badge>
+        )}
         <Link to="/sell/price-lists" className="text-sm text-sea-700 underline">
           {t('b2b.list.back')}
         </Link>
@@ -323,7 +327,11 @@ export default function SellerPriceList() {
           </TableScroll>
         )}
         {canAct ? (
-          <Form method="post" className="mt-4 space-y-4 border-t border-slate-100 pt-4" data-testid="rule-form">
+          <Form
+            method="post"
+            className="mt-4 space-y-4 border-t border-slate-100 pt-4"
+            data-testid="rule-form"
+          >
             <p className="text-sm text-slate-600">{t('b2b.rules.scopeHint')}</p>
             <div className="grid gap-4 sm:grid-cols-2">
               <SelectField

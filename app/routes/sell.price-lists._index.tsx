@@ -79,7 +79,10 @@ export default function SellerPriceLists() {
           <EmptyState action={newButton}>{page > 1 ? t('market.pastEnd') : t('b2b.list.empty')}</EmptyState>
         ) : (
           <TableScroll label={t('b2b.list.title')}>
-            <table className="min-w-full divide-y divide-slate-200 bg-white text-sm" data-testid="price-lists">
+            <table
+              className="min-w-full divide-y divide-slate-200 bg-white text-sm"
+              data-testid="price-lists"
+            >
               <thead className="bg-slate-50 text-left text-slate-600">
                 <tr>
                   {sortHeader('name', t('b2b.list.name'))}
@@ -97,11 +100,16 @@ export default function SellerPriceLists() {
                 {rows.map((list) => (
                   <tr key={list.id}>
                     <td className="px-3 py-2">
-                      <Link to={`/sell/price-lists/${list.id}`} className="font-medium text-sea-700 underline">
+                      <Link
+                        to={`/sell/price-lists/${list.id}`}
+                        className="font-medium text-sea-700 underline"
+                      >
                         {list.name}
                       </Link>
                     </td>
-                    <td className="px-3 py-2 whitespace-nowrap">{validityText(t, list.validFrom, list.validTo)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">
+                      {validityText(t, list.validFrom, list.validTo)}
+                    </td>
                     <td className="px-3 py-2">{list.buyers}</td>
                     <td className="px-3 py-2">{list.rules}</td>
                     <td className="px-3 py-2">

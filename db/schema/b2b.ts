@@ -100,9 +100,7 @@ export const priceListRules = pgTable(
     uniqueIndex('price_list_rules_category_key')
       .on(t.priceListId, t.categoryId)
       .where(sql`${t.categoryId} IS NOT NULL`),
-    index('price_list_rules_listing_idx')
-      .on(t.listingId)
-      .where(sql`${t.listingId} IS NOT NULL`),
+    index('price_list_rules_listing_idx').on(t.listingId).where(sql`${t.listingId} IS NOT NULL`),
   ],
 );
 

@@ -38,7 +38,9 @@ describe('ruleUnitPrice', () => {
   it('prices a fixed rule, a percent of the tier, and a percent of the reference', () => {
     expect(ruleUnitPrice({ kind: 'fixed', priceFen: 3_500, adjustBps: null }, 4_000, null)).toBe(3_500);
     expect(ruleUnitPrice({ kind: 'tier_pct', priceFen: null, adjustBps: -1_000 }, 4_000, null)).toBe(3_600);
-    expect(ruleUnitPrice({ kind: 'reference_pct', priceFen: null, adjustBps: 500 }, 4_000, 3_000)).toBe(3_150);
+    expect(ruleUnitPrice({ kind: 'reference_pct', priceFen: null, adjustBps: 500 }, 4_000, 3_000)).toBe(
+      3_150,
+    );
   });
   it('cannot price a reference rule on a day without a reference', () => {
     expect(ruleUnitPrice({ kind: 'reference_pct', priceFen: null, adjustBps: -500 }, 4_000, null)).toBeNull();

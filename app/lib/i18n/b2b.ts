@@ -42,7 +42,8 @@ export const zhCN = {
   'b2b.buyers.add': '加入所选机构',
   'b2b.buyers.noMatch': '没有符合条件的机构，换个名称试试。',
   'b2b.groups.title': '采购商分组',
-  'b2b.groups.lead': '分组是您保存的一组采购商，可一次加入任意价目表。在价目表页面把当前的采购商“存为分组”即可。',
+  'b2b.groups.lead':
+    '分组是您保存的一组采购商，可一次加入任意价目表。在价目表页面把当前的采购商“存为分组”即可。',
   'b2b.groups.empty': '还没有分组。',
   'b2b.groups.delete': '删除分组',
   'b2b.groups.deleteNamed': '删除分组 {name}',
@@ -103,7 +104,8 @@ export const en: English<typeof zhCN> = {
   'b2b.list.lead':
     'Prices for the buyers you name: per category or per lot, a fixed price, or a percentage off the tier price or the market’s reference price. Only the buyers on a list see it and order at it.',
   'b2b.list.new': 'New price list',
-  'b2b.list.empty': 'No price lists yet. Choose “New price list” to agree prices with the restaurants and shops you supply.',
+  'b2b.list.empty':
+    'No price lists yet. Choose “New price list” to agree prices with the restaurants and shops you supply.',
   'b2b.list.back': 'All price lists',
   'b2b.list.name': 'Name',
   'b2b.list.validity': 'Valid',
@@ -150,7 +152,8 @@ export const en: English<typeof zhCN> = {
   'b2b.rules.title': 'Price rules',
   'b2b.rules.lead':
     'A rule for a lot wins over a rule for its category; a buyer on several lists pays the lowest price; a list only ever lowers a lot’s tier price, never raises it.',
-  'b2b.rules.empty': 'No rules yet. Add a rule for a category or a lot; until then the buyers on the list see no price of theirs.',
+  'b2b.rules.empty':
+    'No rules yet. Add a rule for a category or a lot; until then the buyers on the list see no price of theirs.',
   'b2b.rules.scope': 'Applies to',
   'b2b.rules.scopeHint': 'Choose a category or a lot, not both.',
   'b2b.rules.category': 'Category',
@@ -183,12 +186,14 @@ export const en: English<typeof zhCN> = {
   'b2b.toast.ruleRemoved': 'Rule deleted.',
   'b2b.errors.validOrder': 'The end date cannot be before the start date.',
   'b2b.errors.chooseBuyer': 'Tick at least one organisation.',
-  'b2b.errors.unknownBuyer': 'Only organisations that have bought from you, or verified buyer organisations, can be added.',
+  'b2b.errors.unknownBuyer':
+    'Only organisations that have bought from you, or verified buyer organisations, can be added.',
   'b2b.errors.groupEmpty': 'The list has no buyers yet to save as a group.',
   'b2b.errors.groupTaken': 'You already have a group of that name; choose another.',
   'b2b.errors.chooseGroup': 'Choose a group that has members.',
   'b2b.errors.oneScope': 'Choose a category or a lot (one of them, not both).',
   'b2b.errors.tierPctLowers': 'Off the tier price a list can only lower: give a negative number, such as -5.',
   'b2b.errors.notYourLot': 'Rules can only name lots of your own organisation.',
-  'b2b.errors.ruleExists': 'This list already has a rule for that category or lot; delete the old rule first.',
+  'b2b.errors.ruleExists':
+    'This list already has a rule for that category or lot; delete the old rule first.',
 };
