@@ -211,7 +211,7 @@ export default function SellerPriceList() {
             {candidates.length === 0 ? (
               <p className="text-sm text-slate-600">{t('b2b.buyers.noMatch')}</p>
             ) : (
-              <Form method="post" data-testid="buyer-candidates">
+              <Form key={buyers.length} method="post" data-testid="buyer-candidates">
                 <fieldset>
                   <legend className="text-sm font-medium text-slate-700">{t('b2b.buyers.candidates')}</legend>
                   <ul className="mt-2 grid gap-1 sm:grid-cols-2">
@@ -328,6 +328,8 @@ export default function SellerPriceList() {
         )}
         {canAct ? (
           <Form
+            // A fresh form after each rule added; after a refusal it keeps what was typed.
+            key={rules.length}
             method="post"
             className="mt-4 space-y-4 border-t border-slate-100 pt-4"
             data-testid="rule-form"
