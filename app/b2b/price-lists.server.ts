@@ -130,7 +130,17 @@ export async function tiersForBuyer(
 ): Promise<PricedTier[]> {
   if (lot.sellerOrgId === buyerOrgId) return plain(tiers);
   const day = marketDate(now);
-  const rules = (await candidateRules(tx, buyerOrgId, [lot], day)).get(lot.id);
+  return priceWith(tx, lot, tiers, (await candidateRules(tx, buyerOrgId, [lot], day)).get(lot.id), day);
+}
+
+/** The tiers under the rules that reach the buyer; the reference price is read only when a rule needs it. */
+async function priceWith(
+  tx: DbOrTx,
+  lot: PricedLot,
+  tiers: readonly PriceTier[],
+  rules: CandidateRule[] | undefined,
+  day: string,
+): Promise<PricedTier[]> {
   if (!rules) return plain(tiers);
   const referenceFen = rules.some((rule) => rule.kind === 'reference_pct')
     ? await lotReferencePriceFen(tx, { categoryId: lot.categoryId, spec: lot.spec }, day)
@@ -165,7 +175,8 @@ export async function yourCardPrices(
     .from(listings)
     .where(inArray(listings.id, [...listingIds]));
   const others = lots.filter((lot) => lot.sellerOrgId !== buyerOrgId);
-  const reached = await candidateRules(tx, buyerOrgId, others, marketDate(now));
+  const day = marketDate(now);
+  const reached = await candidateRules(tx, buyerOrgId, others, day);
   if (reached.size === 0) return {};
   const tierRows = await tx
     .select()
@@ -174,7 +185,7 @@ export async function yourCardPrices(
   const out: Record<string, number> = {};
   for (const lot of others.filter((l) => reached.has(l.id))) {
     const own = tierRows.filter((tier) => tier.listingId === lot.id);
-    const priced = await tiersForBuyer(tx, buyerOrgId, lot, await tiersAt(tx, lot.id, own, now), now);
+    const priced = await priceWith(tx, lot, await tiersAt(tx, lot.id, own, now), reached.get(lot.id), day);
     const fen = lowestListedPrice(priced);
     if (fen !== null) out[lot.id] = fen;
   }
