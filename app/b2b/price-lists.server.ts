@@ -217,12 +217,13 @@ export async function sellerPriceLists(tx: DbOrTx, sellerOrgId: string, page: nu
       validFrom: priceLists.validFrom,
       validTo: priceLists.validTo,
       active: priceLists.active,
+      // Qualified by hand: inside a subquery an unqualified "id" would be the rule's own.
       buyers:
-        sql<number>`(select count(*) from ${priceListBuyers} where ${priceListBuyers.priceListId} = ${priceLists.id})`.mapWith(
+        sql<number>`(select count(*) from price_list_buyers b where b.price_list_id = price_lists.id)`.mapWith(
           Number,
         ),
       rules:
-        sql<number>`(select count(*) from ${priceListRules} where ${priceListRules.priceListId} = ${priceLists.id})`.mapWith(
+        sql<number>`(select count(*) from price_list_rules r where r.price_list_id = price_lists.id)`.mapWith(
           Number,
         ),
     })

@@ -170,7 +170,30 @@ describe('making a list', () => {
     const page = await call(() =>
       indexLoader(args(getRequest('/sell/price-lists?sort=validTo', { cookie: sellerCookie }))),
     );
-    expect(((await page.json()) as { rows: { id: string }[] }).rows.map((r) => r.id)).toContain(id);
+    type Rows = { rows: { id: string; buyers: number; rules: number }[] };
+    expect(((await page.json()) as Rows).rows.find((r) => r.id === id)).toMatchObject({
+      buyers: 1,
+      rules: 0,
+    });
+    await post(`/sell/price-lists/${id}`, {
+      intent: 'addRule',
+      listingId: lotId,
+      kind: 'fixed',
+      price: '40',
+    });
+    await post(`/sell/price-lists/${id}`, {
+      intent: 'addRule',
+      categoryId: 'whiteleg-shrimp',
+      kind: 'tier_pct',
+      percent: '-1',
+    });
+    const again = await call(() =>
+      indexLoader(args(getRequest('/sell/price-lists', { cookie: sellerCookie }))),
+    );
+    expect(((await again.json()) as Rows).rows.find((r) => r.id === id)).toMatchObject({
+      buyers: 1,
+      rules: 2,
+    });
     await dropLists();
   });
 
