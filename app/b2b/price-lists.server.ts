@@ -8,7 +8,6 @@ import {
   buyerGroups,
   categories,
   listings,
-  orders,
   organisations,
   priceListBuyers,
   priceListRules,
@@ -342,7 +341,7 @@ function eligibleBuyer(sellerOrgId: string) {
     inArray(organisations.kind, ['buyer', 'both']),
     or(
       eq(organisations.verification, 'verified'),
-      sql`exists (select 1 from ${orders} where ${orders.buyerOrgId} = ${organisations.id} and ${orders.sellerOrgId} = ${sellerOrgId})`,
+      sql`exists (select 1 from orders o where o.buyer_org_id = organisations.id and o.seller_org_id = ${sellerOrgId})`,
     ),
   );
 }

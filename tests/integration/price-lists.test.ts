@@ -254,6 +254,14 @@ describe('making a list', () => {
     });
     expect(await far.json()).toMatchObject({ errors: { percent: 'errors.outOfRange' } });
     expect(await counts()).toEqual(before);
+    // Once it has bought from the seller, the same org may be named.
+    const bought = await placeBuyNow({
+      buyerOrgId: unlisted.orgId,
+      actorUserId: unlisted.userId,
+      form: { listingId: secondLotId, quantity: '1', unit: 'kg', tolerancePercent: 0 },
+    });
+    expect(bought.ok).toBe(true);
+    expect((await post(path, { intent: 'addBuyers', buyerOrgId: unlisted.orgId })).status).toBe(302);
     await dropLists();
   });
 
