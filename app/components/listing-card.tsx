@@ -108,7 +108,8 @@ export function cardItem(item: MarketItem, locale: Locale): CardItem {
 const PHOTO_CLASS =
   'aspect-square w-28 shrink-0 self-start bg-slate-100 object-cover sm:aspect-[4/3] sm:w-full sm:self-auto';
 
-export function ListingCard({ item }: { item: CardItem }) {
+/** `yourPriceFen`: the signed-in buyer org's own lowest price from its seller's price list (ADR 0051), if any. */
+export function ListingCard({ item, yourPriceFen = null }: { item: CardItem; yourPriceFen?: number | null }) {
   const t = useT();
   const locale = useLocale();
   const stock = (value: number) => formatStock(value, item.displayUnit, locale, item.caseNetGrams);
@@ -175,6 +176,13 @@ export function ListingCard({ item }: { item: CardItem }) {
               price: formatUnitPrice(item.lowestPriceFen, item.currency, item.priceUnit, locale),
             })}
           </p>
+          {yourPriceFen !== null ? (
+            <p className="text-sm font-semibold text-red-800" data-testid="card-your-price">
+              {t('b2b.your.cardPrice', {
+                price: formatUnitPrice(yourPriceFen, item.currency, item.priceUnit, locale),
+              })}
+            </p>
+          ) : null}
         </div>
         <div className="flex flex-wrap items-center gap-1.5 text-xs text-slate-600">
           <span className="truncate">{item.seller.name}</span>

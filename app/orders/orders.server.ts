@@ -1,6 +1,7 @@
 // Orders: buy now with stock reserved in the same step, then every step of the lifecycle with its ledger postings.
 import { and, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
 import { tiersAt } from '../fairs/fairs.server';
+import { priceListOrigin, tiersForBuyer } from '../b2b/price-lists.server';
 import { z } from 'zod';
 import { db, type DbOrTx, type Tx } from '../../db/client';
 import {
@@ -220,12 +221,14 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
   if (listing.status !== 'live') return refuse('form', 'orders.errors.notOnSale', 409);
   if (listing.saleMode !== 'fixed') return refuse('form', 'orders.errors.notFixedPrice', 409);
   // During a fair the lot sells at its fair price, if its seller set one (app/fairs, ADR 0049).
-  const tiers = await tiersAt(
+  const fairTiers = await tiersAt(
     db,
     listing.id,
     await db.select().from(priceTiers).where(eq(priceTiers.listingId, listing.id)),
     new Date(),
   );
+  // The seller's price list for this buyer, if one names it, lowers those (app/b2b, ADR 0051).
+  const tiers = await tiersForBuyer(db, input.buyerOrgId, listing, fairTiers, new Date());
   // The same quote the buy box shows the buyer before it posts (app/orders/pricing.ts).
   const quote = quoteBuy({ ...listing, baseUnit: lot.baseUnit, tiers }, input.form.quantity, input.form.unit);
   if (!quote.ok) {
@@ -269,6 +272,7 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
         feeBps: lot.feeBps,
         toleranceBps: Math.round(input.form.tolerancePercent * 100),
         createdBy: input.actorUserId,
+        origin: priceListOrigin(tiers, quantity),
       });
       if (token)
         await tx

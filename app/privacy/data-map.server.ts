@@ -67,6 +67,8 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
     match: { updated_by: 'user' },
     omit: { secret: 'the signing secret of the org’s webhook' },
   },
+  // Seller price lists (#18, ADR 0051): the lists the user created.
+  price_lists: { match: { created_by: 'user' } },
   privacy_exports: { match: { user_id: 'user' } },
   privacy_requests: { match: { subject_user_id: 'user', requested_by: 'user' } },
   quote_messages: { match: { author_user_id: 'user' } },
@@ -107,6 +109,7 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
  */
 export const NOT_A_PERSON: Record<string, string> = {
   'bookings.deliver_by': 'a deadline',
+  'buyer_groups.name': 'a seller’s name for a set of buyer organisations',
   'cold_rooms.name': 'a cold room’s name',
   'compliance_certificates.product_name': 'a product’s name',
   // A retailer's customer, not a market user (no account to export to): only that retailer sees it, and retention
@@ -120,6 +123,7 @@ export const NOT_A_PERSON: Record<string, string> = {
   'orders.pay_by': 'a deadline',
   'organisations.name': 'an organisation’s name; the user’s organisations come with memberships',
   'outbox.name': 'a job name',
+  'price_lists.name': 'a seller’s name for a price list',
   'quote_messages.author_org_id': 'an organisation; the person is author_user_id',
   'quote_versions.deliver_by': 'a deadline',
 };

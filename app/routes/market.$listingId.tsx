@@ -7,6 +7,7 @@ import {
   PhotoPlaceholder,
   VerifiedBadge,
   formatStock,
+  formatUnitPrice,
   labelIn,
   listingTitle,
 } from '~/components/listing-card';
@@ -28,6 +29,8 @@ import { complianceSummary } from '~/compliance/certificates.server';
 import { listingReference } from '~/market-data/lot-reference.server';
 import { formatMoney } from '~/lib/money';
 import { fairPriceAt } from '~/fairs/fairs.server';
+import { lowestListedPrice } from '~/b2b/price-list-rules';
+import { tiersForBuyer } from '~/b2b/price-lists.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -62,6 +65,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // During a fair the buy box prices at the lot's fair price, as placeBuyNow does.
     fairPriceAt(db, detail.listing.id, new Date()),
   ]);
+  const ownTiers = fairPriceFen === null ? detail.tiers : [{ minQuantity: 0, unitPriceFen: fairPriceFen }];
+  // The buyer org's own price from a list its seller keeps for it (app/b2b, ADR 0051): for that org only, as
+  // placeBuyNow prices it. Anyone else's page carries nothing of it.
+  const priced =
+    asBuyer && viewer?.activeOrg && detail.listing.saleMode === 'fixed'
+      ? await tiersForBuyer(
+          db,
+          viewer.activeOrg.orgId,
+          {
+            id: detail.listing.id,
+            sellerOrgId: detail.seller.id,
+            categoryId: detail.category.id,
+            spec: detail.listing.specValues,
+          },
+          ownTiers,
+          new Date(),
+        )
+      : null;
+  const yourPriceFen = priced ? lowestListedPrice(priced) : null;
   return json({
     ...detail,
     unit,
@@ -77,7 +99,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     compliance,
     reference,
     fairPriceFen,
-    buyTiers: fairPriceFen === null ? detail.tiers : [{ minQuantity: 0, unitPriceFen: fairPriceFen }],
+    ...(yourPriceFen !== null && priced
+      ? {
+          yourPriceFen,
+          buyTiers: priced.map(({ minQuantity, unitPriceFen }) => ({ minQuantity, unitPriceFen })),
+        }
+      : { yourPriceFen: null, buyTiers: ownTiers }),
   });
 }
 
@@ -256,6 +283,19 @@ export default function MarketListing() {
                 jin: hrefWith(listing.id, { unit: 'jin', photo }),
               }}
             />
+            {data.yourPriceFen !== null ? (
+              <p className="mt-3 text-base font-semibold text-red-700" data-testid="your-price">
+                {t('b2b.your.cardPrice', {
+                  price: formatUnitPrice(
+                    data.yourPriceFen,
+                    listing.currency,
+                    category.baseUnit === 'g' ? 'kg' : 'piece',
+                    locale,
+                  ),
+                })}
+                <span className="block text-xs font-normal text-slate-600">{t('b2b.your.note')}</span>
+              </p>
+            ) : null}
             {data.reference ? (
               <p className="mt-3 text-sm text-slate-700" data-testid="reference-price">
                 <Link

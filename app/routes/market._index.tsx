@@ -11,6 +11,7 @@ import {
 } from '~/components/filter-panel';
 import { ListingCard, cardItem, labelIn } from '~/components/listing-card';
 import { EmptyState, PageHeader } from '~/components/ui';
+import { yourCardPrices } from '~/b2b/price-lists.server';
 import { getViewer } from '~/lib/auth.server';
 import { readerFor } from '~/lib/read-db.server';
 import { resolveLocale } from '~/lib/locale.server';
@@ -31,7 +32,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Cards in the reader's language only; the sorts come with the data (a .server module's values do not reach
   // the browser bundle).
   const items = result.items.map((item) => cardItem(item, locale));
-  return json({ ...result, items, values, errors, options, sorts: SORTS });
+  // A buyer org's own prices from its sellers' price lists (ADR 0051): for that org alone, nothing for anyone else.
+  const org = viewer?.activeOrg;
+  const yourPrices =
+    org && (org.kind === 'buyer' || org.kind === 'both')
+      ? await yourCardPrices(
+          db,
+          org.orgId,
+          items.map((item) => item.id),
+          new Date(),
+        )
+      : {};
+  return json({ ...result, items, values, errors, options, sorts: SORTS, yourPrices });
 }
 
 const FILTER_FIELDS = [
@@ -46,7 +58,7 @@ const FILTER_FIELDS = [
 ];
 
 export default function Market() {
-  const { items, total, totalCapped, page, pageCount, values, errors, options, sorts } =
+  const { items, total, totalCapped, page, pageCount, values, errors, options, sorts, yourPrices } =
     useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
@@ -245,7 +257,7 @@ export default function Market() {
             <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 xl:grid-cols-3" data-testid="market-results">
               {items.map((item) => (
                 <li key={item.id} className="flex">
-                  <ListingCard item={item} />
+                  <ListingCard item={item} yourPriceFen={yourPrices[item.id] ?? null} />
                 </li>
               ))}
             </ul>

@@ -113,6 +113,12 @@ export default function SellDesk() {
         >
           {t('tradeReport.sales.title')}
         </Link>
+        <Link
+          to="/sell/price-lists"
+          className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm text-sea-800 hover:bg-sea-50"
+        >
+          {t('b2b.sell.link')}
+        </Link>
         {canAct ? (
           <Link
             to="/sell/new"

@@ -14,6 +14,7 @@ import { parseDemandForm } from '../../app/demand/form.server';
 import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
 import { payInDeposit } from '../../app/auctions/deposits.server';
 import { createPlan, placePreOrder } from '../../app/farming/plans.server';
+import { createPriceList } from '../../app/b2b/price-lists.server';
 import { addDays, marketToday } from '../../app/lib/market-time';
 import { repoRoot } from '../../scripts/services';
 import { ORIGIN, call } from '../support/http';
@@ -33,6 +34,8 @@ type Fixture = {
   /** A harvest plan of the owning org, and another org's pre-order on it. */
   planId: string;
   preOrderId: string;
+  /** A price list of the owning org (ADR 0051). */
+  priceListId: string;
 };
 
 /**
@@ -251,6 +254,27 @@ const ROUTES: Record<string, Row> = {
     params: (f) => ({ planId: f.planId }),
     loader: '302 200 200 404 404 403',
     action: '302 403 400 400 403 403',
+  },
+  // Seller price lists (#18, ADR 0051): the owning seller's members see them, its traders edit; another org finds none.
+  'sell.price-lists._index.tsx': {
+    path: () => '/sell/price-lists',
+    loader: '302 200 200 200 200 403',
+    action: '302 403 400 400 403 403',
+  },
+  'sell.price-lists.new.tsx': {
+    path: () => '/sell/price-lists/new',
+    loader: '302 403 200 200 403 403',
+    action: '302 403 400 400 403 403',
+  },
+  'sell.price-lists.$id.tsx': {
+    path: (f) => `/sell/price-lists/${f.priceListId}`,
+    params: (f) => ({ id: f.priceListId }),
+    loader: '302 200 200 404 404 403',
+    // A real step (taking an org off the list, a no-op here): another org's trader finds no such list.
+    action: {
+      fields: { intent: 'removeBuyer', buyerOrgId: 'org_azother' },
+      expect: '302 403 302 404 403 403',
+    },
   },
   'preorders._index.tsx': { path: () => '/preorders', loader: '302 200 200 200 200 403' },
   // A pre-order's consumer list: the pre-ordering org only (other), not the plan's seller, not operators.
@@ -575,7 +599,15 @@ beforeAll(async () => {
   await db.execute(sql`
     insert into fair_badges (token, fair_id, user_id, org_id, consented_at)
       values ('tok_azmatrix', 'fair_azmatrix', ${other}, 'org_azother', now())`);
+  const priceListId = await db.transaction((tx) =>
+    createPriceList(tx, {
+      sellerOrgId: 'org_azown',
+      userId: trader,
+      draft: { name: '权限测试 协议价', validFrom: null, validTo: null, active: true },
+    }),
+  );
   fixture = {
+    priceListId,
     orgId: 'org_azown',
     otherOrgId: 'org_azother',
     listingId,

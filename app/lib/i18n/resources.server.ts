@@ -3,6 +3,7 @@
 // this module (a `.server` module is empty in the client build), so it never holds both languages.
 import { createHash } from 'node:crypto';
 import * as auctions from './auctions';
+import * as b2b from './b2b';
 import * as coldchain from './coldchain';
 import * as compliance from './compliance';
 import * as demand from './demand';
@@ -46,6 +47,7 @@ const areas = [
   privacy,
   farming,
   fairs,
+  b2b,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
