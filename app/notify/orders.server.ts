@@ -82,6 +82,8 @@ function notices(
   const money = (fen: number) => moneyParam(fen, order.currency);
   // The short order number people read aloud (as app/orders/pages.server.ts shortOrderId shows it).
   const params: Params = { order: order.id.slice(-8).toUpperCase() };
+  // The buyer's purchase-order number rides along, so an ERP receiving the webhook can match it (ADR 0052).
+  if (order.poNumber) params.po = order.poNumber;
   switch (event.kind) {
     case 'created':
       params.listing = more.listing ?? '';

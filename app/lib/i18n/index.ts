@@ -4,6 +4,7 @@
 // JSON file loaded before hydration (app/entry.client.tsx, app/routes/locales.$file.ts): ADR 0021.
 import { createInstance } from 'i18next';
 import { createContext, useContext, useMemo } from 'react';
+import type * as approvals from './approvals';
 import type * as auctions from './auctions';
 import type * as coldchain from './coldchain';
 import type * as compliance from './compliance';
@@ -58,7 +59,8 @@ export type MessageKey =
   | KeysOf<typeof sellers.zhCN>
   | KeysOf<typeof privacy.zhCN>
   | KeysOf<typeof farming.zhCN>
-  | KeysOf<typeof fairs.zhCN>;
+  | KeysOf<typeof fairs.zhCN>
+  | KeysOf<typeof approvals.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -96,7 +98,8 @@ export type PluralKey =
   | PluralsOf<typeof sellers.zhCN>
   | PluralsOf<typeof privacy.zhCN>
   | PluralsOf<typeof farming.zhCN>
-  | PluralsOf<typeof fairs.zhCN>;
+  | PluralsOf<typeof fairs.zhCN>
+  | PluralsOf<typeof approvals.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };
