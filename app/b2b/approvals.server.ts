@@ -64,7 +64,9 @@ export async function initialOrderStatus(
   const [limits] = await tx
     .select()
     .from(memberSpendingLimits)
-    .where(and(eq(memberSpendingLimits.orgId, input.buyerOrgId), eq(memberSpendingLimits.userId, input.userId)))
+    .where(
+      and(eq(memberSpendingLimits.orgId, input.buyerOrgId), eq(memberSpendingLimits.userId, input.userId)),
+    )
     .for('update');
   if (!limits) return 'pending_payment';
   if (limits.perOrderFen !== null && input.subtotalFen > limits.perOrderFen) return 'awaiting_approval';
@@ -154,7 +156,8 @@ async function approve(tx: Tx, order: Order, userId: string, note: string): Prom
     data: { party: 'buyer', payBy: payBy.toISOString() },
   });
   await enqueue(tx, 'orders', 'expire-unpaid', { orderId: order.id }, { runAt: payBy });
-  if (paymentProviderName() === 'stripe') await enqueue(tx, 'settlement', 'create-payment', { orderId: order.id });
+  if (paymentProviderName() === 'stripe')
+    await enqueue(tx, 'settlement', 'create-payment', { orderId: order.id });
   return updated;
 }
 
@@ -308,7 +311,10 @@ export async function limitsOfOrg(tx: DbOrTx, orgId: string): Promise<LimitsRow[
     .where(eq(memberSpendingLimits.orgId, orgId));
 }
 
-const money = z.preprocess((value) => (typeof value === 'string' ? value.trim() : value), z.string().max(20, 'errors.tooLong'));
+const money = z.preprocess(
+  (value) => (typeof value === 'string' ? value.trim() : value),
+  z.string().max(20, 'errors.tooLong'),
+);
 
 export const limitsSchema = z.object({
   intent: z.literal('limits'),
@@ -359,8 +365,7 @@ export async function setSpendingLimits(
     const target = rows.find((row) => row.userId === form.userId);
     if (!actor || !isApproverRole(actor.role)) throw new LimitsError({ form: 'errors.forbidden' }, 403);
     if (!target) throw new LimitsError({ form: 'errors.notFound' }, 404);
-    const mayLimit =
-      target.role === 'trader' || (target.role === 'admin' && actor.role === 'owner');
+    const mayLimit = target.role === 'trader' || (target.role === 'admin' && actor.role === 'owner');
     if (!mayLimit) throw new LimitsError({ form: 'approvals.errors.cannotLimit' }, 403);
     const where = and(eq(memberSpendingLimits.orgId, orgId), eq(memberSpendingLimits.userId, form.userId));
     if (perOrder.fen === null && perMonth.fen === null) {
@@ -369,10 +374,21 @@ export async function setSpendingLimits(
     }
     await tx
       .insert(memberSpendingLimits)
-      .values({ orgId, userId: form.userId, perOrderFen: perOrder.fen, perMonthFen: perMonth.fen, updatedBy: actorUserId })
+      .values({
+        orgId,
+        userId: form.userId,
+        perOrderFen: perOrder.fen,
+        perMonthFen: perMonth.fen,
+        updatedBy: actorUserId,
+      })
       .onConflictDoUpdate({
         target: [memberSpendingLimits.orgId, memberSpendingLimits.userId],
-        set: { perOrderFen: perOrder.fen, perMonthFen: perMonth.fen, updatedBy: actorUserId, updatedAt: new Date() },
+        set: {
+          perOrderFen: perOrder.fen,
+          perMonthFen: perMonth.fen,
+          updatedBy: actorUserId,
+          updatedAt: new Date(),
+        },
       });
   });
 }

@@ -37,7 +37,8 @@ export const zhCN = {
   'approvals.pager.next': '下一页',
 
   'approvals.panel.title': '审批',
-  'approvals.panel.waiting': '这笔订单超出了下单人的采购额度，正在等待机构的所有者或管理员审批。货已锁定，审批期限：{deadline}。',
+  'approvals.panel.waiting':
+    '这笔订单超出了下单人的采购额度，正在等待机构的所有者或管理员审批。货已锁定，审批期限：{deadline}。',
   'approvals.panel.ownOrder': '这是你下的订单，需要另一位所有者或管理员审批。',
   'approvals.panel.note': '审批意见',
   'approvals.panel.noteHint': '会记入订单时间线，并告知下单人。驳回时必填。',
@@ -68,18 +69,21 @@ export const zhCN = {
 } as const;
 
 export const en: English<typeof zhCN> = {
-  'errors.poNumber': 'A PO number has letters, digits, spaces and _ . / # - only, starts with a letter or digit, at most 40 characters.',
+  'errors.poNumber':
+    'A PO number has letters, digits, spaces and _ . / # - only, starts with a letter or digit, at most 40 characters.',
   'orders.status.awaiting_approval': 'Awaiting approval',
   'orders.event.approve': 'Approved',
   'orders.event.reject': 'Rejected by the approver: cancelled',
   'orders.buy.poNumber': 'PO number (optional)',
-  'orders.buy.poNumberHint': 'Your own purchase-order number: printed on the invoice and sent with the order’s notices and webhook.',
+  'orders.buy.poNumberHint':
+    'Your own purchase-order number: printed on the invoice and sent with the order’s notices and webhook.',
   'orders.detail.poNumber': 'PO number',
   'invoice.poNumber': 'PO number',
   'privacy.table.member_spending_limits': 'Members’ spending limits',
 
   'notification.order-approval-requested.title': 'An order awaits your approval',
-  'notification.order-approval-requested.body': 'Order {order} ({amount}) is over the buyer’s spending limit: approve or reject it.',
+  'notification.order-approval-requested.body':
+    'Order {order} ({amount}) is over the buyer’s spending limit: approve or reject it.',
   'notification.order-approved.title': 'Order approved',
   'notification.order-approved.body': 'Order {order} was approved: pay it before its deadline.',
   'notification.order-rejected.title': 'Order rejected',
@@ -87,9 +91,11 @@ export const en: English<typeof zhCN> = {
 
   'approvals.nav': 'Awaiting approval',
   'approvals.title': 'Orders awaiting approval',
-  'approvals.lead': 'These orders are over their buyer’s per-order or monthly limit. The stock is held; the payment clock starts at approval.',
+  'approvals.lead':
+    'These orders are over their buyer’s per-order or monthly limit. The stock is held; the payment clock starts at approval.',
   'approvals.onlyApprovers': 'Only the organisation’s owners and admins approve orders.',
-  'approvals.empty': 'No orders await approval. When a member orders over a limit, the order shows here; set limits on the Members page.',
+  'approvals.empty':
+    'No orders await approval. When a member orders over a limit, the order shows here; set limits on the Members page.',
   'approvals.membersLink': 'Set members’ limits',
   'approvals.col.order': 'Order',
   'approvals.col.lot': 'Lot',
@@ -104,7 +110,8 @@ export const en: English<typeof zhCN> = {
   'approvals.pager.next': 'Next',
 
   'approvals.panel.title': 'Approval',
-  'approvals.panel.waiting': 'This order is over its buyer’s spending limit and waits for an owner or admin of the organisation. The stock is held until {deadline}.',
+  'approvals.panel.waiting':
+    'This order is over its buyer’s spending limit and waits for an owner or admin of the organisation. The stock is held until {deadline}.',
   'approvals.panel.ownOrder': 'You placed this order: another owner or admin approves it.',
   'approvals.panel.note': 'Note',
   'approvals.panel.noteHint': 'Goes into the order’s timeline and to the buyer. Required to reject.',
@@ -127,7 +134,8 @@ export const en: English<typeof zhCN> = {
   'members.limits.perMonth': 'Per month (yuan)',
   'members.limits.summary': 'per order {perOrder} · per month {perMonth}',
   'members.limits.title': 'Members’ spending limits',
-  'members.limits.lead': 'An order over a limit waits for an owner or admin to approve it before it is paid. Blank is no limit.',
+  'members.limits.lead':
+    'An order over a limit waits for an owner or admin to approve it before it is paid. Blank is no limit.',
   'members.limits.member': 'Member',
   'members.limits.save': 'Save limits',
   'members.limits.saved': 'Spending limits saved.',
