@@ -88,7 +88,10 @@ export const orders = pgTable(
       sql`${t.depositAppliedFen} >= 0 and ${t.depositAppliedFen} <= ${t.subtotalFen}`,
     ),
     check('orders_parties_differ', sql`${t.buyerOrgId} <> ${t.sellerOrgId}`),
-    check('orders_po_number_shape', sql`${t.poNumber} is null or ${t.poNumber} ~ '^[A-Za-z0-9][A-Za-z0-9 _./#-]{0,39}$'`),
+    check(
+      'orders_po_number_shape',
+      sql`${t.poNumber} is null or ${t.poNumber} ~ '^[A-Za-z0-9][A-Za-z0-9 _./#-]{0,39}$'`,
+    ),
     index('orders_created_by_idx').on(t.createdBy, t.buyerOrgId, t.createdAt),
     index('orders_buyer_idx').on(t.buyerOrgId, t.createdAt),
     index('orders_seller_idx').on(t.sellerOrgId, t.createdAt),
