@@ -252,6 +252,14 @@ export async function approvalsAfterOrderEvent(
   await notifyMany(tx, notices);
 }
 
+/** The toast after buying: an order over the member's limit says it waits for approval. */
+export async function placedToast(tx: DbOrTx, orderId: string) {
+  const [row] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
+  return row?.status === 'awaiting_approval'
+    ? ('approvals.toast.placedAwaiting' as const)
+    : ('orders.toast.placed' as const);
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // The approvers' queue
 

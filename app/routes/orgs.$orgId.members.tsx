@@ -43,6 +43,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     pending,
     canInvite,
     limitable: canInvite ? limitable : [],
+    // The member whose limits the form edits (each row links here with ?member=, so it works without JavaScript).
+    editing: new URL(request.url).searchParams.get('member'),
   });
 }
 
@@ -74,7 +76,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Members() {
-  const { orgName, members, pending, canInvite, limitable } = useLoaderData<typeof loader>();
+  const { orgName, members, pending, canInvite, limitable, editing } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -123,6 +125,15 @@ export default function Members() {
                               ? t('members.limits.none')
                               : formatMoney(m.perMonthFen, 'CNY', locale),
                         })}
+                    {limitable.includes(m.userId) ? (
+                      <Link
+                        to={`?member=${m.userId}#limits`}
+                        className="ml-2 whitespace-nowrap text-sea-700 underline"
+                        aria-label={`${t('members.limits.edit')} · ${m.name}`}
+                      >
+                        {t('members.limits.edit')}
+                      </Link>
+                    ) : null}
                   </td>
                 </tr>
               ))}
@@ -130,7 +141,7 @@ export default function Members() {
           </table>
         </TableScroll>
       </Card>
-      {canInvite ? <LimitsForm members={members} limitable={limitable} /> : null}
+      {canInvite ? <LimitsForm members={members} limitable={limitable} editing={editing} /> : null}
       {canInvite ? (
         <div className="grid gap-6 md:grid-cols-2 [&>*]:min-w-0">
           <Card title={t('members.invite')}>
@@ -183,7 +194,9 @@ export default function Members() {
 function LimitsForm({
   members,
   limitable,
+  editing,
 }: {
+  editing: string | null;
   members: {
     userId: string;
     name: string;
@@ -198,7 +211,7 @@ function LimitsForm({
   const failed = data && !data.ok && data.values?.intent === 'limits' ? data : null;
   const errors: Record<string, string> = failed?.errors ?? {};
   const choices = members.filter((m) => limitable.includes(m.userId));
-  const first = choices.find((m) => m.userId === failed?.values.userId) ?? choices[0];
+  const first = choices.find((m) => m.userId === (failed?.values.userId ?? editing)) ?? choices[0];
   const yuan = (fen: number | null) => (fen === null ? '' : toDecimalString(fen));
   return (
     <Card title={t('members.limits.title')}>
@@ -206,7 +219,7 @@ function LimitsForm({
       {choices.length === 0 ? (
         <p className="text-sm text-slate-600">{t('members.limits.nobody')}</p>
       ) : (
-        <Form method="post" className="grid gap-4 sm:grid-cols-3" noValidate>
+        <Form method="post" className="grid gap-4 sm:grid-cols-3" noValidate key={first?.userId} id="limits">
           <input type="hidden" name="intent" value="limits" />
           <div className="sm:col-span-3">
             <FormAlert error={errors.form} />

@@ -21,6 +21,7 @@ import {
   LimitsError,
   decideApproval,
   marketMonthStart,
+  placedToast,
   setSpendingLimits,
 } from '../../app/b2b/approvals.server';
 import { commitSessionCookie, createSession } from '../../app/lib/session.server';
@@ -125,6 +126,8 @@ describe('spending limits decide the first status', () => {
     const order = await buy(org, org.trader, lot);
     expect(order.status).toBe('awaiting_approval');
     expect(await stockOf(lot)).toBe(90_000);
+    // The buyer is told at once that the order waits (the toast after buying).
+    expect(await placedToast(db, order.id)).toBe('approvals.toast.placedAwaiting');
     const [created] = await db
       .select()
       .from(orderEvents)
@@ -484,6 +487,21 @@ describe('setting limits', () => {
     expect(bad.status).toBe(400);
     expect((await bad.json()).errors.perOrder).toBe('approvals.errors.limitInvalid');
     expect((await post(org.owner, fields)).status).toBe(302);
+    // The members page shows the saved limit and opens the form on the member a row's link names.
+    const { loader } = await import('../../app/routes/orgs.$orgId.members');
+    const page = await call(async () =>
+      loader({
+        request: getRequest(`/orgs/${org.orgId}/members?member=${org.trader}`, {
+          cookie: await cookieOf(org.owner, org.orgId),
+        }),
+        params: { orgId: org.orgId },
+        context: {},
+      }),
+    );
+    const shown = await page.json();
+    expect(shown.editing).toBe(org.trader);
+    expect(shown.limitable).toEqual(expect.arrayContaining([org.trader, org.admin]));
+    expect(shown.members.find((m: { userId: string }) => m.userId === org.trader).perOrderFen).toBe(30_000);
     const lot = await liveShrimpLot(db, seller, '100');
     expect((await buy(org, org.trader, lot)).status).toBe('awaiting_approval');
   });

@@ -64,6 +64,7 @@ export const zhCN = {
   'members.limits.lead': '超出额度的订单会先进入“待审批”，由所有者或管理员批准后才付款。留空表示不限。',
   'members.limits.member': '成员',
   'members.limits.save': '保存额度',
+  'members.limits.edit': '设置额度',
   'members.limits.saved': '采购额度已保存。',
   'members.limits.nobody': '目前没有可以设置额度的成员（交易员，或由所有者设置的管理员）。',
 } as const;
@@ -138,6 +139,7 @@ export const en: English<typeof zhCN> = {
     'An order over a limit waits for an owner or admin to approve it before it is paid. Blank is no limit.',
   'members.limits.member': 'Member',
   'members.limits.save': 'Save limits',
+  'members.limits.edit': 'Set limits',
   'members.limits.saved': 'Spending limits saved.',
   'members.limits.nobody': 'No member can be given limits yet (traders, or admins when an owner sets them).',
 } as const;
