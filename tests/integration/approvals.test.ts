@@ -29,7 +29,7 @@ import { env } from '../../app/lib/env.server';
 import { webhookBody } from '../../app/notify/deliver.server';
 import { currentInvoice, documentOf } from '../../app/orders/invoice-document.server';
 import { renderInvoiceXml } from '../../app/orders/invoice-xml.server';
-import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
+import { placeBuyNow } from '../../app/orders/orders.server';
 import { processOrderJob } from '../../workers/orders';
 import { processSettlementJob } from '../../workers/settlement';
 import { deliveredOrder } from '../support/completed-order';
