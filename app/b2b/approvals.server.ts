@@ -220,14 +220,36 @@ export async function approvalsAfterOrderEvent(
         dedupeKey: `order:${order.id}:approval-requested`,
       });
   } else if (event.kind === 'approve') {
-    notices.push({
-      type: 'order-approved',
-      userIds: [order.createdBy],
-      params: { order: short },
-      link,
-      subject,
-      dedupeKey: `order:${order.id}:approve:requester`,
-    });
+    // The seller hears of the order now, as of any order placed (it was held back while the order waited).
+    const [lot] = await tx
+      .select({ titleZh: listings.titleZh, titleEn: listings.titleEn })
+      .from(listings)
+      .where(eq(listings.id, order.listingId));
+    const params: Record<string, ReturnType<typeof moneyParam> | string> = {
+      order: short,
+      listing: lot?.titleZh ?? lot?.titleEn ?? '',
+      amount: moneyParam(order.subtotalFen, order.currency),
+    };
+    if (order.poNumber) params.po = order.poNumber;
+    notices.push(
+      {
+        type: 'order-approved',
+        userIds: [order.createdBy],
+        params: { order: short },
+        link,
+        subject,
+        dedupeKey: `order:${order.id}:approve:requester`,
+      },
+      {
+        type: 'order-placed',
+        orgId: order.sellerOrgId,
+        minRole: 'trader',
+        params,
+        link,
+        subject,
+        dedupeKey: `order:${order.id}:created:seller`,
+      },
+    );
   } else {
     notices.push(
       {

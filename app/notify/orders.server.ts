@@ -8,6 +8,7 @@ import { type Params, moneyParam } from './render';
 
 type OrderEvent = {
   kind: string;
+  toStatus?: string | null;
   reason?: string | null;
   data?: Record<string, unknown>;
 };
@@ -37,6 +38,8 @@ const RULES: Record<string, { type: NotificationType; to: Side[] }> = {
  */
 export async function notifyOrderEvent(tx: DbOrTx, orderId: string, event: OrderEvent): Promise<void> {
   if (!RULES[event.kind]) return;
+  // An order over its buyer's spending limit is news to the seller once approved (app/b2b/approvals.server.ts).
+  if (event.kind === 'created' && event.toStatus === 'awaiting_approval') return;
   const [row] = await tx
     .select({ order: orders, titleZh: listings.titleZh, titleEn: listings.titleEn })
     .from(orders)

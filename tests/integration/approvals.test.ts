@@ -139,6 +139,13 @@ describe('spending limits decide the first status', () => {
       .where(eq(notificationEvents.dedupeKey, `order:${order.id}:approval-requested`));
     expect(asked.type).toBe('order-approval-requested');
     expect(new Set(asked.userIds)).toEqual(new Set([org.owner, org.admin]));
+    // The seller hears of it only once it is approved.
+    expect(
+      await db
+        .select()
+        .from(notificationEvents)
+        .where(eq(notificationEvents.dedupeKey, `order:${order.id}:created:seller`)),
+    ).toHaveLength(0);
   });
 
   it('holds the order that would take the month over the monthly limit', async () => {
@@ -226,6 +233,11 @@ describe('the approver decides', () => {
       .from(notificationEvents)
       .where(eq(notificationEvents.dedupeKey, `order:${order.id}:approve:requester`));
     expect(told.userIds).toEqual([org.trader]);
+    const [sellerTold] = await db
+      .select()
+      .from(notificationEvents)
+      .where(eq(notificationEvents.dedupeKey, `order:${order.id}:created:seller`));
+    expect(sellerTold).toMatchObject({ type: 'order-placed', orgId: seller.orgId });
     // The job enqueued when the order was placed runs (early for the new deadline): it leaves the order alone.
     expect(await processOrderJob({ name: 'expire-unpaid', data: { orderId: order.id } })).toEqual({
       cancelled: false,
