@@ -1,6 +1,7 @@
 // Buy now: quantity, unit and weight tolerance for a lot, with the tier price and total worked out as the buyer types.
 import { Form } from '@remix-run/react';
 import { useState } from 'react';
+import { PO_NUMBER_MAX } from '~/b2b/po-number';
 import { FieldError, FormAlert, SubmitButton, inputClass } from '~/components/forms';
 import { useLocale, useT, storedKey } from '~/lib/i18n';
 import { type Currency, formatMoney } from '~/lib/money';
@@ -130,6 +131,26 @@ export function BuyBox(props: BuyBoxProps) {
       ) : (
         <input type="hidden" name="tolerancePercent" value="0" />
       )}
+
+      <div>
+        <label htmlFor="buy-po-number" className="block text-sm font-medium text-slate-700">
+          {t('orders.buy.poNumber')}
+        </label>
+        <input
+          id="buy-po-number"
+          name="poNumber"
+          maxLength={PO_NUMBER_MAX}
+          autoComplete="off"
+          defaultValue={values.poNumber ?? ''}
+          aria-invalid={errors.poNumber ? true : undefined}
+          aria-describedby="buy-po-number-hint"
+          className={`${inputClass} ${errors.poNumber ? 'border-red-500' : 'border-slate-300'}`}
+        />
+        <p id="buy-po-number-hint" className="mt-1 text-xs text-slate-500">
+          {t('orders.buy.poNumberHint')}
+        </p>
+        <FieldError name="poNumber" error={errors.poNumber} />
+      </div>
 
       <div className="rounded-md bg-slate-50 p-3" aria-live="polite" data-testid="buy-preview">
         {quote?.ok ? (

@@ -13,7 +13,8 @@ type Status =
   | 'completed'
   | 'disputed'
   | 'resolved'
-  | 'cancelled';
+  | 'cancelled'
+  | 'awaiting_approval';
 
 const STATUS_TONE: Record<Status, 'slate' | 'green' | 'amber' | 'red' | 'sea'> = {
   pending_payment: 'amber',
@@ -24,6 +25,7 @@ const STATUS_TONE: Record<Status, 'slate' | 'green' | 'amber' | 'red' | 'sea'> =
   disputed: 'red',
   resolved: 'slate',
   cancelled: 'slate',
+  awaiting_approval: 'amber',
 };
 
 export function OrderStatusBadge({ status }: { status: Status }) {

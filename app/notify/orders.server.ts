@@ -8,6 +8,7 @@ import { type Params, moneyParam } from './render';
 
 type OrderEvent = {
   kind: string;
+  toStatus?: string | null;
   reason?: string | null;
   data?: Record<string, unknown>;
 };
@@ -37,6 +38,8 @@ const RULES: Record<string, { type: NotificationType; to: Side[] }> = {
  */
 export async function notifyOrderEvent(tx: DbOrTx, orderId: string, event: OrderEvent): Promise<void> {
   if (!RULES[event.kind]) return;
+  // An order over its buyer's spending limit is news to the seller once approved (app/b2b/approvals.server.ts).
+  if (event.kind === 'created' && event.toStatus === 'awaiting_approval') return;
   const [row] = await tx
     .select({ order: orders, titleZh: listings.titleZh, titleEn: listings.titleEn })
     .from(orders)
@@ -82,6 +85,8 @@ function notices(
   const money = (fen: number) => moneyParam(fen, order.currency);
   // The short order number people read aloud (as app/orders/pages.server.ts shortOrderId shows it).
   const params: Params = { order: order.id.slice(-8).toUpperCase() };
+  // The buyer's purchase-order number rides along, so an ERP receiving the webhook can match it (ADR 0052).
+  if (order.poNumber) params.po = order.poNumber;
   switch (event.kind) {
     case 'created':
       params.listing = more.listing ?? '';

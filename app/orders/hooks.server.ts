@@ -3,6 +3,7 @@
 import type { DbOrTx } from '../../db/client';
 import type { Order } from '../../db/schema';
 import { afterAuctionOrderEvent } from '../auctions/closing.server';
+import { approvalsAfterOrderEvent } from '../b2b/approvals.server';
 import { coldChainAfterOrderEvent } from '../coldchain/hooks.server';
 import { farmingAfterOrderEvent } from '../farming/plans.server';
 import { enqueueJobs } from '../lib/outbox.server';
@@ -29,6 +30,7 @@ export async function afterOrderEvent(tx: DbOrTx, orderId: string, event: OrderE
   await coldChainAfterOrderEvent(tx, orderId, event);
   await marketDataAfterOrderEvent(tx, orderId, event);
   await farmingAfterOrderEvent(tx, orderId, event);
+  await approvalsAfterOrderEvent(tx, orderId, event);
 }
 
 /**

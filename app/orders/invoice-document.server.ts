@@ -58,6 +58,8 @@ export type InvoiceDocument = {
   totalFen: number;
   feeBps: number;
   feeFen: number;
+  /** The buyer's purchase-order number (ADR 0052); absent in snapshots taken before it existed. */
+  poNumber?: string | null;
   /** A credit note: the invoice it reverses; a re-issue: the invoice it replaces. */
   refersTo: { number: number; fiscalNumber: string } | null;
   reason: string | null;
@@ -264,6 +266,7 @@ async function particularsOf(tx: DbOrTx, forOrders: readonly Order[]) {
       },
       goodsFen: order.finalTotalFen ?? order.subtotalFen,
       feeBps: order.feeBps,
+      poNumber: order.poNumber ?? null,
     };
   });
 }
@@ -446,6 +449,7 @@ export async function correctInvoice(
       line: before.line,
       goodsFen: -before.goodsFen,
       feeBps: before.feeBps,
+      poNumber: before.poNumber ?? null,
     },
   });
   const reissued = await insertDocument(tx, order, {

@@ -254,6 +254,7 @@ export function renderInvoicePdf(view: InvoiceView, faces: InvoiceFonts = invoic
     [t('invoice.fiscalNumber'), view.fiscalNumber, { size: 9 }],
     [t('invoice.issuedOn'), view.issuedOn, {}],
     [t('invoice.order'), view.orderId, { size: 8.5 }],
+    ...(view.poNumber ? [[t('invoice.poNumber'), view.poNumber, {}] as [string, string, TextStyle]] : []),
     [t('invoice.currency'), view.currency, {}],
   ];
   for (const [label, value, valueStyle] of particulars) {

@@ -60,6 +60,7 @@ export function renderInvoiceXml(
     element('IssuedAt', doc.issuedAt),
     element('IssueDate', marketToday(undefined, new Date(doc.issuedAt))),
     element('Currency', doc.currency),
+    element('PurchaseOrderNumber', doc.poNumber ?? null),
     refersTo,
     element('Reason', doc.reason),
     party('Seller', doc.seller),

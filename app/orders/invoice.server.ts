@@ -40,6 +40,8 @@ export type InvoiceLine = {
 
 export type InvoiceView = {
   orderId: string;
+  /** The buyer's purchase-order number, if it gave one (ADR 0052). */
+  poNumber: string | null;
   /** A red-letter credit note carries negative amounts and the invoice it reverses. */
   kind: 'invoice' | 'credit_note';
   /** The 20-digit fiscal number, gap-free per seller and year. */
@@ -219,6 +221,7 @@ function viewOfDocument(
 
   return {
     orderId,
+    poNumber: doc.poNumber ?? null,
     kind: doc.kind,
     number: formatInvoiceNumber(sellerOrgId, doc.number),
     sequence: doc.number,

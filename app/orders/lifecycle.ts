@@ -7,7 +7,8 @@ export type OrderStatus =
   | 'completed'
   | 'disputed'
   | 'resolved'
-  | 'cancelled';
+  | 'cancelled'
+  | 'awaiting_approval';
 
 /** `carrier`: the cold-chain org's driver taking a hand-over step for the order (never a viewer's side on the order page). */
 export type Party = 'buyer' | 'seller' | 'operator' | 'system' | 'carrier';
@@ -23,14 +24,24 @@ export type OrderAction =
   | 'open_dispute'
   | 'resolve_dispute'
   | 'complete'
-  | 'expire_unpaid';
+  | 'expire_unpaid'
+  | 'approve'
+  | 'reject';
 
 type Rule = { from: OrderStatus[]; to: OrderStatus | null; parties: Party[] };
 
 /** `to: null` records an event without changing the state (a weighing, say). */
 export const RULES: Record<OrderAction, Rule> = {
-  cancel: { from: ['pending_payment'], to: 'cancelled', parties: ['buyer', 'seller', 'operator'] },
-  expire_unpaid: { from: ['pending_payment'], to: 'cancelled', parties: ['system'] },
+  cancel: {
+    from: ['pending_payment', 'awaiting_approval'],
+    to: 'cancelled',
+    parties: ['buyer', 'seller', 'operator'],
+  },
+  // An order still waiting for its approver at its deadline expires as an unpaid one does (ADR 0052).
+  expire_unpaid: { from: ['pending_payment', 'awaiting_approval'], to: 'cancelled', parties: ['system'] },
+  // The buyer org's approver (an owner or admin, never the member who ordered: app/b2b/approvals.server.ts).
+  approve: { from: ['awaiting_approval'], to: 'pending_payment', parties: ['buyer'] },
+  reject: { from: ['awaiting_approval'], to: 'cancelled', parties: ['buyer'] },
   record_payment: { from: ['pending_payment'], to: 'paid', parties: ['operator', 'system'] },
   ship: { from: ['paid'], to: 'shipping', parties: ['seller', 'carrier'] },
   record_weight: { from: ['paid', 'shipping'], to: null, parties: ['seller', 'carrier'] },

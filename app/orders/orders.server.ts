@@ -39,6 +39,8 @@ import { weigh } from './catch-weight';
 import { issueInvoices } from './invoice-document.server';
 import { type DisputePhoto, attachDisputePhotos, removeStoredFiles } from './dispute-files.server';
 import { QUANTITY_ERRORS, quoteBuy } from './pricing';
+import { approvedWithLaterDeadline, initialOrderStatus } from '../b2b/approvals.server';
+import { poNumberField } from '../b2b/po-number';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
 
 export class OrderError extends Error {
@@ -75,6 +77,8 @@ export const buySchema = z.object({
       .regex(/^[A-Za-z0-9_-]{16,64}$/, 'errors.invalid')
       .optional(),
   ),
+  /** The buyer's own purchase-order number, carried to the invoice and the webhook (ADR 0052). */
+  poNumber: poNumberField,
 });
 
 /** A fresh one-time token for a buy-now form, made when the form is rendered. */
@@ -139,6 +143,10 @@ export type NewOrder = {
   origin?: Record<string, unknown>;
   /** Already in the order's escrow when it is made (a harvest plan's deposit); the buyer pays the rest. */
   depositAppliedFen?: number;
+  /** 'awaiting_approval' when over the member's spending limit (app/b2b/approvals.server.ts); its pay-by is then
+   * the approver's deadline and the payment starts at approval. */
+  status?: 'pending_payment' | 'awaiting_approval';
+  poNumber?: string | null;
 };
 
 /**
@@ -167,6 +175,8 @@ export async function createOrderInTx(tx: DbOrTx, order: NewOrder): Promise<stri
     provider: paymentProviderName(),
     payBy,
     createdBy: order.createdBy,
+    status: order.status ?? 'pending_payment',
+    poNumber: order.poNumber ?? null,
   });
   await addEvent(
     tx,
@@ -175,12 +185,13 @@ export async function createOrderInTx(tx: DbOrTx, order: NewOrder): Promise<stri
       kind: 'created',
       actorUserId: order.createdBy,
       actorOrgId: order.buyerOrgId,
-      toStatus: 'pending_payment',
+      toStatus: order.status ?? 'pending_payment',
       data: order.origin ?? {},
     },
   );
   await enqueue(tx, 'orders', 'expire-unpaid', { orderId: id }, { runAt: payBy });
-  if (paymentProviderName() === 'stripe') await enqueue(tx, 'settlement', 'create-payment', { orderId: id });
+  if (paymentProviderName() === 'stripe' && order.status !== 'awaiting_approval')
+    await enqueue(tx, 'settlement', 'create-payment', { orderId: id });
   return id;
 }
 
@@ -258,6 +269,12 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
           throw new ListingError('errors.invalid', 409);
         }
       }
+      // Over the member's spending limit the order waits for an approver (ADR 0052); the limit row is locked here.
+      const status = await initialOrderStatus(tx, {
+        buyerOrgId: input.buyerOrgId,
+        userId: input.actorUserId,
+        subtotalFen,
+      });
       await reserveStock(tx, listing.id, quantity);
       const id = await createOrderInTx(tx, {
         listingId: listing.id,
@@ -273,6 +290,8 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
         toleranceBps: Math.round(input.form.tolerancePercent * 100),
         createdBy: input.actorUserId,
         origin: priceListOrigin(tiers, quantity),
+        status,
+        poNumber: input.form.poNumber ?? null,
       });
       if (token)
         await tx
@@ -527,6 +546,9 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
     switch (input.action) {
       case 'cancel':
       case 'expire_unpaid':
+        // The job enqueued at ordering is early for an order approved since: its fresh deadline has its own job.
+        if (input.action === 'expire_unpaid' && (await approvedWithLaterDeadline(tx, order, now)))
+          throw new OrderError('orders.errors.wrongState', 409);
         await releaseStock(tx, order.listingId, order.quantity);
         reason = input.action === 'cancel' ? (input.reason ?? null) : 'unpaid by the deadline';
         break;

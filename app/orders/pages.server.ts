@@ -28,6 +28,7 @@ import { ORDER_PAGE_SIZE, type ActionInput, listOrders, orderTimeline } from './
 import { withdrawnAmong } from '../privacy/consents.server';
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'awaiting_approval',
   'pending_payment',
   'paid',
   'shipping',

@@ -54,6 +54,8 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   plan_versions: { match: { changed_by: 'user' } },
   pre_orders: { match: { created_by: 'user' } },
   market_settings: { match: { updated_by: 'user' } },
+  // Spending limits set on a member (ADR 0052): the member's own and those the user set.
+  member_spending_limits: { match: { user_id: 'user', updated_by: 'user' } },
   memberships: { match: { user_id: 'user' } },
   notification_deliveries: { match: { user_id: 'user' }, holds: ['recipient'] },
   notification_digest_items: { match: { user_id: 'user' } },

@@ -31,7 +31,7 @@ import { hashToken } from '../lib/session.server';
 import { finishPrivacyRequest, logPrivacyRequest } from './requests.server';
 
 /** Orders that still move goods or money: a party may not leave while one is open. */
-const OPEN_ORDER = `('pending_payment', 'paid', 'shipping', 'delivered', 'disputed')`;
+const OPEN_ORDER = `('awaiting_approval', 'pending_payment', 'paid', 'shipping', 'delivered', 'disputed')`;
 /** Lots buyers can still see or buy. */
 const LIVE_LOT = `('pending_review', 'live', 'paused')`;
 

@@ -38,6 +38,7 @@ import {
 } from '~/orders/pages.server';
 import { startCheckout } from '~/payments/stripe.server';
 import { forbidden, notFound } from '~/lib/http.server';
+import { decideApproval, decisionSchema, isApproverRole } from '~/b2b/approvals.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -68,7 +69,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       payBy: order.payBy,
       inspectionEndsAt: order.inspectionEndsAt,
       createdAt: order.createdAt,
+      poNumber: order.poNumber,
     },
+    // Purchase approvals (ADR 0052): an owner or admin of the buyer, never the member who placed the order.
+    approval:
+      order.status === 'awaiting_approval' && memberOf(order.buyerOrgId)
+        ? {
+            mayDecide:
+              order.createdBy !== viewer.user.id &&
+              isApproverRole(viewer.memberships.find((m) => m.orgId === order.buyerOrgId)?.role),
+            ownOrder: order.createdBy === viewer.user.id,
+          }
+        : null,
     lot,
     hasInvoice,
     buyerName,
@@ -152,6 +164,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return formError({ rate: error.messageKey }, formValues(formData), error.status);
     }
     return redirectWithToast(`/orders/${orderId}`, 'trust.rating.saved');
+  }
+  const intent = formData.get('intent');
+  if (intent === 'approve' || intent === 'reject') {
+    // The approver acts for the buyer org: a member of it with at least admin's role; decideApproval checks the rest.
+    await requireActingOrg(request, order.buyerOrgId, 'admin');
+    const decided = parseForm(formData, decisionSchema);
+    if (!decided.ok) return formError(decided.errors, decided.values);
+    try {
+      await decideApproval(orderId, viewer.user.id, decided.data.intent, decided.data.note ?? null);
+    } catch (error) {
+      if (!(error instanceof OrderError)) throw error;
+      return formError({ [error.field]: error.messageKey }, formValues(formData), error.status);
+    }
+    return redirectWithToast(
+      `/orders/${orderId}`,
+      intent === 'approve' ? 'approvals.toast.approved' : 'approvals.toast.rejected',
+    );
   }
   if (formData.get('intent') === 'pay_online') {
     // Paying is the buyer's step: a seller or a viewer-role member of the buyer may not start it.
@@ -367,6 +396,11 @@ export default function OrderPage() {
                 </Row>
               </>
             ) : null}
+            {order.poNumber ? (
+              <Row label={t('orders.detail.poNumber')} testId="order-po-number">
+                <span className="break-all">{order.poNumber}</span>
+              </Row>
+            ) : null}
             <Row label={t('orders.detail.payment')}>{t(`orders.detail.provider.${order.provider}`)}</Row>
             <Row label={t('orders.detail.placed')}>
               <time dateTime={order.createdAt}>{formatTime(order.createdAt, locale)}</time>
@@ -391,6 +425,52 @@ export default function OrderPage() {
             ) : null}
           </dl>
         </Card>
+
+        {data.approval ? (
+          <Card title={t('approvals.panel.title')} className="lg:col-span-2">
+            <div data-testid="approval-panel" className="space-y-3 text-sm">
+              <p className="text-slate-700">
+                {t('approvals.panel.waiting', { deadline: formatTime(order.payBy, locale) })}
+              </p>
+              {data.approval.ownOrder ? (
+                <p className="text-slate-600">{t('approvals.panel.ownOrder')}</p>
+              ) : null}
+              {data.approval.mayDecide ? (
+                <Form method="post" className="space-y-3" noValidate>
+                  <FormAlert
+                    error={
+                      failedIntent === 'approve' || failedIntent === 'reject'
+                        ? failed?.errors.form
+                        : undefined
+                    }
+                  />
+                  <TextareaField
+                    name="note"
+                    label={t('approvals.panel.note')}
+                    hint={t('approvals.panel.noteHint')}
+                    rows={2}
+                    error={
+                      failedIntent === 'approve' || failedIntent === 'reject'
+                        ? failed?.errors.note
+                        : undefined
+                    }
+                    defaultValue={
+                      failedIntent === 'approve' || failedIntent === 'reject'
+                        ? failed?.values.note
+                        : undefined
+                    }
+                  />
+                  <div className="flex flex-wrap gap-2">
+                    <SubmitButton intent="approve">{t('approvals.approve')}</SubmitButton>
+                    <SubmitButton intent="reject" variant="danger">
+                      {t('approvals.reject')}
+                    </SubmitButton>
+                  </div>
+                </Form>
+              ) : null}
+            </div>
+          </Card>
+        ) : null}
 
         {data.showPayment ? (
           <Card title={t('orders.pay.title')} className="lg:col-span-2">

@@ -32,6 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     side: query.side,
     status: query.status,
     canAct: roleAtLeast(viewer.activeOrg.role, 'trader'),
+    // Owners and admins of a buying org approve orders over members' limits (ADR 0052).
+    canApprove: sides.includes('buying') && roleAtLeast(viewer.activeOrg.role, 'admin'),
     // Open, all, then each status the side has orders in.
     filters: (['open', 'all', ...ORDER_STATUSES] as OrderFilter[]).filter(
       (filter) => filter === 'open' || filter === 'all' || list.counts[filter] > 0,
@@ -40,7 +42,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Orders() {
-  const { rows, counts, page, pages, sides, side, status, canAct, filters } = useLoaderData<typeof loader>();
+  const { rows, counts, page, pages, sides, side, status, canAct, canApprove, filters } =
+    useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   const href = (changes: { side?: string; status?: string; page?: number }) => {
@@ -76,6 +79,11 @@ export default function Orders() {
         {sides.includes('buying') ? (
           <Link to="/orders/reports" className="text-sm text-sea-700 underline">
             {t('tradeReport.purchases.title')}
+          </Link>
+        ) : null}
+        {canApprove ? (
+          <Link to="/orders/approvals" className="text-sm text-sea-700 underline">
+            {t('approvals.nav')}
           </Link>
         ) : null}
       </PageHeader>

@@ -17,6 +17,7 @@ import { buyerRefusal, lotForBuying } from '~/orders/pages.server';
 import { buySchema, newBuyToken, placeBuyNow } from '~/orders/orders.server';
 import { quoteBuy } from '~/orders/pricing';
 import { notFound } from '~/lib/http.server';
+import { placedToast } from '~/b2b/approvals.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireActiveOrg(request);
@@ -66,7 +67,7 @@ export async function action({ request }: ActionFunctionArgs) {
     form: parsed.data,
   });
   if (!result.ok) return formError(result.errors, values, result.status);
-  return redirectWithToast(`/orders/${result.orderId}`, 'orders.toast.placed');
+  return redirectWithToast(`/orders/${result.orderId}`, await placedToast(db, result.orderId));
 }
 
 export default function NewOrder() {

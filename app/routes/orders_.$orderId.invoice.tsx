@@ -216,6 +216,11 @@ export default function OrderInvoice() {
             <Particular label={t('invoice.order')}>
               <span className="font-mono text-xs">{invoice.orderId}</span>
             </Particular>
+            {invoice.poNumber ? (
+              <Particular label={t('invoice.poNumber')}>
+                <span data-testid="invoice-po-number">{invoice.poNumber}</span>
+              </Particular>
+            ) : null}
             <Particular label={t('invoice.currency')}>{invoice.currency}</Particular>
           </dl>
         </div>

@@ -19,3 +19,4 @@ export * from './seller-files';
 export * from './farming';
 export * from './fairs';
 export * from './b2b';
+export * from './approvals';

@@ -28,6 +28,8 @@ export const orderStatus = pgEnum('order_status', [
   'disputed',
   'resolved',
   'cancelled',
+  // Over the ordering member's spending limit: stock held, waiting for an approver (ADR 0052).
+  'awaiting_approval',
 ]);
 export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction', 'exchange', 'farming']);
 export const paymentProvider = pgEnum('payment_provider', ['offline', 'stripe']);
@@ -70,6 +72,8 @@ export const orders = pgTable(
     createdBy: text('created_by')
       .notNull()
       .references(() => users.id),
+    /** The buyer's own purchase-order number (采购单号), printed on the invoice (ADR 0052). */
+    poNumber: text('po_number'),
     version: integer('version').notNull().default(1),
     ...timestamps,
   },
@@ -84,6 +88,11 @@ export const orders = pgTable(
       sql`${t.depositAppliedFen} >= 0 and ${t.depositAppliedFen} <= ${t.subtotalFen}`,
     ),
     check('orders_parties_differ', sql`${t.buyerOrgId} <> ${t.sellerOrgId}`),
+    check(
+      'orders_po_number_shape',
+      sql`${t.poNumber} is null or ${t.poNumber} ~ '^[A-Za-z0-9][A-Za-z0-9 _./#-]{0,39}$'`,
+    ),
+    index('orders_created_by_idx').on(t.createdBy, t.buyerOrgId, t.createdAt),
     index('orders_buyer_idx').on(t.buyerOrgId, t.createdAt),
     index('orders_seller_idx').on(t.sellerOrgId, t.createdAt),
     index('orders_status_idx').on(t.status),

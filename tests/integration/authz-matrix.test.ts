@@ -414,6 +414,8 @@ const ROUTES: Record<string, Row> = {
   // Trade reports: each org reads its own (a sanctioned one too); the operator's org neither sells nor buys.
   'sell.reports.tsx': { path: () => '/sell/reports', loader: '302 200 200 200 200 403' },
   'orders.reports.tsx': { path: () => '/orders/reports', loader: '302 200 200 200 200 403' },
+  // The approvers' queue (ADR 0052): owners and admins of the active org only; a suspended org may not act.
+  'orders.approvals.tsx': { path: () => '/orders/approvals', loader: '302 403 403 403 403 200' },
   'sell.reports_.csv.tsx': { path: () => '/sell/reports/csv', loader: '302 200 200 200 200 403' },
   'orders.reports_.csv.tsx': { path: () => '/orders/reports/csv', loader: '302 200 200 200 200 403' },
   // The quotes board and its charts are public (issue #15).

@@ -4,6 +4,7 @@
 // JSON file loaded before hydration (app/entry.client.tsx, app/routes/locales.$file.ts): ADR 0021.
 import { createInstance } from 'i18next';
 import { createContext, useContext, useMemo } from 'react';
+import type * as approvals from './approvals';
 import type * as auctions from './auctions';
 import type * as b2b from './b2b';
 import type * as coldchain from './coldchain';
@@ -60,7 +61,8 @@ export type MessageKey =
   | KeysOf<typeof privacy.zhCN>
   | KeysOf<typeof farming.zhCN>
   | KeysOf<typeof fairs.zhCN>
-  | KeysOf<typeof b2b.zhCN>;
+  | KeysOf<typeof b2b.zhCN>
+  | KeysOf<typeof approvals.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -99,7 +101,8 @@ export type PluralKey =
   | PluralsOf<typeof privacy.zhCN>
   | PluralsOf<typeof farming.zhCN>
   | PluralsOf<typeof fairs.zhCN>
-  | PluralsOf<typeof b2b.zhCN>;
+  | PluralsOf<typeof b2b.zhCN>
+  | PluralsOf<typeof approvals.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

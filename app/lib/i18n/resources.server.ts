@@ -2,6 +2,7 @@
 // each with a content hash for its immutable URL (/locales/<locale>.<hash>.json). The browser never bundles
 // this module (a `.server` module is empty in the client build), so it never holds both languages.
 import { createHash } from 'node:crypto';
+import * as approvals from './approvals';
 import * as auctions from './auctions';
 import * as b2b from './b2b';
 import * as coldchain from './coldchain';
@@ -48,6 +49,7 @@ const areas = [
   farming,
   fairs,
   b2b,
+  approvals,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
