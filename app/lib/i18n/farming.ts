@@ -258,6 +258,7 @@ export const zhCN = {
   'notification.plan-changed-material.title': '生产计划有重大变更',
   'notification.plan-changed-material.body':
     '你预订的“{plan}”更新到第 {version} 版（收获期、产量或价格有重大变化），你可以撤回预订并取回订金。',
+  'console.queue.farming': '订单农业（逾期收获检查）',
   'notification.plan-overdue.title': '生产计划逾期未收获',
   'notification.plan-overdue.body':
     '你预订的“{plan}”收获期已于 {until} 结束，卖家至今没有登记收获。你可以撤回预订并取回订金，也可以继续等待。',
@@ -546,6 +547,7 @@ export const en: English<typeof zhCN> = {
   'notification.plan-changed-material.title': 'Harvest plan changed materially',
   'notification.plan-changed-material.body':
     '“{plan}”, which you pre-ordered, is now at version {version} (window, quantity or price changed materially): you may withdraw and get your deposit back.',
+  'console.queue.farming': 'Order farming (late harvest checks)',
   'notification.plan-overdue.title': 'Harvest plan overdue',
   'notification.plan-overdue.body':
     'The harvest window of “{plan}”, which you pre-ordered, ended on {until} and the seller has recorded no harvest. You may withdraw and get your deposit back, or keep waiting.',
