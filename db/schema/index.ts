@@ -18,3 +18,4 @@ export * from './compliance';
 export * from './seller-files';
 export * from './farming';
 export * from './fairs';
+export * from './repeat';
