@@ -17,7 +17,7 @@ import {
   standingOrders,
 } from '../../db/schema';
 import { assertOrgMayAct, roleAtLeast } from '../lib/auth.server';
-import { newId } from '../lib/ids';
+import { newId, newToken } from '../lib/ids';
 import { marketToday } from '../lib/market-time';
 import { type QuantityUnit, fromBase, toBase } from '../lib/units';
 import { notify } from '../notify/notify.server';
@@ -55,6 +55,18 @@ export const listNameSchema = z
   .trim()
   .min(1, 'errors.required')
   .max(60, 'errors.tooLong');
+
+export const createListSchema = z.object({ name: listNameSchema });
+
+export const lineIdSchema = z.object({
+  lineId: z.string().min(1, 'errors.required').max(64, 'errors.invalid'),
+});
+export const saveLineSchema = lineIdSchema.merge(lineSchema.pick({ quantity: true, unit: true }));
+
+export const standingActSchema = z.object({
+  standingId: z.string().min(1, 'errors.required').max(64, 'errors.invalid'),
+  intent: z.enum(['paused', 'active', 'deleted'], { errorMap: () => ({ message: 'errors.chooseOne' }) }),
+});
 
 export const addToListSchema = lineSchema.extend({
   /** An existing list of the org, or 'new' with `newName`. */
@@ -307,6 +319,11 @@ function lineOfOrg(tx: DbOrTx, input: { buyerOrgId: string; listId: string; line
 // ——— Checkout all ———
 
 export const CHECKOUT_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A fresh token for an "order all" form, made when the list's page is rendered. */
+export function newCheckoutToken(): string {
+  return newToken();
+}
 
 /** The buy token of one line of one checkout: a repeat of the checkout buys each line at most once (placeBuyNow). */
 function lineBuyToken(checkoutToken: string, lineId: string): string {

@@ -2,19 +2,16 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { z } from 'zod';
 import { Field, FormAlert, SubmitButton } from '~/components/forms';
 import { formatTime } from '~/components/notification';
 import { Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
-import { LIST_SORTS, type ListSort, createList, listNameSchema, listsOf } from '~/b2b/repeat.server';
+import { LIST_SORTS, type ListSort, createList, createListSchema, listsOf } from '~/b2b/repeat.server';
 import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { formError, parseForm, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
-
-const createSchema = z.object({ name: listNameSchema });
 
 function sortOf(url: URL): ListSort {
   const asked = url.searchParams.get('sort');
@@ -31,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both'], 'trader');
   const formData = await readFormData(request);
-  const parsed = parseForm(formData, createSchema);
+  const parsed = parseForm(formData, createListSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   const listId = await createList({
     buyerOrgId: viewer.activeOrg.orgId,

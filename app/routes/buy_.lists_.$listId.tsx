@@ -3,7 +3,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { z } from 'zod';
 import { FormAlert, SubmitButton, inputClass } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';
 import { Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
@@ -12,23 +11,21 @@ import {
   changeLine,
   checkoutList,
   deleteList,
-  lineSchema,
+  lineIdSchema,
   linesOf,
   listOfOrg,
+  newCheckoutToken,
+  removeLine,
+  saveLineSchema,
 } from '~/b2b/repeat.server';
 import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { notFound } from '~/lib/http.server';
-import { newToken } from '~/lib/ids';
 import { type KeyIn, storedKey, useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { redirectWithToast } from '~/lib/toast.server';
 import { type QuantityUnit, unitLabel } from '~/lib/units';
-import { removeLine } from '~/b2b/repeat.server';
-
-const lineIdSchema = z.object({ lineId: z.string().min(1, 'errors.required').max(64, 'errors.invalid') });
-const saveSchema = lineIdSchema.merge(lineSchema.pick({ quantity: true, unit: true }));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both']);
@@ -40,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lines: await linesOf(db, list.id),
     canEdit,
     // One token per rendering of the page: posting the same "order all" twice makes its orders once.
-    checkoutToken: canEdit ? newToken() : null,
+    checkoutToken: canEdit ? newCheckoutToken() : null,
   });
 }
 
@@ -72,7 +69,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await removeLine({ buyerOrgId, listId: list.id, lineId: parsed.data.lineId });
       return redirectWithToast(`/buy/lists/${list.id}`, 'repeat.list.toast.removed');
     }
-    const parsed = parseForm(formData, saveSchema);
+    const parsed = parseForm(formData, saveLineSchema);
     if (!parsed.ok) return formError(parsed.errors, parsed.values);
     await changeLine({ buyerOrgId, listId: list.id, ...parsed.data });
     return redirectWithToast(`/buy/lists/${list.id}`, 'repeat.list.toast.saved');

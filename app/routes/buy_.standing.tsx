@@ -2,11 +2,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { z } from 'zod';
 import { FormAlert, SubmitButton } from '~/components/forms';
 import { listingTitle } from '~/components/listing-form';
 import { Badge, EmptyState, PageHeader, TableScroll } from '~/components/ui';
-import { RepeatError, setStandingStatus, standingOrdersOf } from '~/b2b/repeat.server';
+import { RepeatError, setStandingStatus, standingActSchema, standingOrdersOf } from '~/b2b/repeat.server';
 import { isWeekday, nextRunDay } from '~/b2b/schedule';
 import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
@@ -18,11 +17,6 @@ import { pageTitle } from '~/lib/meta';
 import { type Currency, formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
 import { type QuantityUnit, unitLabel } from '~/lib/units';
-
-const actSchema = z.object({
-  standingId: z.string().min(1, 'errors.required').max(64, 'errors.invalid'),
-  intent: z.enum(['paused', 'active', 'deleted'], { errorMap: () => ({ message: 'errors.chooseOne' }) }),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both']);
@@ -40,7 +34,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const viewer = await requireOrgKind(request, ['buyer', 'both'], 'trader');
   const formData = await readFormData(request);
-  const parsed = parseForm(formData, actSchema);
+  const parsed = parseForm(formData, standingActSchema);
   if (!parsed.ok) return formError(parsed.errors, parsed.values);
   try {
     await setStandingStatus({
