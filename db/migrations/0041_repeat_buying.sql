@@ -36,7 +36,7 @@ CREATE TABLE "standing_orders" (
 	"quantity" text NOT NULL,
 	"unit" text NOT NULL,
 	"weekday" integer NOT NULL,
-	"base_price_fen" integer NOT NULL,
+	"base_price_fen" bigint NOT NULL,
 	"max_rise_bps" integer NOT NULL,
 	"status" text DEFAULT 'active' NOT NULL,
 	"created_by" text NOT NULL REFERENCES "users"("id"),

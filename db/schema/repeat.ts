@@ -2,6 +2,7 @@
 // list, standing orders (每周定期采购) and their weekly runs, one run per standing order per market week.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   date,
   index,
@@ -97,7 +98,7 @@ export const standingOrders = pgTable(
     /** ISO weekday in market time: 1 Monday … 7 Sunday. */
     weekday: integer('weekday').notNull(),
     /** The unit price when set up, and how far above it (basis points) the buyer still buys. */
-    basePriceFen: integer('base_price_fen').notNull(),
+    basePriceFen: bigint('base_price_fen', { mode: 'number' }).notNull(),
     maxRiseBps: integer('max_rise_bps').notNull(),
     status: text('status', { enum: ['active', 'paused'] })
       .notNull()
