@@ -1,6 +1,7 @@
 // Strings of repeat buying (常购与定期采购): reorder, requisition lists, checkout of a list, standing orders.
 import type { English } from './types';
 export const zhCN = {
+  'console.queue.b2b': '常购与定期采购（每周下单）',
   'repeat.nav.lists': '常购清单',
   'repeat.nav.standing': '定期采购',
 
@@ -109,6 +110,7 @@ export const zhCN = {
 } as const;
 
 export const en: English<typeof zhCN> = {
+  'console.queue.b2b': 'Repeat buying (weekly standing orders)',
   'repeat.nav.lists': 'Requisition lists',
   'repeat.nav.standing': 'Standing orders',
 
