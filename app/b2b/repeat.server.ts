@@ -16,7 +16,8 @@ import {
   standingOrderRuns,
   standingOrders,
 } from '../../db/schema';
-import { assertOrgMayAct, roleAtLeast } from '../lib/auth.server';
+import { assertOrgMayAct, orgMayTrade, roleAtLeast } from '../lib/auth.server';
+import { log } from '../lib/log.server';
 import { newId, newToken } from '../lib/ids';
 import { marketToday } from '../lib/market-time';
 import { type QuantityUnit, fromBase, toBase } from '../lib/units';
@@ -599,6 +600,9 @@ export async function runStandingOrder(standingId: string, today: string): Promi
       .where(and(eq(memberships.orgId, standing.buyerOrgId), eq(memberships.userId, standing.createdBy)));
     if (!member || !roleAtLeast(member.role, 'trader'))
       return record('skipped_unavailable', 'repeat.skip.noTrader', null);
+    // A suspended or banned buyer org buys nothing (placeBuyNow would refuse it by throwing, ADR 0017).
+    if (!(await orgMayTrade(tx, standing.buyerOrgId)))
+      return record('skipped_unavailable', 'trust.sanction.cannotTrade', null);
     if (!lot || lot.status !== 'live') return record('skipped_stock', 'repeat.skip.stock', null);
     const quote = quoteBuy(lot, standing.quantity, unit);
     if (!quote.ok)
@@ -646,6 +650,16 @@ export async function runDueStandingOrders(now = new Date()): Promise<Record<str
     )
     .limit(1000);
   const outcomes: Record<string, RunOutcome> = {};
-  for (const { id: standingId } of due) outcomes[standingId] = await runStandingOrder(standingId, today);
+  let failed = 0;
+  for (const { id: standingId } of due) {
+    // One standing order that fails (a database hiccup) must not hold up the rest; it is found again next hour.
+    try {
+      outcomes[standingId] = await runStandingOrder(standingId, today);
+    } catch (error) {
+      failed += 1;
+      log.warn({ err: error, standingOrderId: standingId }, 'standing order run failed');
+    }
+  }
+  if (failed > 0) throw new Error(`${failed} standing order runs failed`);
   return outcomes;
 }

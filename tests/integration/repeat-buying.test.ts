@@ -295,6 +295,24 @@ describe('standing orders', () => {
     expect(told?.params).toMatchObject({ reason: 't:repeat.skip.price' });
   });
 
+  it('skips the week of a suspended buyer org and says why', async () => {
+    const other = await buyerOrg();
+    const seller = await verifiedSeller(db);
+    const lot = await liveShrimpLot(db, seller, '1000');
+    const id = await createStandingOrder({
+      buyerOrgId: other.orgId,
+      actorUserId: other.userId,
+      form: { listingId: lot, quantity: '10', unit: 'kg', weekday: 2, maxRisePercent: 0 },
+    });
+    await db
+      .update(organisations)
+      .set({ suspendedUntil: new Date(Date.now() + 86_400_000) })
+      .where(eq(organisations.id, other.orgId));
+    expect(await runStandingOrder(id, today)).toBe('skipped_unavailable');
+    const [run] = await db.select().from(standingOrderRuns).where(eq(standingOrderRuns.standingOrderId, id));
+    expect(run?.reason).toBe('trust.sanction.cannotTrade');
+  });
+
   it('does not run while paused, and runs again once resumed', async () => {
     const seller = await verifiedSeller(db);
     const lot = await liveShrimpLot(db, seller, '1000');
