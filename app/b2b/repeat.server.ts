@@ -271,6 +271,9 @@ export async function changeLine(input: {
     await assertOrgMayAct(tx, input.buyerOrgId);
     const [line] = await lineOfOrg(tx, input);
     if (!line) throw new RepeatError('errors.notFound', 404);
+    // A lot withdrawn since it was listed is said so on its line, not answered as a missing page.
+    if (!(await lotForBuying(tx, line.listingId)))
+      throw new RepeatError('repeat.reorder.gone', 409, 'quantity');
     await checkedLot(tx, { listingId: line.listingId, quantity: input.quantity, unit: input.unit });
     await tx
       .update(requisitionLines)

@@ -193,6 +193,56 @@ describe('requisition list checkout', () => {
     expect(body.toPayFen).toBe(fromList.reduce((sum, r) => sum + r.subtotalFen, 0));
     expect(body.toPayFen).toBe(4200 * (10 + 20 + 30));
 
+    // A line's quantity: bad input is refused on its line and nothing changes; a good one is kept; a line goes.
+    const lineIds = (
+      (await (
+        await call(() => listLoader(args(getRequest(`/buy/lists/${listId}`, { cookie }), { listId })))
+      ).json()) as {
+        lines: { id: string; quantity: string }[];
+      }
+    ).lines.map((l) => l.id);
+    const save = (quantity: string) =>
+      call(() =>
+        listAction(
+          args(
+            formRequest(
+              `/buy/lists/${listId}`,
+              { intent: 'save', lineId: lineIds[0] ?? '', quantity, unit: 'kg' },
+              { cookie },
+            ),
+            {
+              listId,
+            },
+          ),
+        ),
+      );
+    const tooSmall = await save('0.1');
+    expect(tooSmall.status).toBe(400);
+    expect(await tooSmall.json()).toMatchObject({
+      errors: { quantity: 'orders.errors.belowMoq' },
+      values: { quantity: '0.1' },
+    });
+    expect((await save('15')).status).toBe(302);
+    const removed = await call(() =>
+      listAction(
+        args(
+          formRequest(`/buy/lists/${listId}`, { intent: 'remove', lineId: lineIds[1] ?? '' }, { cookie }),
+          { listId },
+        ),
+      ),
+    );
+    expect(removed.status).toBe(302);
+    const after = (await (
+      await call(() => listLoader(args(getRequest(`/buy/lists/${listId}`, { cookie }), { listId })))
+    ).json()) as {
+      lines: { id: string; quantity: string }[];
+    };
+    expect(after.lines.map((l) => [l.id, l.quantity])).toEqual([
+      [lineIds[0], '15'],
+      [lineIds[2], '30'],
+      [lineIds[3], '40'],
+    ]);
+
     // Another buyer org sees nothing of the list or the checkout.
     const other = await buyerOrg();
     const otherCookie = await sessionCookieOf({ userId: other.userId, orgId: other.orgId });
