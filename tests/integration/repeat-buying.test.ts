@@ -23,6 +23,7 @@ import {
 import { weekOf } from '../../app/b2b/schedule';
 import { addDays, marketToday } from '../../app/lib/market-time';
 import { placeBuyNow } from '../../app/orders/orders.server';
+import { processB2bJob } from '../../workers/b2b';
 import { loader as reorderLoader } from '../../app/routes/buy_.reorder.$orderId';
 import { action as addAction } from '../../app/routes/buy_.lists_.add';
 import { action as listAction, loader as listLoader } from '../../app/routes/buy_.lists_.$listId';
@@ -361,6 +362,13 @@ describe('standing orders', () => {
     expect(await runStandingOrder(id, today)).toBe('skipped_unavailable');
     const [run] = await db.select().from(standingOrderRuns).where(eq(standingOrderRuns.standingOrderId, id));
     expect(run?.reason).toBe('trust.sanction.cannotTrade');
+  });
+
+  it('is the b2b queue’s standing-orders job, which refuses a job it does not know', async () => {
+    await expect(processB2bJob({ name: 'standing-orders', data: {} })).resolves.toMatchObject({
+      ran: expect.any(Number),
+    });
+    await expect(processB2bJob({ name: 'nope', data: {} })).rejects.toThrow('bad b2b job');
   });
 
   it('does not run while paused, and runs again once resumed', async () => {
