@@ -10,6 +10,7 @@ import { processAuctionJob } from './auctions';
 import { processColdChainJob, scheduleColdChainJobs } from './coldchain';
 import { startExchange } from './exchange';
 import { processFairJob } from './fairs';
+import { processB2bJob, scheduleB2bJobs } from './b2b';
 import { processFarmingJob, scheduleFarmingJobs } from './farming';
 import { processListingJob, scheduleListingJobs } from './listings';
 import { processMatchingJob } from './matching';
@@ -35,6 +36,7 @@ const processors: Record<QueueName, { processor: Processor; concurrency: number 
   privacy: { processor: processPrivacyJob, concurrency: 1 },
   fairs: { processor: processFairJob, concurrency: 2 },
   farming: { processor: processFarmingJob, concurrency: 1 },
+  b2b: { processor: processB2bJob, concurrency: 1 },
 };
 
 export async function startWorkers() {
@@ -45,6 +47,7 @@ export async function startWorkers() {
   await scheduleColdChainJobs();
   await schedulePrivacyJobs();
   await scheduleFarmingJobs();
+  await scheduleB2bJobs();
   const lockDuration = env().WORKER_LOCK_MS;
   const workers = queueNames.map((name) => {
     const { processor, concurrency } = processors[name];

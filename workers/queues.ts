@@ -93,6 +93,10 @@ export const catalogue = {
   farming: {
     'flag-overdue': z.object({}),
   },
+  // Repeat buying (#18): the sweep that runs standing orders due today (repeatable, carries nothing).
+  b2b: {
+    'standing-orders': z.object({}),
+  },
 } as const;
 
 export type QueueName = keyof typeof catalogue;

@@ -66,6 +66,7 @@ export const NOTIFICATION_TYPES = {
   'fair-appointment-booked': { params: ['visitor', 'at'], priority: 'normal' },
   'fair-appointment-cancelled': { params: ['at'], priority: 'normal' },
   'fair-appointment-reminder': { params: ['at'], priority: 'normal' },
+  'standing-order-skipped': { params: ['listing', 'week', 'reason'], priority: 'high' },
 } as const satisfies Record<string, TypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

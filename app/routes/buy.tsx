@@ -42,6 +42,18 @@ export default function BuyDesk() {
         >
           {t('demand.desk.market')}
         </Link>
+        <Link
+          to="/buy/lists"
+          className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium"
+        >
+          {t('repeat.nav.lists')}
+        </Link>
+        <Link
+          to="/buy/standing"
+          className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium"
+        >
+          {t('repeat.nav.standing')}
+        </Link>
         {canPost ? newDemand : null}
       </PageHeader>
       <p className="-mt-4 mb-4 text-sm text-slate-600">{t('demand.desk.lead')}</p>

@@ -343,6 +343,14 @@ export default function MarketListing() {
                 hint={t('market.slot.quoteHint')}
               />
             ) : null}
+            {asBuyer && listing.saleMode === 'fixed' && !buyBlocked ? (
+              <LotAction
+                slot="repeat"
+                to={`/buy/lists/add?listing=${encodeURIComponent(listing.id)}`}
+                title={t('repeat.add.link')}
+                hint={t('repeat.add.linkHint')}
+              />
+            ) : null}
             {data.auction ? (
               <LotAction
                 slot="bid"

@@ -124,6 +124,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // Buyers rate a finished order once (credit score, app/trust).
     rating: await ratingOf(db, order.id),
     canRate: parties.includes('buyer') && mayRate(order.status),
+    // Repeat buying (#18): the buyer org's traders may order the same again (app/routes/buy_.reorder.$orderId.tsx).
+    canReorder: parties.includes('buyer') && viewer.activeOrg?.orgId === order.buyerOrgId,
   });
 }
 
@@ -302,6 +304,15 @@ export default function OrderPage() {
           {t('orders.detail.title', { id: order.shortId })}
         </h1>
         <OrderStatusBadge status={order.status} />
+        {data.canReorder ? (
+          <Link
+            to={`/buy/reorder/${order.id}`}
+            className="rounded-md border border-sea-300 bg-white px-3 py-1.5 text-sm font-semibold text-sea-800"
+            data-testid="reorder"
+          >
+            {t('repeat.reorder.button')}
+          </Link>
+        ) : null}
         {data.hasInvoice ? (
           <span className="ml-auto flex gap-2 text-sm">
             <Link

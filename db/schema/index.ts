@@ -20,3 +20,4 @@ export * from './farming';
 export * from './fairs';
 export * from './b2b';
 export * from './approvals';
+export * from './repeat';

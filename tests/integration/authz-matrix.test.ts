@@ -165,6 +165,39 @@ const ROUTES: Record<string, Row> = {
     action: '302 403 403 403 403 403',
   },
   'buy.tsx': { path: () => '/buy', loader: '302 200 200 200 200 403' },
+  // Repeat buying (#18): the buyer org's lists, checkouts and standing orders; another org's are not found (ADR 0054).
+  'buy_.lists.tsx': {
+    path: () => '/buy/lists',
+    loader: '302 200 200 200 200 403',
+    action: '302 403 400 400 403 403',
+  },
+  'buy_.lists_.add.tsx': {
+    path: (f) => `/buy/lists/add?listing=${f.listingId}`,
+    loader: '302 403 200 200 403 403',
+    action: '302 403 400 400 403 403',
+  },
+  'buy_.lists_.$listId.tsx': {
+    path: () => '/buy/lists/rql_none',
+    params: () => ({ listId: 'rql_none' }),
+    loader: '302 404 404 404 404 403',
+    action: '302 403 404 404 403 403',
+  },
+  'buy_.checkouts.$checkoutId.tsx': {
+    path: () => '/buy/checkouts/chk_none',
+    params: () => ({ checkoutId: 'chk_none' }),
+    loader: '302 404 404 404 404 403',
+  },
+  'buy_.standing.tsx': {
+    path: () => '/buy/standing',
+    loader: '302 200 200 200 200 403',
+    action: '302 403 400 400 403 403',
+  },
+  // The order's buyer is a third org: the lot's seller (trader) and others are not shown it.
+  'buy_.reorder.$orderId.tsx': {
+    path: (f) => `/buy/reorder/${f.orderId}`,
+    params: (f) => ({ orderId: f.orderId }),
+    loader: '302 403 404 404 403 403',
+  },
   'logistics.tsx': {
     path: () => '/logistics',
     loader: '302 200 200 200 200 403',

@@ -81,6 +81,7 @@ describe('the queue dashboard (bull-board)', () => {
     expect(listed.queues.map((q) => q.name).sort()).toEqual(
       [
         'auctions',
+        'b2b',
         'coldchain',
         'fairs',
         'farming',

@@ -13,6 +13,7 @@ import type * as demand from './demand';
 import type * as erasure from './erasure';
 import type * as exchange from './exchange';
 import type * as farming from './farming';
+import type * as repeat from './repeat';
 import type * as fairs from './fairs';
 import type * as invoice from './invoice';
 import type * as listing from './listing';
@@ -62,7 +63,8 @@ export type MessageKey =
   | KeysOf<typeof farming.zhCN>
   | KeysOf<typeof fairs.zhCN>
   | KeysOf<typeof b2b.zhCN>
-  | KeysOf<typeof approvals.zhCN>;
+  | KeysOf<typeof approvals.zhCN>
+  | KeysOf<typeof repeat.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -102,7 +104,8 @@ export type PluralKey =
   | PluralsOf<typeof farming.zhCN>
   | PluralsOf<typeof fairs.zhCN>
   | PluralsOf<typeof b2b.zhCN>
-  | PluralsOf<typeof approvals.zhCN>;
+  | PluralsOf<typeof approvals.zhCN>
+  | PluralsOf<typeof repeat.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

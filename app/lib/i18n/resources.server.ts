@@ -22,6 +22,7 @@ import * as operator from './operator';
 import * as orders from './orders';
 import * as prices from './prices';
 import * as privacy from './privacy';
+import * as repeat from './repeat';
 import * as sell from './sell';
 import * as sellers from './sellers';
 import * as trust from './trust';
@@ -50,6 +51,7 @@ const areas = [
   fairs,
   b2b,
   approvals,
+  repeat,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
