@@ -96,6 +96,11 @@ try {
     '--project',
     'outage',
   ]);
+  // Scale-out (#20): the market as two web and two worker processes on a Redis Cluster and a PostgreSQL replica,
+  // under a mixed load for two minutes with one web and one worker killed midway; fails on a lost or doubled order,
+  // a stuck job, the ledger, negative stock or a live stream that did not reconnect (scripts/soak.ts).
+  if (!vitestOnly)
+    await run('soak: the scaled-out market for 2 minutes', bin('tsx'), ['scripts/soak.ts', '--minutes', '2']);
   if (!vitestOnly) {
     if (await run('building the app for end-to-end tests', bin('tsx'), ['scripts/build.ts'])) {
       await run('playwright: end-to-end tests in Chromium', bin('playwright'), ['test']);

