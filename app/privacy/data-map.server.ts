@@ -27,6 +27,8 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   banned_words: { match: { created_by: 'user' } },
   bookings: { match: { requested_by: 'user' } },
   // Certificates the user issued or uploaded for the seller (ADR 0044): what was printed, as printed.
+  // Repeat buying (#18, ADR 0054): the checkouts, requisition lists and standing orders the user made.
+  checkouts: { match: { created_by: 'user' } },
   compliance_certificates: { match: { created_by: 'user' }, holds: ['promising_party', 'contact_phone'] },
   demands: { match: { created_by: 'user' } },
   dev_mailbox: { match: { user_id: 'user' }, holds: ['to_address'] },
@@ -78,6 +80,7 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
   quotes: { match: { created_by: 'user' } },
   ratings: { match: { rated_by: 'user' } },
   reports: { match: { reporter_user_id: 'user', resolved_by: 'user' } },
+  requisition_lists: { match: { created_by: 'user' } },
   sanctions: { match: { created_by: 'user', lifted_by: 'user' } },
   screening_flags: { match: { resolved_by: 'user' } },
   // Files an operator kept on a seller (ADR 0045): the operator's export shows which files they updated, not the
@@ -97,6 +100,7 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
     holds: ['user_agent'],
     omit: { id: 'the hash of the sign-in token' },
   },
+  standing_orders: { match: { created_by: 'user' } },
   user_consents: { match: { user_id: 'user' } },
   users: { match: { id: 'user' }, holds: ['email', 'name'], omit: { password_hash: 'the password’s hash' } },
   verification_applications: {
@@ -126,6 +130,7 @@ export const NOT_A_PERSON: Record<string, string> = {
   'organisations.name': 'an organisation’s name; the user’s organisations come with memberships',
   'outbox.name': 'a job name',
   'price_lists.name': 'a seller’s name for a price list',
+  'requisition_lists.name': 'a buyer’s name for a list of lots it buys often',
   'quote_messages.author_org_id': 'an organisation; the person is author_user_id',
   'quote_versions.deliver_by': 'a deadline',
 };

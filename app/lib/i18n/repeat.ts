@@ -2,6 +2,9 @@
 import type { English } from './types';
 export const zhCN = {
   'console.queue.b2b': '常购与定期采购（每周下单）',
+  'privacy.table.checkouts': '常购清单的下单记录',
+  'privacy.table.requisition_lists': '创建的常购清单',
+  'privacy.table.standing_orders': '设置的定期采购',
   'repeat.nav.lists': '常购清单',
   'repeat.nav.standing': '定期采购',
 
@@ -111,6 +114,9 @@ export const zhCN = {
 
 export const en: English<typeof zhCN> = {
   'console.queue.b2b': 'Repeat buying (weekly standing orders)',
+  'privacy.table.checkouts': 'Checkouts of your requisition lists',
+  'privacy.table.requisition_lists': 'Requisition lists you created',
+  'privacy.table.standing_orders': 'Standing orders you set up',
   'repeat.nav.lists': 'Requisition lists',
   'repeat.nav.standing': 'Standing orders',
 
