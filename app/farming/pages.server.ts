@@ -149,6 +149,11 @@ export async function planDetail(tx: DbOrTx, planId: string) {
   return { plan, posts, versions, traceHref };
 }
 
+/** A category's attributes as the plan form shows them (parsed here: the catalogue's zod stays on the server). */
+export function planAttributes(category: { attributes: unknown } | null | undefined) {
+  return category ? parseAttributes(category.attributes) : [];
+}
+
 /** The plan's row as its editor fills the form (the seller's own only). */
 export async function planForEdit(tx: DbOrTx, planId: string, orgId: string) {
   const [plan] = await tx

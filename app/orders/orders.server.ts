@@ -40,7 +40,7 @@ import { issueInvoices } from './invoice-document.server';
 import { type DisputePhoto, attachDisputePhotos, removeStoredFiles } from './dispute-files.server';
 import { QUANTITY_ERRORS, quoteBuy } from './pricing';
 import { approvedWithLaterDeadline, initialOrderStatus } from '../b2b/approvals.server';
-import { poNumberField } from '../b2b/po-number';
+import { PO_NUMBER_MAX, PO_NUMBER_PATTERN } from '../b2b/po-number';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
 
 export class OrderError extends Error {
@@ -57,6 +57,17 @@ export class OrderError extends Error {
 export function paymentProviderName(): 'offline' | 'stripe' {
   return env().STRIPE_SECRET_KEY ? 'stripe' : 'offline';
 }
+
+/** Optional: blank is none; anything else must fit the pattern (`errors.poNumber`). */
+const poNumberField = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  z
+    .string()
+    .trim()
+    .max(PO_NUMBER_MAX, 'errors.poNumber')
+    .regex(PO_NUMBER_PATTERN, 'errors.poNumber')
+    .optional(),
+);
 
 export const buySchema = z.object({
   listingId: z.string().min(1),

@@ -13,7 +13,13 @@ import {
 } from '~/components/plan-parts';
 import { Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
-import { planDetail, planForEdit, planFormValues, planPreOrders } from '~/farming/pages.server';
+import {
+  planAttributes,
+  planDetail,
+  planForEdit,
+  planFormValues,
+  planPreOrders,
+} from '~/farming/pages.server';
 import { readPostMultipart, storePostPhoto } from '~/farming/posts.server';
 import {
   addPlanPost,
@@ -37,7 +43,6 @@ import { formatMoney } from '~/lib/money';
 import { removeStoredFiles } from '~/lib/storage.server';
 import { redirectWithToast } from '~/lib/toast.server';
 import { type QuantityUnit, formatQuantity, unitLabel } from '~/lib/units';
-import { parseAttributes } from '~/listings/catalogue';
 import { activeCategories } from '~/listings/listings.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -52,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     preOrders,
     values: planFormValues(own),
     units: planUnits(category?.baseUnit ?? 'g'),
-    attributes: category ? parseAttributes(category.attributes) : [],
+    attributes: planAttributes(category),
     canAct: roleAtLeast(viewer.activeOrg.role, 'trader'),
     today: marketToday(),
   });

@@ -7,6 +7,7 @@ import { CategoryPicker } from '~/components/listing-form';
 import { PlanForm } from '~/components/plan-parts';
 import { PageHeader } from '~/components/ui';
 import { demandFormValues } from '~/demand/form.server';
+import { planAttributes } from '~/farming/pages.server';
 import { createPlan, newPlanDefaults, parsePlanForm, planUnits } from '~/farming/plans.server';
 import { requireOrgKind } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
@@ -15,7 +16,6 @@ import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { marketToday } from '~/lib/market-time';
 import { redirectWithToast } from '~/lib/toast.server';
-import { parseAttributes } from '~/listings/catalogue';
 import { activeCategories } from '~/listings/listings.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           id: category.id,
           nameZh: category.nameZh,
           nameEn: category.nameEn,
-          attributes: parseAttributes(category.attributes),
+          attributes: planAttributes(category),
         }
       : null,
     categoryError: chosen && !category ? 'errors.chooseOne' : undefined,
