@@ -129,7 +129,7 @@ export function Shell({
                 {unread > 0 ? (
                   <span
                     data-testid="unread-count"
-                    className="absolute -right-1 -top-1 min-w-5 rounded-full bg-red-500 px-1 text-center text-xs font-bold leading-5"
+                    className="absolute -right-1 -top-1 min-w-5 rounded-full bg-red-600 px-1 text-center text-xs font-bold leading-5 text-white"
                   >
                     {unread > 99 ? '99+' : unread}
                   </span>

@@ -1,4 +1,4 @@
-// 采购审批端到端（#18 第三部分，ADR 0052）：粤味轩的初级采购员单笔额度 ¥1,000，他下了一笔 ¥20,250 的大单，订单进入
+// 采购审批端到端（#18 第三部分，ADR 0052）：粤味轩的初级采购员单笔额度 ¥1,000，他下了一笔 ¥4,200 的单，订单进入
 // “待审批”、货被锁定；机构所有者张敏在“待审批订单”里看到它，写下审批意见后批准，订单转为“待付款”，时间线记下审批。
 // The junior buyer is made straight in the e2e database (as exchange.spec.ts makes its fixtures): a trader of
 // 粤味轩 with the demo password and a per-order limit, since an invitation would need the e-mail round trip.
@@ -51,11 +51,12 @@ test('初级采购员的大额订单等待审批，所有者写下意见后批�
   const owner = await signedIn(browser, 'restaurant@wharf.test');
   const poNumber = `PO-${uniqueTag().slice(-6).toUpperCase()}`;
 
-  const orderUrl = await test.step('采购员下 500 公斤的单，超出单笔额度，订单进入待审批', async () => {
+  const orderUrl = await test.step('采购员下 100 公斤的单，超出单笔额度，订单进入待审批', async () => {
     await junior.goto(`/orders/new?listingId=${lotId}`);
     await waitForHydration(junior);
     const main = junior.locator('main');
-    await main.getByLabel('数量').fill('500');
+    // The lot's minimum, 100 kg at ¥42 = ¥4,200 (over the ¥1,000 limit): other specs need the rest of its stock.
+    await main.getByLabel('数量').fill('100');
     await main.getByLabel('采购单号（选填）').fill(poNumber);
     await press(junior, '下单');
     await expect(junior).toHaveURL(/\/orders\/ord_/);
@@ -74,7 +75,7 @@ test('初级采购员的大额订单等待审批，所有者写下意见后批�
     await expect(owner.getByRole('heading', { name: '待审批订单' })).toBeVisible();
     const row = owner.getByTestId('approval-row').filter({ hasText: poNumber });
     await expect(row).toHaveCount(1);
-    await expect(row).toContainText('¥20,250.00');
+    await expect(row).toContainText('¥4,200.00');
     await row.getByRole('link', { name: '查看并审批' }).click();
     await expect(owner).toHaveURL(new URL(orderUrl).pathname);
   });
