@@ -47,11 +47,17 @@ async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs 
   throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
-async function terminate(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function terminate(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
-  await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+  await Promise.race([
+    exited,
+    sleep(10_000).then(() => {
+      child.kill('SIGKILL');
+      return exited;
+    }),
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

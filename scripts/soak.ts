@@ -23,7 +23,7 @@ import { commitSessionCookie, createSession } from '../app/lib/session.server';
 import { checkLedgerInvariants } from '../tests/support/ledger-invariants';
 import { queueNames } from '../workers/queues';
 import { nodeArgs } from './build';
-import { freePort, startPostgresPair, startRedisCluster } from './cluster';
+import { freePort, startPostgresPair, startRedisCluster, terminate } from './cluster';
 import { databaseUrl, ensureDatabase } from './databases';
 import { repoRoot } from './services';
 
@@ -446,8 +446,10 @@ async function main() {
     } else say('all checks passed');
   } finally {
     proxy?.close();
-    for (const proc of processes) proc.child.kill('SIGTERM');
-    await sleep(1_000);
+    // Every process the soak started has exited before the cluster and the databases go: a worker still closing its
+    // connections when Redis vanished would retry for ever (and hold the caller's output open), so a graceful stop
+    // gets 10 s and then SIGKILL.
+    await Promise.all(processes.map((proc) => terminate(proc.child)));
     await redisCluster.stop();
     await pair.stop();
     rmSync(dir, { recursive: true, force: true });
