@@ -692,25 +692,32 @@ export async function ensureRedis(log: Log = defaultLog): Promise<Service> {
     return { url, stop: noop };
   }
 
-  let bin = which('redis-server');
-  if (!bin) {
-    if (canApt()) {
-      log('redis-server not found; installing it with apt-get (this takes a minute)');
-      await aptInstall(['redis-server'], log);
-    } else if (which('brew')) {
-      log('redis-server not found; installing it with `brew install redis`');
-      await run('brew', ['install', 'redis']);
-    } else {
-      throw new Error(
-        `No Redis answers on 127.0.0.1:6379 or 127.0.0.1:${port}, and redis-server is not on the PATH. ${redisInstallHelp}`,
-      );
-    }
-    bin =
-      which('redis-server') ?? (isExecutable('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
-    if (!bin)
-      throw new Error(`redis-server is still not on the PATH after installing it. ${redisInstallHelp}`);
-  }
+  const bin = await redisServerBinary(
+    log,
+    `No Redis answers on 127.0.0.1:6379 or 127.0.0.1:${port}, and redis-server is not on the PATH.`,
+  );
   return startRedis(bin, port, url, log);
+}
+
+/**
+ * The redis-server program (and, from the same package, redis-cli), installed with apt-get as root or brew when
+ * missing: to start a Redis of our own, or the Redis Cluster of the scale-out test and the soak (scripts/cluster.ts),
+ * which need it even where a Redis already answers.
+ */
+export async function redisServerBinary(log: Log = defaultLog, missing = 'redis-server is not on the PATH.') {
+  const found = which('redis-server');
+  if (found) return found;
+  if (canApt()) {
+    log('redis-server not found; installing it with apt-get (this takes a minute)');
+    await aptInstall(['redis-server'], log);
+  } else if (which('brew')) {
+    log('redis-server not found; installing it with `brew install redis`');
+    await run('brew', ['install', 'redis']);
+  } else throw new Error(`${missing} ${redisInstallHelp}`);
+  const bin =
+    which('redis-server') ?? (isExecutable('/usr/bin/redis-server') ? '/usr/bin/redis-server' : undefined);
+  if (!bin) throw new Error(`redis-server is still not on the PATH after installing it. ${redisInstallHelp}`);
+  return bin;
 }
 
 async function startRedis(bin: string, port: number, url: string, log: Log): Promise<Service> {

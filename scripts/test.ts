@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureChromium, ensurePostgres, ensureRedis, repoRoot } from './services';
+import { ensureChromium, ensurePostgres, ensureRedis, redisServerBinary, repoRoot } from './services';
 
 const say = (msg: string) => process.stderr.write(`\x1b[36m[test]\x1b[0m ${msg}\n`);
 const bin = (name: string) => path.join(repoRoot, 'node_modules/.bin', name);
@@ -48,6 +48,8 @@ const pg = await ensurePostgres(say);
 const redis = await ensureRedis(say);
 let code = 0;
 try {
+  // The scale-out test and the soak start a Redis Cluster of their own, even where a Redis already answers.
+  await redisServerBinary(say);
   const chromium = vitestOnly ? undefined : await ensureChromium(say);
   const env = {
     ...process.env,
