@@ -93,9 +93,11 @@ export const catalogue = {
   farming: {
     'flag-overdue': z.object({}),
   },
-  // Repeat buying (#18): the sweep that runs standing orders due today (repeatable, carries nothing).
+  // B2B buying (#18): the sweeps that run standing orders due today and remind/mark orders on credit terms
+  // (repeatable, carry nothing).
   b2b: {
     'standing-orders': z.object({}),
+    'terms-sweep': z.object({}),
   },
 } as const;
 

@@ -21,7 +21,7 @@ import { releaseStock } from '../listings/listings.server';
 import { type NotifyInput, notifyMany } from '../notify/notify.server';
 import { moneyParam } from '../notify/render';
 import type { OrderEventHook } from '../orders/hooks.server';
-import { OrderError, addEvent, paymentProviderName } from '../orders/orders.server';
+import { OrderError, actOnOrderInTx, addEvent, paymentProviderName } from '../orders/orders.server';
 
 export type InitialStatus = 'pending_payment' | 'awaiting_approval';
 
@@ -155,6 +155,10 @@ async function approve(tx: Tx, order: Order, userId: string, note: string): Prom
     reason: note || null,
     data: { party: 'buyer', payBy: payBy.toISOString() },
   });
+  // On terms the approval confirms the order, drawing on the seller's limit (refused over it: the approval then
+  // does not happen and the order keeps waiting; ADR 0056).
+  if (order.provider === 'terms')
+    return actOnOrderInTx(tx, order.id, { userId, parties: ['system'] }, { action: 'record_payment' });
   await enqueue(tx, 'orders', 'expire-unpaid', { orderId: order.id }, { runAt: payBy });
   if (paymentProviderName() === 'stripe')
     await enqueue(tx, 'settlement', 'create-payment', { orderId: order.id });
@@ -276,9 +280,13 @@ export async function approvalsAfterOrderEvent(
 
 /** The toast after buying: an order over the member's limit says it waits for approval. */
 export async function placedToast(tx: DbOrTx, orderId: string) {
-  const [row] = await tx.select({ status: orders.status }).from(orders).where(eq(orders.id, orderId));
-  return row?.status === 'awaiting_approval'
-    ? ('approvals.toast.placedAwaiting' as const)
+  const [row] = await tx
+    .select({ status: orders.status, provider: orders.provider })
+    .from(orders)
+    .where(eq(orders.id, orderId));
+  if (row?.status === 'awaiting_approval') return 'approvals.toast.placedAwaiting' as const;
+  return row?.provider === 'terms'
+    ? ('terms.toast.placedOnTerms' as const)
     : ('orders.toast.placed' as const);
 }
 

@@ -34,6 +34,8 @@ export type BuyBoxProps = {
   payHours?: number;
   /** The form's one-time token (made by the loader): posting the same form twice gives one order. */
   buyToken?: string;
+  /** The credit terms the lot's seller grants the buyer org (ADR 0056): the box then offers paying on terms. */
+  terms?: { netDays: number; availableFen: number } | null;
 };
 
 /** The units a buyer may order in: no grams (nobody buys shrimp by the gram), cases only with a declared weight. */
@@ -151,6 +153,26 @@ export function BuyBox(props: BuyBoxProps) {
         </p>
         <FieldError name="poNumber" error={errors.poNumber} />
       </div>
+
+      {props.terms ? (
+        <fieldset>
+          <legend className="block text-sm font-medium text-slate-700">{t('terms.buy.legend')}</legend>
+          <div className="mt-1 space-y-1">
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="payment" value="now" defaultChecked={values.payment !== 'terms'} />
+              {t('terms.buy.now')}
+            </label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="radio" name="payment" value="terms" defaultChecked={values.payment === 'terms'} />
+              {t('terms.buy.terms', {
+                days: props.terms.netDays,
+                available: money(props.terms.availableFen),
+              })}
+            </label>
+          </div>
+          <FieldError name="payment" error={errors.payment} />
+        </fieldset>
+      ) : null}
 
       <div className="rounded-md bg-slate-50 p-3" aria-live="polite" data-testid="buy-preview">
         {quote?.ok ? (

@@ -21,7 +21,9 @@ export type LedgerTransactionKind =
   | 'refund'
   | 'deposit_hold'
   | 'deposit_release'
-  | 'adjustment';
+  | 'adjustment'
+  | 'terms_drawn'
+  | 'terms_payment';
 
 /** Accounts that belong to the market rather than an org (their org id is null). */
 export const MARKET_ACCOUNT_KINDS: readonly LedgerAccountKind[] = [
@@ -579,15 +581,23 @@ export async function chargeOrgFee(tx: DbOrTx, input: Posting & { orgId: string 
   });
 }
 
-type ReleaseInput = Posting & { orderId: string; sellerOrgId: string; feeBps: number };
-type RefundInput = Posting & { orderId: string };
+/** `onTerms`: the seller's share waits in its `uncollected` account until the buyer pays (ADR 0056). */
+type ReleaseInput = Posting & { orderId: string; sellerOrgId: string; feeBps: number; onTerms?: boolean };
+/** `termsBuyerOrgId`: an order on terms, whose refund lowers that buyer's receivable (ADR 0056). */
+type RefundInput = Posting & { orderId: string; termsBuyerOrgId?: string | null };
 
 function releasePosting(input: ReleaseInput): Prepared {
   const { fee, toSeller } = escrowReleaseSplit(input.amount, input.feeBps);
   const currency = input.currency ?? DEFAULT_CURRENCY;
   const lines: LedgerLine[] = [{ orgId: null, kind: 'escrow', amount: -input.amount, currency }];
   // Zero-amount entries are refused, so a 0% or 100% fee leaves its line out.
-  if (toSeller > 0) lines.push({ orgId: input.sellerOrgId, kind: 'available', amount: toSeller, currency });
+  if (toSeller > 0)
+    lines.push({
+      orgId: input.sellerOrgId,
+      kind: input.onTerms ? 'uncollected' : 'available',
+      amount: toSeller,
+      currency,
+    });
   if (fee > 0) lines.push({ orgId: null, kind: 'platform_fees', amount: fee, currency });
   // The order's advisory lock (in ledger_post) serializes its releases and refunds, so two of them can't both
   // spend the same escrow: a lock of its own rather than an escrow account's row, which many orders share.
@@ -600,14 +610,15 @@ function releasePosting(input: ReleaseInput): Prepared {
 function refundPosting(input: RefundInput): Prepared {
   positiveAmount(input.amount);
   const currency = input.currency ?? DEFAULT_CURRENCY;
+  // On terms (ADR 0056) nothing was paid in: what leaves the escrow lowers what the buyer owes instead.
+  const back: LedgerLine = input.termsBuyerOrgId
+    ? { orgId: input.termsBuyerOrgId, kind: 'receivable', amount: input.amount, currency }
+    : { orgId: null, kind: 'provider_clearing', amount: input.amount, currency };
   return prepare(
     {
       ...input,
       kind: 'refund',
-      lines: [
-        { orgId: null, kind: 'escrow', amount: -input.amount, currency },
-        { orgId: null, kind: 'provider_clearing', amount: input.amount, currency },
-      ],
+      lines: [{ orgId: null, kind: 'escrow', amount: -input.amount, currency }, back],
     },
     { orderId: input.orderId, amount: input.amount, currency },
   );
@@ -684,4 +695,79 @@ export async function releaseDeposit(tx: DbOrTx, input: Posting & { orgId: strin
       { orgId: input.orgId, kind: 'available', amount: input.amount, currency },
     ],
   });
+}
+
+/**
+ * An order on credit terms is confirmed without a payment (ADR 0056): its escrow is funded by what the buyer org now
+ * owes (its `receivable` account goes down by the amount), so every later step — weighing, refunds, disputes, the
+ * release — moves the escrow exactly as for a paid order.
+ */
+export async function drawOnTerms(
+  tx: DbOrTx,
+  input: Posting & { orderId: string; buyerOrgId: string },
+): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  return post(tx, {
+    ...input,
+    kind: 'terms_drawn',
+    lines: [
+      { orgId: input.buyerOrgId, kind: 'receivable', amount: -input.amount, currency },
+      { orgId: null, kind: 'escrow', amount: input.amount, currency },
+    ],
+  });
+}
+
+/**
+ * The buyer pays (part of) an order on terms: the money arrives at the market (provider clearing), the buyer's
+ * debt goes down by it, and the seller's share of it (`sellerShareFen`, computed by the caller so that the shares
+ * of all payments add up to the seller's whole share) moves from `uncollected` to `available`.
+ */
+export async function recordTermsPayment(
+  tx: DbOrTx,
+  input: Posting & { orderId: string; buyerOrgId: string; sellerOrgId: string; sellerShareFen: number },
+): Promise<string> {
+  positiveAmount(input.amount);
+  const currency = input.currency ?? DEFAULT_CURRENCY;
+  const lines: LedgerLine[] = [
+    { orgId: null, kind: 'provider_clearing', amount: -input.amount, currency },
+    { orgId: input.buyerOrgId, kind: 'receivable', amount: input.amount, currency },
+  ];
+  if (input.sellerShareFen > 0)
+    lines.push(
+      { orgId: input.sellerOrgId, kind: 'uncollected', amount: -input.sellerShareFen, currency },
+      { orgId: input.sellerOrgId, kind: 'available', amount: input.sellerShareFen, currency },
+    );
+  return post(tx, { ...input, kind: 'terms_payment', lines });
+}
+
+/** What an order's buyer still owes on terms, and what of the order's seller share is still uncollected. */
+export async function termsPositionOfOrder(
+  tx: DbOrTx,
+  orderId: string,
+  currency: Currency = DEFAULT_CURRENCY,
+): Promise<{ owedFen: number; uncollectedFen: number; paidFen: number }> {
+  const [row] = await tx
+    .select({
+      receivable:
+        sql<number>`coalesce(sum(${ledgerEntries.amount}) filter (where ${ledgerAccounts.kind} = 'receivable'), 0)`.mapWith(
+          Number,
+        ),
+      uncollected:
+        sql<number>`coalesce(sum(${ledgerEntries.amount}) filter (where ${ledgerAccounts.kind} = 'uncollected'), 0)`.mapWith(
+          Number,
+        ),
+      paid: sql<number>`coalesce(sum(${ledgerEntries.amount}) filter (where ${ledgerAccounts.kind} = 'receivable' and ${ledgerTransactions.kind} = 'terms_payment'), 0)`.mapWith(
+        Number,
+      ),
+    })
+    .from(ledgerEntries)
+    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerEntries.transactionId))
+    .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerEntries.accountId))
+    .where(and(eq(ledgerTransactions.orderId, orderId), eq(ledgerEntries.currency, currency)));
+  return {
+    owedFen: -(row?.receivable ?? 0) || 0,
+    uncollectedFen: row?.uncollected ?? 0,
+    paidFen: row?.paid ?? 0,
+  };
 }

@@ -67,6 +67,11 @@ export const NOTIFICATION_TYPES = {
   'fair-appointment-cancelled': { params: ['at'], priority: 'normal' },
   'fair-appointment-reminder': { params: ['at'], priority: 'normal' },
   'standing-order-skipped': { params: ['listing', 'week', 'reason'], priority: 'high' },
+  'terms-granted': { params: ['days', 'limit'], priority: 'normal' },
+  'terms-due-soon': { params: ['order', 'due'], priority: 'high' },
+  'terms-overdue': { params: ['order', 'due'], priority: 'high' },
+  'terms-overdue-seller': { params: ['order', 'due'], priority: 'high' },
+  'terms-payment-recorded': { params: ['order', 'amount', 'owed'], priority: 'normal' },
 } as const satisfies Record<string, TypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

@@ -11,7 +11,7 @@ import type { InvoiceView } from './invoice.server';
  * and it is tens of megabytes resident (issue #22). A require keeps the font probing below synchronous.
  */
 let pdfKit: typeof PdfKit | undefined;
-function PDFDocumentClass(): typeof PdfKit {
+export function PDFDocumentClass(): typeof PdfKit {
   pdfKit ??= createRequire(import.meta.url)('pdfkit') as typeof PdfKit;
   return pdfKit;
 }
@@ -113,7 +113,7 @@ export function pdfLocale(locale: Locale): Locale {
 // Helvetica's WinAnsi encoding holds Latin-1 and these; anything else would print as a wrong glyph.
 const WIN_ANSI_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
 
-function latinOnly(text: string): string {
+export function latinOnly(text: string): string {
   return [...text]
     .map((ch) => {
       const code = ch.codePointAt(0) ?? 0;

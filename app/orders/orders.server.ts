@@ -1,5 +1,5 @@
 // Orders: buy now with stock reserved in the same step, then every step of the lifecycle with its ledger postings.
-import { and, desc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { tiersAt } from '../fairs/fairs.server';
 import { priceListOrigin, tiersForBuyer } from '../b2b/price-lists.server';
 import { z } from 'zod';
@@ -40,6 +40,7 @@ import { issueInvoices } from './invoice-document.server';
 import { type DisputePhoto, attachDisputePhotos, removeStoredFiles } from './dispute-files.server';
 import { QUANTITY_ERRORS, quoteBuy } from './pricing';
 import { approvedWithLaterDeadline, initialOrderStatus } from '../b2b/approvals.server';
+import { activeTerms, drawTermsForOrder, dueDateOf } from '../b2b/terms.server';
 import { PO_NUMBER_MAX, PO_NUMBER_PATTERN } from '../b2b/po-number';
 import { type OrderAction, type OrderStatus, type Party, RULES, refusal } from './lifecycle';
 
@@ -90,6 +91,8 @@ export const buySchema = z.object({
   ),
   /** The buyer's own purchase-order number, carried to the invoice and the webhook (ADR 0052). */
   poNumber: poNumberField,
+  /** 'terms': on the credit terms the lot's seller grants the buyer org (账期, ADR 0056) instead of paying now. */
+  payment: z.enum(['now', 'terms'], { errorMap: () => ({ message: 'errors.chooseOne' }) }).optional(),
 });
 
 /** A fresh one-time token for a buy-now form, made when the form is rendered. */
@@ -158,6 +161,8 @@ export type NewOrder = {
    * the approver's deadline and the payment starts at approval. */
   status?: 'pending_payment' | 'awaiting_approval';
   poNumber?: string | null;
+  /** On the seller's credit terms (ADR 0056): no payment is started; the order is confirmed by drawing on them. */
+  onTerms?: boolean;
 };
 
 /**
@@ -183,7 +188,7 @@ export async function createOrderInTx(tx: DbOrTx, order: NewOrder): Promise<stri
     feeBps: order.feeBps,
     toleranceBps: order.toleranceBps ?? 0,
     depositAppliedFen: order.depositAppliedFen ?? 0,
-    provider: paymentProviderName(),
+    provider: order.onTerms ? 'terms' : paymentProviderName(),
     payBy,
     createdBy: order.createdBy,
     status: order.status ?? 'pending_payment',
@@ -201,7 +206,7 @@ export async function createOrderInTx(tx: DbOrTx, order: NewOrder): Promise<stri
     },
   );
   await enqueue(tx, 'orders', 'expire-unpaid', { orderId: id }, { runAt: payBy });
-  if (paymentProviderName() === 'stripe' && order.status !== 'awaiting_approval')
+  if (paymentProviderName() === 'stripe' && order.status !== 'awaiting_approval' && !order.onTerms)
     await enqueue(tx, 'settlement', 'create-payment', { orderId: id });
   return id;
 }
@@ -258,6 +263,9 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
     return refuse('quantity', quote.error, quote.error === 'listing.errors.insufficientStock' ? 409 : 400);
   }
   const { quantity, unitPriceFen, perBase, subtotalFen } = quote;
+  const onTerms = input.form.payment === 'terms';
+  if (onTerms && !(await activeTerms(db, listing.sellerOrgId, input.buyerOrgId)))
+    return refuse('payment', 'terms.errors.noTerms', 409);
 
   try {
     const orderId = await db.transaction(async (tx) => {
@@ -303,7 +311,17 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
         origin: priceListOrigin(tiers, quantity),
         status,
         poNumber: input.form.poNumber ?? null,
+        onTerms,
       });
+      // On terms the order is confirmed at once, drawing on the limit (refused over it); an order waiting for its
+      // approver draws when approved (app/b2b/approvals.server.ts).
+      if (onTerms && status === 'pending_payment')
+        await actOnOrderInTx(
+          tx,
+          id,
+          { userId: input.actorUserId, parties: ['system'] },
+          { action: 'record_payment' },
+        );
       if (token)
         await tx
           .update(buyTokens)
@@ -318,6 +336,8 @@ async function buyNowOnce(input: BuyInput): Promise<BuyResult> {
       return ['orders.errors.notOnSale', 'errors.invalid'].includes(error.messageKey)
         ? refuse('form', error.messageKey, 409)
         : refuse('quantity', error.messageKey, 409);
+    if (error instanceof OrderError && error.messageKey.startsWith('terms.'))
+      return refuse(error.field ?? 'payment', error.messageKey, error.status);
     throw error;
   }
 }
@@ -398,11 +418,14 @@ async function settle(
   const jobs: OutboxJob[] = [];
   const invoiced: { order: Order; totalFen: number }[] = [];
   const movements: EscrowMovement[] = [];
+  const dueDates: { id: string; dueAt: Date }[] = [];
   for (const { order, refundFen } of items) {
     const releaseFen = order.subtotalFen - refundFen;
     const refundKey = `order:${order.id}:refund`;
-    // The ledger transaction's id is derived from its key, so the job can name it before it is posted.
-    if (refundFen > 0)
+    const onTerms = order.provider === 'terms';
+    // The ledger transaction's id is derived from its key, so the job can name it before it is posted. On terms
+    // nothing was paid in, so nothing goes back through the provider: the refund lowers the buyer's debt.
+    if (refundFen > 0 && !onTerms)
       jobs.push(
         outboxJob('settlement', 'refund', {
           orderId: order.id,
@@ -416,7 +439,13 @@ async function settle(
     if (refundFen > 0)
       movements.push({
         kind: 'refund',
-        input: { ...common, amount: refundFen, idempotencyKey: refundKey, memo: 'refund to buyer' },
+        input: {
+          ...common,
+          amount: refundFen,
+          idempotencyKey: refundKey,
+          memo: onTerms ? 'refund on terms' : 'refund to buyer',
+          termsBuyerOrgId: onTerms ? order.buyerOrgId : null,
+        },
       });
     if (releaseFen > 0)
       movements.push({
@@ -427,10 +456,18 @@ async function settle(
           feeBps: order.feeBps,
           amount: releaseFen,
           idempotencyKey: `order:${order.id}:release`,
-          memo: 'escrow released to seller',
+          memo: onTerms ? 'escrow released, uncollected until the buyer pays' : 'escrow released to seller',
+          onTerms,
         },
       });
+    if (releaseFen > 0 && onTerms && order.termsNetDays !== null)
+      dueDates.push({ id: order.id, dueAt: dueDateOf(new Date(), order.termsNetDays) });
   }
+  for (const { id, dueAt } of dueDates)
+    await tx
+      .update(orders)
+      .set({ dueAt })
+      .where(and(eq(orders.id, id), isNull(orders.dueAt)));
   await enqueueJobs(tx, jobs);
   await issueInvoices(tx, invoiced);
   await postEscrowMovements(tx, movements);
@@ -564,8 +601,13 @@ function stepInTransaction(orderId: string, actor: Actor, input: ActionInput, wr
         reason = input.action === 'cancel' ? (input.reason ?? null) : 'unpaid by the deadline';
         break;
       case 'record_payment':
+        // On terms nothing is paid now: the buyer's receivable funds the escrow, within the limit (ADR 0056).
+        if (order.provider === 'terms') {
+          patch.termsNetDays = await drawTermsForOrder(tx, order, actor.userId);
+          data.termsNetDays = patch.termsNetDays;
+        }
         // A deposit applied when the order was made is in escrow already: the payment is the balance.
-        if (order.subtotalFen > order.depositAppliedFen)
+        else if (order.subtotalFen > order.depositAppliedFen)
           await recordPaymentReceived(tx, {
             orderId: order.id,
             amount: balanceDue(order),

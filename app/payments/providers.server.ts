@@ -53,7 +53,8 @@ export function paymentProvider(): PaymentProvider {
  * order's refund never reaches Stripe, and a Stripe order's payout never silently becomes a no-op.
  */
 export function providerFor(order: Pick<Order, 'id' | 'provider'>): PaymentProvider {
-  if (order.provider === 'offline') return offlineProvider;
+  // On terms (ADR 0056) the buyer pays by bank transfer, recorded by the operator like an offline payment.
+  if (order.provider === 'offline' || order.provider === 'terms') return offlineProvider;
   if (!env().STRIPE_SECRET_KEY)
     throw new Error(`order ${order.id} was placed through Stripe, but STRIPE_SECRET_KEY is not set`);
   return paymentProvider();

@@ -100,6 +100,7 @@ export const DATA_MAP: Record<string, DataMapEntry> = {
     holds: ['user_agent'],
     omit: { id: 'the hash of the sign-in token' },
   },
+  credit_terms: { match: { granted_by: 'user' } },
   standing_orders: { match: { created_by: 'user' } },
   user_consents: { match: { user_id: 'user' } },
   users: { match: { id: 'user' }, holds: ['email', 'name'], omit: { password_hash: 'the password’s hash' } },

@@ -31,6 +31,7 @@ import { formatMoney } from '~/lib/money';
 import { fairPriceAt } from '~/fairs/fairs.server';
 import { lowestListedPrice } from '~/b2b/price-list-rules';
 import { tiersForBuyer } from '~/b2b/price-lists.server';
+import { termsForBuyBox } from '~/b2b/terms.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await getViewer(request);
@@ -84,7 +85,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         )
       : null;
   const yourPriceFen = priced ? lowestListedPrice(priced) : null;
+  // Credit terms the seller grants this buyer org (ADR 0056): only on its own page, as with its prices.
+  const terms =
+    asBuyer && viewer?.activeOrg && !buyBlocked
+      ? await termsForBuyBox(db, detail.seller.id, viewer.activeOrg.orgId)
+      : null;
   return json({
+    terms,
     ...detail,
     unit,
     photo,
@@ -330,6 +337,7 @@ export default function MarketListing() {
                   blockedReason={buyBlocked}
                   payHours={payHours}
                   buyToken={data.buyToken ?? undefined}
+                  terms={data.terms}
                 />
               </section>
             </Card>

@@ -11,7 +11,7 @@ import { ExcursionList, ShipmentPanel } from '~/components/shipment-panel';
 import { Card } from '~/components/ui';
 import { ColdChainError, cancelBooking, mayCancelBooking } from '~/coldchain/coldchain.server';
 import { shipmentForOrder } from '~/coldchain/shipment.server';
-import { requireActingOrg, requireOrgRole, requireUser } from '~/lib/auth.server';
+import { requireActingOrg, requireOperator, requireOrgRole, requireUser } from '~/lib/auth.server';
 import { TrustError } from '~/trust/moderation.server';
 import { mayRate, rateOrder, ratingOf, ratingSchema } from '~/trust/ratings.server';
 import { db } from '~/lib/db.server';
@@ -24,7 +24,7 @@ import { redirectWithToast } from '~/lib/toast.server';
 import { formatQuantity, pricePerUnit, unitLabel } from '~/lib/units';
 import { availableActions } from '~/orders/lifecycle';
 import { type DisputePhoto, disputePhotos, readDisputeMultipart } from '~/orders/dispute-files.server';
-import { OrderError, actOnOrder, mayView, partiesOf } from '~/orders/orders.server';
+import { OrderError, actOnOrder, mayView, newBuyToken, partiesOf } from '~/orders/orders.server';
 import {
   ACTION_TOASTS,
   actionInputOf,
@@ -39,6 +39,8 @@ import {
 import { startCheckout } from '~/payments/stripe.server';
 import { forbidden, notFound } from '~/lib/http.server';
 import { decideApproval, decisionSchema, isApproverRole } from '~/b2b/approvals.server';
+import { recordPaymentOnTerms, termsPosition } from '~/b2b/terms.server';
+import { TermsPanel } from '~/components/terms-parts';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const viewer = await requireUser(request);
@@ -52,7 +54,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const buyerSide = viewer.isOperator || memberOf(order.buyerOrgId);
   const figures = orderFigures(order);
   const shipment = await shipmentForOrder(db, order.id);
+  // Credit terms (ADR 0056): net days, due date and what is owed, for both sides; the operator records payments.
+  const terms = await termsPosition(db, order);
   return json({
+    terms,
+    termsPayment:
+      terms?.payable && viewer.isOperator ? { token: newBuyToken(), owedFen: terms.owedFen } : null,
     order: {
       id: order.id,
       shortId: shortOrderId(order.id),
@@ -168,6 +175,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirectWithToast(`/orders/${orderId}`, 'trust.rating.saved');
   }
   const intent = formData.get('intent');
+  if (intent === 'terms_payment') {
+    // A bank transfer against an order on terms, recorded by the market's operator (ADR 0056).
+    await requireOperator(request);
+    const values = formValues(formData);
+    try {
+      await recordPaymentOnTerms({
+        orderId,
+        userId: viewer.user.id,
+        amount: values.amount ?? '',
+        reference: values.reference?.trim() || null,
+        token: values.token ?? '',
+      });
+    } catch (error) {
+      if (!(error instanceof OrderError)) throw error;
+      return formError(
+        { [error.field === 'form' ? 'termsPayment' : error.field]: error.messageKey },
+        values,
+        error.status,
+      );
+    }
+    return redirectWithToast(`/orders/${orderId}`, 'terms.toast.paymentRecorded');
+  }
   if (intent === 'approve' || intent === 'reject') {
     // The approver acts for the buyer org: a member of it with at least admin's role; decideApproval checks the rest.
     await requireActingOrg(request, order.buyerOrgId, 'admin');
@@ -270,7 +299,8 @@ export default function OrderPage() {
   const orphanError =
     failed &&
     !actions.some((a) => a === failedIntent) &&
-    !(failedIntent === 'pay_online' && data.payOnline === 'pay')
+    !(failedIntent === 'pay_online' && data.payOnline === 'pay') &&
+    !(failedIntent === 'terms_payment' && data.termsPayment)
       ? (failed.errors.form ?? 'errors.invalid')
       : undefined;
   const step = (intent: string, children: ReactNode, hint?: string, withFiles = false) => (
@@ -412,7 +442,11 @@ export default function OrderPage() {
                 <span className="break-all">{order.poNumber}</span>
               </Row>
             ) : null}
-            <Row label={t('orders.detail.payment')}>{t(`orders.detail.provider.${order.provider}`)}</Row>
+            <Row label={t('orders.detail.payment')}>
+              {data.terms
+                ? t('terms.paymentRow', { days: data.terms.netDays })
+                : t(`orders.detail.provider.${order.provider}`)}
+            </Row>
             <Row label={t('orders.detail.placed')}>
               <time dateTime={order.createdAt}>{formatTime(order.createdAt, locale)}</time>
             </Row>
@@ -436,6 +470,16 @@ export default function OrderPage() {
             ) : null}
           </dl>
         </Card>
+
+        {data.terms ? (
+          <TermsPanel
+            terms={data.terms}
+            currency={order.currency}
+            payment={data.termsPayment}
+            values={valuesFor('terms_payment')}
+            errors={errorsFor('terms_payment')}
+          />
+        ) : null}
 
         {data.approval ? (
           <Card title={t('approvals.panel.title')} className="lg:col-span-2">

@@ -86,6 +86,9 @@ export default function Orders() {
             {t('approvals.nav')}
           </Link>
         ) : null}
+        <Link to="/statements" className="text-sm text-sea-700 underline">
+          {t('terms.nav.statements')}
+        </Link>
       </PageHeader>
       {sides.length > 1 ? (
         <nav aria-label={t('orders.tabs')} className="mb-3">

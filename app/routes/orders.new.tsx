@@ -18,6 +18,7 @@ import { buySchema, newBuyToken, placeBuyNow } from '~/orders/orders.server';
 import { quoteBuy } from '~/orders/pricing';
 import { notFound } from '~/lib/http.server';
 import { placedToast } from '~/b2b/approvals.server';
+import { termsForBuyBox } from '~/b2b/terms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requireActiveOrg(request);
@@ -39,7 +40,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const value = url.searchParams.get(key);
     if (value) prefill[key] = value.slice(0, 32);
   }
-  return json({ lot, blockedReason, prefill, payHours: env().ORDER_PAYMENT_HOURS, buyToken: newBuyToken() });
+  const terms = blockedReason ? null : await termsForBuyBox(db, lot.sellerOrgId, viewer.activeOrg.orgId);
+  return json({
+    lot,
+    blockedReason,
+    prefill,
+    payHours: env().ORDER_PAYMENT_HOURS,
+    buyToken: newBuyToken(),
+    terms,
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -71,7 +80,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewOrder() {
-  const { lot, blockedReason, prefill, payHours, buyToken } = useLoaderData<typeof loader>();
+  const { lot, blockedReason, prefill, payHours, buyToken, terms } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -125,6 +134,7 @@ export default function NewOrder() {
             blockedReason={blockedReason}
             payHours={payHours}
             buyToken={buyToken}
+            terms={terms}
           />
         </Card>
       </div>

@@ -119,6 +119,12 @@ export default function SellDesk() {
         >
           {t('b2b.sell.link')}
         </Link>
+        <Link
+          to="/sell/terms"
+          className="inline-flex items-center rounded-md border border-slate-300 bg-white px-4 py-2 text-sm text-sea-800 hover:bg-sea-50"
+        >
+          {t('terms.nav.seller')}
+        </Link>
         {canAct ? (
           <Link
             to="/sell/new"

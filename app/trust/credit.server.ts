@@ -53,7 +53,9 @@ export async function creditRecord(tx: DbOrTx, orgId: string, now = new Date()):
           (select count(*) from orders o where o.buyer_org_id = ${orgId} and o.created_at >= ${since.toISOString()}::timestamptz
              and o.status <> 'pending_payment') as bought,
           (select count(*) from order_events e join orders o on o.id = e.order_id
-             where e.kind = 'expire_unpaid' and o.buyer_org_id = ${orgId} and e.at >= ${since.toISOString()}::timestamptz) as unpaid`,
+             where e.kind = 'expire_unpaid' and o.buyer_org_id = ${orgId} and e.at >= ${since.toISOString()}::timestamptz) as unpaid,
+          (select count(*) from orders o where o.buyer_org_id = ${orgId}
+             and o.terms_overdue_at >= ${since.toISOString()}::timestamptz) as overdue`,
   );
   const stars = await tx
     .select({ stars: ratings.stars })
@@ -61,7 +63,8 @@ export async function creditRecord(tx: DbOrTx, orgId: string, now = new Date()):
     .where(
       and(eq(ratings.sellerOrgId, orgId), sql`${ratings.createdAt} >= ${since.toISOString()}::timestamptz`),
     );
-  const unpaid = num(cancels.unpaid);
+  // An order on credit terms not paid by its due date counts as unpaid too (ADR 0056).
+  const unpaid = num(cancels.unpaid) + num(cancels.overdue);
   return {
     delivered: num(delivery.delivered),
     deliveredOnTime: num(delivery.on_time),

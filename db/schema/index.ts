@@ -21,3 +21,4 @@ export * from './fairs';
 export * from './b2b';
 export * from './approvals';
 export * from './repeat';
+export * from './terms';

@@ -31,6 +31,10 @@ export const ledgerAccountKind = pgEnum('ledger_account_kind', [
   'escrow',
   'platform_fees',
   'provider_clearing',
+  // Credit terms (ADR 0056): what a buyer org owes for orders on terms (never above 0: minus it is the debt), and a
+  // seller's share of those orders not yet collected from the buyer (never below 0).
+  'receivable',
+  'uncollected',
 ]);
 
 /**
@@ -65,7 +69,7 @@ export const ledgerAccounts = pgTable(
     unique('ledger_accounts_id_currency_key').on(t.id, t.currency),
     check(
       'ledger_accounts_balance_not_negative',
-      sql`${t.kind} not in ('available', 'held') or ${t.balance} >= 0`,
+      sql`(${t.kind}::text not in ('available', 'held', 'uncollected') or ${t.balance} >= 0) and (${t.kind}::text <> 'receivable' or ${t.balance} <= 0)`,
     ),
     check(
       'ledger_accounts_owner_matches_kind',

@@ -32,7 +32,7 @@ export const orderStatus = pgEnum('order_status', [
   'awaiting_approval',
 ]);
 export const orderSource = pgEnum('order_source', ['buy_now', 'quote', 'auction', 'exchange', 'farming']);
-export const paymentProvider = pgEnum('payment_provider', ['offline', 'stripe']);
+export const paymentProvider = pgEnum('payment_provider', ['offline', 'stripe', 'terms']);
 export const disputeStatus = pgEnum('dispute_status', ['open', 'resolved']);
 export const disputeOutcome = pgEnum('dispute_outcome', ['refund_full', 'refund_partial', 'rejected']);
 
@@ -74,6 +74,12 @@ export const orders = pgTable(
       .references(() => users.id),
     /** The buyer's own purchase-order number (采购单号), printed on the invoice (ADR 0052). */
     poNumber: text('po_number'),
+    /** On credit terms (provider 'terms', ADR 0056): the terms' net days when ordered, and the invoice's due date. */
+    termsNetDays: integer('terms_net_days'),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    /** When the buyer was reminded before the due date, and when the order was marked overdue (each once). */
+    termsRemindedAt: timestamp('terms_reminded_at', { withTimezone: true }),
+    termsOverdueAt: timestamp('terms_overdue_at', { withTimezone: true }),
     version: integer('version').notNull().default(1),
     ...timestamps,
   },
@@ -92,6 +98,10 @@ export const orders = pgTable(
       'orders_po_number_shape',
       sql`${t.poNumber} is null or ${t.poNumber} ~ '^[A-Za-z0-9][A-Za-z0-9 _./#-]{0,39}$'`,
     ),
+    check('orders_terms_net_days', sql`${t.termsNetDays} is null or ${t.termsNetDays} in (7, 15, 30)`),
+    index('orders_terms_due_idx')
+      .on(t.dueAt)
+      .where(sql`${t.dueAt} is not null and ${t.termsOverdueAt} is null`),
     index('orders_created_by_idx').on(t.createdBy, t.buyerOrgId, t.createdAt),
     index('orders_buyer_idx').on(t.buyerOrgId, t.createdAt),
     index('orders_seller_idx').on(t.sellerOrgId, t.createdAt),

@@ -438,6 +438,16 @@ const ROUTES: Record<string, Row> = {
     loader: '302 200 200 200 200 403',
     action: '302 403 403 403 403 403',
   },
+  // Credit terms (#18, ADR 0056): the seller's members read them; granting and revoking are for its admins and owners.
+  'sell.terms.tsx': {
+    path: () => '/sell/terms',
+    loader: '302 200 200 200 200 403',
+    action: '302 403 403 403 403 403',
+  },
+  // Statements on terms: each buyer or seller org reads its own month (a sanctioned one too); the operator's org has none.
+  'statements.tsx': { path: () => '/statements', loader: '302 200 200 200 200 403' },
+  'statements[.]csv.tsx': { path: () => '/statements.csv', loader: '302 200 200 200 200 403' },
+  'statements[.]pdf.tsx': { path: () => '/statements.pdf', loader: '302 200 200 200 200 403' },
   'reports.new.tsx': {
     path: (f) => `/reports/new?subject=listing&id=${f.listingId}`,
     loader: SIGNED_IN,

@@ -14,6 +14,7 @@ import type * as erasure from './erasure';
 import type * as exchange from './exchange';
 import type * as farming from './farming';
 import type * as repeat from './repeat';
+import type * as terms from './terms';
 import type * as fairs from './fairs';
 import type * as invoice from './invoice';
 import type * as listing from './listing';
@@ -64,7 +65,8 @@ export type MessageKey =
   | KeysOf<typeof fairs.zhCN>
   | KeysOf<typeof b2b.zhCN>
   | KeysOf<typeof approvals.zhCN>
-  | KeysOf<typeof repeat.zhCN>;
+  | KeysOf<typeof repeat.zhCN>
+  | KeysOf<typeof terms.zhCN>;
 
 /**
  * A key that comes from data (a toast cookie, an error's `messageKey`, a stored `t:` parameter) rather than
@@ -105,7 +107,8 @@ export type PluralKey =
   | PluralsOf<typeof fairs.zhCN>
   | PluralsOf<typeof b2b.zhCN>
   | PluralsOf<typeof approvals.zhCN>
-  | PluralsOf<typeof repeat.zhCN>;
+  | PluralsOf<typeof repeat.zhCN>
+  | PluralsOf<typeof terms.zhCN>;
 
 /** Placeholder values; `count` also picks the plural form, so it must be a number. */
 export type Params = Record<string, string | number> & { count?: number };

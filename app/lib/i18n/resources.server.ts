@@ -23,6 +23,7 @@ import * as orders from './orders';
 import * as prices from './prices';
 import * as privacy from './privacy';
 import * as repeat from './repeat';
+import * as terms from './terms';
 import * as sell from './sell';
 import * as sellers from './sellers';
 import * as trust from './trust';
@@ -52,6 +53,7 @@ const areas = [
   b2b,
   approvals,
   repeat,
+  terms,
 ];
 
 export const dictionaries: Record<Locale, Record<string, string>> = {
