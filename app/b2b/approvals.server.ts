@@ -237,7 +237,7 @@ export async function approvalsAfterOrderEvent(
     if (order.poNumber) params.po = order.poNumber;
     notices.push(
       {
-        type: 'order-approved',
+        type: order.provider === 'terms' ? 'order-approved-on-terms' : 'order-approved',
         userIds: [order.createdBy],
         params: { order: short },
         link,

@@ -4,7 +4,8 @@ import { organisations } from '../../db/schema';
 import { requireUser } from '../lib/auth.server';
 import { db } from '../lib/db.server';
 import { forbidden } from '../lib/http.server';
-import { currentMonth, isMonth, statementTitles, termsStatement } from './terms.server';
+import { isMonth } from './terms-rules';
+import { currentMonth, statementTitles, termsStatement } from './terms.server';
 
 /**
  * The active org's statement for `?month=YYYY-MM` (this month by default) and `?side=buyer|seller` (what the org

@@ -16,9 +16,8 @@ import { notify } from '../notify/notify.server';
 import { moneyParam } from '../notify/render';
 import { OrderError, addEvent } from '../orders/orders.server';
 import { recomputeCredit } from '../trust/credit.server';
+import { type NetDays, isMonth, isNetDays, monthOf, shiftMonth } from './terms-rules';
 
-export const TERMS_NET_DAYS = [7, 15, 30] as const;
-export type NetDays = (typeof TERMS_NET_DAYS)[number];
 /** Days before the due date the buyer is reminded. */
 export const REMINDER_DAYS = 3;
 /** The largest credit limit a form accepts: ¥1,000,000,000.00 (the database's CHECK says the same). */
@@ -32,10 +31,6 @@ export class TermsError extends Error {
   ) {
     super(messageKey);
   }
-}
-
-export function isNetDays(value: number): value is NetDays {
-  return (TERMS_NET_DAYS as readonly number[]).includes(value);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -511,23 +506,6 @@ export type Statement = {
   orderedFen: number;
   paidFen: number;
 };
-
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export function isMonth(value: string): boolean {
-  return MONTH.test(value);
-}
-
-/** The month a market day falls in, and the month before and after one. */
-export function monthOf(day: string): string {
-  return day.slice(0, 7);
-}
-
-export function shiftMonth(month: string, by: number): string {
-  const [y, m] = month.split('-').map(Number);
-  const index = y * 12 + (m - 1) + by;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
 
 export function currentMonth(): string {
   return monthOf(marketToday());

@@ -72,6 +72,7 @@ export const NOTIFICATION_TYPES = {
   'terms-overdue': { params: ['order', 'due'], priority: 'high' },
   'terms-overdue-seller': { params: ['order', 'due'], priority: 'high' },
   'terms-payment-recorded': { params: ['order', 'amount', 'owed'], priority: 'normal' },
+  'order-approved-on-terms': { params: ['order'], priority: 'normal' },
 } as const satisfies Record<string, TypeSpec>;
 
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;

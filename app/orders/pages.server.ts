@@ -249,7 +249,9 @@ export async function timelineOf(
     return {
       id: event.id,
       at: event.at,
-      kind: event.kind,
+      // An order on terms is confirmed by the record_payment step without a payment (ADR 0056): say so.
+      kind:
+        event.kind === 'record_payment' && num(data.termsNetDays) !== null ? 'terms_confirmed' : event.kind,
       actorName: event.actorUserId ? nameFor(event.actorUserId, event.actorOrgId) : null,
       nameWithheld: event.actorUserId !== null && nameFor(event.actorUserId, event.actorOrgId) === null,
       actorOrgName: event.actorOrgId ? (orgName.get(event.actorOrgId) ?? null) : null,
@@ -333,6 +335,8 @@ export async function lotForBuying(tx: DbOrTx, listingId: string) {
       currency: listings.currency,
       sellerOrgId: listings.sellerOrgId,
       sellerName: organisations.name,
+      categoryId: listings.categoryId,
+      spec: listings.spec,
       baseUnit: categories.baseUnit,
       categoryZh: categories.nameZh,
       categoryEn: categories.nameEn,

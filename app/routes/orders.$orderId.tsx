@@ -202,15 +202,25 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await requireActingOrg(request, order.buyerOrgId, 'admin');
     const decided = parseForm(formData, decisionSchema);
     if (!decided.ok) return formError(decided.errors, decided.values);
+    let provider: string;
     try {
-      await decideApproval(orderId, viewer.user.id, decided.data.intent, decided.data.note ?? null);
+      ({ provider } = await decideApproval(
+        orderId,
+        viewer.user.id,
+        decided.data.intent,
+        decided.data.note ?? null,
+      ));
     } catch (error) {
       if (!(error instanceof OrderError)) throw error;
       return formError({ [error.field]: error.messageKey }, formValues(formData), error.status);
     }
     return redirectWithToast(
       `/orders/${orderId}`,
-      intent === 'approve' ? 'approvals.toast.approved' : 'approvals.toast.rejected',
+      intent === 'reject'
+        ? 'approvals.toast.rejected'
+        : provider === 'terms'
+          ? 'approvals.toast.approvedOnTerms'
+          : 'approvals.toast.approved',
     );
   }
   if (formData.get('intent') === 'pay_online') {
@@ -442,7 +452,7 @@ export default function OrderPage() {
                 <span className="break-all">{order.poNumber}</span>
               </Row>
             ) : null}
-            <Row label={t('orders.detail.payment')}>
+            <Row label={t('orders.detail.payment')} testId="order-payment-method">
               {data.terms
                 ? t('terms.paymentRow', { days: data.terms.netDays })
                 : t(`orders.detail.provider.${order.provider}`)}

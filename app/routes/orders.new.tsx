@@ -18,6 +18,7 @@ import { buySchema, newBuyToken, placeBuyNow } from '~/orders/orders.server';
 import { quoteBuy } from '~/orders/pricing';
 import { notFound } from '~/lib/http.server';
 import { placedToast } from '~/b2b/approvals.server';
+import { tiersForBuyer } from '~/b2b/price-lists.server';
 import { termsForBuyBox } from '~/b2b/terms.server';
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -41,8 +42,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     if (value) prefill[key] = value.slice(0, 32);
   }
   const terms = blockedReason ? null : await termsForBuyBox(db, lot.sellerOrgId, viewer.activeOrg.orgId);
+  // The buyer's own price (price lists, ADR 0051) as on the lot page: orders are placed at it, so the box shows it.
+  const { spec, categoryId, ...shown } = lot;
+  const priced = blockedReason
+    ? null
+    : await tiersForBuyer(
+        db,
+        viewer.activeOrg.orgId,
+        { id: lot.id, sellerOrgId: lot.sellerOrgId, categoryId, spec },
+        lot.tiers,
+        new Date(),
+      );
   return json({
-    lot,
+    lot: priced
+      ? { ...shown, tiers: priced.map(({ minQuantity, unitPriceFen }) => ({ minQuantity, unitPriceFen })) }
+      : shown,
     blockedReason,
     prefill,
     payHours: env().ORDER_PAYMENT_HOURS,
@@ -65,7 +79,18 @@ export async function action({ request }: ActionFunctionArgs) {
     // The server's word on the price, for a buy box that wants it; nothing is written.
     const lot = await lotForBuying(db, parsed.data.listingId);
     if (!lot) return formError({ form: 'errors.notFound' }, values, 404);
-    const quote = quoteBuy(lot, parsed.data.quantity, parsed.data.unit);
+    const tiers = await tiersForBuyer(
+      db,
+      viewer.activeOrg.orgId,
+      { id: lot.id, sellerOrgId: lot.sellerOrgId, categoryId: lot.categoryId, spec: lot.spec },
+      lot.tiers,
+      new Date(),
+    );
+    const quote = quoteBuy(
+      { ...lot, tiers: tiers.map(({ minQuantity, unitPriceFen }) => ({ minQuantity, unitPriceFen })) },
+      parsed.data.quantity,
+      parsed.data.unit,
+    );
     if (!quote.ok) return formError({ quantity: quote.error }, values);
     return json({ ...quote, currency: lot.currency });
   }

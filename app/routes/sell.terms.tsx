@@ -6,25 +6,16 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { FieldError, FormAlert, SubmitButton, inputClass } from '~/components/forms';
 import { Badge, Card, EmptyState, PageHeader, TableScroll } from '~/components/ui';
 import { buyerCandidates } from '~/b2b/price-lists.server';
-import {
-  TERMS_NET_DAYS,
-  TermsError,
-  grantTerms,
-  parseTermsForm,
-  revokeTerms,
-  sellerTerms,
-  suggestTerms,
-} from '~/b2b/terms.server';
+import { termsStep } from '~/b2b/route-helpers.server';
+import { TERMS_NET_DAYS } from '~/b2b/terms-rules';
+import { grantTerms, parseTermsForm, revokeTerms, sellerTerms, suggestTerms } from '~/b2b/terms.server';
 import { requireOrgKind, roleAtLeast } from '~/lib/auth.server';
 import { db } from '~/lib/db.server';
 import { formError, formValues, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
 import { formatMoney } from '~/lib/money';
-import { refusableStep } from '~/lib/refusable-step.server';
 import { redirectWithToast } from '~/lib/toast.server';
-
-const termsStep = refusableStep(TermsError);
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, 'terms.seller.title');
 
@@ -111,10 +102,10 @@ export default function SellerTerms() {
             <table className="min-w-full text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
                 <tr>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.col.buyer')}
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.col.days')}
                   </th>
                   <th scope="col" className="px-3 py-2 text-right">
@@ -126,7 +117,7 @@ export default function SellerTerms() {
                   <th scope="col" className="px-3 py-2 text-right">
                     {t('terms.col.available')}
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.col.status')}
                   </th>
                   {canAct ? (
@@ -139,7 +130,7 @@ export default function SellerTerms() {
               <tbody className="divide-y divide-slate-100 bg-white">
                 {rows.map((row) => (
                   <tr key={row.id}>
-                    <th scope="row" className="px-3 py-2 font-medium text-slate-900">
+                    <th scope="row" className="px-3 py-2 font-medium whitespace-nowrap text-slate-900">
                       {row.buyerName}
                       {row.creditScore !== null ? (
                         <span className="ml-2 text-xs font-normal text-slate-500">
@@ -147,13 +138,13 @@ export default function SellerTerms() {
                         </span>
                       ) : null}
                     </th>
-                    <td className="px-3 py-2">{t('terms.days', { days: row.netDays })}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{t('terms.days', { days: row.netDays })}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{money(row.limitFen)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{money(row.owedFen)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">
                       {money(Math.max(0, row.limitFen - row.owedFen))}
                     </td>
-                    <td className="px-3 py-2">
+                    <td className="px-3 py-2 whitespace-nowrap">
                       {row.revoked ? (
                         <Badge>{t('terms.status.revoked')}</Badge>
                       ) : row.overdueOrders > 0 ? (

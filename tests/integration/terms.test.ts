@@ -18,12 +18,12 @@ import {
 } from '../../db/schema';
 import { decideApproval } from '../../app/b2b/approvals.server';
 import { statementCsv, statementPdf } from '../../app/b2b/statement-docs.server';
+import { shiftMonth } from '../../app/b2b/terms-rules';
 import {
   currentMonth,
   grantTerms,
   owedToSeller,
   recordPaymentOnTerms,
-  shiftMonth,
   statementTitles,
   suggestTerms,
   sweepTerms,

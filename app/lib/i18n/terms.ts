@@ -6,6 +6,8 @@ export const zhCN = {
   'balance.account.uncollected': '待买家付款',
   'orders.detail.provider.terms': '账期',
   'orders.event.terms_payment': '记录账期还款',
+  'orders.event.terms_confirmed': '账期确认（不用先付款）',
+  'approvals.toast.approvedOnTerms': '已批准，订单按账期确认，卖家可以发货。',
   'terms.nav.seller': '账期',
   'terms.nav.statements': '对账单',
 
@@ -123,6 +125,9 @@ export const zhCN = {
   'notification.terms-overdue.body': '订单 {order} 已于 {due} 到期仍未付清，逾期会影响贵公司的信用分。',
   'notification.terms-overdue-seller.title': '买家账期逾期',
   'notification.terms-overdue-seller.body': '订单 {order} 已于 {due} 到期，买家仍未付清。',
+  'notification.order-approved-on-terms.title': '订单已审批通过（账期）',
+  'notification.order-approved-on-terms.body':
+    '订单 {order} 已审批通过，按账期确认，无需现在付款；开票后按账期天数付款。',
   'notification.terms-payment-recorded.title': '买家账期还款已到账',
   'notification.terms-payment-recorded.body': '订单 {order} 收到还款 {amount}，尚欠 {owed}。',
 } as const;
@@ -133,6 +138,9 @@ export const en: English<typeof zhCN> = {
   'balance.account.uncollected': 'Awaiting buyers’ payment',
   'orders.detail.provider.terms': 'Credit terms',
   'orders.event.terms_payment': 'Payment on terms recorded',
+  'orders.event.terms_confirmed': 'Confirmed on credit terms (nothing to pay now)',
+  'approvals.toast.approvedOnTerms':
+    'Approved: the order is confirmed on credit terms and the seller can ship.',
   'terms.nav.seller': 'Credit terms',
   'terms.nav.statements': 'Statements',
 
@@ -258,6 +266,9 @@ export const en: English<typeof zhCN> = {
   'notification.terms-overdue-seller.title': 'A buyer is overdue',
   'notification.terms-overdue-seller.body':
     'Order {order} was due on {due} and the buyer has not paid it in full.',
+  'notification.order-approved-on-terms.title': 'Order approved (on credit terms)',
+  'notification.order-approved-on-terms.body':
+    'Order {order} is approved and confirmed on credit terms: nothing to pay now; pay within the net days after the invoice.',
   'notification.terms-payment-recorded.title': 'Payment on terms received',
   'notification.terms-payment-recorded.body': 'Order {order}: {amount} received, {owed} still owed.',
 };
