@@ -55,7 +55,27 @@ for (const locale of ['zh-CN', 'en'] as const) {
       });
       expect(registered.status()).toBe(302);
       const problems = recordProblems(page);
-      for (const path of ['/dashboard', '/inbox', '/settings', '/invitations', '/market', '/sell', '/buy']) {
+      // The second wave's buyer and seller pages too: each route module must load in the browser (a value taken from
+      // a .server module is empty there, which only shows once the page hydrates).
+      for (const path of [
+        '/dashboard',
+        '/inbox',
+        '/settings',
+        '/invitations',
+        '/market',
+        '/sell',
+        '/buy',
+        '/orders',
+        '/orders/approvals',
+        '/sell/price-lists',
+        '/sell/price-lists/new',
+        '/sell/terms',
+        '/sell/reports',
+        '/sell/plans',
+        '/statements',
+        '/buy/lists',
+        '/buy/standing',
+      ]) {
         await test.step(path, async () => {
           const response = await page.goto(path);
           expect(response?.status()).toBe(200);
