@@ -33,6 +33,7 @@ import {
   postEscrowMovements,
   recordPaymentReceived,
   recordPayout,
+  termsPositionOfOrder,
 } from '../ledger/ledger.server';
 import { ListingError, releaseStock, reserveStock } from '../listings/listings.server';
 import { weigh } from './catch-weight';
@@ -771,6 +772,12 @@ export async function recordOfflinePayout(
       .from(ledgerTransactions)
       .where(eq(ledgerTransactions.idempotencyKey, `order:${order.id}:payout`));
     if (earlier) throw new OrderError('orders.errors.payoutAlreadyRecorded', 409);
+    // On terms the seller's share reaches its balance as the buyer pays (ADR 0056): pay out once all is paid.
+    if (
+      order.provider === 'terms' &&
+      (await termsPositionOfOrder(tx, order.id, order.currency as 'CNY')).owedFen > 0
+    )
+      throw new OrderError('terms.errors.payoutBeforePaid', 409);
     await recordPayout(tx, {
       sellerOrgId: order.sellerOrgId,
       orderId: order.id,

@@ -378,7 +378,14 @@ export async function paymentsDesk(tx: DbOrTx) {
       .innerJoin(listings, eq(listings.id, orders.listingId))
       .innerJoin(buyer, eq(buyer.id, orders.buyerOrgId))
       .innerJoin(seller, eq(seller.id, orders.sellerOrgId));
-  const [awaiting, payouts, open] = await Promise.all([
+  // What the buyer of an order on terms still owes (ADR 0056): minus its receivable entries.
+  const owedOnTerms = sql<number>`(select -coalesce(sum(e.amount), 0)
+      from ledger_entries e
+      join ledger_accounts a on a.id = e.account_id and a.kind = 'receivable'
+      join ledger_transactions t on t.id = e.transaction_id
+     where t.order_id = ${orders.id})`.mapWith(Number);
+  const invoiced = or(eq(orders.status, 'completed'), eq(orders.status, 'resolved'));
+  const [awaiting, payouts, open, onTerms] = await Promise.all([
     base({ amountFen: orders.subtotalFen, payBy: orders.payBy })
       .where(and(eq(orders.status, 'pending_payment'), eq(orders.provider, 'offline')))
       .orderBy(asc(orders.payBy))
@@ -390,8 +397,9 @@ export async function paymentsDesk(tx: DbOrTx) {
       .innerJoin(invoices, eq(invoices.orderId, orders.id))
       .where(
         and(
-          or(eq(orders.status, 'completed'), eq(orders.status, 'resolved')),
-          eq(orders.provider, 'offline'),
+          invoiced,
+          // An order on terms is paid out once its buyer has paid all of it.
+          or(eq(orders.provider, 'offline'), and(eq(orders.provider, 'terms'), sql`${owedOnTerms} = 0`)),
           notExists(
             tx
               .select({ one: sql`1` })
@@ -407,10 +415,20 @@ export async function paymentsDesk(tx: DbOrTx) {
       .where(and(eq(orders.status, 'disputed'), eq(disputes.status, 'open')))
       .orderBy(asc(disputes.createdAt))
       .limit(100),
+    // Invoiced orders on terms their buyers still owe on: the operator records each bank transfer on the order.
+    base({ amountFen: owedOnTerms, dueAt: orders.dueAt, overdueAt: orders.termsOverdueAt })
+      .where(and(invoiced, eq(orders.provider, 'terms'), sql`${owedOnTerms} > 0`))
+      .orderBy(asc(orders.dueAt))
+      .limit(100),
   ]);
   const withShort = <T extends { id: string; currency: string }>(rows: T[]) =>
     rows.map((row) => ({ ...row, shortId: shortOrderId(row.id), currency: row.currency as Currency }));
-  return { awaiting: withShort(awaiting), payouts: withShort(payouts), disputes: withShort(open) };
+  return {
+    awaiting: withShort(awaiting),
+    payouts: withShort(payouts),
+    disputes: withShort(open),
+    onTerms: withShort(onTerms),
+  };
 }
 
 // Forms. Each posts `intent`; the domain (actOnOrder) checks party, state and amounts, so these check shape.

@@ -1,4 +1,5 @@
-// The operator's payments desk (offline provider): record buyers' bank transfers and payouts to sellers, see disputes.
+// The operator's payments desk (offline provider): record buyers' bank transfers and payouts to sellers, see what
+// buyers owe on credit terms (ADR 0056) and the open disputes.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
@@ -12,6 +13,7 @@ import { db } from '~/lib/db.server';
 import { formError, formValues, parseForm, readFormData } from '~/lib/forms.server';
 import { useLocale, useT } from '~/lib/i18n';
 import { pageTitle } from '~/lib/meta';
+import { marketDate } from '~/lib/market-time';
 import { type Currency, formatMoney } from '~/lib/money';
 import { redirectWithToast } from '~/lib/toast.server';
 import { OrderError, actOnOrder, recordOfflinePayout } from '~/orders/orders.server';
@@ -61,7 +63,7 @@ type RowBase = {
 };
 
 export default function OperatorPayments() {
-  const { awaiting, payouts, disputes, now } = useLoaderData<typeof loader>();
+  const { awaiting, payouts, disputes, onTerms, now } = useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -162,6 +164,34 @@ export default function OperatorPayments() {
             <li key={row.id} className={rowClass} data-testid="payout-row" data-order-id={row.id}>
               {head(row, t('payments.payoutAmount', { amount: money(row) }))}
               {referenceForm(row, 'record_payout', t('payments.recordPayout'))}
+            </li>
+          )),
+        )}
+      </Card>
+
+      <Card title={`${t('terms.desk.title')} (${onTerms.length})`}>
+        {list(
+          'owed-on-terms',
+          t('terms.desk.empty'),
+          onTerms.map((row) => (
+            <li key={row.id} className={rowClass} data-testid="terms-row" data-order-id={row.id}>
+              {head(
+                row,
+                t('terms.desk.owed', { amount: money(row) }),
+                <p className="mt-0.5 text-xs text-slate-500">
+                  {row.dueAt ? t('terms.dueOn', { date: marketDate(new Date(row.dueAt)) }) : null}
+                  {row.overdueAt ? (
+                    <span className="ml-2 font-medium text-red-700">{t('terms.overdue')}</span>
+                  ) : null}
+                </p>,
+              )}
+              <Link
+                to={`/orders/${row.id}#terms-amount`}
+                className="inline-flex shrink-0 items-center justify-center rounded-md bg-sea-700 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-sea-800"
+              >
+                {t('terms.desk.record')}
+                <span className="sr-only"> {row.shortId}</span>
+              </Link>
             </li>
           )),
         )}

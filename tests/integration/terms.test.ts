@@ -31,7 +31,8 @@ import {
   termsStatement,
 } from '../../app/b2b/terms.server';
 import { balances, escrowHeldForOrder } from '../../app/ledger/ledger.server';
-import { actOnOrder, placeBuyNow } from '../../app/orders/orders.server';
+import { actOnOrder, placeBuyNow, recordOfflinePayout } from '../../app/orders/orders.server';
+import { paymentsDesk } from '../../app/orders/pages.server';
 import { processSettlementJob } from '../../workers/settlement';
 import { commitSessionCookie, createSession } from '../../app/lib/session.server';
 import { call, formRequest } from '../support/http';
@@ -180,6 +181,15 @@ describe('settling and paying an order on terms', () => {
     expect(share).toBe(411_600 - Math.round((411_600 * order.feeBps) / 10_000));
     expect(await balanceOf(seller.orgId, 'available')).toBe(sellerAvailableBefore);
 
+    // The operator's desk lists it as owed, not as a payout; a payout before the buyer has paid is refused.
+    const deskBefore = await paymentsDesk(db);
+    expect(deskBefore.onTerms.find((row) => row.id === id)).toMatchObject({ amountFen: 411_600 });
+    expect(deskBefore.payouts.some((row) => row.id === id)).toBe(false);
+    await expect(recordOfflinePayout(id, operatorId, 'too early')).rejects.toMatchObject({
+      messageKey: 'terms.errors.payoutBeforePaid',
+      status: 409,
+    });
+
     // A third, then more than is owed (refused), then the rest.
     const first = { orderId: id, userId: operatorId, reference: 'ICBC 8812', token: token() };
     await recordPaymentOnTerms({ ...first, amount: '1372' });
@@ -209,6 +219,12 @@ describe('settling and paying an order on terms', () => {
     expect(settled).toMatchObject({ owedFen: 0, paidFen: 411_600, uncollectedFen: 0, payable: false });
     expect((await balanceOf(seller.orgId, 'available')) - sellerAvailableBefore).toBe(share);
     expect(await balanceOf(seller.orgId, 'uncollected')).toBe(sellerUncollectedBefore);
+    // Paid in full: off the owed list, on the payouts list, and the payout takes the whole share.
+    const deskAfter = await paymentsDesk(db);
+    expect(deskAfter.onTerms.some((row) => row.id === id)).toBe(false);
+    expect(deskAfter.payouts.find((row) => row.id === id)).toMatchObject({ amountFen: share });
+    await recordOfflinePayout(id, operatorId, 'ICBC 9001');
+    expect(await balanceOf(seller.orgId, 'available')).toBe(sellerAvailableBefore);
   });
 
   it('refuses payments before the order is invoiced, and on an order not on terms', async () => {
