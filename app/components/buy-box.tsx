@@ -213,6 +213,9 @@ export function BuyBox(props: BuyBoxProps) {
           {props.payHours ? (
             <p className="text-xs text-slate-500">{t('orders.buy.payNote', { count: props.payHours })}</p>
           ) : null}
+          {props.terms ? (
+            <p className="text-xs text-slate-500">{t('terms.buy.note', { days: props.terms.netDays })}</p>
+          ) : null}
         </div>
       )}
     </Form>

@@ -56,6 +56,7 @@ export const zhCN = {
   'terms.buy.legend': '付款方式',
   'terms.buy.now': '立即付款（资金托管）',
   'terms.buy.terms': '账期 {days} 天（可用额度 {available}）',
+  'terms.buy.note': '选择账期则现在不用付款：订单确认后卖家即可发货，开票后 {days} 天内付清。',
 
   'terms.panel.title': '账期',
   'terms.panel.days': '账期天数',
@@ -196,6 +197,7 @@ export const en: English<typeof zhCN> = {
   'terms.buy.legend': 'Payment',
   'terms.buy.now': 'Pay now (held in escrow)',
   'terms.buy.terms': 'On terms, {days} days ({available} available)',
+  'terms.buy.note': 'On terms there is nothing to pay now: once the order is confirmed the seller can ship, and you pay within {days} days of the invoice.',
 
   'terms.panel.title': 'Credit terms',
   'terms.panel.days': 'Terms',
