@@ -197,7 +197,8 @@ export const en: English<typeof zhCN> = {
   'terms.buy.legend': 'Payment',
   'terms.buy.now': 'Pay now (held in escrow)',
   'terms.buy.terms': 'On terms, {days} days ({available} available)',
-  'terms.buy.note': 'On terms there is nothing to pay now: once the order is confirmed the seller can ship, and you pay within {days} days of the invoice.',
+  'terms.buy.note':
+    'On terms there is nothing to pay now: once the order is confirmed the seller can ship, and you pay within {days} days of the invoice.',
 
   'terms.panel.title': 'Credit terms',
   'terms.panel.days': 'Terms',
