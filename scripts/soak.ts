@@ -484,6 +484,8 @@ async function main() {
       say('restarted them');
     })();
     await Promise.all([...users, drill]);
+    // Rates are over the load's own time: the drain after it (minutes, when it waits out a lease) is not load.
+    const seconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
     say('load done; draining the queues');
 
@@ -642,7 +644,6 @@ async function main() {
     for (const stop of stops) stop();
 
     // The figures.
-    const seconds = (Date.now() - started) / 1000;
     for (const [kind, list] of latencies) {
       const sorted = [...list].sort((a, b) => a - b);
       console.log(
