@@ -1,8 +1,11 @@
 // The scaled-out market on one machine under a mixed load (issue #20): a PostgreSQL primary with a streaming replica,
 // a three-master Redis Cluster, two web processes behind a small round-robin proxy and two workers; midway one web
-// and one worker process are killed (SIGKILL) and started again. At the end: no buy lost or doubled, every job
-// terminal, the ledger's invariants, no stock below zero, and live auction streams of the killed web process
-// reconnected through the proxy and caught up. Prints one JSON line per request kind and per process.
+// and one worker process are killed (SIGKILL) and started again. The load is 70 % browsing (search, lot pages,
+// prices), 10 % buy-now, 10 % bids, 5 % quotes (a buyer asks a seller's lot for a quote, the seller answers) and 5 %
+// cold-chain bookings (the operator records an order's bank transfer, the buyer asks for transport). At the end: no
+// order, quote, booking, payment, settlement or e-mail lost or doubled, every job terminal, the ledger's invariants,
+// no stock below zero, and live auction streams of the killed web process reconnected through the proxy and caught
+// up. Prints one JSON line per request kind and per process.
 //
 //   npm run soak -- --minutes 10      (the full run; CI runs --minutes 2)
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -35,13 +38,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (message: string) => process.stderr.write(`[soak] ${message}\n`);
 const QUEUE_PREFIX = `soak-${randomBytes(3).toString('hex')}`;
 
-type Kind = 'search' | 'lot' | 'prices' | 'buy' | 'bid';
+type Kind = 'search' | 'lot' | 'prices' | 'buy' | 'bid' | 'quote' | 'booking';
 const MIX: [Kind, number][] = [
   ['search', 40],
   ['lot', 20],
   ['prices', 10],
-  ['buy', 15],
-  ['bid', 15],
+  ['buy', 10],
+  ['bid', 10],
+  ['quote', 5],
+  ['booking', 5],
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -84,7 +89,11 @@ async function waitHealthy(base: string) {
   throw new Error(`${base} did not become healthy`);
 }
 
-/** Round robin over the web processes that answer; a refused connection is retried on the next one. */
+/**
+ * Round robin over the web processes that answer; a refused connection is retried on the next one. A POST is
+ * retried only when its connection was refused: once it may have reached the app (a reset after connecting, the
+ * process killed mid-request) a retry could place an order twice, so the client gets the 502 instead.
+ */
 function startProxy(upstreams: () => number[]) {
   let next = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -101,9 +110,11 @@ function startProxy(upstreams: () => number[]) {
             answer.pipe(res);
           },
         );
-        upstream.on('error', () => {
+        upstream.on('error', (error: NodeJS.ErrnoException) => {
+          const neverReached = error.code === 'ECONNREFUSED';
+          const idempotent = req.method === 'GET' || req.method === 'HEAD';
           if (res.headersSent) res.destroy();
-          else if (attempt + 1 < ports.length) tryOne(attempt + 1);
+          else if ((neverReached || idempotent) && attempt + 1 < ports.length) tryOne(attempt + 1);
           else res.writeHead(502).end();
         });
         upstream.end(Buffer.concat(body));
@@ -207,23 +218,30 @@ async function main() {
     const base = `http://127.0.0.1:${proxyPort}`;
     say(`market behind the proxy at ${base}; load for ${minutes} min with ${concurrency} users`);
 
-    // Who does what: the two demo buyers trade; lots and auctions come from the seed.
-    const cookies = await Promise.all(
-      [
-        ['usr_yuewei', 'org_yuewei'],
-        ['usr_xianfeng', 'org_xianfeng'],
-      ].map(
-        async ([userId, orgId]) =>
-          (await commitSessionCookie(await createSession(db as never, { userId, activeOrgId: orgId }))).split(
-            ';',
-          )[0],
+    // Who does what: the two demo buyers trade, the demo sellers answer their requests for quotes, the operator
+    // records bank transfers; lots and auctions come from the seed.
+    const signIn = async (userId: string, orgId: string) =>
+      (await commitSessionCookie(await createSession(db as never, { userId, activeOrgId: orgId }))).split(
+        ';',
+      )[0];
+    const cookies = await Promise.all([
+      signIn('usr_yuewei', 'org_yuewei'),
+      signIn('usr_xianfeng', 'org_xianfeng'),
+    ]);
+    const sellerCookies = new Map<string, string>(
+      await Promise.all(
+        (['haixing', 'maowei', 'xuwen'] as const).map(
+          async (name) => [`org_${name}`, await signIn(`usr_${name}`, `org_${name}`)] as const,
+        ),
       ),
     );
+    const operatorCookie = await signIn('usr_operator', 'org_operator');
     const lots = await db
       .select({
         id: schema.listings.id,
         title: schema.listings.titleZh,
         moq: schema.listings.minOrderQuantity,
+        sellerOrgId: schema.listings.sellerOrgId,
       })
       .from(schema.listings)
       .where(and(eq(schema.listings.status, 'live'), eq(schema.listings.saleMode, 'fixed')));
@@ -238,11 +256,21 @@ async function main() {
         ),
       );
     if (lots.length === 0 || auctions.length === 0) throw new Error('the seed has no live lots or auctions');
+    const quotableLots = lots.filter((lot) => sellerCookies.has(lot.sellerOrgId));
+    if (quotableLots.length === 0) throw new Error('the seed has no live lots of the demo sellers');
 
     const latencies = new Map<Kind, number[]>(MIX.map(([kind]) => [kind, []]));
     const errors = new Map<Kind, number>(MIX.map(([kind]) => [kind, 0]));
+    const refused = new Map<Kind, number>(MIX.map(([kind]) => [kind, 0]));
+    let buyResubmits = 0;
     const boughtOrders = new Set<string>();
     const buyTokens = new Map<string, string>();
+    // Per buyer, its answered orders not yet taken for a booking (oldest first).
+    const toBook: string[][] = cookies.map(() => []);
+    const paidOrders = new Set<string>();
+    const bookedOrders = new Set<string>();
+    const askedDemands = new Set<string>();
+    const answeredQuotes = new Map<string, { demandId: string; sellerOrgId: string }>();
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
     const kindOf = () => {
       let roll = Math.random() * 100;
@@ -255,11 +283,32 @@ async function main() {
     // A request the market does not answer in 30 s counts as an error rather than stalling its user.
     const fetch = (url: string, init: RequestInit = {}) =>
       globalThis.fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+    // A step of a several-request kind: a 5xx fails the whole step (the user loop counts it); its body is read.
+    const answered = async (response: Response) => {
+      if (response.status >= 500) throw new Error(`${response.status} from ${response.url}`);
+      return response;
+    };
+    // A loader's data as the page's client-side navigation fetches it (Remix's `_data` request), or null on a 4xx.
+    const loaderData = async <T>(url: string, routeId: string, cookie: string): Promise<T | null> => {
+      const separator = url.includes('?') ? '&' : '?';
+      const response = await answered(
+        await fetch(`${base}${url}${separator}_data=${encodeURIComponent(routeId)}`, {
+          headers: { cookie },
+          redirect: 'manual',
+        }),
+      );
+      if (response.status !== 200) {
+        await response.arrayBuffer().catch(() => undefined);
+        return null;
+      }
+      return (await response.json()) as T;
+    };
     const once = async (kind: Kind, user: number) => {
-      const cookie = cookies[user % cookies.length];
-      const form = (fields: Record<string, string>) => ({
+      const buyer = user % cookies.length;
+      const cookie = cookies[buyer];
+      const form = (fields: Record<string, string>, as = cookie) => ({
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { cookie: as, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(fields),
         redirect: 'manual' as const,
       });
@@ -274,17 +323,95 @@ async function main() {
         case 'prices':
           return fetch(`${base}/prices`);
         case 'buy': {
+          // No answer (the web process died mid-request: the proxy answers 502, it never resends a POST) and the
+          // buyer presses 购买 again: the form's one-time token makes the repeat answer with the order the first
+          // post may have placed, never a second one.
           const token = randomBytes(16).toString('hex');
-          const response = await fetch(
-            `${base}/orders/new?listingId=${lot.id}`,
-            form({ listingId: lot.id, quantity: String(lot.moq / 1000), unit: 'kg', buyToken: token }),
-          );
+          const post = () =>
+            fetch(
+              `${base}/orders/new?listingId=${lot.id}`,
+              form({ listingId: lot.id, quantity: String(lot.moq / 1000), unit: 'kg', buyToken: token }),
+            );
+          let response = await post().catch(() => null);
+          for (let again = 0; again < 2 && (!response || response.status >= 500); again++) {
+            await response?.arrayBuffer().catch(() => undefined);
+            buyResubmits++;
+            await sleep(500);
+            response = await post().catch(() => null);
+          }
+          if (!response) throw new Error('buy: no answer after resubmitting');
           const orderId = /\/orders\/(ord_\w+)/.exec(response.headers.get('location') ?? '')?.[1];
           if (response.status === 302 && orderId) {
             boughtOrders.add(orderId);
             buyTokens.set(token, orderId);
+            toBook[buyer].push(orderId);
           }
           return response;
+        }
+        case 'quote': {
+          // 询价 → 报价: the buyer's "ask the seller for a quote" on a lot posts a demand shaped after the lot (the
+          // form's values from the page's loader, the quantity typed in), then the lot's seller quotes on it.
+          const asked = pick(quotableLots);
+          const page = await loaderData<{
+            category: { id: string; baseUnit: string } | null;
+            initial: Record<string, string>;
+          }>(`/demands/new?listing=${asked.id}`, 'routes/demands.new', cookie);
+          if (!page?.category) return null;
+          const posted = await answered(
+            await fetch(
+              `${base}/demands/new`,
+              form({
+                ...page.initial,
+                categoryId: page.category.id,
+                quantity: page.category.baseUnit === 'piece' ? '1000' : '1',
+              }),
+            ),
+          );
+          await posted.arrayBuffer().catch(() => undefined);
+          const demandId = /\/demands\/(dmd_\w+)/.exec(posted.headers.get('location') ?? '')?.[1];
+          if (posted.status !== 302 || !demandId) return posted;
+          askedDemands.add(demandId);
+          const sellerCookie = sellerCookies.get(asked.sellerOrgId) as string;
+          const demand = await loaderData<{ offerDefaults: Record<string, string> }>(
+            `/demands/${demandId}`,
+            'routes/demands.$demandId',
+            sellerCookie,
+          );
+          if (!demand) return posted;
+          const quoted = await fetch(
+            `${base}/demands/${demandId}`,
+            form(
+              { ...demand.offerDefaults, intent: 'quote', listingId: asked.id, price: '20', note: '' },
+              sellerCookie,
+            ),
+          );
+          const quoteId = /\/quotes\/(quo_\w+)/.exec(quoted.headers.get('location') ?? '')?.[1];
+          if (quoted.status === 302 && quoteId)
+            answeredQuotes.set(quoteId, { demandId, sellerOrgId: asked.sellerOrgId });
+          return quoted;
+        }
+        case 'booking': {
+          // 申请冷链运输 for one of the buyer's orders: an offline order is paid once the operator records the bank
+          // transfer (record_payment), then the buyer asks for transport with the booking page's own defaults.
+          const orderId = toBook[buyer].shift();
+          if (!orderId) return fetch(`${base}/orders`, { headers: { cookie } });
+          const paid = await answered(
+            await fetch(
+              `${base}/orders/${orderId}`,
+              form({ intent: 'record_payment', reference: `soak-${orderId.slice(-6)}` }, operatorCookie),
+            ),
+          );
+          await paid.arrayBuffer().catch(() => undefined);
+          if (paid.status === 302) paidOrders.add(orderId);
+          const page = await loaderData<{ defaults: Record<string, string> }>(
+            `/orders/${orderId}/booking`,
+            'routes/orders_.$orderId.booking',
+            cookie,
+          );
+          if (!page) return paid;
+          const booked = await fetch(`${base}/orders/${orderId}/booking`, form(page.defaults));
+          if (booked.status === 302) bookedOrders.add(orderId);
+          return booked;
         }
         case 'bid': {
           const auction = pick(auctions);
@@ -329,9 +456,12 @@ async function main() {
         try {
           const response = await once(kind, user);
           await response?.arrayBuffer().catch(() => undefined);
-          const status = response?.status ?? 0;
-          // A refused bid (outbid meanwhile) or a sold-out lot is the market answering, not an error.
+          // Null: nothing to do this turn (no lot to ask about); not a request that failed.
+          const status = response === null ? 200 : (response?.status ?? 0);
+          // A refused bid (outbid meanwhile), a sold-out lot or an already quoted demand is the market answering,
+          // not an error.
           if (status >= 500 || status === 0) errors.set(kind, (errors.get(kind) ?? 0) + 1);
+          else if (status >= 400) refused.set(kind, (refused.get(kind) ?? 0) + 1);
         } catch {
           errors.set(kind, (errors.get(kind) ?? 0) + 1);
         }
@@ -354,6 +484,8 @@ async function main() {
       say('restarted them');
     })();
     await Promise.all([...users, drill]);
+    // Rates are over the load's own time: the drain after it (minutes, when it waits out a lease) is not load.
+    const seconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
     say('load done; draining the queues');
 
@@ -365,22 +497,54 @@ async function main() {
     const queues = queueNames.map(
       (name) => new Queue(name, { connection: redis, prefix: `{${QUEUE_PREFIX}.${name}}` }),
     );
-    let pending = -1;
-    for (let i = 0; i < 120 && pending !== 0; i++) {
+    const stillPending = async () => {
       const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
-      const outbox = await client`select count(*)::int as n from outbox where published_at is null`;
-      pending = counts.reduce((sum, c) => sum + c.waiting + c.active + c.prioritized, 0) + outbox[0].n;
-      if (pending !== 0) await sleep(1000);
+      const [outbox] = await client`select count(*)::int as n from outbox where published_at is null`;
+      const [deliveries] = await client`
+        select count(*)::int as n, max(lease_until) as until from notification_deliveries where status = 'pending'`;
+      const jobs = counts.reduce((sum, c) => sum + c.waiting + c.active + c.prioritized, 0);
+      return {
+        jobs,
+        outbox: outbox.n as number,
+        deliveries: deliveries.n as number,
+        leaseUntil: deliveries.until as Date | null,
+        total: jobs + outbox.n + deliveries.n,
+      };
+    };
+    let pending = await stillPending();
+    for (let i = 0; i < 120 && pending.total !== 0; i++) {
+      await sleep(1000);
+      pending = await stillPending();
     }
-    const failed = (await Promise.all(queues.map((q) => q.getJobCounts('failed')))).reduce(
-      (s, c) => s + c.failed,
-      0,
-    );
+    // A delivery a killed worker was sending stays leased to it (DELIVERY_LEASE_MS, 5 min): a delayed job looks again
+    // once the lease passes and another worker sends it. Wait for that too, rather than call it stuck.
+    if (pending.total === pending.deliveries && pending.leaseUntil) {
+      const until = Math.min(new Date(pending.leaseUntil).getTime() + 30_000, Date.now() + 6 * 60_000);
+      say(
+        `${pending.deliveries} notification deliveries leased to the killed worker; waiting for their lease`,
+      );
+      while (pending.total !== 0 && Date.now() < until) {
+        await sleep(2000);
+        pending = await stillPending();
+      }
+    }
+    const failedCounts = await Promise.all(queues.map((q) => q.getJobCounts('failed')));
+    const failed = failedCounts.reduce((s, c) => s + c.failed, 0);
+    const failedSettlement = failedCounts[queueNames.indexOf('settlement')]?.failed ?? 0;
 
-    say(`drained (${pending} pending); checking`);
+    say(
+      `drained (${pending.jobs} jobs, ${pending.outbox} outbox rows, ${pending.deliveries} deliveries pending); checking`,
+    );
+    say(
+      `${boughtOrders.size} orders, ${askedDemands.size} requests for quotes, ${answeredQuotes.size} quotes, ${paidOrders.size} payments recorded, ${bookedOrders.size} bookings answered`,
+    );
     // The checks.
     const problems: string[] = [];
-    if (pending !== 0) problems.push(`${pending} jobs or outbox rows still pending after the drain`);
+    if (pending.total !== 0)
+      problems.push(
+        `still pending after the drain: ${pending.jobs} jobs, ${pending.outbox} outbox rows, ${pending.deliveries} notification deliveries`,
+      );
+    if (failedSettlement > 0) problems.push(`${failedSettlement} settlement jobs failed`);
     const orders =
       await client`select id, created_by from orders where source = 'buy_now' and created_at > now() - interval '1 day'`;
     const ids = new Set(orders.map((o) => o.id as string));
@@ -394,6 +558,77 @@ async function main() {
     const extra = orders.filter((o) => !boughtOrders.has(o.id as string)).length;
     if (extra > 0)
       problems.push(`${extra} buy-now orders no buyer was answered with (doubled or lost answers)`);
+    // Quotes: the requests for quotes (demands) and the quotes answered exist once; nothing else appeared on them.
+    const demandRows =
+      await client`select id from demands where created_at >= ${new Date(started).toISOString()}::timestamptz`;
+    const demandIds = new Set(demandRows.map((d) => d.id as string));
+    for (const id of askedDemands)
+      if (!demandIds.has(id)) problems.push(`demand ${id} answered to a buyer is missing`);
+    // A request for quotes, a quote or a booking whose answer was lost (5xx, no answer) may have committed; no
+    // token makes their repeat safe, so the soak does not resend them, and allows one unanswered row per such
+    // request. More than that would be a doubling.
+    const unanswered = (kind: Kind) => errors.get(kind) ?? 0;
+    const strayDemands = demandRows.filter((d) => !askedDemands.has(d.id as string)).length;
+    const quoteRows =
+      await client`select id, demand_id, seller_org_id from quotes where demand_id = any(${[...askedDemands]}::text[])`;
+    const quoteIds = new Map(quoteRows.map((q) => [q.id as string, q]));
+    for (const [id, asked] of answeredQuotes) {
+      const row = quoteIds.get(id);
+      if (!row || row.demand_id !== asked.demandId || row.seller_org_id !== asked.sellerOrgId)
+        problems.push(`quote ${id} answered to a seller is missing or not on its demand`);
+    }
+    const strayQuotes = quoteRows.filter((q) => !answeredQuotes.has(q.id as string)).length;
+    if (strayDemands + strayQuotes > unanswered('quote'))
+      problems.push(
+        `${strayDemands} demands and ${strayQuotes} quotes no one was answered with, ${unanswered('quote')} unanswered requests`,
+      );
+    // Bookings: one per order, and one for each booking answered to a buyer.
+    const bookingRows = await client`select order_id, count(*)::int as n from bookings group by order_id`;
+    const bookingsByOrder = new Map(bookingRows.map((b) => [b.order_id as string, b.n as number]));
+    for (const orderId of bookedOrders)
+      if (bookingsByOrder.get(orderId) !== 1)
+        problems.push(`order ${orderId} has ${bookingsByOrder.get(orderId) ?? 0} bookings, answered once`);
+    const strayBookings = [...bookingsByOrder.keys()].filter(
+      (id) => boughtOrders.has(id) && !bookedOrders.has(id),
+    );
+    if (strayBookings.length > unanswered('booking'))
+      problems.push(
+        `${strayBookings.length} bookings no buyer was answered with, ${unanswered('booking')} unanswered requests`,
+      );
+    for (const b of bookingRows)
+      if ((b.n as number) > 1) problems.push(`order ${b.order_id} has ${b.n} bookings`);
+    // Money: each order paid at most once and released (settled) at most once; each recorded payment is in the
+    // ledger once and the order is paid or past it.
+    const doubledMoney = await client`
+      select order_id, kind, count(*)::int as n from ledger_transactions
+      where kind in ('payment_received', 'escrow_released', 'payout') and order_id is not null
+      group by order_id, kind having count(*) > 1`;
+    for (const row of doubledMoney)
+      problems.push(`order ${row.order_id}: ${row.n} ${row.kind} ledger transactions`);
+    const payments = await client`
+      select o.id, o.status, count(t.id)::int as n from orders o
+      left join ledger_transactions t on t.order_id = o.id and t.kind = 'payment_received'
+      where o.id = any(${[...paidOrders]}::text[]) group by o.id, o.status`;
+    const paymentsByOrder = new Map(payments.map((p) => [p.id as string, p]));
+    for (const orderId of paidOrders) {
+      const row = paymentsByOrder.get(orderId);
+      if (!row || row.n !== 1 || ['pending_payment', 'cancelled'].includes(row.status as string))
+        problems.push(`order ${orderId} recorded as paid has ${row?.n ?? 0} payments and is ${row?.status}`);
+    }
+    // E-mail and the other channels: each event reaches a recipient at most once per channel, and every e-mail
+    // marked sent was kept once (the soak has no SMTP server: the development mailbox is the outgoing mail).
+    const [doubledDeliveries] = await client`
+      select count(*)::int as n from (select 1 from notification_deliveries
+      group by event_id, recipient, channel having count(*) > 1) d`;
+    if (doubledDeliveries.n > 0)
+      problems.push(`${doubledDeliveries.n} (event, recipient, channel) with more than one delivery`);
+    const [mail] = await client`
+      select count(*) filter (where d.channel = 'email' and d.status = 'sent')::int as sent,
+             count(*) filter (where d.channel = 'email' and d.status = 'sent' and m.id is null)::int as unkept,
+             count(*) filter (where d.status = 'failed')::int as failed
+      from notification_deliveries d left join dev_mailbox m on m.source_id = d.id`;
+    if (mail.unkept > 0) problems.push(`${mail.unkept} e-mails marked sent are not in the outgoing mail`);
+    if (mail.failed > 0) problems.push(`${mail.failed} notification deliveries failed`);
     const [negative] = await client`select count(*)::int as n from listings where quantity_available < 0`;
     if (negative.n > 0) problems.push(`${negative.n} lots below zero stock`);
     try {
@@ -409,7 +644,6 @@ async function main() {
     for (const stop of stops) stop();
 
     // The figures.
-    const seconds = (Date.now() - started) / 1000;
     for (const [kind, list] of latencies) {
       const sorted = [...list].sort((a, b) => a - b);
       console.log(
@@ -420,6 +654,7 @@ async function main() {
           rps: Math.round((list.length / seconds) * 10) / 10,
           p50_ms: Math.round(percentile(sorted, 50)),
           p99_ms: Math.round(percentile(sorted, 99)),
+          refused: refused.get(kind) ?? 0,
           errors: errors.get(kind) ?? 0,
         }),
       );
@@ -433,6 +668,11 @@ async function main() {
         bench: 'soak',
         minutes,
         orders: boughtOrders.size,
+        buyResubmits,
+        quotes: answeredQuotes.size,
+        bookings: bookedOrders.size,
+        payments: paidOrders.size,
+        emails: mail.sent,
         failedJobs: failed,
         problems: problems.length,
       }),
