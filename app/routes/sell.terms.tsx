@@ -99,7 +99,7 @@ export default function SellerTerms() {
           <EmptyState>{t('terms.seller.empty')}</EmptyState>
         ) : (
           <TableScroll label={t('terms.seller.title')}>
-            <table className="min-w-full text-left text-sm">
+            <table className="w-full min-w-[36rem] text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
                 <tr>
                   <th scope="col" className="px-3 py-2 whitespace-nowrap">

@@ -131,27 +131,27 @@ export default function Statements() {
           </EmptyState>
         ) : (
           <TableScroll label={t('terms.statement.linesTitle', { month: statement.month })}>
-            <table className="min-w-full text-left text-sm">
+            <table className="w-full min-w-[42rem] text-left text-sm">
               <thead className="border-b border-slate-200 text-xs uppercase text-slate-500">
                 <tr>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.statement.col.date')}
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.statement.col.kind')}
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.statement.col.order')}
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t(
                       statement.side === 'buyer' ? 'terms.statement.col.seller' : 'terms.statement.col.buyer',
                     )}
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.statement.col.po')}
                   </th>
-                  <th scope="col" className="px-3 py-2">
+                  <th scope="col" className="px-3 py-2 whitespace-nowrap">
                     {t('terms.statement.col.due')}
                   </th>
                   <th scope="col" className="px-3 py-2 text-right">
@@ -163,15 +163,15 @@ export default function Statements() {
                 {statement.lines.map((line, i) => (
                   <tr key={`${line.orderId}-${i}`}>
                     <td className="px-3 py-2 whitespace-nowrap">{marketDate(new Date(line.at))}</td>
-                    <td className="px-3 py-2">{t(`terms.kind.${line.kind}`)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{t(`terms.kind.${line.kind}`)}</td>
                     <td className="px-3 py-2">
                       <Link to={`/orders/${line.orderId}`} className="text-sea-800 underline">
                         {line.orderId.slice(-8).toUpperCase()}
                       </Link>
                       <div className="text-xs text-slate-500">{title(line.orderId)}</div>
                     </td>
-                    <td className="px-3 py-2">{line.counterpartyName}</td>
-                    <td className="px-3 py-2">{line.poNumber ?? '—'}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{line.counterpartyName}</td>
+                    <td className="px-3 py-2 whitespace-nowrap">{line.poNumber ?? '—'}</td>
                     <td className="px-3 py-2 whitespace-nowrap">
                       {line.dueAt ? marketDate(new Date(line.dueAt)) : t('terms.statement.dueAfterInvoice')}
                       {line.overdue ? <Badge tone="red">{t('terms.overdue')}</Badge> : null}

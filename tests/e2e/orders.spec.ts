@@ -238,9 +238,9 @@ for (const locale of ['zh-CN', 'en'] as const) {
     await page
       .getByTestId('buy-box')
       .getByLabel(locale === 'en' ? 'Quantity' : '数量')
-      .fill('1500');
-    // ¥39/kg from 1500 kg.
-    await expect(page.getByTestId('buy-total')).toHaveText(locale === 'en' ? 'CN¥58,500.00' : '¥58,500.00');
+      .fill('500');
+    // ¥40.50/kg from 500 kg (500 kg, not the 1,500 kg tier: specs running alongside buy from this lot too).
+    await expect(page.getByTestId('buy-total')).toHaveText(locale === 'en' ? 'CN¥20,250.00' : '¥20,250.00');
     await shoot(page, `buy-page-${locale}`);
     expect(problems).toEqual([]);
   });
