@@ -4,21 +4,9 @@
 // 粤味轩 with the demo password and a per-order limit, since an invitation would need the e-mail round trip.
 import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
-import { press, signedIn, uniqueTag, waitForHydration } from './helpers';
+import { addJuniorTrader, e2eDatabaseUrl, press, signedIn, uniqueTag, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
-
-function e2eDatabaseUrl(): string {
-  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
-  const name = process.env.E2E_DATABASE ?? 'wharf_e2e';
-  const admin = process.env.WHARF_TEST_PG_ADMIN_URL;
-  if (admin) {
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-  return `postgres://postgres:postgres@127.0.0.1:${process.env.WHARF_PG_PORT ?? 54320}/${name}`;
-}
 
 const LOT_TITLE = '湛江南美白对虾 40/50 头 塘头鲜活';
 
@@ -26,16 +14,7 @@ const LOT_TITLE = '湛江南美白对虾 40/50 头 塘头鲜活';
 async function fixtures(): Promise<{ email: string; lotId: string }> {
   const sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
   try {
-    const tag = uniqueTag();
-    const id = `usr_junior${tag}`;
-    const email = `junior-${tag}@e2e.test`;
-    await sql`
-      insert into users (id, email, name, password_hash)
-      select ${id}, ${email}, ${`小王${tag.slice(-4)}`}, password_hash from users where id = 'usr_yuewei'`;
-    await sql`insert into memberships (org_id, user_id, role) values ('org_yuewei', ${id}, 'trader')`;
-    await sql`
-      insert into member_spending_limits (org_id, user_id, per_order_fen, per_month_fen, updated_by)
-      values ('org_yuewei', ${id}, 100000, null, 'usr_yuewei')`;
+    const email = await addJuniorTrader(sql, '小王', 100000);
     const [{ id: lotId }] = await sql<{ id: string }[]>`
       select id from listings where seller_org_id = 'org_haixing' and title_zh = ${LOT_TITLE}`;
     return { email, lotId };

@@ -5,22 +5,10 @@
 // made on its embedded PostgreSQL (scripts/services.ts), or E2E_DATABASE_URL.
 import { type Browser, type Page, expect, test } from '@playwright/test';
 import postgres from 'postgres';
-import { DEMO, pageShots, signedIn, uniqueTag, waitForHydration } from './helpers';
+import { DEMO, e2eDatabaseUrl, pageShots, signedIn, uniqueTag, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
-/** The e2e market's database: on the server `npm test` found or started (its admin URL), else the embedded one. */
-function e2eDatabaseUrl(): string {
-  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
-  const name = process.env.E2E_DATABASE ?? 'wharf_e2e';
-  const admin = process.env.WHARF_TEST_PG_ADMIN_URL;
-  if (admin) {
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-  return `postgres://postgres:postgres@127.0.0.1:${process.env.WHARF_PG_PORT ?? 54320}/${name}`;
-}
 const databaseUrl = e2eDatabaseUrl();
 
 /** "HH:MM" in market time (Asia/Shanghai) `minutes` from now. */

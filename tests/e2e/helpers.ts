@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type Page, type Response, expect } from '@playwright/test';
+import type { Sql } from 'postgres';
 
 /** Password of every seeded demo user (db/seed.ts). */
 export const DEMO_PASSWORD = 'wharf-demo-2026';
@@ -180,4 +181,38 @@ export function pageShots(envName: string) {
     await page.setViewportSize({ width: 1280, height: 800 });
   };
   return { enabled: Boolean(dir), shoot };
+}
+
+/**
+ * The e2e market's database, for fixtures the pages cannot make quickly: on the server `npm test` found or started
+ * (its admin URL), else the embedded one scripts/dev.ts made, or E2E_DATABASE_URL.
+ */
+export function e2eDatabaseUrl(): string {
+  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
+  const name = process.env.E2E_DATABASE ?? 'wharf_e2e';
+  const admin = process.env.WHARF_TEST_PG_ADMIN_URL;
+  if (admin) {
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return url.toString();
+  }
+  return `postgres://postgres:postgres@127.0.0.1:${process.env.WHARF_PG_PORT ?? 54320}/${name}`;
+}
+
+/**
+ * A junior trader of 粤味轩 with the demo password and a per-order spending limit, made straight in the database (an
+ * invitation would need the e-mail round trip). Returns its e-mail.
+ */
+export async function addJuniorTrader(sql: Sql, name: string, perOrderFen: number): Promise<string> {
+  const tag = uniqueTag();
+  const id = `usr_junior${tag}`;
+  const email = `junior-${tag}@e2e.test`;
+  await sql`
+    insert into users (id, email, name, password_hash)
+    select ${id}, ${email}, ${`${name}${tag.slice(-4)}`}, password_hash from users where id = 'usr_yuewei'`;
+  await sql`insert into memberships (org_id, user_id, role) values ('org_yuewei', ${id}, 'trader')`;
+  await sql`
+    insert into member_spending_limits (org_id, user_id, per_order_fen, per_month_fen, updated_by)
+    values ('org_yuewei', ${id}, ${perOrderFen}, null, 'usr_yuewei')`;
+  return email;
 }

@@ -5,7 +5,16 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
 import postgres from 'postgres';
-import { DEMO, pageShots, press, signedIn, uniqueTag, waitForHydration } from './helpers';
+import {
+  DEMO,
+  addJuniorTrader,
+  e2eDatabaseUrl,
+  pageShots,
+  press,
+  signedIn,
+  uniqueTag,
+  waitForHydration,
+} from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
@@ -15,32 +24,11 @@ const BUYER_ORG = '粤味轩餐饮集团';
 /** With WHARF_TERMS_SHOTS=<dir>, the test also saves each page it passes at desktop and phone width. */
 const { shoot } = pageShots('WHARF_TERMS_SHOTS');
 
-function e2eDatabaseUrl(): string {
-  if (process.env.E2E_DATABASE_URL) return process.env.E2E_DATABASE_URL;
-  const name = process.env.E2E_DATABASE ?? 'wharf_e2e';
-  const admin = process.env.WHARF_TEST_PG_ADMIN_URL;
-  if (admin) {
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    return url.toString();
-  }
-  return `postgres://postgres:postgres@127.0.0.1:${process.env.WHARF_PG_PORT ?? 54320}/${name}`;
-}
-
 /** A junior trader of 粤味轩 (the demo password), limited to ¥1,000 an order; the barbecue oysters' id. */
 async function fixtures(): Promise<{ email: string; lotId: string }> {
   const sql = postgres(e2eDatabaseUrl(), { max: 1, onnotice: () => {} });
   try {
-    const tag = uniqueTag();
-    const id = `usr_junior${tag}`;
-    const email = `junior-terms-${tag}@e2e.test`;
-    await sql`
-      insert into users (id, email, name, password_hash)
-      select ${id}, ${email}, ${`小李${tag.slice(-4)}`}, password_hash from users where id = 'usr_yuewei'`;
-    await sql`insert into memberships (org_id, user_id, role) values ('org_yuewei', ${id}, 'trader')`;
-    await sql`
-      insert into member_spending_limits (org_id, user_id, per_order_fen, per_month_fen, updated_by)
-      values ('org_yuewei', ${id}, 100000, null, 'usr_yuewei')`;
+    const email = await addJuniorTrader(sql, '小李', 100000);
     const [{ id: lotId }] = await sql<{ id: string }[]>`
       select id from listings where seller_org_id = 'org_maowei' and title_zh = ${LOT}`;
     return { email, lotId };
