@@ -30,5 +30,5 @@ COPY --from=build /app /app
 RUN mkdir -p /data/storage && chown node:node /data/storage
 USER node
 EXPOSE 3000
-# The web process by default; the worker runs `node build/worker.js` (both bundled by `npm run build`, ADR 0047).
+# The web process by default; the worker runs `node --max-old-space-size=128 build/worker.js` (both bundled by `npm run build`, ADR 0047).
 CMD ["node", "--max-old-space-size=192", "build/web.js"]
