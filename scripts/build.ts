@@ -23,7 +23,9 @@ export const processBundles = {
  */
 export function nodeArgs(name: keyof typeof processBundles): string[] {
   const mb = Number(
-    name === 'worker' ? (process.env.WORKER_MAX_OLD_SPACE_MB ?? 128) : (process.env.WEB_MAX_OLD_SPACE_MB ?? 192),
+    name === 'worker'
+      ? (process.env.WORKER_MAX_OLD_SPACE_MB ?? 128)
+      : (process.env.WEB_MAX_OLD_SPACE_MB ?? 192),
   );
   return [...(Number.isInteger(mb) && mb >= 64 ? [`--max-old-space-size=${mb}`] : []), processBundles[name]];
 }

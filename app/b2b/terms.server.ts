@@ -168,7 +168,13 @@ export async function grantTerms(
     })
     .onConflictDoUpdate({
       target: [creditTerms.sellerOrgId, creditTerms.buyerOrgId],
-      set: { netDays: input.netDays, limitFen: input.limitFen, grantedBy: input.userId, revokedAt: null },
+      set: {
+        netDays: input.netDays,
+        limitFen: input.limitFen,
+        grantedBy: input.userId,
+        revokedAt: null,
+        updatedAt: new Date(),
+      },
     })
     .returning({ id: creditTerms.id });
   await notify(tx, {

@@ -42,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     buyer: buyer ?? null,
     current,
     suggestion,
-    canAct: roleAtLeast(viewer.activeOrg.role, 'trader'),
+    canAct: roleAtLeast(viewer.activeOrg.role, 'admin'),
   });
 }
 
