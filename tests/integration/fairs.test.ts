@@ -738,7 +738,10 @@ describe('the fair home', () => {
     const today = marketToday();
     const fair = await fairOn(today, addDays(today, 1), 2, 0);
     const shrimp = await exhibitor(fair.id, fair.boothIds[0]);
-    await exhibitor(fair.id, fair.boothIds[1]);
+    const other = await exhibitor(fair.id, fair.boothIds[1]);
+    // Fixed names: a generated one could itself contain "a02" and match the booth-number search below.
+    await db.execute(sql`update organisations set name = '湛江海鲜展商' where id = ${shrimp.orgId}`);
+    await db.execute(sql`update organisations set name = '徐闻果蔬展商' where id = ${other.orgId}`);
     await liveShrimpLot(db, shrimp, '500', { titleZh: '湛江东海岛 南美白对虾 展会专供' });
     const find = async (query: string) => {
       const response = await call(() =>
