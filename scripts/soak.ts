@@ -2,10 +2,13 @@
 // a three-master Redis Cluster, two web processes behind a small round-robin proxy and two workers; midway one web
 // and one worker process are killed (SIGKILL) and started again. The load is 70 % browsing (search, lot pages,
 // prices), 10 % buy-now, 10 % bids, 5 % quotes (a buyer asks a seller's lot for a quote, the seller answers) and 5 %
-// cold-chain bookings (the operator records an order's bank transfer, the buyer asks for transport). At the end: no
-// order, quote, booking, payment, settlement or e-mail lost or doubled, every job terminal, the ledger's invariants,
-// no stock below zero, and live auction streams of the killed web process reconnected through the proxy and caught
-// up. Prints one JSON line per request kind and per process.
+// cold-chain bookings (the operator records an order's bank transfer, the buyer asks for transport). Beside the mix,
+// the market floor carries booked orders on: the seller weighs and ships, the buyer confirms delivery, and either
+// accepts the goods (the escrow is released in the web request) or leaves the inspection window (10 s here) to run
+// out, so the workers' release-escrow jobs settle them, across the kill. At the end: no order, quote, booking,
+// payment, settlement or e-mail lost or doubled, every delivered order settled once, every job terminal, the
+// ledger's invariants, no stock below zero, and live auction streams of the killed web process reconnected through
+// the proxy and caught up. Prints one JSON line per request kind and per process.
 //
 //   npm run soak -- --minutes 10      (the full run; CI runs --minutes 2)
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -15,7 +18,7 @@ import { type IncomingMessage, type ServerResponse, createServer, request as htt
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { Cluster } from 'ioredis';
 import postgres from 'postgres';
@@ -38,8 +41,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const say = (message: string) => process.stderr.write(`[soak] ${message}\n`);
 const QUEUE_PREFIX = `soak-${randomBytes(3).toString('hex')}`;
 
-type Kind = 'search' | 'lot' | 'prices' | 'buy' | 'bid' | 'quote' | 'booking';
-const MIX: [Kind, number][] = [
+type Kind = 'search' | 'lot' | 'prices' | 'buy' | 'bid' | 'quote' | 'booking' | 'delivery';
+const MIX: [Exclude<Kind, 'delivery'>, number][] = [
   ['search', 40],
   ['lot', 20],
   ['prices', 10],
@@ -192,6 +195,8 @@ async function main() {
       LOG_LEVEL: 'error',
       AUCTION_BIDS_PER_10S: '1000',
       STORAGE_DIR: path.join(dir, 'storage'),
+      // Delivered orders complete 10 s after delivery, so the workers settle some while the load runs.
+      INSPECTION_SECONDS_OVERRIDE: '10',
     };
     // This process seeds the market and signs the load's sessions: the same configuration as the processes it starts.
     Object.assign(process.env, env);
@@ -218,8 +223,8 @@ async function main() {
     const base = `http://127.0.0.1:${proxyPort}`;
     say(`market behind the proxy at ${base}; load for ${minutes} min with ${concurrency} users`);
 
-    // Who does what: the two demo buyers trade, the demo sellers answer their requests for quotes, the operator
-    // records bank transfers; lots and auctions come from the seed.
+    // Who does what: the two demo buyers trade, the sellers (their owners) answer requests for quotes and ship, the
+    // operator records bank transfers; lots and auctions come from the seed.
     const signIn = async (userId: string, orgId: string) =>
       (await commitSessionCookie(await createSession(db as never, { userId, activeOrgId: orgId }))).split(
         ';',
@@ -228,13 +233,6 @@ async function main() {
       signIn('usr_yuewei', 'org_yuewei'),
       signIn('usr_xianfeng', 'org_xianfeng'),
     ]);
-    const sellerCookies = new Map<string, string>(
-      await Promise.all(
-        (['haixing', 'maowei', 'xuwen'] as const).map(
-          async (name) => [`org_${name}`, await signIn(`usr_${name}`, `org_${name}`)] as const,
-        ),
-      ),
-    );
     const operatorCookie = await signIn('usr_operator', 'org_operator');
     const lots = await db
       .select({
@@ -256,17 +254,36 @@ async function main() {
         ),
       );
     if (lots.length === 0 || auctions.length === 0) throw new Error('the seed has no live lots or auctions');
+    const owners = await db
+      .select({ orgId: schema.memberships.orgId, userId: schema.memberships.userId })
+      .from(schema.memberships)
+      .where(
+        and(
+          eq(schema.memberships.role, 'owner'),
+          inArray(schema.memberships.orgId, [...new Set(lots.map((lot) => lot.sellerOrgId))]),
+        ),
+      );
+    const sellerCookies = new Map<string, string>(
+      await Promise.all(owners.map(async (o) => [o.orgId, await signIn(o.userId, o.orgId)] as const)),
+    );
     const quotableLots = lots.filter((lot) => sellerCookies.has(lot.sellerOrgId));
     if (quotableLots.length === 0) throw new Error('the seed has no live lots of the demo sellers');
 
-    const latencies = new Map<Kind, number[]>(MIX.map(([kind]) => [kind, []]));
-    const errors = new Map<Kind, number>(MIX.map(([kind]) => [kind, 0]));
-    const refused = new Map<Kind, number>(MIX.map(([kind]) => [kind, 0]));
+    // The mix, and the floor's deliveries beside it (one figure per order carried from paid to delivered).
+    const kinds: Kind[] = [...MIX.map(([kind]) => kind), 'delivery'];
+    const latencies = new Map<Kind, number[]>(kinds.map((kind) => [kind, []]));
+    const errors = new Map<Kind, number>(kinds.map((kind) => [kind, 0]));
+    const refused = new Map<Kind, number>(kinds.map((kind) => [kind, 0]));
     let buyResubmits = 0;
     const boughtOrders = new Set<string>();
     const buyTokens = new Map<string, string>();
     // Per buyer, its answered orders not yet taken for a booking (oldest first).
-    const toBook: string[][] = cookies.map(() => []);
+    type Bought = { orderId: string; lot: (typeof lots)[number] };
+    const toBook: Bought[][] = cookies.map(() => []);
+    // Paid and booked orders the floor carries on to delivery, and what became of them.
+    const toDeliver: (Bought & { buyer: number })[] = [];
+    const deliveredOrders = new Set<string>();
+    const acceptedOrders = new Set<string>();
     const paidOrders = new Set<string>();
     const bookedOrders = new Set<string>();
     const askedDemands = new Set<string>();
@@ -344,7 +361,7 @@ async function main() {
           if (response.status === 302 && orderId) {
             boughtOrders.add(orderId);
             buyTokens.set(token, orderId);
-            toBook[buyer].push(orderId);
+            toBook[buyer].push({ orderId, lot });
           }
           return response;
         }
@@ -393,8 +410,9 @@ async function main() {
         case 'booking': {
           // 申请冷链运输 for one of the buyer's orders: an offline order is paid once the operator records the bank
           // transfer (record_payment), then the buyer asks for transport with the booking page's own defaults.
-          const orderId = toBook[buyer].shift();
-          if (!orderId) return fetch(`${base}/orders`, { headers: { cookie } });
+          const bought = toBook[buyer].shift();
+          if (!bought) return fetch(`${base}/orders`, { headers: { cookie } });
+          const { orderId } = bought;
           const paid = await answered(
             await fetch(
               `${base}/orders/${orderId}`,
@@ -411,6 +429,7 @@ async function main() {
           if (!page) return paid;
           const booked = await fetch(`${base}/orders/${orderId}/booking`, form(page.defaults));
           if (booked.status === 302) bookedOrders.add(orderId);
+          if (booked.status === 302 && paidOrders.has(orderId)) toDeliver.push({ ...bought, buyer });
           return booked;
         }
         case 'bid': {
@@ -468,6 +487,57 @@ async function main() {
         latencies.get(kind)?.push(performance.now() - t0);
       }
     });
+    // The market floor: two hands carry booked orders on. The seller weighs (the scale reads 2 % under the order: the
+    // difference goes back to the buyer at settlement) and ships, the buyer confirms delivery; every other order the
+    // buyer accepts at once (确认收货, settled in the web request), the rest wait out the window for a worker's
+    // release-escrow job. Each step is the party's own form post; a step whose answer was lost is not resent (no
+    // token makes it safe), and its order stays where it stood.
+    const carryOn = async ({ orderId, lot, buyer }: Bought & { buyer: number }): Promise<number> => {
+      const sellerCookie = sellerCookies.get(lot.sellerOrgId);
+      if (!sellerCookie) return 200;
+      const step = async (fields: Record<string, string>, as: string) => {
+        const response = await answered(
+          await fetch(`${base}/orders/${orderId}`, {
+            method: 'POST',
+            headers: { cookie: as, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams(fields),
+            redirect: 'manual',
+          }),
+        );
+        await response.arrayBuffer().catch(() => undefined);
+        return response.status;
+      };
+      const weighed = ((lot.moq * 0.98) / 1000).toFixed(3);
+      for (const [fields, as] of [
+        [{ intent: 'record_weight', quantity: weighed, unit: 'kg' }, sellerCookie],
+        [{ intent: 'ship' }, sellerCookie],
+        [{ intent: 'confirm_delivery' }, cookies[buyer]],
+      ] as const) {
+        const status = await step(fields, as);
+        if (status !== 302) return status;
+      }
+      deliveredOrders.add(orderId);
+      if (deliveredOrders.size % 2 === 0) return 302;
+      const status = await step({ intent: 'accept' }, cookies[buyer]);
+      if (status === 302) acceptedOrders.add(orderId);
+      return status;
+    };
+    const floor = Array.from({ length: 2 }, async () => {
+      while (Date.now() - started < durationMs) {
+        const next = toDeliver.shift();
+        if (!next) {
+          await sleep(250);
+          continue;
+        }
+        const t0 = performance.now();
+        try {
+          if ((await carryOn(next)) >= 400) refused.set('delivery', (refused.get('delivery') ?? 0) + 1);
+        } catch {
+          errors.set('delivery', (errors.get('delivery') ?? 0) + 1);
+        }
+        latencies.get('delivery')?.push(performance.now() - t0);
+      }
+    });
     const drill = (async () => {
       await sleep(durationMs / 2);
       say('killing one web process and one worker (SIGKILL)');
@@ -483,7 +553,7 @@ async function main() {
       alive.add(webPorts[0]);
       say('restarted them');
     })();
-    await Promise.all([...users, drill]);
+    await Promise.all([...users, ...floor, drill]);
     // Rates are over the load's own time: the drain after it (minutes, when it waits out a lease) is not load.
     const seconds = (Date.now() - started) / 1000;
     clearInterval(sampler);
@@ -499,10 +569,13 @@ async function main() {
     );
     const stillPending = async () => {
       const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
+      // The release-escrow jobs of the last deliveries wait out their 10-s window as delayed jobs.
+      const [releases] = await client`
+        select count(*)::int as n from orders where id = any(${[...deliveredOrders]}::text[]) and status = 'delivered'`;
       const [outbox] = await client`select count(*)::int as n from outbox where published_at is null`;
       const [deliveries] = await client`
         select count(*)::int as n, max(lease_until) as until from notification_deliveries where status = 'pending'`;
-      const jobs = counts.reduce((sum, c) => sum + c.waiting + c.active + c.prioritized, 0);
+      const jobs = counts.reduce((sum, c) => sum + c.waiting + c.active + c.prioritized, 0) + releases.n;
       return {
         jobs,
         outbox: outbox.n as number,
@@ -536,7 +609,7 @@ async function main() {
       `drained (${pending.jobs} jobs, ${pending.outbox} outbox rows, ${pending.deliveries} deliveries pending); checking`,
     );
     say(
-      `${boughtOrders.size} orders, ${askedDemands.size} requests for quotes, ${answeredQuotes.size} quotes, ${paidOrders.size} payments recorded, ${bookedOrders.size} bookings answered`,
+      `${boughtOrders.size} orders, ${askedDemands.size} requests for quotes, ${answeredQuotes.size} quotes, ${paidOrders.size} payments recorded, ${bookedOrders.size} bookings answered, ${deliveredOrders.size} delivered`,
     );
     // The checks.
     const problems: string[] = [];
@@ -629,6 +702,33 @@ async function main() {
       from notification_deliveries d left join dev_mailbox m on m.source_id = d.id`;
     if (mail.unkept > 0) problems.push(`${mail.unkept} e-mails marked sent are not in the outgoing mail`);
     if (mail.failed > 0) problems.push(`${mail.failed} notification deliveries failed`);
+    // Settlement: every order delivered in the run completed once, by its buyer's acceptance or by a worker's job
+    // after the window, with one escrow release and one invoice.
+    const settledRows = await client`
+      select o.id, o.status,
+        (select count(*)::int from ledger_transactions t where t.order_id = o.id and t.kind = 'escrow_released') as releases,
+        (select count(*)::int from invoices i where i.order_id = o.id) as invoices,
+        (select count(*)::int from order_events e where e.order_id = o.id and e.to_status = 'completed') as completions,
+        exists (select 1 from order_events e where e.order_id = o.id and e.kind = 'accept') as accepted,
+        (select max(e.at) from order_events e where e.order_id = o.id and e.to_status = 'completed') as completed_at
+      from orders o where o.id = any(${[...deliveredOrders]}::text[])`;
+    if (settledRows.length !== deliveredOrders.size)
+      problems.push(`${deliveredOrders.size - settledRows.length} delivered orders are missing`);
+    for (const row of settledRows)
+      if (row.status !== 'completed' || row.releases !== 1 || row.invoices !== 1 || row.completions !== 1)
+        problems.push(
+          `delivered order ${row.id} is ${row.status} with ${row.releases} escrow releases, ${row.invoices} invoices, ${row.completions} completions`,
+        );
+    const acceptedByBuyers = settledRows.filter((row) => row.accepted).length;
+    // Releases the workers made once one of them had been killed: the surviving and restarted ones carried on.
+    const releasedAfterKill = settledRows.filter(
+      (row) => !row.accepted && row.completed_at && new Date(row.completed_at).getTime() > killedAt,
+    ).length;
+    if (deliveredOrders.size > 0 && releasedAfterKill === 0)
+      problems.push('no worker released an escrow after the kill');
+    for (const orderId of acceptedOrders)
+      if (!settledRows.some((row) => row.id === orderId && row.accepted))
+        problems.push(`order ${orderId} accepted by its buyer has no acceptance`);
     const [negative] = await client`select count(*)::int as n from listings where quantity_available < 0`;
     if (negative.n > 0) problems.push(`${negative.n} lots below zero stock`);
     try {
@@ -672,6 +772,10 @@ async function main() {
         quotes: answeredQuotes.size,
         bookings: bookedOrders.size,
         payments: paidOrders.size,
+        delivered: deliveredOrders.size,
+        settledOnAcceptance: acceptedByBuyers,
+        settledByWorkers: settledRows.length - acceptedByBuyers,
+        settledByWorkersAfterKill: releasedAfterKill,
         emails: mail.sent,
         failedJobs: failed,
         problems: problems.length,

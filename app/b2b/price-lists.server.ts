@@ -334,7 +334,8 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function eligibleBuyer(sellerOrgId: string) {
+/** The buyer orgs a seller may name on a price list or grant terms: the condition buyerCandidates lists by. */
+export function eligibleBuyer(sellerOrgId: string) {
   return and(
     sql`${organisations.id} <> ${sellerOrgId}`,
     isNull(organisations.closedAt),

@@ -4,10 +4,11 @@
 // payment the operator records (bank transfers to the market) moves the seller's share of it to `available`.
 // An hourly sweep reminds buyers three days before the due date and marks what is overdue (once), which counts
 // against the buyer's credit score. Statements (对账单) per month are read from the receivable entries.
-import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { db, type DbOrTx, type Tx } from '../../db/client';
 import { type CreditTerms, type Order, creditTerms, listings, organisations, orders } from '../../db/schema';
 import { assertOrgMayAct } from '../lib/auth.server';
+import { eligibleBuyer } from './price-lists.server';
 import { newId } from '../lib/ids';
 import { addDays, marketDate, marketToday, startOfMarketDay } from '../lib/market-time';
 import { parseMoney } from '../lib/money';
@@ -150,12 +151,24 @@ export async function grantTerms(
   await assertOrgMayAct(tx, input.sellerOrgId);
   if (input.buyerOrgId === input.sellerOrgId)
     throw new TermsError('terms.errors.chooseBuyer', 400, 'buyerOrgId');
+  // Only a buyer the page offers (verified, or one that has bought from the seller): terms are credit, and a
+  // seller has no ground to extend it to an org nobody vouches for. A grant already made may still be changed.
   const [buyer] = await tx
-    .select({ kind: organisations.kind, closedAt: organisations.closedAt })
+    .select({ id: organisations.id })
     .from(organisations)
-    .where(eq(organisations.id, input.buyerOrgId));
-  if (!buyer || buyer.closedAt || !['buyer', 'both'].includes(buyer.kind))
-    throw new TermsError('terms.errors.chooseBuyer', 400, 'buyerOrgId');
+    .where(
+      and(
+        eq(organisations.id, input.buyerOrgId),
+        or(
+          eligibleBuyer(input.sellerOrgId),
+          and(
+            isNull(organisations.closedAt),
+            sql`exists (select 1 from credit_terms c where c.buyer_org_id = organisations.id and c.seller_org_id = ${input.sellerOrgId})`,
+          ),
+        ),
+      ),
+    );
+  if (!buyer) throw new TermsError('terms.errors.chooseBuyer', 400, 'buyerOrgId');
   const [row] = await tx
     .insert(creditTerms)
     .values({

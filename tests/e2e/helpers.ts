@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type Page, type Response, expect } from '@playwright/test';
 import type { Sql } from 'postgres';
 
@@ -82,6 +83,31 @@ export type TestLocale = keyof typeof LABELS;
 export async function waitForHydration(page: Page): Promise<void> {
   // The shell sets data-hydrated on <html> once React has taken over the page.
   await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+}
+
+/**
+ * The open page, once hydrated, has no serious or critical axe violation and does not scroll sideways (soft checks,
+ * so one journey reports every page). With `widths`, at each of those widths, and back to 1280 × 800 after.
+ */
+export async function expectAccessible(page: Page, name: string, widths: number[] = []): Promise<void> {
+  await waitForHydration(page);
+  for (const width of widths.length > 0 ? widths : [null]) {
+    if (width !== null) await page.setViewportSize({ width, height: 844 });
+    const label = width === null ? name : `${name} at ${width} px`;
+    const results = await new AxeBuilder({ page }).analyze();
+    const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect
+      .soft(
+        blocking.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        label,
+      )
+      .toEqual([]);
+    const sideways = await page.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    );
+    expect.soft(sideways, `${label} scrolls sideways`).toBe(false);
+  }
+  if (widths.length > 0) await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 /** Fills the open /register page; every field is optional so tests can leave some out. */

@@ -1,9 +1,8 @@
 // Price lists per buyer (协议价, issue #18) in the browser, in Chinese: the restaurant buys oysters once, the oyster
 // co-operative makes a price list naming it with a price for that lot, and the restaurant's trader sees 您的协议价
 // on the market and the lot page (the buy box previews it) while the supermarket sees only the list price.
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Page, expect, test } from '@playwright/test';
-import { DEMO, pageShots, press, signedIn, uniqueTag, waitForHydration } from './helpers';
+import { expect, test } from '@playwright/test';
+import { DEMO, expectAccessible, pageShots, press, signedIn, uniqueTag, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
@@ -12,22 +11,6 @@ const SUPERMARKET = 'supermarket@wharf.test';
 
 /** With WHARF_PRICE_LIST_SHOTS=<dir>, the test also saves each page it passes at desktop and phone width. */
 const { shoot } = pageShots('WHARF_PRICE_LIST_SHOTS');
-
-/** axe over the open page (serious and critical fail), and no sideways scrolling. */
-async function accessible(page: Page, name: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).analyze();
-  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect
-    .soft(
-      blocking.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-      name,
-    )
-    .toEqual([]);
-  const sideways = await page.evaluate(
-    () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
-  );
-  expect.soft(sideways, `${name} scrolls sideways`).toBe(false);
-}
 
 test('a seller agrees a price with a restaurant; only the restaurant sees and pays it', async ({
   browser,
@@ -87,13 +70,13 @@ test('a seller agrees a price with a restaurant; only the restaurant sees and pa
     await shoot(seller, 'price-list');
     for (const width of [1280, 390]) {
       await seller.setViewportSize({ width, height: 844 });
-      await accessible(seller, `the price list at ${width} px`);
+      await expectAccessible(seller, `the price list at ${width} px`);
     }
     const listPath = new URL(seller.url()).pathname;
     await seller.goto('/sell/price-lists');
     await waitForHydration(seller);
     await expect(seller.getByTestId('price-lists')).toContainText(name);
-    await accessible(seller, 'the price lists at 390 px');
+    await expectAccessible(seller, 'the price lists at 390 px');
     await shoot(seller, 'price-lists');
     await seller.setViewportSize({ width: 1280, height: 800 });
     await seller.goto(listPath);
@@ -109,7 +92,7 @@ test('a seller agrees a price with a restaurant; only the restaurant sees and pa
     await restaurant.getByTestId('buy-box').getByLabel('数量').fill('200');
     await expect(restaurant.getByTestId('buy-total')).toHaveText('¥640.00');
     await shoot(restaurant, 'lot-your-price');
-    await accessible(restaurant, 'the lot page with the buyer’s price');
+    await expectAccessible(restaurant, 'the lot page with the buyer’s price');
   });
 
   await test.step('the supermarket sees no trace of it', async () => {

@@ -1,31 +1,13 @@
 // Repeat buying (常购清单与定期采购) in the browser, in Chinese: a supermarket puts two sellers' lots into a requisition
 // list from their pages, orders them all at once (two orders, one total to pay), and sets one up to be bought every
 // Tuesday, then pauses it.
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Page, expect, test } from '@playwright/test';
-import { DEMO, press, signedIn, uniqueTag, waitForHydration } from './helpers';
+import { expect, test } from '@playwright/test';
+import { DEMO, expectAccessible, press, signedIn, uniqueTag, waitForHydration } from './helpers';
 
 test.use({ locale: 'zh-CN' });
 
 const SHRIMP = '南美白对虾 30/40 头 大规格 鲜活';
 const OYSTER = '钦州茅尾海生蚝 10-12 厘米 带壳鲜活';
-
-/** No serious or critical axe violation, and nothing sticking out sideways at the page's width. */
-async function accessible(page: Page, name: string): Promise<void> {
-  await waitForHydration(page);
-  const results = await new AxeBuilder({ page }).analyze();
-  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect
-    .soft(
-      blocking.map((v) => `${v.impact} ${v.id} ${v.nodes[0]?.target.join(' ')}`),
-      name,
-    )
-    .toEqual([]);
-  const sideways = await page.evaluate(
-    () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
-  );
-  expect.soft(sideways, `${name} scrolls sideways`).toBe(false);
-}
 
 test('a two-seller requisition list ordered at once, and a weekly standing order paused', async ({
   browser,
@@ -71,7 +53,7 @@ test('a two-seller requisition list ordered at once, and a weekly standing order
   });
 
   await test.step('“全部下单” makes one order per seller with one total to pay', async () => {
-    await accessible(buyer, 'requisition list');
+    await expectAccessible(buyer, 'requisition list');
     listUrl = buyer.url();
     await Promise.all([buyer.waitForURL(/\/buy\/checkouts\/chk_/), press(buyer, '全部下单')]);
     checkoutUrl = buyer.url();
@@ -79,7 +61,7 @@ test('a two-seller requisition list ordered at once, and a weekly standing order
     await expect(buyer.getByTestId('checkout-orders')).toContainText('待付款');
     await expect(buyer.getByTestId('checkout-total')).toContainText('应付总额');
     await expect(buyer.getByTestId('checkout-total')).toContainText('¥');
-    await accessible(buyer, 'checkout summary');
+    await expectAccessible(buyer, 'checkout summary');
     await buyer.goto(listUrl);
   });
 
@@ -101,7 +83,7 @@ test('a two-seller requisition list ordered at once, and a weekly standing order
   });
 
   await test.step('the pages are accessible and fit a phone', async () => {
-    await accessible(buyer, 'standing orders');
+    await expectAccessible(buyer, 'standing orders');
     await buyer.setViewportSize({ width: 390, height: 844 });
     for (const [url, name] of [
       [listUrl, 'requisition list'],
@@ -111,7 +93,7 @@ test('a two-seller requisition list ordered at once, and a weekly standing order
       ['/buy/standing', 'standing orders'],
     ] as const) {
       await buyer.goto(url);
-      await accessible(buyer, `${name} (phone)`);
+      await expectAccessible(buyer, `${name} (phone)`);
     }
   });
 });

@@ -2,13 +2,13 @@
 // 采购员（单笔额度 ¥1,000）按协议价用账期下 2,000 件（¥2,400），订单进入“待审批”；所有者张敏批准后，订单用账期
 // 确认（不用付款），本月对账单上买卖双方都看到这笔赊购。
 // The junior buyer is made straight in the e2e database, as approvals.spec.ts does.
-import { AxeBuilder } from '@axe-core/playwright';
-import { type Page, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
 import {
   DEMO,
   addJuniorTrader,
   e2eDatabaseUrl,
+  expectAccessible,
   pageShots,
   press,
   signedIn,
@@ -35,26 +35,6 @@ async function fixtures(): Promise<{ email: string; lotId: string }> {
   } finally {
     await sql.end();
   }
-}
-
-/** axe over the open page (serious and critical fail), and no sideways scrolling, at desktop and phone width. */
-async function accessible(page: Page, name: string): Promise<void> {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 844 });
-    const results = await new AxeBuilder({ page }).analyze();
-    const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect
-      .soft(
-        blocking.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-        `${name} at ${width} px`,
-      )
-      .toEqual([]);
-    const sideways = await page.evaluate(
-      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
-    );
-    expect.soft(sideways, `${name} scrolls sideways at ${width} px`).toBe(false);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 test('卖家给餐厅协议价和 15 天账期；初级采购员的大额账期订单经审批确认，月度对账单列出它', async ({
@@ -128,7 +108,7 @@ test('卖家给餐厅协议价和 15 天账期；初级采购员的大额账期�
     await expect(row).toContainText('¥50,000.00');
     await expect(row).toContainText('生效中');
     await shoot(seller, 'terms-seller');
-    await accessible(seller, 'the seller’s credit terms');
+    await expectAccessible(seller, 'the seller’s credit terms', [1280, 390]);
   });
 
   const orderUrl =
@@ -186,7 +166,7 @@ test('卖家给餐厅协议价和 15 天账期；初级采购员的大额账期�
     });
     expect(csv).toContain(poNumber);
     await shoot(owner, 'terms-statement');
-    await accessible(owner, 'the buyer’s statement');
+    await expectAccessible(owner, 'the buyer’s statement', [1280, 390]);
   });
 
   await test.step('卖方的对账单也列出它', async () => {

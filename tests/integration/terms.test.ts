@@ -14,6 +14,7 @@ import {
   memberships,
   notificationEvents,
   orders,
+  organisations,
   users,
 } from '../../db/schema';
 import { decideApproval } from '../../app/b2b/approvals.server';
@@ -50,7 +51,9 @@ beforeAll(async () => {
     .values({ id: operatorId, email: `${operatorId}@example.test`, name: '运营', passwordHash: 'x' });
 });
 
+/** Grants terms to a buyer the seller may choose: the test's buyers are verified first (as a seller would want). */
 async function grant(buyer: Seller, limitFen: number, netDays: 7 | 15 | 30 = 15) {
+  await db.update(organisations).set({ verification: 'verified' }).where(eq(organisations.id, buyer.orgId));
   await grantTerms(db, {
     sellerOrgId: seller.orgId,
     buyerOrgId: buyer.orgId,
@@ -140,6 +143,34 @@ describe('ordering on terms', () => {
       sql`select quantity_available as q from listings where id = ${lot}`,
     );
     expect(Number(stock.q)).toBe(1_000_000 - 4 * 10_000);
+  });
+
+  it('grants terms only to a buyer the seller may choose: verified, or one that has bought from it', async () => {
+    const stranger = await buyerOrg();
+    const attempt = () =>
+      grantTerms(db, {
+        sellerOrgId: seller.orgId,
+        buyerOrgId: stranger.orgId,
+        netDays: 15,
+        limitFen: 100_000,
+        userId: seller.userId,
+      });
+    await expect(attempt()).rejects.toMatchObject({ messageKey: 'terms.errors.chooseBuyer', status: 400 });
+    expect(
+      await db.select().from(creditTerms).where(eq(creditTerms.buyerOrgId, stranger.orgId)),
+    ).toHaveLength(0);
+    // Once it has bought from the seller (an ordinary paid order), the seller knows it.
+    const lot = await liveShrimpLot(db, seller, '100');
+    const placed = await placeBuyNow({
+      buyerOrgId: stranger.orgId,
+      actorUserId: stranger.userId,
+      form: { listingId: lot, quantity: '10', unit: 'kg', tolerancePercent: 3 },
+    });
+    if (!placed.ok) throw new Error(JSON.stringify(placed));
+    await attempt();
+    expect(
+      await db.select().from(creditTerms).where(eq(creditTerms.buyerOrgId, stranger.orgId)),
+    ).toHaveLength(1);
   });
 
   it('refuses a revoked grant', async () => {
