@@ -44,11 +44,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     org.verification === 'verified' &&
     ['buyer', 'seller', 'both'].includes(org.kind);
   const canSell = mayTrade && org !== null && (org.kind === 'seller' || org.kind === 'both');
+  // What stands between a trading org and the ticket is its verification: the page says where to apply.
+  const mayApply =
+    org !== null && org.verification !== 'verified' && ['buyer', 'seller', 'both'].includes(org.kind);
   return json({
     instrument: publicInstrument(instrument),
     view: await bookView(db, instrument),
     signedIn: viewer !== null,
     mayTrade,
+    mayApply,
     canBuy: mayTrade && org !== null && (org.kind === 'buyer' || org.kind === 'both'),
     lots: canSell && org ? await sellableLots(db, org.orgId, instrument) : [],
     mine: org ? await myExchangeOrders(db, org.orgId, instrument.id) : [],
@@ -166,7 +170,8 @@ function DepthTable({
 }
 
 export default function ExchangeBook() {
-  const { instrument, view, signedIn, mayTrade, canBuy, lots, mine } = useLoaderData<typeof loader>();
+  const { instrument, view, signedIn, mayTrade, mayApply, canBuy, lots, mine } =
+    useLoaderData<typeof loader>();
   const failed = useActionData<typeof action>();
   const t = useT();
   const locale = useLocale();
@@ -279,7 +284,14 @@ export default function ExchangeBook() {
               {t('exchange.ticket.signIn')}
             </Link>
           ) : !mayTrade ? (
-            <p className="text-sm text-slate-600">{t('exchange.ticket.notTrader')}</p>
+            <div className="space-y-2 text-sm text-slate-600">
+              <p>{t('exchange.ticket.notTrader')}</p>
+              {mayApply ? (
+                <Link to="/settings/verification" className="text-sea-700 underline">
+                  {t('exchange.ticket.verify')}
+                </Link>
+              ) : null}
+            </div>
           ) : (
             <Form method="post" className="grid gap-3" noValidate aria-label={t('exchange.ticket')}>
               <input type="hidden" name="intent" value="place" />

@@ -39,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     locale: viewer.user.locale,
     // Links to the other settings this user may open (each page checks again).
     links: {
-      verification: Boolean(org && (org.kind === 'seller' || org.kind === 'both')),
+      verification: Boolean(org && (org.kind === 'seller' || org.kind === 'buyer' || org.kind === 'both')),
       webhooks: org && roleAtLeast(org.role, 'admin') ? org.orgId : null,
     },
     devices: devices.map((d) => ({

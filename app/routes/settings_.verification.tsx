@@ -1,4 +1,5 @@
-// A seller's verification: upload the business licence (image or PDF) and details; see the operator's decision.
+// An organisation's verification (sellers and buyers alike; ADR 0057): upload the business licence (image or PDF) and
+// details; see the operator's decision.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
@@ -14,13 +15,18 @@ import { redirectWithToast } from '~/lib/toast.server';
 import { TrustError } from '~/trust/moderation.server';
 import { applicationSchema, applicationsOf, submitApplication } from '~/trust/verification.server';
 
-const SELLERS = ['seller', 'both'] as const;
+/** Every trading org: sellers to list without review, buyers to trade on the exchange (ADR 0057). */
+const TRADERS = ['seller', 'buyer', 'both'] as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const viewer = await requireOrgKind(request, [...SELLERS]);
+  const viewer = await requireOrgKind(request, [...TRADERS]);
   const applications = await applicationsOf(db, viewer.activeOrg.orgId);
   return json({
-    org: { name: viewer.activeOrg.orgName, verification: viewer.activeOrg.verification },
+    org: {
+      name: viewer.activeOrg.orgName,
+      kind: viewer.activeOrg.kind,
+      verification: viewer.activeOrg.verification,
+    },
     canApply: roleAtLeast(viewer.activeOrg.role, 'admin'),
     applications: applications.map((a) => ({
       id: a.id,
@@ -33,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const viewer = await requireOrgKind(request, [...SELLERS], 'admin');
+  const viewer = await requireOrgKind(request, [...TRADERS], 'admin');
   const { fields, uploads, errors } = await readMultipart(request, {
     fileFields: {
       licence: {
@@ -85,7 +91,11 @@ export default function Verification() {
           <span className="font-medium">{org.name}</span>
           <Badge tone={tone}>{t(`verification.${org.verification}`)}</Badge>
         </p>
-        <p className="mt-2 text-sm text-slate-600">{t(`trust.verify.lead.${org.verification}`)}</p>
+        <p className="mt-2 text-sm text-slate-600">
+          {org.kind === 'buyer' && (org.verification === 'unverified' || org.verification === 'verified')
+            ? t(`trust.verify.buyerLead.${org.verification}`)
+            : t(`trust.verify.lead.${org.verification}`)}
+        </p>
       </Card>
       {mayApply ? (
         <Card title={t('trust.verify.formTitle')}>

@@ -30,6 +30,7 @@ import { loader as licenceLoader } from '../../app/routes/operator.verifications
 import { loader as myReportsLoader } from '../../app/routes/reports._index';
 import { action as reportAction, loader as reportLoader } from '../../app/routes/reports.new';
 import { action as verifyAction, loader as verifyLoader } from '../../app/routes/settings_.verification';
+import { loader as exchangeLoader } from '../../app/routes/exchange.$code';
 import { recomputeCredit } from '../../app/trust/credit.server';
 import { processModerationJob } from '../../workers/moderation';
 import { repoRoot } from '../../scripts/services';
@@ -64,8 +65,10 @@ beforeAll(async () => {
   pineapple = await logInAs('pineapple@wharf.test');
 });
 
-/** A new unverified seller org, owned by a demo user's twin, with a session. */
-async function unverifiedSellerSession(): Promise<{ cookie: string; orgId: string }> {
+/** A new unverified seller (or buyer) org, owned by a demo user's twin, with a session. */
+async function unverifiedSellerSession(
+  orgKind: 'seller' | 'buyer' = 'seller',
+): Promise<{ cookie: string; orgId: string }> {
   const { action: registerAction } = await import('../../app/routes/register');
   const email = `v-${Date.now()}-${Math.random().toString(36).slice(2, 6)}@example.test`;
   const response = await call(() =>
@@ -76,7 +79,7 @@ async function unverifiedSellerSession(): Promise<{ cookie: string; orgId: strin
           password: 'correct horse battery',
           name: '认证测试',
           orgName: `北海认证测试水产 ${email.slice(2, 18)}`,
-          orgKind: 'seller',
+          orgKind,
           city: '北海',
         }),
       ),
@@ -246,9 +249,52 @@ describe('seller verification', () => {
     expect(again.status).toBe(302);
   });
 
-  it('is not open to a buyer organisation', async () => {
+  it('verifies a buyer organisation too, which may then trade on the exchange (ADR 0057)', async () => {
+    const buyer = await unverifiedSellerSession('buyer');
+    const exchange = async () =>
+      (await (
+        await call(() =>
+          exchangeLoader(
+            args(getRequest('/exchange/SHRIMP-4050-LIVE', { cookie: buyer.cookie }), {
+              code: 'SHRIMP-4050-LIVE',
+            }),
+          ),
+        )
+      ).json()) as { mayTrade: boolean; mayApply: boolean; canBuy: boolean };
+    // Before: the ticket is closed and says where to apply.
+    expect(await exchange()).toMatchObject({ mayTrade: false, mayApply: true, canBuy: false });
+    const page = await call(() =>
+      verifyLoader(args(getRequest('/settings/verification', { cookie: buyer.cookie }))),
+    );
+    expect(page.status).toBe(200);
+    const sent = await call(() =>
+      verifyAction(
+        args(multipart('/settings/verification', buyer.cookie, details, { name: 'licence.pdf', bytes: PDF })),
+      ),
+    );
+    expect(sent.status).toBe(302);
+    const [app] = await db
+      .select()
+      .from(verificationApplications)
+      .where(eq(verificationApplications.orgId, buyer.orgId));
+    const approved = await call(() =>
+      verificationsAction(
+        args(
+          formRequest(
+            '/operator/verifications',
+            { applicationId: app.id, intent: 'approve' },
+            { cookie: operator },
+          ),
+        ),
+      ),
+    );
+    expect(approved.status).toBe(302);
+    expect(await exchange()).toMatchObject({ mayTrade: true, mayApply: false, canBuy: true });
+  });
+
+  it('is not open to the market operator’s own organisation', async () => {
     const response = await call(() =>
-      verifyLoader(args(getRequest('/settings/verification', { cookie: restaurant }))),
+      verifyLoader(args(getRequest('/settings/verification', { cookie: operator }))),
     );
     expect(response.status).toBe(403);
   });

@@ -62,6 +62,8 @@ export const zhCN = {
   'trust.verify.status.rejected': '未通过',
   'trust.verify.lead.unverified': '认证后挂牌无需人工审核即可上架，并显示“已认证商户”标志，买家更放心。',
   'trust.verify.lead.pending': '资料已提交，正在审核，一般一个工作日内出结果。',
+  'trust.verify.buyerLead.unverified': '认证后可在标准品交易下买单，卖家也更放心给您协议价和账期。',
+  'trust.verify.buyerLead.verified': '已通过认证：可在标准品交易下买单。',
   'trust.verify.lead.verified': '已通过认证：新货品自动上架（仍会经过自动筛查）。',
   'trust.verify.lead.rejected': '上次认证没有通过，请按审核意见补正后重新提交。',
   'trust.rating.title': '给这单打分',
@@ -130,7 +132,7 @@ export const en: English<typeof zhCN> = {
   'trust.report.status.open': 'Open',
   'trust.report.status.upheld': 'Upheld',
   'trust.report.status.dismissed': 'Dismissed',
-  'trust.verify.title': 'Seller verification',
+  'trust.verify.title': 'Business verification',
   'trust.verify.formTitle': 'Submit the business licence',
   'trust.verify.legalName': 'Name on the licence',
   'trust.verify.licenceNumber': 'Unified social credit code',
@@ -149,6 +151,9 @@ export const en: English<typeof zhCN> = {
   'trust.verify.lead.unverified':
     'Verified sellers’ lots go live without manual review and carry a “verified seller” badge buyers trust.',
   'trust.verify.lead.pending': 'Submitted and under review; usually decided within a working day.',
+  'trust.verify.buyerLead.unverified':
+    'Verified buyers may place buy orders on the exchange, and sellers grant price lists and terms more readily.',
+  'trust.verify.buyerLead.verified': 'Verified: you may place buy orders on the exchange.',
   'trust.verify.lead.verified': 'Verified: new lots go live at once (automatic screening still applies).',
   'trust.verify.lead.rejected': 'The last request was rejected; fix what the note says and submit again.',
   'trust.rating.title': 'Rate this order',
