@@ -92,6 +92,13 @@ async function unverifiedSellerSession(
   return { cookie, orgId: rows[0].org_id };
 }
 
+/** The operator's decision on an application, posted on the verification queue. */
+function operatorDecides(fields: Record<string, string>) {
+  return call(() =>
+    verificationsAction(args(formRequest('/operator/verifications', fields, { cookie: operator }))),
+  );
+}
+
 const details = {
   legalName: '北海认证测试水产有限公司',
   licenceNumber: '91450500MA5N123456',
@@ -168,31 +175,11 @@ describe('seller verification', () => {
     );
     expect(peek.status).toBe(403);
 
-    const noReason = await call(() =>
-      verificationsAction(
-        args(
-          formRequest(
-            '/operator/verifications',
-            { applicationId: app.id, intent: 'reject', reason: '  ' },
-            { cookie: operator },
-          ),
-        ),
-      ),
-    );
+    const noReason = await operatorDecides({ applicationId: app.id, intent: 'reject', reason: '  ' });
     expect(noReason.status).toBe(400);
     expect(((await noReason.json()) as Body).errors.reason).toBe('trust.errors.reasonRequired');
 
-    const approved = await call(() =>
-      verificationsAction(
-        args(
-          formRequest(
-            '/operator/verifications',
-            { applicationId: app.id, intent: 'approve' },
-            { cookie: operator },
-          ),
-        ),
-      ),
-    );
+    const approved = await operatorDecides({ applicationId: app.id, intent: 'approve' });
     expect(approved.status).toBe(302);
     const [after] = await db.select().from(organisations).where(eq(organisations.id, seller.orgId));
     expect(after.verification).toBe('verified');
@@ -221,17 +208,11 @@ describe('seller verification', () => {
       .select()
       .from(verificationApplications)
       .where(eq(verificationApplications.orgId, seller.orgId));
-    const rejected = await call(() =>
-      verificationsAction(
-        args(
-          formRequest(
-            '/operator/verifications',
-            { applicationId: app.id, intent: 'reject', reason: '执照照片模糊，看不清公章' },
-            { cookie: operator },
-          ),
-        ),
-      ),
-    );
+    const rejected = await operatorDecides({
+      applicationId: app.id,
+      intent: 'reject',
+      reason: '执照照片模糊，看不清公章',
+    });
     expect(rejected.status).toBe(302);
     const page = (await (
       await call(() => verifyLoader(args(getRequest('/settings/verification', { cookie: seller.cookie }))))
@@ -277,17 +258,7 @@ describe('seller verification', () => {
       .select()
       .from(verificationApplications)
       .where(eq(verificationApplications.orgId, buyer.orgId));
-    const approved = await call(() =>
-      verificationsAction(
-        args(
-          formRequest(
-            '/operator/verifications',
-            { applicationId: app.id, intent: 'approve' },
-            { cookie: operator },
-          ),
-        ),
-      ),
-    );
+    const approved = await operatorDecides({ applicationId: app.id, intent: 'approve' });
     expect(approved.status).toBe(302);
     expect(await exchange()).toMatchObject({ mayTrade: true, mayApply: false, canBuy: true });
   });
