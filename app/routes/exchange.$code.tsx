@@ -38,15 +38,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const instrument = await instrumentByCode(db, params.code ?? '');
   const viewer = await getViewer(request);
   const org = viewer?.activeOrg ?? null;
+  const tradingOrg = org !== null && ['buyer', 'seller', 'both'].includes(org.kind);
   const mayTrade =
-    org !== null &&
-    roleAtLeast(org.role, 'trader') &&
-    org.verification === 'verified' &&
-    ['buyer', 'seller', 'both'].includes(org.kind);
+    tradingOrg && org !== null && roleAtLeast(org.role, 'trader') && org.verification === 'verified';
   const canSell = mayTrade && org !== null && (org.kind === 'seller' || org.kind === 'both');
   // What stands between a trading org and the ticket is its verification: the page says where to apply.
-  const mayApply =
-    org !== null && org.verification !== 'verified' && ['buyer', 'seller', 'both'].includes(org.kind);
+  const mayApply = tradingOrg && org !== null && org.verification !== 'verified';
   return json({
     instrument: publicInstrument(instrument),
     view: await bookView(db, instrument),
