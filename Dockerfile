@@ -6,6 +6,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies these to node_modules (patch-package; the route-matching cache, ADR 0058).
+COPY patches ./patches
 # NODE_ENV must not be production yet: npm ci would skip the devDependencies `remix build` needs.
 RUN --mount=type=cache,target=/root/.npm npm ci
 COPY . .

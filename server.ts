@@ -118,6 +118,16 @@ async function readiness(): Promise<{ postgres: boolean; redis: boolean }> {
   return { postgres: pg.status === 'fulfilled', redis: rd.status === 'fulfilled' };
 }
 
+/**
+ * Not the live event stream (it must flush each event), and not an action's data answer — a bid's verdict or a
+ * form's errors, a few hundred bytes that Remix streams without a length, so the middleware would set up a zlib
+ * stream per request to save nothing (it was a tenth of a bid's CPU over HTTP). Pages and loader data still are.
+ */
+function worthCompressing(req: Request): boolean {
+  if (req.path === '/events') return false;
+  return req.method === 'GET' || req.method === 'HEAD' || !req.url.includes('_data=');
+}
+
 export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>)) {
   const app = express();
   const streams = new Set<Response>();
@@ -165,7 +175,7 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
       strictTransportSecurity: isProduction(),
     }),
   );
-  app.use(compression({ filter: (req, res) => req.path !== '/events' && compression.filter(req, res) }));
+  app.use(compression({ filter: (req, res) => worthCompressing(req) && compression.filter(req, res) }));
   // A NUL or control character in the address, or a path that does not decode: 400 before any route runs.
   app.use(refuseBadRequestTargets);
 
