@@ -25,6 +25,28 @@ export const db: Db = new Proxy({} as Db, {
 });
 
 /**
+ * A statement prepared once per pool, under its name (a new pool after an outage, or the replica's, gets its own):
+ * drizzle builds its SQL once, and PostgreSQL parses and plans it once per connection instead of on every call.
+ * For the hot reads of every page (the viewer, the market's lot details); a transaction builds its statements
+ * on the spot.
+ */
+export function preparedPerPool<Q extends { prepare(name: string): unknown }>(
+  name: string,
+  build: (pool: Db) => Q,
+): (pool: Db) => ReturnType<Q['prepare']> {
+  const byPool = new WeakMap<object, ReturnType<Q['prepare']>>();
+  return (pool) => {
+    const key = pool.$sql;
+    let prepared = byPool.get(key);
+    if (!prepared) {
+      prepared = build(pool).prepare(name) as ReturnType<Q['prepare']>;
+      byPool.set(key, prepared);
+    }
+    return prepared;
+  };
+}
+
+/**
  * The streaming replica's pool (DATABASE_REPLICA_URL), or the primary's when there is none: for pages that may read
  * a moment behind — market search, market data, public trace (ADR 0055). Pick it through app/lib/read-db.server.ts,
  * which sends a user who just wrote to the primary.

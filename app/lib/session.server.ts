@@ -50,11 +50,15 @@ export async function findSession(token: string): Promise<ActiveSession | null> 
     )
     .limit(1);
   if (!row) return null;
-  // Touch at most once a minute: a page view should not write a row every time.
-  if (Date.now() - row.lastSeenAt.getTime() > 60_000) {
-    await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, row.id));
-  }
+  await touchSession(row.id, row.lastSeenAt);
   return { id: row.id, userId: row.userId, activeOrgId: row.activeOrgId };
+}
+
+/** Marks a session seen, at most once a minute: a page view should not write a row every time. */
+export async function touchSession(sessionId: string, lastSeenAt: Date): Promise<void> {
+  if (Date.now() - lastSeenAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, sessionId));
+  }
 }
 
 export async function createSession(

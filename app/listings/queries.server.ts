@@ -1,6 +1,6 @@
 // The market's read side: search over live lots with filters, sorts and pages, and one lot as a given viewer may see it.
 import { type SQL, and, asc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client';
+import { type Db, type DbOrTx, preparedPerPool } from '../../db/client';
 import {
   type ColdChainClass,
   type ListingStatus,
@@ -316,19 +316,12 @@ const detailsQuery = (db: DbOrTx) =>
       ),
     );
 
-/** One prepared statement per pool (a new pool after an outage gets its own): built once, parsed once per connection. */
-const preparedDetails = new WeakMap<object, ReturnType<ReturnType<typeof detailsQuery>['prepare']>>();
+const preparedDetails = preparedPerPool('market_page_details', detailsQuery);
 
 function pageDetails(db: DbOrTx, ids: string[]) {
-  const pool = (db as { $sql?: object }).$sql;
   // Inside a transaction: built on the spot, in that transaction.
-  if (!pool) return detailsQuery(db).execute({ ids });
-  let prepared = preparedDetails.get(pool);
-  if (!prepared) {
-    prepared = detailsQuery(db).prepare('market_page_details');
-    preparedDetails.set(pool, prepared);
-  }
-  return prepared.execute({ ids });
+  if (!(db as Partial<Db>).$sql) return detailsQuery(db).execute({ ids });
+  return preparedDetails(db as Db).execute({ ids });
 }
 
 /** The page's lot ids in the search's order, and how many lots match (up to COUNT_CAP + 1). */
