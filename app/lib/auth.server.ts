@@ -53,7 +53,7 @@ export function getViewer(request: Request): Promise<Viewer | null> {
 }
 
 /**
- * The session, its user and the user's organisations in one prepared statement (ADR 0058): every signed-in page
+ * The session, its user and the user's organisations in one prepared statement (ADR 0059): every signed-in page
  * and action starts here, and three statements one after another, each built and planned afresh, cost more than
  * the rest of a small action.
  */
