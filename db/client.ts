@@ -10,39 +10,9 @@ export type Db = ReturnType<typeof makeDb>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-/** How many distinct statement texts one pool sends prepared (ADR 0059); statements beyond it go unprepared. */
-const PREPARED_TEXTS_PER_POOL = 2_000;
-
 function makeDb(url: string, max: number) {
-  const sql = postgres(url, {
-    max,
-    onnotice: () => {},
-    // A prepared statement is planned for its parameters on every execution, as an unprepared one is: preparing
-    // saves the parse and a round trip, and never trades a plan for a generic one (ADR 0059).
-    connection: { application_name: 'wharf', plan_cache_mode: 'force_custom_plan' },
-  });
-  preparePoolStatements(sql);
+  const sql = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'wharf' } });
   return Object.assign(drizzle(sql, { schema }), { $sql: sql });
-}
-
-/**
- * drizzle sends its statements unprepared, and postgres.js then asks PostgreSQL for the parameters' types before it
- * can send their values: two round trips for every statement with parameters. On the pool (not in a transaction,
- * which has a connection of its own) they are sent prepared instead: postgres.js keeps each text's statement per
- * connection, so after its first use there it is one round trip and no parse. Up to PREPARED_TEXTS_PER_POOL
- * distinct texts; connections are replaced every 30–60 minutes (postgres.js's max_lifetime), which empties them.
- */
-function preparePoolStatements(sql: postgres.Sql): void {
-  const unsafe = sql.unsafe.bind(sql);
-  const texts = new Set<string>();
-  const prepared: typeof sql.unsafe = (query, parameters, options) => {
-    const prepare =
-      parameters !== undefined &&
-      parameters.length > 0 &&
-      (texts.has(query) || (texts.size < PREPARED_TEXTS_PER_POOL && texts.add(query) !== undefined));
-    return unsafe(query, parameters, prepare ? { ...options, prepare: true } : options);
-  };
-  sql.unsafe = prepared;
 }
 
 export const db: Db = new Proxy({} as Db, {

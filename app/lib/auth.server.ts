@@ -53,9 +53,9 @@ export function getViewer(request: Request): Promise<Viewer | null> {
 }
 
 /**
- * The session, its user and the user's organisations in one prepared statement (ADR 0059): every signed-in page
- * and action starts here, and three statements one after another, each built and planned afresh, cost more than
- * the rest of a small action.
+ * The session, its user and the user's organisations in one prepared statement (ADR 0059, the part kept): every
+ * signed-in page and action starts here, and three statements one after another, each built and planned afresh,
+ * cost more than the rest of a small action.
  */
 const viewerRows = preparedPerPool('viewer', (pool) =>
   pool
