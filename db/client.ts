@@ -26,9 +26,9 @@ export const db: Db = new Proxy({} as Db, {
 
 /**
  * A statement prepared once per pool, under its name (a new pool after an outage, or the replica's, gets its own):
- * drizzle builds its SQL once, and PostgreSQL parses and plans it once per connection instead of on every call.
- * For the hot reads of every page (the viewer, the market's lot details); a transaction builds its statements
- * on the spot.
+ * drizzle builds its SQL once, and PostgreSQL parses it once per connection and answers in one round trip instead of
+ * two. Only for short, hot reads (the viewer, the market's lot details): postgres.js may pipeline a prepared
+ * statement behind a busy connection's work (ADR 0059). A transaction builds its statements on the spot.
  */
 export function preparedPerPool<Q extends { prepare(name: string): unknown }>(
   name: string,
