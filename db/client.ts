@@ -10,9 +10,45 @@ export type Db = ReturnType<typeof makeDb>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
+/** How many distinct statement texts one pool sends prepared (ADR 0060); statements beyond it go unprepared. */
+const PREPARED_TEXTS_PER_POOL = 2_000;
+
 function makeDb(url: string, max: number) {
-  const sql = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'wharf' } });
+  const sql = postgres(url, {
+    max,
+    // At most one statement waits behind a running one on a connection; the rest wait in the pool's queue for the
+    // first connection to come free (ADR 0060). postgres.js's default, 100, queued prepared statements behind
+    // particular busy connections (ADR 0059). 0 would stop transactions: postgres.js reserves a transaction's
+    // connection only for a statement that leaves the pipeline open. (Read by postgres.js 3.4, not in its types.)
+    ...({ max_pipeline: 1 } as postgres.Options<Record<string, never>>),
+    onnotice: () => {},
+    // A prepared statement is planned for its parameters on every execution, as an unprepared one is: preparing
+    // saves the parse and a round trip, and never trades a plan for a generic one (ADR 0060).
+    connection: { application_name: 'wharf', plan_cache_mode: 'force_custom_plan' },
+  });
+  preparePoolStatements(sql);
   return Object.assign(drizzle(sql, { schema }), { $sql: sql });
+}
+
+/**
+ * drizzle sends its statements unprepared, and postgres.js then asks PostgreSQL for the parameters' types before it
+ * can send their values: two round trips and a parse for every statement with parameters. On the pool (not in a
+ * transaction, which has a connection of its own) they are sent prepared instead: postgres.js keeps each text's
+ * statement per connection, so after its first use there it is one round trip and no parse (ADR 0060). Up to
+ * PREPARED_TEXTS_PER_POOL distinct texts; postgres.js replaces connections every 30–60 minutes (`max_lifetime`),
+ * which empties them, and prepares again after a reconnect or a migration that changes a table.
+ */
+function preparePoolStatements(sql: postgres.Sql): void {
+  const unsafe = sql.unsafe.bind(sql);
+  const texts = new Set<string>();
+  const prepared: typeof sql.unsafe = (query, parameters, options) => {
+    const prepare =
+      parameters !== undefined &&
+      parameters.length > 0 &&
+      (texts.has(query) || (texts.size < PREPARED_TEXTS_PER_POOL && texts.add(query) !== undefined));
+    return unsafe(query, parameters, prepare ? { ...options, prepare: true } : options);
+  };
+  sql.unsafe = prepared;
 }
 
 export const db: Db = new Proxy({} as Db, {
@@ -25,10 +61,10 @@ export const db: Db = new Proxy({} as Db, {
 });
 
 /**
- * A statement prepared once per pool, under its name (a new pool after an outage, or the replica's, gets its own):
- * drizzle builds its SQL once, and PostgreSQL parses it once per connection and answers in one round trip instead of
- * two. Only for short, hot reads (the viewer, the market's lot details): postgres.js may pipeline a prepared
- * statement behind a busy connection's work (ADR 0059). A transaction builds its statements on the spot.
+ * A statement built once per pool, under its name (a new pool after an outage, or the replica's, gets its own):
+ * drizzle builds its SQL once instead of on every request. Every pool statement with parameters is sent prepared
+ * anyway (ADR 0060); this is for hot reads whose building shows in a profile (the viewer, the market's lot
+ * details). A transaction builds its statements on the spot.
  */
 export function preparedPerPool<Q extends { prepare(name: string): unknown }>(
   name: string,

@@ -1,0 +1,58 @@
+// The pool's statements (ADR 0060): sent prepared on the pool, unprepared in a transaction, planned per value, and
+// never more than one statement queued behind a running one on a connection.
+import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { db } from '../../db/client';
+
+/** Whether the statement running this query is a named prepared statement on its connection. */
+async function runsPrepared(run: typeof db.execute, marker: string): Promise<boolean> {
+  // pg_prepared_statements lists the session's named statements, the running one included; never the unnamed one.
+  // The marker is in the statement's text (a comment) and, as a pattern, in its one parameter.
+  const rows = await run<{ n: number }>(
+    sql`select count(*)::int as n from pg_prepared_statements where statement like ${`%${marker}%`} ${sql.raw(
+      `/* ${marker} */`,
+    )}`,
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
+describe('the database pool', () => {
+  it('sends a statement with parameters prepared on the pool', async () => {
+    expect(await runsPrepared(db.execute.bind(db), 'pool-marker')).toBe(true);
+  });
+
+  it('sends a statement inside a transaction unprepared', async () => {
+    const prepared = await db.transaction((tx) => runsPrepared(tx.execute.bind(tx), 'tx-marker'));
+    expect(prepared).toBe(false);
+  });
+
+  it('plans a prepared statement for its values every time', async () => {
+    const [row] = await db.execute<{ mode: string }>(sql`select current_setting('plan_cache_mode') as mode`);
+    expect(row?.mode).toBe('force_custom_plan');
+  });
+
+  it('queues a query for the first free connection, not behind a busy one', async () => {
+    const pool = Number(process.env.DATABASE_POOL_MAX);
+    expect(pool).toBeGreaterThan(1);
+    // All connections but one run a 2 s statement; then quick queries arrive. At most one may wait behind each
+    // slow statement; the rest are served by the free connection. With postgres.js's default pipeline (100) they
+    // were spread over the busy connections and nearly all waited the 2 s.
+    const quickly = (i: number) => db.execute(sql`select ${i}::int as i`);
+    // The quick query's text prepared on every connection first: its first use on a connection waits for its
+    // parameter types and never has a statement behind it.
+    for (let round = 0; round < 3; round++)
+      await Promise.all(Array.from({ length: pool * 2 }, (_, i) => quickly(i)));
+    // Started now: a drizzle query runs when it is awaited or `then` is called.
+    const slow = Array.from({ length: pool - 1 }, () =>
+      db.execute(sql`select pg_sleep(2)`).then(() => undefined),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const quick = await Promise.all(
+      Array.from({ length: pool * 4 }, (_, i) => quickly(i).then(() => Date.now() - started)),
+    );
+    await Promise.all(slow);
+    const waited = quick.filter((ms) => ms > 1_000).length;
+    expect(waited).toBeLessThanOrEqual(pool - 1);
+  });
+});
