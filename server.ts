@@ -1,6 +1,6 @@
 // The web process: Express around Remix, with security headers, request logs, health, metrics and live events.
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -322,7 +322,16 @@ export async function createApp(build: ServerBuild | (() => Promise<ServerBuild>
   });
 
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
-  app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  // public/'s other files (the favicon), looked up only for their own paths: express.static stats the disk for
+  // every request it sees, and most requests are pages.
+  const publicDir = path.join(root, 'public');
+  const servePublic = express.static(publicDir, { maxAge: '1h' });
+  const publicEntries = new Set(
+    existsSync(publicDir) ? readdirSync(publicDir).filter((name) => name !== 'build') : [],
+  );
+  app.use((req, res, next) =>
+    publicEntries.has(req.path.split('/', 2)[1] ?? '') ? servePublic(req, res, next) : next(),
+  );
 
   app.use(sameOriginOnly);
   // The queue dashboard (operator console): the session is checked before bull-board sees the request.

@@ -80,6 +80,15 @@ describe('pages', () => {
     expect(first.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
   });
 
+  it("serves public/'s files, and a page at a path that is no file", async () => {
+    const icon = await fetch(`${base}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await icon.text()).toContain('<svg');
+    expect((await fetch(`${base}/favicon.svg.missing`)).status).toBe(404);
+    expect((await fetch(`${base}/build/no-such-file.js`)).status).toBe(404);
+  });
+
   it('keeps a sane incoming request id and replaces a bad one', async () => {
     const kept = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'abc12345-trace' } });
     expect(kept.headers.get('x-request-id')).toBe('abc12345-trace');
