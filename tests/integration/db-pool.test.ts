@@ -55,4 +55,26 @@ describe('the database pool', () => {
     const waited = quick.filter((ms) => ms > 1_000).length;
     expect(waited).toBeLessThanOrEqual(pool - 1);
   });
+
+  it('keeps a transaction begun while every connection is busy a transaction', async () => {
+    const pool = Number(process.env.DATABASE_POOL_MAX);
+    // Every connection runs a statement, so each `begin` is queued behind one (postgres.js's patched
+    // connection.js: the transaction's connection used to be reserved only when the pipeline had room).
+    const busy = Array.from({ length: pool }, () =>
+      db.execute(sql`select pg_sleep(0.5)`).then(() => undefined),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const inTransaction = await Promise.all(
+      Array.from({ length: pool * 2 }, (_, i) =>
+        db.transaction(async (tx) => {
+          const [row] = await tx.execute<{ i: number }>(sql`select ${i}::int as i`);
+          const [xact] = await tx.execute<{ id: string }>(sql`select txid_current()::text as id`);
+          const [again] = await tx.execute<{ id: string }>(sql`select txid_current()::text as id`);
+          return row?.i === i && xact?.id === again?.id;
+        }),
+      ),
+    );
+    await Promise.all(busy);
+    expect(inTransaction.every(Boolean)).toBe(true);
+  });
 });
