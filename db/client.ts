@@ -18,8 +18,8 @@ function makeDb(url: string, max: number) {
     max,
     // At most one statement waits behind a running one on a connection; the rest wait in the pool's queue for the
     // first connection to come free (ADR 0060). postgres.js's default, 100, queued prepared statements behind
-    // particular busy connections (ADR 0059). 0 would stop transactions: postgres.js reserves a transaction's
-    // connection only for a statement that leaves the pipeline open. (Read by postgres.js 3.4, not in its types.)
+    // particular busy connections (ADR 0059). A transaction's `begin` reserves its connection however full the
+    // pipeline is only because of patches/postgres+3.4.9.patch. (Read by postgres.js 3.4, not in its types.)
     ...({ max_pipeline: 1 } as postgres.Options<Record<string, never>>),
     onnotice: () => {},
     // A prepared statement is planned for its parameters on every execution, as an unprepared one is: preparing

@@ -1,5 +1,6 @@
-// The pool's statements (ADR 0060): sent prepared on the pool, unprepared in a transaction, planned per value, and
-// never more than one statement queued behind a running one on a connection.
+// The pool's statements (ADR 0060): sent prepared on the pool, unprepared in a transaction, planned per value,
+// never more than one statement queued behind a running one on a connection, and a transaction begun while every
+// connection is busy still one transaction.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../db/client';

@@ -5,19 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import {
-  Column,
-  type SQL as SQLType,
-  Placeholder,
-  SQL,
-  Subquery,
-  Table,
-  View,
-  entityKind,
-  eq,
-  is,
-  sql,
-} from 'drizzle-orm';
+import { Column, Placeholder, SQL, Subquery, Table, View, entityKind, eq, is, sql } from 'drizzle-orm';
 import { PgColumn, PgTable, alias } from 'drizzle-orm/pg-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -50,7 +38,7 @@ const answer = (f: () => boolean) => {
 
 class NotAnEntity {}
 const aliased = alias(listings, 'l2');
-const query: SQLType = sql`select ${listings.id} from ${listings} where ${eq(listings.id, 'x')}`;
+const query: SQL = sql`select ${listings.id} from ${listings} where ${eq(listings.id, 'x')}`;
 const values: unknown[] = [
   listings,
   categories,
