@@ -16,10 +16,11 @@ const PREPARED_TEXTS_PER_POOL = 2_000;
 function makeDb(url: string, max: number) {
   const sql = postgres(url, {
     max,
-    // At most one statement waits behind a running one on a connection; the rest wait in the pool's queue for the
-    // first connection to come free (ADR 0060). postgres.js's default, 100, queued prepared statements behind
-    // particular busy connections (ADR 0059). A transaction's `begin` reserves its connection however full the
-    // pipeline is only because of patches/postgres+3.4.9.patch. (Read by postgres.js 3.4, not in its types.)
+    // At most one statement waits behind a running one on a pool connection; the rest wait in the pool's queue for
+    // the first connection to come free (ADR 0060). postgres.js's default, 100, queued prepared statements behind
+    // particular busy connections (ADR 0059). patches/postgres+3.4.9.patch makes a transaction's `begin` reserve
+    // its connection however full the pipeline is, and keeps this bound off a transaction's own connection, where
+    // its statements pipeline up to 100 (ADR 0062). (Read by postgres.js 3.4, not in its types.)
     ...({ max_pipeline: 1 } as postgres.Options<Record<string, never>>),
     onnotice: () => {},
     // A prepared statement is planned for its parameters on every execution, as an unprepared one is: preparing
@@ -32,15 +33,28 @@ function makeDb(url: string, max: number) {
 
 /**
  * drizzle sends its statements unprepared, and postgres.js then asks PostgreSQL for the parameters' types before it
- * can send their values: two round trips and a parse for every statement with parameters. On the pool (not in a
- * transaction, which has a connection of its own) they are sent prepared instead: postgres.js keeps each text's
- * statement per connection, so after its first use there it is one round trip and no parse (ADR 0060). Up to
+ * can send their values: two round trips and a parse for every statement with parameters, and a statement that
+ * waits for its types stops the pipeline, so a transaction's statements went one after the other however they
+ * were issued. They are sent prepared instead, on the pool (ADR 0060) and in transactions and their savepoints
+ * (ADR 0062): postgres.js keeps each text's statement per connection, so after its first use there it is one round
+ * trip and no parse, and a transaction's statements issued together share round trips. Up to
  * PREPARED_TEXTS_PER_POOL distinct texts; postgres.js replaces connections every 30–60 minutes (`max_lifetime`),
- * which empties them, and prepares again after a reconnect or a migration that changes a table.
+ * which empties them, and prepares again after a reconnect. A migration that changes a table under a running
+ * process makes PostgreSQL refuse a statement prepared before it once per connection: on the pool postgres.js
+ * prepares it again, in a transaction the transaction fails (ADR 0062).
  */
 function preparePoolStatements(sql: postgres.Sql): void {
+  sendPrepared(sql as unknown as Scoped, new Set<string>());
+}
+
+type Scoped = Pick<postgres.Sql, 'unsafe'> & {
+  begin?: (...args: unknown[]) => Promise<unknown>;
+  savepoint?: (...args: unknown[]) => Promise<unknown>;
+};
+
+/** Wraps `sql.unsafe` (drizzle's way in) of a pool, a transaction or a savepoint, and the scopes it opens. */
+function sendPrepared(sql: Scoped, texts: Set<string>): void {
   const unsafe = sql.unsafe.bind(sql);
-  const texts = new Set<string>();
   const prepared: typeof sql.unsafe = (query, parameters, options) => {
     const prepare =
       parameters !== undefined &&
@@ -49,6 +63,18 @@ function preparePoolStatements(sql: postgres.Sql): void {
     return unsafe(query, parameters, prepare ? { ...options, prepare: true } : options);
   };
   sql.unsafe = prepared;
+  for (const scope of ['begin', 'savepoint'] as const) {
+    const open = sql[scope]?.bind(sql);
+    if (!open) continue;
+    // begin(fn) / begin(options, fn), savepoint(fn) / savepoint(name, fn): the callback is last.
+    sql[scope] = (...args: unknown[]) => {
+      const body = args.pop() as (inner: Scoped) => unknown;
+      return open(...args, (inner: Scoped) => {
+        sendPrepared(inner, texts);
+        return body(inner);
+      });
+    };
+  }
 }
 
 export const db: Db = new Proxy({} as Db, {

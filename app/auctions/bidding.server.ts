@@ -28,7 +28,7 @@ import { newId } from '../lib/ids';
 import { type Currency, lineTotal } from '../lib/money';
 import { hit } from '../lib/rate-limit.server';
 import { type LedgerLine, accountId, checkPosting, ledgerTransactionId } from '../ledger/ledger.server';
-import { notify } from '../notify/notify.server';
+import { notify, notifyMany } from '../notify/notify.server';
 import { createOrderInTx } from '../orders/orders.server';
 import {
   AuctionError,
@@ -594,19 +594,18 @@ async function biddingBatch(
       .where(eq(auctions.id, auction.id)),
   );
   // Each org that lost the lead in the batch and does not hold it at the end is told once, at the
-  // price it was outbid at last.
-  for (const [orgId, priceFen] of outbid)
-    if (orgId !== state.leader?.bidderId)
-      writes.push(
-        notify(tx, {
-          type: 'outbid',
-          orgId,
-          minRole: 'trader',
-          params: { listing: loaded.title, price: priceParam(auction, priceFen) },
-          link: `/auctions/${auction.id}`,
-          subject: { type: 'auction', id: auction.id },
-        }),
-      );
+  // price it was outbid at last: the batch's notices in two statements.
+  const notices = [...outbid]
+    .filter(([orgId]) => orgId !== state.leader?.bidderId)
+    .map(([orgId, priceFen]) => ({
+      type: 'outbid' as const,
+      orgId,
+      minRole: 'trader' as const,
+      params: { listing: loaded.title, price: priceParam(auction, priceFen) },
+      link: `/auctions/${auction.id}`,
+      subject: { type: 'auction', id: auction.id },
+    }));
+  if (notices.length > 0) writes.push(notifyMany(tx, notices));
   const settled = await Promise.allSettled(writes);
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;

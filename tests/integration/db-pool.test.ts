@@ -1,6 +1,6 @@
-// The pool's statements (ADR 0060): sent prepared on the pool, unprepared in a transaction, planned per value,
-// never more than one statement queued behind a running one on a connection, and a transaction begun while every
-// connection is busy still one transaction.
+// The pool's statements (ADR 0060, 0062): sent prepared on the pool and in transactions, planned per value, never
+// more than one statement queued behind a running one on a pool connection while a transaction's statements issued
+// together are sent together, and a transaction begun while every connection is busy still one transaction.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../db/client';
@@ -22,9 +22,55 @@ describe('the database pool', () => {
     expect(await runsPrepared(db.execute.bind(db), 'pool-marker')).toBe(true);
   });
 
-  it('sends a statement inside a transaction unprepared', async () => {
-    const prepared = await db.transaction((tx) => runsPrepared(tx.execute.bind(tx), 'tx-marker'));
-    expect(prepared).toBe(false);
+  it('sends a statement with parameters prepared inside a transaction and its savepoints', async () => {
+    const prepared = await db.transaction(async (tx) => ({
+      tx: await runsPrepared(tx.execute.bind(tx), 'tx-marker'),
+      savepoint: await tx.transaction((inner) => runsPrepared(inner.execute.bind(inner), 'savepoint-marker')),
+    }));
+    expect(prepared).toEqual({ tx: true, savepoint: true });
+  });
+
+  it("sends a transaction's statements issued together without waiting for each other's answers", async () => {
+    // The first statement waits for an advisory lock another transaction holds; postgres.js's debug hook is called as
+    // each statement is written to the socket. All three must be written while the first still waits: with a pool
+    // pipeline of one (ADR 0060) applied to the transaction too, the third waited (patches/postgres+3.4.9.patch).
+    const options = db.$sql.options as { debug?: ((connection: number, text: string) => void) | boolean };
+    let locked!: () => void;
+    let release!: () => void;
+    const lockHeld = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const holder = db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(620062)`);
+      locked();
+      await released;
+    });
+    await lockHeld;
+    const written: string[] = [];
+    options.debug = (_connection, text) => {
+      if (text.includes('pipe-')) written.push(text);
+    };
+    try {
+      const together = db.transaction((tx) =>
+        Promise.all([
+          tx.execute(sql`select pg_advisory_xact_lock(620062) /* pipe-1 */`),
+          tx.execute(sql`select 2 /* pipe-2 */`),
+          tx.execute(sql`select 3 /* pipe-3 */`),
+        ]),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const writtenWhileWaiting = written.length;
+      release();
+      await holder;
+      await together;
+      expect(writtenWhileWaiting).toBe(3);
+    } finally {
+      release();
+      options.debug = false;
+    }
   });
 
   it('plans a prepared statement for its values every time', async () => {
