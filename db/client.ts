@@ -108,6 +108,20 @@ export function preparedPerPool<Q extends { prepare(name: string): unknown }>(
   };
 }
 
+type Executable<R> = { execute(values?: Record<string, unknown>): Promise<R> };
+
+/**
+ * A hot read by its values: on a pool, prepared once per pool under `name` (`preparedPerPool`); inside a
+ * transaction, built there on the spot. `build` takes its values as `sql.placeholder`s.
+ */
+export function hotRead<R>(
+  name: string,
+  build: (db: DbOrTx) => Executable<R> & { prepare(name: string): Executable<R> },
+): (db: DbOrTx, values: Record<string, unknown>) => Promise<R> {
+  const perPool = preparedPerPool(name, build);
+  return (db, values) => ((db as Partial<Db>).$sql ? perPool(db as Db) : build(db)).execute(values);
+}
+
 /**
  * The streaming replica's pool (DATABASE_REPLICA_URL), or the primary's when there is none: for pages that may read
  * a moment behind — market search, market data, public trace (ADR 0055). Pick it through app/lib/read-db.server.ts,

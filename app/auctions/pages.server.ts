@@ -1,7 +1,7 @@
 // What the auction pages read: the list with filters and paging, one auction for a viewer, and the forms' schemas.
 import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '../../db/client';
+import { type DbOrTx, hotRead } from '../../db/client';
 import {
   type AuctionType,
   auctionParticipants,
@@ -186,14 +186,19 @@ export async function auctionForViewer(db: DbOrTx, auctionId: string, viewer: Vi
 
 /** The open auctions of a lot, for the link on its market page. */
 export async function liveAuctionOfListing(db: DbOrTx, listingId: string) {
-  const [row] = await db
-    .select({ id: auctions.id, type: auctions.type })
-    .from(auctions)
-    .where(and(eq(auctions.listingId, listingId), eq(auctions.status, 'open')))
-    .orderBy(asc(auctions.createdAt))
-    .limit(1);
+  const [row] = await openAuctionOfLot(db, { listingId });
   return row ?? null;
 }
+
+// Read by every lot page (issue #22, `ssr-lot`): prepared once per pool.
+const openAuctionOfLot = hotRead('open_auction_of_lot', (db) =>
+  db
+    .select({ id: auctions.id, type: auctions.type })
+    .from(auctions)
+    .where(and(eq(auctions.listingId, sql.placeholder('listingId')), eq(auctions.status, 'open')))
+    .orderBy(asc(auctions.createdAt))
+    .limit(1),
+);
 
 /** The viewer's org's auctions: those it sells and those it bids in, newest first. */
 export async function myAuctions(db: DbOrTx, orgId: string) {

@@ -2,7 +2,7 @@
 // lot inherits, the go-live rule of categories that require one, the public certificate, and retention.
 import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '../../db/client';
+import { type DbOrTx, hotRead } from '../../db/client';
 import {
   type ComplianceCertificate,
   type Listing,
@@ -211,14 +211,24 @@ export function certificatesOf(tx: DbOrTx, listingId: string) {
 
 /** The certificate a lot carries now: its newest unrevoked one, or null. */
 export async function currentCertificate(tx: DbOrTx, listingId: string) {
-  const [row] = await tx
-    .select()
-    .from(complianceCertificates)
-    .where(and(eq(complianceCertificates.listingId, listingId), isNull(complianceCertificates.revokedAt)))
-    .orderBy(desc(complianceCertificates.issuedAt), desc(complianceCertificates.id))
-    .limit(1);
+  const [row] = await currentCertificateOfLot(tx, { listingId });
   return row ?? null;
 }
+
+// Read by every lot page (issue #22, `ssr-lot`): prepared once per pool.
+const currentCertificateOfLot = hotRead('current_certificate_of_lot', (tx) =>
+  tx
+    .select()
+    .from(complianceCertificates)
+    .where(
+      and(
+        eq(complianceCertificates.listingId, sql.placeholder('listingId')),
+        isNull(complianceCertificates.revokedAt),
+      ),
+    )
+    .orderBy(desc(complianceCertificates.issuedAt), desc(complianceCertificates.id))
+    .limit(1),
+);
 
 /** The message a lot gets when it may not go live without a certificate (a 409 in every path). */
 export const CERTIFICATE_REQUIRED = 'compliance.errors.requiredToGoLive';

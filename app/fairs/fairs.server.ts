@@ -2,7 +2,7 @@
 // through the ledger), fair-only prices, meeting slots and appointments, visitor badges and leads. ADR 0049.
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbOrTx } from '../../db/client';
+import { type DbOrTx, hotRead } from '../../db/client';
 import {
   fairApplications,
   fairAppointments,
@@ -349,14 +349,19 @@ export async function setFairPrice(
  * (their days in market time), or null outside every fair. The buy path and the buy box both ask this.
  */
 export async function fairPriceAt(tx: DbOrTx, listingId: string, at: Date): Promise<number | null> {
-  const rows = await tx
-    .select({ priceFen: fairPrices.priceFen, startsOn: fairs.startsOn, endsOn: fairs.endsOn })
-    .from(fairPrices)
-    .innerJoin(fairs, eq(fairs.id, fairPrices.fairId))
-    .where(eq(fairPrices.listingId, listingId));
+  const rows = await fairPricesOfLot(tx, { listingId });
   const on = rows.filter((row) => fairIsOn(row, at)).map((row) => row.priceFen);
   return on.length ? Math.min(...on) : null;
 }
+
+// Read by every lot page and buy-now (issue #22, `ssr-lot`): prepared once per pool.
+const fairPricesOfLot = hotRead('fair_prices_of_lot', (tx) =>
+  tx
+    .select({ priceFen: fairPrices.priceFen, startsOn: fairs.startsOn, endsOn: fairs.endsOn })
+    .from(fairPrices)
+    .innerJoin(fairs, eq(fairs.id, fairPrices.fairId))
+    .where(eq(fairPrices.listingId, sql.placeholder('listingId'))),
+);
 
 /** A lot's tiers as a buyer pays them now: the fair price, when one applies, replaces every tier. */
 export async function tiersAt<T extends { minQuantity: number; unitPriceFen: number }>(

@@ -1,6 +1,6 @@
 // The market's read side: search over live lots with filters, sorts and pages, and one lot as a given viewer may see it.
 import { type SQL, and, asc, eq, sql } from 'drizzle-orm';
-import { type Db, type DbOrTx, preparedPerPool } from '../../db/client';
+import { type DbOrTx, hotRead } from '../../db/client';
 import {
   type ColdChainClass,
   type ListingStatus,
@@ -229,7 +229,7 @@ export async function marketSearch(
   const rows =
     ids.length === 0
       ? []
-      : (await pageDetails(db, ids)).sort((x, y) => (byId.get(x.id) ?? 0) - (byId.get(y.id) ?? 0));
+      : (await pageDetails(db, { ids })).sort((x, y) => (byId.get(x.id) ?? 0) - (byId.get(y.id) ?? 0));
   const totalCapped = n > COUNT_CAP;
   const total = Math.min(n, COUNT_CAP);
 
@@ -316,13 +316,7 @@ const detailsQuery = (db: DbOrTx) =>
       ),
     );
 
-const preparedDetails = preparedPerPool('market_page_details', detailsQuery);
-
-function pageDetails(db: DbOrTx, ids: string[]) {
-  // Inside a transaction: built on the spot, in that transaction.
-  if (!(db as Partial<Db>).$sql) return detailsQuery(db).execute({ ids });
-  return preparedDetails(db as Db).execute({ ids });
-}
+const pageDetails = hotRead('market_page_details', detailsQuery);
 
 /** The page's lot ids in the search's order, and how many lots match (up to COUNT_CAP + 1). */
 async function findHits(
@@ -561,14 +555,10 @@ export function canSeeListing(status: ListingStatus, sellerOrgId: string, viewer
   return viewer.isOperator || viewer.memberships.some((m) => m.orgId === sellerOrgId);
 }
 
-/** One lot with everything its page shows, or null when it does not exist or this viewer may not see it. */
-export async function getListingForViewer(
-  db: DbOrTx,
-  listingId: string,
-  viewer: ListingViewer,
-): Promise<ListingDetail | null> {
-  // The columns the page shows, not whole rows: a lot's search vector alone is over a kilobyte (issue #22, `ssr-lot`).
-  const [row] = await db
+// A lot page's reads, prepared once per pool (issue #22, `ssr-lot`).
+// The columns the page shows, not whole rows: a lot's search vector alone is over a kilobyte.
+const lotDetail = hotRead('lot_detail', (db) =>
+  db
     .select({
       listing: {
         id: listings.id,
@@ -617,21 +607,38 @@ export async function getListingForViewer(
     .from(listings)
     .innerJoin(categories, eq(categories.id, listings.categoryId))
     .innerJoin(organisations, eq(organisations.id, listings.sellerOrgId))
-    .where(eq(listings.id, listingId));
+    .where(eq(listings.id, sql.placeholder('id'))),
+);
+
+const lotTiers = hotRead('lot_tiers', (db) =>
+  db
+    .select({ minQuantity: priceTiers.minQuantity, unitPriceFen: priceTiers.unitPriceFen })
+    .from(priceTiers)
+    .where(eq(priceTiers.listingId, sql.placeholder('id')))
+    .orderBy(asc(priceTiers.minQuantity)),
+);
+
+const lotFiles = hotRead('lot_files', (db) =>
+  db
+    .select()
+    .from(listingFiles)
+    .where(eq(listingFiles.listingId, sql.placeholder('id')))
+    .orderBy(asc(listingFiles.position), asc(listingFiles.id)),
+);
+
+/** One lot with everything its page shows, or null when it does not exist or this viewer may not see it. */
+export async function getListingForViewer(
+  db: DbOrTx,
+  listingId: string,
+  viewer: ListingViewer,
+): Promise<ListingDetail | null> {
+  const [row] = await lotDetail(db, { id: listingId });
   if (!row || !canSeeListing(row.listing.status, row.listing.sellerOrgId, viewer)) return null;
   const { listing, category, seller } = row;
 
   const [tiers, files] = await Promise.all([
-    db
-      .select({ minQuantity: priceTiers.minQuantity, unitPriceFen: priceTiers.unitPriceFen })
-      .from(priceTiers)
-      .where(eq(priceTiers.listingId, listing.id))
-      .orderBy(asc(priceTiers.minQuantity)),
-    db
-      .select()
-      .from(listingFiles)
-      .where(eq(listingFiles.listingId, listing.id))
-      .orderBy(asc(listingFiles.position), asc(listingFiles.id)),
+    lotTiers(db, { id: listing.id }),
+    lotFiles(db, { id: listing.id }),
   ]);
   const attributes = parseAttributes(category.attributes);
   return {
