@@ -8,15 +8,30 @@ import { type QuantityUnit, formatQuantity, unitLabel } from '~/lib/units';
 import { marketClock } from '~/lib/market-time';
 
 /**
- * The auction's latest state: the loader's, then every state the server publishes. The offset between
- * the server's clock and this browser's is measured from each state's serverTime, so countdowns and
- * the Dutch clock show the server's time even when the browser's clock is wrong.
+ * Whether `incoming`, a state the loader read, should replace `current`, the state the page shows. The loader's
+ * data comes back after every action the page submits and may have been read before a bid that has reached the
+ * page live since: a state with fewer bids is older, and with as many the one the server produced later wins.
+ */
+export function loaderStateIsNewer(incoming: PublicAuction, current: PublicAuction): boolean {
+  if (incoming.id !== current.id) return true;
+  if (incoming.bidCount !== current.bidCount) return incoming.bidCount > current.bidCount;
+  return Date.parse(incoming.serverTime) >= Date.parse(current.serverTime);
+}
+
+/**
+ * The auction's latest state: the loader's, then every state the server publishes, a loader's state only when it
+ * is not older than what the page shows. The offset between the server's clock and this browser's is measured from
+ * each state's serverTime, so countdowns and the Dutch clock show the server's time even when the browser's clock
+ * is wrong.
  */
 export function useAuctionLive(initial: PublicAuction) {
   const [state, setState] = useState(initial);
   const [offsetMs, setOffsetMs] = useState(0);
   const [connected, setConnected] = useState(false);
+  const shown = useRef(initial);
   useEffect(() => {
+    if (shown.current !== initial && !loaderStateIsNewer(initial, shown.current)) return;
+    shown.current = initial;
     setState(initial);
     setOffsetMs(Date.parse(initial.serverTime) - Date.now());
   }, [initial]);
@@ -30,9 +45,11 @@ export function useAuctionLive(initial: PublicAuction) {
       if (next.id !== initial.id) return;
       setOffsetMs(Date.parse(next.serverTime) - Date.now());
       // States may arrive out of order from two web processes: keep the one with more bids.
-      setState((current) =>
-        next.bidCount >= current.bidCount || next.status !== current.status ? next : current,
-      );
+      const current = shown.current;
+      if (next.bidCount >= current.bidCount || next.status !== current.status) {
+        shown.current = next;
+        setState(next);
+      }
     });
     return () => source.close();
   }, [initial.id]);
