@@ -12,6 +12,12 @@ export type DbOrTx = Db | Tx;
 
 /** How many distinct statement texts one pool sends prepared (ADR 0060); statements beyond it go unprepared. */
 const PREPARED_TEXTS_PER_POOL = 2_000;
+/**
+ * Statements with more parameters go unprepared (ADR 0062): a batch's multi-row insert has a text per row count,
+ * and each prepared one stays in every backend that ran it (about 100 kB at 500 parameters, 400 kB at 2,000), while
+ * its own execution outweighs the round trip preparing saves.
+ */
+export const PREPARED_MAX_PARAMETERS = 500;
 
 function makeDb(url: string, max: number) {
   const sql = postgres(url, {
@@ -59,6 +65,7 @@ function sendPrepared(sql: Scoped, texts: Set<string>): void {
     const prepare =
       parameters !== undefined &&
       parameters.length > 0 &&
+      parameters.length <= PREPARED_MAX_PARAMETERS &&
       (texts.has(query) || (texts.size < PREPARED_TEXTS_PER_POOL && texts.add(query) !== undefined));
     return unsafe(query, parameters, prepare ? { ...options, prepare: true } : options);
   };

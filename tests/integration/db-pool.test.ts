@@ -3,7 +3,7 @@
 // together are sent together, and a transaction begun while every connection is busy still one transaction.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { db } from '../../db/client';
+import { PREPARED_MAX_PARAMETERS, db } from '../../db/client';
 
 /** Whether the statement running this query is a named prepared statement on its connection. */
 async function runsPrepared(run: typeof db.execute, marker: string): Promise<boolean> {
@@ -71,6 +71,20 @@ describe('the database pool', () => {
       release();
       options.debug = false;
     }
+  });
+
+  it('sends a statement with more parameters than PREPARED_MAX_PARAMETERS unprepared, and one at the limit prepared', async () => {
+    // A batch's multi-row statements: a text per row count, each costly to keep prepared in every backend.
+    const many = async (count: number, marker: string) => {
+      const values = Array.from({ length: count - 1 }, (_, i) => sql`${i}::int`);
+      const [row] = await db.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_prepared_statements where statement like ${`%${marker}%`} and -1 not in (${sql.join(values, sql`, `)}) ${sql.raw(`/* ${marker} */`)}`,
+      );
+      return (row?.n ?? 0) > 0;
+    };
+    expect(await many(10, 'ten-marker')).toBe(true);
+    expect(await many(PREPARED_MAX_PARAMETERS, 'at-limit-marker')).toBe(true);
+    expect(await many(PREPARED_MAX_PARAMETERS + 1, 'over-limit-marker')).toBe(false);
   });
 
   it('plans a prepared statement for its values every time', async () => {
