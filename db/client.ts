@@ -10,6 +10,11 @@ export type Db = ReturnType<typeof makeDb>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
+type Scoped = Pick<postgres.Sql, 'unsafe'> & {
+  begin?: (...args: unknown[]) => Promise<unknown>;
+  savepoint?: (...args: unknown[]) => Promise<unknown>;
+};
+
 /** How many distinct statement texts one pool sends prepared (ADR 0060); statements beyond it go unprepared. */
 const PREPARED_TEXTS_PER_POOL = 2_000;
 /**
@@ -33,7 +38,7 @@ function makeDb(url: string, max: number) {
     // saves the parse and a round trip, and never trades a plan for a generic one (ADR 0060).
     connection: { application_name: 'wharf', plan_cache_mode: 'force_custom_plan' },
   });
-  preparePoolStatements(sql);
+  sendPrepared(sql as unknown as Scoped, new Set<string>());
   return Object.assign(drizzle(sql, { schema }), { $sql: sql });
 }
 
@@ -47,18 +52,9 @@ function makeDb(url: string, max: number) {
  * PREPARED_TEXTS_PER_POOL distinct texts; postgres.js replaces connections every 30–60 minutes (`max_lifetime`),
  * which empties them, and prepares again after a reconnect. A migration that changes a table under a running
  * process makes PostgreSQL refuse a statement prepared before it once per connection: on the pool postgres.js
- * prepares it again, in a transaction the transaction fails (ADR 0062).
+ * prepares it again, in a transaction the transaction fails (ADR 0062). This wraps `sql.unsafe` (drizzle's way in)
+ * of a pool, a transaction or a savepoint, and the scopes it opens, all sharing the pool's set of texts.
  */
-function preparePoolStatements(sql: postgres.Sql): void {
-  sendPrepared(sql as unknown as Scoped, new Set<string>());
-}
-
-type Scoped = Pick<postgres.Sql, 'unsafe'> & {
-  begin?: (...args: unknown[]) => Promise<unknown>;
-  savepoint?: (...args: unknown[]) => Promise<unknown>;
-};
-
-/** Wraps `sql.unsafe` (drizzle's way in) of a pool, a transaction or a savepoint, and the scopes it opens. */
 function sendPrepared(sql: Scoped, texts: Set<string>): void {
   const unsafe = sql.unsafe.bind(sql);
   const prepared: typeof sql.unsafe = (query, parameters, options) => {
